@@ -1,0 +1,152 @@
+"""Chain the stages and write the outputs: the public `build()`.
+
+`compile_post` runs source → document → plan → layout and writes nothing; `build` renders
+the requested formats and writes each file atomically (a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import DeckgenError, Diagnostic, UsageError
+from .layout import Assets, lay_out
+from .pages import Pages
+from .parse import parse_document
+from .plan import plan_deck
+from .source import read_source
+from .theme import load_theme
+
+FORMATS = ("pptx", "pdf")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Build: the laid-out deck of one post and everything the stages reported."""
+
+    post: Path
+    pages: Pages
+    diagnostics: tuple[Diagnostic, ...]
+    meta: dict[str, object]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Build: the files written and the diagnostics."""
+
+    written: tuple[Path, ...]
+    compiled: Compiled
+
+
+class StrictError(DeckgenError):
+    """`--strict` and the build had warnings; carries them for the CLI to print."""
+
+    def __init__(self, message: str, path: Path, diagnostics: tuple[Diagnostic, ...]):
+        super().__init__(message, path)
+        self.diagnostics = diagnostics
+
+
+def _render(fmt: str) -> Callable[[Pages], bytes]:
+    # imported lazily: a PPTX-only build never loads reportlab, a PDF-only one never pptx
+    if fmt == "pptx":
+        from .render.pptx import render_pptx
+
+        return render_pptx
+    from .render.pdf import render_pdf
+
+    return render_pdf
+
+
+def compile_post(
+    post: Path,
+    theme: str | None = None,
+    site_root: Path | None = None,
+    aspect: str | None = None,
+) -> Compiled:
+    """Run every stage up to layout; write nothing."""
+    source, diags = read_source(post)
+    deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
+    assert isinstance(deck_opts, dict)
+    theme_name = theme or str(deck_opts.get("theme") or "default")
+    aspect = aspect or (str(deck_opts["aspect"]) if deck_opts.get("aspect") else None)
+    th = load_theme(theme_name, aspect)
+    doc, d = parse_document(source)
+    diags += d
+    deck, d = plan_deck(doc, th, post)
+    diags += d
+    pages, d = lay_out(deck, th, Assets(post.parent, site_root))
+    diags += d
+    located = tuple(x if x.path is not None else replace(x, path=post) for x in diags)
+    return Compiled(post, pages, located, dict(source.meta))
+
+
+def build(
+    post: Path,
+    outdir: Path,
+    formats: Sequence[str] = FORMATS,
+    theme: str | None = None,
+    site_root: Path | None = None,
+    strict: bool = False,
+    publish: bool = False,
+    aspect: str | None = None,
+) -> BuildResult:
+    """Compile `post` and write `outdir/<stem>.<fmt>` for each format."""
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
+    compiled = compile_post(post, theme, site_root, aspect)
+    warnings = [d for d in compiled.diagnostics if d.level in ("warning", "error")]
+    if strict and warnings:
+        raise StrictError(
+            f"{len(warnings)} warning(s) and --strict: no file written", post, compiled.diagnostics
+        )
+    targets: list[tuple[Path, str]] = [(outdir / f"{post.stem}.{fmt}", fmt) for fmt in formats]
+    if publish:
+        targets.append((_publish_path(compiled, site_root), "pdf"))
+    written: list[Path] = []
+    rendered: dict[str, bytes] = {}
+    for path, fmt in targets:
+        if fmt not in rendered:
+            rendered[fmt] = _render(fmt)(compiled.pages)
+        write_atomic(path, rendered[fmt])
+        written.append(path)
+    return BuildResult(tuple(written), compiled)
+
+
+def _publish_path(compiled: Compiled, site_root: Path | None) -> Path:
+    pdf = str(compiled.meta.get("pdf") or "")
+    if not pdf:
+        raise UsageError(f"{compiled.post}: --publish needs `pdf:` in the front matter")
+    if site_root is None:
+        raise UsageError("--publish needs --site-root (the folder the pdf: path is under)")
+    root = site_root.resolve()
+    target = (root / pdf.lstrip("/")).resolve()
+    if not target.is_relative_to(root) or target.suffix.lower() != ".pdf":
+        raise DeckgenError(f"pdf: expected a .pdf path inside the site root, got {pdf!r}", compiled.post)
+    return target
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file and a rename: never a half-written file."""
+    if path.is_dir():
+        raise DeckgenError("output path is a directory (expected a file name)", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise DeckgenError(f"cannot write output: {exc.strerror}", path.parent) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise DeckgenError(f"cannot write output: {exc.strerror}", path) from None
+        raise

@@ -1,0 +1,105 @@
+"""The command line: the only place that prints or exits."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import DeckgenError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _report(diags: Any) -> None:
+    for d in diags:
+        click.echo(d.format(), err=True)
+
+
+def _guard(fn: F) -> F:
+    """Map deckgen's errors to one line and an exit code; never show a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return fn(*args, **kwargs)
+        except DeckgenError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(exc.format(), err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: say so in one line
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                err=True,
+            )
+            sys.exit(70)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="deckgen")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
+def main(debug: bool) -> None:
+    """deckgen: compile a Markdown blog post into an editable PPTX and a PDF."""
+
+
+def _formats(value: str) -> list[str]:
+    return [f.strip().lower() for f in value.split(",") if f.strip()]
+
+
+@main.command()
+@click.argument("post", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for the outputs.")
+@click.option("--format", "fmt", default="pptx,pdf", show_default=True,
+              help="Comma-separated: pptx, pdf.")
+@click.option("--site-root", type=click.Path(path_type=Path, file_okay=False),
+              help="The site's root folder: image paths starting with / resolve here.")
+@click.option("--theme", help="Theme name (see `deckgen themes`) or a .toml file.")
+@click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1, write nothing).")
+@click.option("--publish", is_flag=True,
+              help="Also write the PDF where the front matter's pdf: says, under --site-root.")
+@_guard
+def build(post: Path, outdir: Path, fmt: str, site_root: Path | None, theme: str | None,
+          aspect: str | None, strict: bool, publish: bool) -> None:
+    """Build POST.md into OUTDIR/<stem>.pptx and .pdf."""
+    from .build import StrictError
+    from .build import build as run_build
+
+    try:
+        result = run_build(post, outdir, _formats(fmt), theme, site_root, strict, publish, aspect)
+    except StrictError as exc:
+        _report(exc.diagnostics)
+        raise
+    _report(result.compiled.diagnostics)
+    n = len(result.compiled.pages.pages)
+    for path in result.written:
+        click.echo(f"wrote {path} ({n} slides)")
+
+
+@main.command()
+def themes() -> None:
+    """List the installed themes."""
+    from .theme import load_theme, theme_names
+
+    for name in theme_names():
+        click.echo(f"{name:12} {load_theme(name).description}")
+
+
+if __name__ == "__main__":
+    main()

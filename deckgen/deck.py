@@ -1,0 +1,111 @@
+"""Stage 3 model, the slide plan: slides, their layout kinds, content and notes.
+
+A `Deck` knows slides and their roles, never EMU or points (Pandoc's `Presentation` idea).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .document import Figure, Runs
+
+
+class Kind(str, Enum):
+    """Plan: the layout kind of a slide; each has its template in the layout engine."""
+
+    TITLE = "title"
+    SECTION = "section"
+    BULLETS = "bullets"
+    FIGURE = "figure"
+    GRID = "grid"
+    QUOTE = "quote"
+    CALLOUT = "callout"
+    REFERENCES = "references"
+    CLOSING = "closing"
+
+
+@dataclass(frozen=True)
+class BulletItem:
+    """Plan: one bullet: its text, nesting level (0 = top) and number when ordered."""
+
+    runs: Runs
+    level: int = 0
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """Plan: a list on a slide, with an optional lead-in line above it."""
+
+    items: tuple[BulletItem, ...]
+    lead: Runs = ()
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plan: key sentences shown as plain text (one is a statement, several are points)."""
+
+    paragraphs: tuple[Runs, ...]
+
+
+@dataclass(frozen=True)
+class Visual:
+    """Plan: one figure, or several side by side, with an optional shared caption."""
+
+    figures: tuple[Figure, ...]
+    caption: Runs = ()
+
+
+@dataclass(frozen=True)
+class QuoteBox:
+    """Plan: a quotation set large."""
+
+    paragraphs: tuple[Runs, ...]
+
+
+@dataclass(frozen=True)
+class CalloutBox:
+    """Plan: a boxed aside with a title."""
+
+    title: str
+    paragraphs: tuple[Runs, ...]
+
+
+Content = Bullets | Text | Visual | QuoteBox | CalloutBox
+
+
+@dataclass(frozen=True)
+class Slide:
+    """Plan: one slide (before layout may continue it over several pages)."""
+
+    kind: Kind
+    title: str
+    body: tuple[Content, ...] = ()
+    notes: tuple[str, ...] = ()
+    citations: tuple[Runs, ...] = ()
+    context: str = ""  # the parent section, shown above a sub-section's title
+    section: str = ""  # the section this slide belongs to, for bookmarks
+    level: int = 0  # bookmark depth: 0 for a section's first slide, 1 under it
+    anchors: tuple[str, ...] = ()  # link targets (#ref-x) that land on this slide
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class DeckInfo:
+    """Plan: the talk's metadata from the front matter."""
+
+    title: str
+    subtitle: str = ""
+    author: str = ""
+    date: str = ""
+    keywords: tuple[str, ...] = ()
+    pdf: str = ""
+
+
+@dataclass(frozen=True)
+class Deck:
+    """Stage `plan`: the talk as slides."""
+
+    info: DeckInfo
+    slides: tuple[Slide, ...]

@@ -1,0 +1,185 @@
+"""Stage 2, document: the post as a sequence of typed blocks with inline runs.
+
+Blocks carry the source line where known. Nothing here knows about slides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Run:
+    """Document: a piece of inline text with one style and an optional link target."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    link: str | None = None
+
+
+Runs = tuple[Run, ...]
+
+
+def plain(runs: Runs) -> str:
+    """The text of some runs, without styling."""
+    return "".join(r.text for r in runs)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """Document: a `#`..`######` heading."""
+
+    level: int
+    runs: Runs
+    line: int | None = None
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Document: a paragraph of prose; `centered` when the HTML centres it."""
+
+    runs: Runs
+    line: int | None = None
+    centered: bool = False
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """Document: one list item, its own text and any nested blocks."""
+
+    runs: Runs
+    children: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """Document: an ordered or bulleted list."""
+
+    ordered: bool
+    items: tuple[ListItem, ...]
+    start: int = 1
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    """Document: one image reference, as written in the post."""
+
+    src: str
+    alt: str
+    line: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Document: an image with its caption (`<figure>`, or a centred div with img and p)."""
+
+    image: Image
+    caption: Runs = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class FigureGrid:
+    """Document: figures shown side by side (`<div class="figure-grid">`)."""
+
+    figures: tuple[Figure, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Document: a blockquote that is a quotation, not a callout."""
+
+    paragraphs: tuple[Runs, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Callout:
+    """Document: a boxed aside: `> **Note:** ...` or `<div class="intuition-box">`."""
+
+    title: str
+    paragraphs: tuple[Runs, ...]
+    kind: str = "note"
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Document: a full citation (`<div class="reference" id="ref-x">`)."""
+
+    anchor: str
+    runs: Runs
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    """Document: a code block."""
+
+    text: str
+    language: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """Document: a table; the first row is the header."""
+
+    rows: tuple[tuple[Runs, ...], ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Document: a thematic break (`---`): a section break."""
+
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Document: the closing contact footer (a centred block with a mailto link)."""
+
+    paragraphs: tuple[Runs, ...]
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Document: speaker notes the author wrote in the post."""
+
+    text: str
+    line: int | None = None
+
+
+Block = (
+    Heading
+    | Paragraph
+    | ListBlock
+    | Figure
+    | FigureGrid
+    | Quote
+    | Callout
+    | Reference
+    | Code
+    | Table
+    | Rule
+    | Contact
+    | Notes
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """Stage `document`: front matter plus the body as blocks."""
+
+    meta: dict[str, Any]
+    blocks: tuple[Block, ...]
+    dropped: tuple[str, ...] = field(default=())  # web-only chrome that was left out

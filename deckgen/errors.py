@@ -1,0 +1,55 @@
+"""Diagnostics and errors shared by every stage.
+
+Stages never print or exit: they return `Diagnostic`s and raise `DeckgenError`; the CLI
+formats both as `file:line: level: message` and maps errors to exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning or note from any stage, located in a source file where known."""
+
+    level: str  # "warning" | "error" | "info"
+    message: str
+    path: Path | None = None
+    line: int | None = None
+
+    def format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.level}: {self.message}"
+
+
+def warning(message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
+    return Diagnostic("warning", message, path, line)
+
+
+def info(message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
+    return Diagnostic("info", message, path, line)
+
+
+class DeckgenError(Exception):
+    """An input or environment problem that stops the build (exit code 1)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def format(self) -> str:
+        return Diagnostic("error", self.message, self.path, self.line).format()
+
+
+class UsageError(DeckgenError):
+    """A problem with how deckgen was called (exit code 2, click's convention)."""
+
+    exit_code = 2

@@ -1,0 +1,122 @@
+"""Images: resolve a post's image references safely, read their size, encode them once.
+
+Resolution only looks inside the post's folder and the site root. Encoding downsamples to
+what the slide needs and picks JPEG for photos, PNG for drawings; the result is memoized,
+so the PPTX and the PDF embed the same bytes and each image is decoded once per build.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+MAX_PIXELS = 60_000_000  # refuse to decode images larger than this (decompression bombs)
+_DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,(.*)$", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """Images: a readable image: where its bytes are and its pixel size."""
+
+    path: Path | None
+    data: bytes | None
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ImageProblem:
+    """Images: why an image cannot be shown, and where deckgen looked."""
+
+    message: str
+
+
+def resolve(src: str, post_dir: Path, site_root: Path | None) -> ImageSource | ImageProblem:
+    """Find and check the image `src` as written in a post."""
+    if not src:
+        return ImageProblem("image has no src")
+    m = _DATA_URI.match(src)
+    if m:
+        try:
+            data = base64.b64decode(m.group(1), validate=False)
+        except ValueError:
+            return ImageProblem("data: URI is not valid base64")
+        return _probe(None, data, "data: URI")
+    lower = src.lower()
+    if lower.startswith(("http://", "https://", "//")):
+        return ImageProblem(f"remote image not fetched: {src}")
+    if ":" in src.split("/")[0]:
+        return ImageProblem(f"image URL scheme not allowed: {src}")
+    clean = src.split("?")[0].split("#")[0]
+    if clean.startswith("/"):
+        if site_root is None:
+            return ImageProblem(
+                f"image not found: {src} (a site path: pass --site-root to say where the site is)"
+            )
+        root = site_root.resolve()
+        candidate = (root / clean.lstrip("/")).resolve()
+    else:
+        root = post_dir.resolve()
+        candidate = (root / clean).resolve()
+    if not candidate.is_relative_to(root):
+        return ImageProblem(f"image path leaves the allowed folder: {src}")
+    if not candidate.is_file():
+        return ImageProblem(f"image not found: {src} (looked in: {candidate})")
+    return _probe(candidate, None, str(candidate))
+
+
+def _probe(path: Path | None, data: bytes | None, where: str) -> ImageSource | ImageProblem:
+    try:
+        with Image.open(path if path is not None else io.BytesIO(data or b"")) as im:
+            w, h = im.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return ImageProblem(f"not a readable image: {where}")
+    if w * h > MAX_PIXELS:
+        return ImageProblem(f"image too large to decode safely ({w}×{h} pixels): {where}")
+    if w <= 0 or h <= 0:
+        return ImageProblem(f"image has no pixels: {where}")
+    return ImageSource(path, data, w, h)
+
+
+@functools.lru_cache(maxsize=256)
+def encode(path: Path | None, data: bytes | None, pixels: tuple[int, int]) -> tuple[bytes, str]:
+    """The image downsampled to `pixels`, as (bytes, "jpeg" | "png"). Raises OSError if broken."""
+    raw = path.read_bytes() if path is not None else (data or b"")
+    with Image.open(io.BytesIO(raw)) as im:
+        src_format = im.format
+        if im.size == pixels and src_format in ("JPEG", "PNG") and im.mode in ("RGB", "L"):
+            return raw, "jpeg" if src_format == "JPEG" else "png"
+        im.draft("RGB", pixels)  # JPEG: decode at a reduced scale when possible
+        if getattr(im, "n_frames", 1) > 1:
+            im.seek(0)
+        img = im.convert("RGBA") if _has_alpha(im) else im.convert("RGB")
+    if img.size != pixels:
+        img = img.resize(pixels, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if img.mode == "RGBA" and img.getextrema()[3][0] < 255:
+        img.save(out, "PNG", optimize=True)
+        return out.getvalue(), "png"
+    img = img.convert("RGB")
+    if src_format == "JPEG" or _is_photo(img):
+        img.save(out, "JPEG", quality=85, optimize=True, progressive=False)
+        return out.getvalue(), "jpeg"
+    img.save(out, "PNG", optimize=True)
+    return out.getvalue(), "png"
+
+
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+
+
+def _is_photo(img: Image.Image) -> bool:
+    """Many distinct colours means a photo (JPEG); few means a drawing (PNG)."""
+    thumb = img.copy()
+    thumb.thumbnail((128, 128))
+    colors = thumb.getcolors(maxcolors=4096)
+    return colors is None or len(colors) > 1500

@@ -1,0 +1,790 @@
+"""Stage 4, layout: put every slide's content in boxes on the page, measured and fitted.
+
+`lay_out(deck, theme, assets) -> (Pages, diagnostics)`. Text is measured with the theme's
+font files, shrunk at most to the theme's minimum size, then continued on a new page with
+"(cont.)". Figures are fitted to their box keeping their aspect ratio. One layout feeds every
+renderer, so the PPTX and the PDF show the same slide.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import fonts, images
+from .deck import BulletItem, Bullets, CalloutBox, Content, Deck, Kind, QuoteBox, Slide, Text, Visual
+from .document import Figure, Run, Runs, plain
+from .errors import Diagnostic, info, warning
+from .pages import DocInfo, Frame, Line, Page, Pages, Para, PictureFrame, Rect, ShapeFrame, Span, TextFrame
+from .theme import FontSpec, Theme
+
+PT = 12700
+INCH = 914400
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_TOKEN = re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+")
+_PREVIEW_DPI = 200  # pixels per inch to keep for pictures
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Layout input: where a post's images are looked up."""
+
+    post: Path
+    site_root: Path | None
+
+
+# -- paragraphs to typeset --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A paragraph before typesetting: runs plus how to set them."""
+
+    runs: Runs
+    role: str = "body"  # which theme font: body | title | code
+    color: str = "text"
+    scale: float = 1.0  # size relative to the frame's size
+    align: str = "l"
+    bullet: str | None = None
+    number: int | None = None
+    level: int = 0
+    bold: bool = False
+    italic: bool = False
+    gap: float = 1.0  # space before, as a multiple of the theme's paragraph space
+
+
+@dataclass
+class _Setter:
+    """Typesets specs into measured paragraphs for one theme."""
+
+    theme: Theme
+    missing: set[str] = field(default_factory=set)
+
+    def face(self, spec: _Spec, run: Run) -> fonts.Face:
+        role = "code" if run.code else spec.role
+        font: FontSpec = self.theme.fonts.get(role, self.theme.fonts["body"])
+        return fonts.face(font, run.bold or spec.bold, run.italic or spec.italic)
+
+    def color(self, spec: _Spec, run: Run) -> str:
+        c = self.theme.colors
+        return c.get("link", c["accent"]) if run.link else c.get(spec.color, c["text"])
+
+    def set(self, specs: Sequence[_Spec], width: int, size: float) -> tuple[list[Para], int, list[list[int]]]:
+        """Typeset at `size`; returns paragraphs, their total height, and each line's end offset."""
+        paras: list[Para] = []
+        ends: list[list[int]] = []
+        y = 0
+        ps = self.theme.sizes.get("paragraph_space", 0.45)
+        for i, spec in enumerate(specs):
+            psize = round(size * spec.scale * 2) / 2
+            lh = round(psize * self.theme.sizes.get("line_spacing", 1.18) * PT)
+            space = 0 if i == 0 else round(psize * ps * spec.gap * PT)
+            indent_step = round(psize * 1.1 * PT)
+            bullet_x = spec.level * indent_step if spec.bullet else 0
+            text_x = bullet_x + (indent_step if spec.bullet else 0)
+            if spec.bullet and spec.number is not None:
+                text_x = bullet_x + round(max(indent_step, psize * 1.5 * PT))
+            lines, line_ends = self._wrap(spec, psize, width - text_x, text_x, y + space, lh)
+            runs = tuple(
+                Span(0, r.text, self.face(spec, r), psize, self.color(spec, r), r.link)
+                for r in spec.runs
+                if r.text
+            )
+            c = self.theme.colors
+            paras.append(
+                Para(runs, tuple(lines), psize, lh, space, spec.align, spec.bullet, spec.number,
+                     text_x, bullet_x, c.get("accent", c["text"]))
+            )
+            ends.append(line_ends)
+            y += space + lh * max(len(lines), 1)
+        return paras, y, ends
+
+    def _wrap(
+        self, spec: _Spec, size: float, width: int, x0: int, top: int, lh: int
+    ) -> tuple[list[Line], list[int]]:
+        avail = width / PT  # points
+        lines: list[list[tuple[str, fonts.Face, str, str | None, float]]] = [[]]
+        ends: list[int] = []
+        line_w = 0.0
+        pending: tuple[str, fonts.Face, str, str | None, float] | None = None
+        offset = 0
+        for run in spec.runs:
+            f = self.face(spec, run)
+            color = self.color(spec, run)
+            for tok in _TOKEN.findall(run.text):
+                offset_after = offset + len(tok)
+                if tok == "\n":
+                    ends.append(offset)
+                    lines.append([])
+                    line_w, pending = 0.0, None
+                elif tok.isspace():
+                    if lines[-1]:
+                        pending = (" ", f, color, run.link, fonts.text_width(f, " ", size))
+                else:
+                    w = fonts.text_width(f, tok, size)
+                    sw = pending[4] if pending else 0.0
+                    if lines[-1] and line_w + sw + w > avail:
+                        ends.append(offset)
+                        lines.append([])
+                        line_w, pending, sw = 0.0, None, 0.0
+                    if w > avail:  # a word longer than the line: break it by characters
+                        for chunk in _chunks(tok, f, size, avail - line_w, avail):
+                            if lines[-1] and line_w + fonts.text_width(f, chunk, size) > avail:
+                                ends.append(offset)
+                                lines.append([])
+                                line_w = 0.0
+                            cw = fonts.text_width(f, chunk, size)
+                            lines[-1].append((chunk, f, color, run.link, cw))
+                            line_w += cw
+                            offset += len(chunk)
+                        pending = None
+                        offset = offset_after
+                        continue
+                    if pending and lines[-1]:
+                        lines[-1].append(pending)
+                        line_w += sw
+                    pending = None
+                    lines[-1].append((tok, f, color, run.link, w))
+                    line_w += w
+                offset = offset_after
+        ends.append(offset)
+        out: list[Line] = []
+        asc = max((fonts.ascent(self.face(spec, r), size) for r in spec.runs), default=size * 0.9)
+        desc = max((fonts.descent(self.face(spec, r), size) for r in spec.runs), default=size * 0.25)
+        lead = (lh / PT - asc - desc) / 2
+        for n, pieces in enumerate(lines):
+            spans: list[Span] = []
+            x = 0.0
+            for text, f, color, link, w in pieces:
+                if spans and spans[-1].face == f and spans[-1].color == color and spans[-1].link == link:
+                    last = spans[-1]
+                    spans[-1] = replace(last, text=last.text + text, width=last.width + round(w * PT))
+                else:
+                    spans.append(Span(round(x * PT), text, f, size, color, link, round(w * PT)))
+                x += w
+            shift = 0
+            if spec.align == "c":
+                shift = round((width / PT - x) / 2 * PT)
+            elif spec.align == "r":
+                shift = round((width / PT - x) * PT)
+            spans = [replace(s, x=s.x + x0 + shift) for s in spans]
+            baseline = top + n * lh + round((lead + asc) * PT)
+            out.append(Line(baseline, tuple(spans)))
+        return out, ends
+
+
+def _chunks(word: str, f: fonts.Face, size: float, first: float, avail: float) -> list[str]:
+    out, cur, limit = [], "", max(first, 0.0)
+    for ch in word:
+        if cur and fonts.text_width(f, cur + ch, size) > limit:
+            out.append(cur)
+            cur, limit = "", avail
+        cur += ch
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
+    out: list[Run] = []
+    pos = 0
+    for r in runs:
+        end = pos + len(r.text)
+        lo, hi = max(a, pos), min(end if b is None else b, end)
+        if lo < hi:
+            out.append(Run(r.text[lo - pos : hi - pos], r.bold, r.italic, r.code, r.link))
+        pos = end
+    if out:
+        out[0] = replace(out[0], text=out[0].text.lstrip())
+    return tuple(r for r in out if r.text)
+
+
+# -- frames -----------------------------------------------------------------------------
+
+
+def _offset(paras: list[Para], dy: int) -> tuple[Para, ...]:
+    return tuple(
+        replace(p, lines=tuple(replace(ln, baseline=ln.baseline + dy) for ln in p.lines)) for p in paras
+    )
+
+
+@dataclass
+class _Fit:
+    frame: TextFrame | None
+    height: int
+    overflow: list[_Spec]
+    size: float
+
+
+@dataclass
+class _Page:
+    """A page being built."""
+
+    frames: list[Frame] = field(default_factory=list)
+
+
+@dataclass
+class _Layout:
+    theme: Theme
+    assets: Assets
+    setter: _Setter
+    diags: list[Diagnostic] = field(default_factory=list)
+    shrunk: list[str] = field(default_factory=list)
+
+    @property
+    def c(self) -> dict[str, str]:
+        return dict(self.theme.colors)
+
+    def size(self, name: str, default: float) -> float:
+        return float(self.theme.sizes.get(name, default))
+
+    # -- text fitting ---------------------------------------------------------------
+    def fit(
+        self,
+        specs: list[_Spec],
+        rect: Rect,
+        max_size: float,
+        min_size: float,
+        role: str,
+        anchor: str = "t",
+        split: bool = True,
+    ) -> _Fit:
+        """The largest size (in half points) at which `specs` fit `rect`, else overflow."""
+        x, y, w, h = rect
+        if not specs:
+            return _Fit(None, 0, [], max_size)
+        lo, hi = int(min_size * 2), int(max_size * 2)
+        best: tuple[list[Para], int, float] | None = None
+        paras, height, _ = self.setter.set(specs, w, max_size)
+        if height <= h:
+            best = (paras, height, max_size)
+        else:
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                paras, height, _ = self.setter.set(specs, w, mid / 2)
+                if height <= h:
+                    best = (paras, height, mid / 2)
+                    lo = mid + 1
+                else:
+                    hi = mid - 1
+        if best is not None:
+            paras, height, size = best
+            return _Fit(self._frame(paras, height, rect, role, anchor), height, [], size)
+        # Too much even at the minimum: keep what fits, the rest overflows.
+        paras, height, ends = self.setter.set(specs, w, min_size)
+        if not split:
+            return _Fit(self._frame(paras, height, rect, role, anchor), height, [], min_size)
+        keep_p: list[Para] = []
+        overflow: list[_Spec] = []
+        for i, p in enumerate(paras):
+            bottom = p.lines[-1].baseline + round(p.line_height * 0.3) if p.lines else 0
+            if bottom <= h and not overflow:
+                keep_p.append(p)
+                continue
+            if not keep_p and not overflow:
+                # the first paragraph alone is too tall: split it between lines
+                fit_lines = [ln for ln in p.lines if ln.baseline + round(p.line_height * 0.3) <= h]
+                n = max(len(fit_lines), 1)
+                cut = ends[i][n - 1]
+                keep_p.append(replace(p, lines=p.lines[:n]))
+                rest = _slice(specs[i].runs, cut)
+                if rest:
+                    overflow.append(replace(specs[i], runs=rest, bullet=None, gap=0))
+                overflow.extend(specs[i + 1 :])
+                break
+            overflow.extend(specs[i:])
+            break
+        used = keep_p[-1].lines[-1].baseline + round(keep_p[-1].line_height * 0.3) if keep_p and keep_p[-1].lines else h
+        return _Fit(self._frame(keep_p, min(used, h), rect, role, anchor), min(used, h), overflow, min_size)
+
+    def _frame(self, paras: list[Para], height: int, rect: Rect, role: str, anchor: str) -> TextFrame:
+        h = rect[3]
+        dy = {"t": 0, "m": (h - height) // 2, "b": h - height}[anchor]
+        return TextFrame(rect, _offset(paras, max(dy, 0)), role, anchor)
+
+    def measure(self, specs: list[_Spec], width: int, size: float) -> int:
+        return self.setter.set(specs, width, size)[1]
+
+    # -- content to specs -------------------------------------------------------------
+    def specs(self, content: Content) -> list[_Spec]:
+        return _SPECS[type(content)](content)
+
+    # -- pictures ---------------------------------------------------------------------
+    def picture(self, page: _Page, fig: Figure, rect: Rect, line_hint: int | None = None) -> Rect:
+        """Fit `fig`'s image into `rect` (centred); draw a placeholder when it cannot be shown."""
+        x, y, w, h = rect
+        src = images.resolve(fig.image.src, self.assets.post, self.assets.site_root)
+        alt = fig.image.alt or Path(fig.image.src.split("?")[0]).name
+        if isinstance(src, images.ImageProblem):
+            self.diags.append(warning(src.message, None, fig.image.line))
+            return self.placeholder(page, rect, alt, fig.image.src)
+        scale = min(w / src.width, h / src.height)
+        dw, dh = round(src.width * scale), round(src.height * scale)
+        r = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh)
+        ppi = src.width / (dw / INCH)
+        if ppi < 72:
+            self.diags.append(
+                info(f"image shown larger than its pixels hold ({round(ppi)} px per inch): {fig.image.src}",
+                     None, fig.image.line)
+            )
+        target = min(src.width, max(1, round(dw / INCH * _PREVIEW_DPI)))
+        px = (target, max(1, round(src.height * target / src.width)))
+        page.frames.append(PictureFrame(r, src.path, src.data, fig.image.alt, px))
+        return r
+
+    def placeholder(self, page: _Page, rect: Rect, alt: str, src: str) -> Rect:
+        x, y, w, h = rect
+        pw, ph = min(w, round(h * 16 / 9)), min(h, round(w * 9 / 16))
+        r = (x + (w - pw) // 2, y + (h - ph) // 2, pw, ph)
+        page.frames.append(ShapeFrame(r, self.c.get("placeholder", "#E6E8EB"), self.c["muted"], PT, "placeholder"))
+        specs = [
+            _Spec((Run(f"Image: {alt}"),), color="muted", bold=True, align="c"),
+            _Spec((Run(f"not shown: {src}"),), color="muted", scale=0.8, align="c"),
+        ]
+        pad = round(0.15 * INCH)
+        inner = (r[0] + pad, r[1] + pad, max(r[2] - 2 * pad, PT), max(r[3] - 2 * pad, PT))
+        fit = self.fit(specs, inner, self.size("caption", 14), 6, "placeholder", "m", split=False)
+        if fit.frame:
+            page.frames.append(fit.frame)
+        return r
+
+    def figure_block(self, page: _Page, visual: Visual, rect: Rect, probe: bool = False) -> int:
+        """Figures (one, or a row) with captions in `rect`; returns the picture area used."""
+        x, y, w, h = rect
+        n = len(visual.figures)
+        gap = round(0.25 * INCH)
+        col_w = (w - gap * (n - 1)) // n
+        cap_max, cap_min = self.size("caption", 14), self.size("caption_min", 11)
+        caps = [self._caption_specs(f.caption) for f in visual.figures]
+        cap_size = cap_max
+        for specs in caps:
+            while specs and cap_size > cap_min and self.measure(specs, col_w, cap_size) > h * 0.3:
+                cap_size -= 0.5
+        cap_h = max((self.measure(s, col_w, cap_size) for s in caps if s), default=0)
+        shared = self._caption_specs(visual.caption)
+        shared_h = self.measure(shared, w, cap_size) if shared else 0
+        pad = round(0.1 * INCH)
+        img_h = h - (cap_h + pad if cap_h else 0) - (shared_h + pad if shared_h else 0)
+        # pictures of a row share one height, as large as the narrowest column allows
+        sizes = []
+        for f in visual.figures:
+            src = images.resolve(f.image.src, self.assets.post, self.assets.site_root)
+            aspect = src.width / src.height if isinstance(src, images.ImageSource) else 16 / 9
+            sizes.append(aspect)
+        row_h = min([img_h] + [round(col_w / a) for a in sizes])
+        if probe:
+            return sum(round(row_h * min(a, col_w / row_h)) * row_h for a in sizes)
+        total = row_h + (cap_h + pad if cap_h else 0) + (shared_h + pad if shared_h else 0)
+        top = y + max(0, (h - total) // 2)
+        area = 0
+        for i, f in enumerate(visual.figures):
+            cx = x + i * (col_w + gap)
+            r = self.picture(page, f, (cx, top, col_w, row_h))
+            area += r[2] * r[3]
+            if caps[i]:
+                fit = self.fit(caps[i], (cx, top + row_h + pad, col_w, cap_h), cap_size, cap_size, "caption", split=False)
+                if fit.frame:
+                    page.frames.append(fit.frame)
+        if shared:
+            sy = top + row_h + (cap_h + pad if cap_h else 0) + pad
+            fit = self.fit(shared, (x, sy, w, shared_h), cap_size, cap_size, "caption", split=False)
+            if fit.frame:
+                page.frames.append(fit.frame)
+        return area
+
+    def _caption_specs(self, runs: Runs) -> list[_Spec]:
+        return [_Spec(runs, color="muted", align="c")] if runs else []
+
+    # -- side text (bullets, callouts, quotes) ----------------------------------------
+    def text_block(self, page: _Page, content: Content, rect: Rect, probe: bool = False) -> _Fit:
+        body, body_min = self.size("body", 24), self.size("body_min", 16)
+        if isinstance(content, CalloutBox):
+            return self.callout(page, content, rect, body, body_min, probe)
+        if isinstance(content, QuoteBox):
+            return self.quote(page, content, rect, probe)
+        specs = self.specs(content)
+        single = isinstance(content, Text) and len(content.paragraphs) == 1 and not specs[0].runs[0].code
+        fit = self.fit(specs, rect, body * (1.15 if single else 1), body_min, "body", "m" if single else "t")
+        if not probe and fit.frame:
+            page.frames.append(fit.frame)
+        if fit.size < body:
+            self.shrunk.append(f"{fit.size:g} pt")
+        return fit
+
+    def callout(self, page: _Page, box: CalloutBox, rect: Rect, body: float, body_min: float, probe: bool) -> _Fit:
+        x, y, w, h = rect
+        pad = round(0.22 * INCH)
+        bar = round(0.07 * INCH)
+        specs = []
+        if box.title:
+            specs.append(_Spec((Run(box.title),), color="accent", bold=True, scale=0.9))
+        specs += [_Spec(p, gap=1.0) for p in box.paragraphs]
+        inner = (x + pad + bar, y + pad, w - 2 * pad - bar, h - 2 * pad)
+        fit = self.fit(specs, inner, body, body_min, "callout", "t")
+        if probe or fit.frame is None:
+            return fit
+        box_h = fit.height + 2 * pad
+        top = y + max(0, (h - box_h) // 2)
+        page.frames.append(ShapeFrame((x, top, w, box_h), self.c.get("callout_background"), None, 0, "callout"))
+        page.frames.append(ShapeFrame((x, top, bar, box_h), self.c.get("callout_border", self.c["accent"]), None, 0, "callout_bar"))
+        frame = replace(fit.frame, rect=(inner[0], top + pad, inner[2], fit.height), anchor="t")
+        page.frames.append(frame)
+        return fit
+
+    def quote(self, page: _Page, quote: QuoteBox, rect: Rect, probe: bool) -> _Fit:
+        x, y, w, h = rect
+        bar = round(0.08 * INCH)
+        pad = round(0.35 * INCH)
+        specs = [_Spec(p, italic=True, gap=1.0) for p in quote.paragraphs]
+        inner = (x + bar + pad, y, w - bar - 2 * pad, h)
+        fit = self.fit(specs, inner, self.size("quote", 32), self.size("body_min", 16), "quote", "m")
+        if probe or fit.frame is None:
+            return fit
+        top = y + (h - fit.height) // 2
+        page.frames.append(ShapeFrame((x + pad // 2, top, bar, fit.height), self.c["accent"], None, 0, "quote_bar"))
+        page.frames.append(fit.frame)
+        return fit
+
+
+def _bullets_specs(b: Bullets) -> list[_Spec]:
+    out = [_Spec(b.lead, gap=0)] if b.lead else []
+    ordered_levels: dict[int, int] = {}
+    for it in b.items:
+        mark = f"{it.number}." if it.number is not None else ("•" if it.level == 0 else "–")
+        if it.number is not None:
+            ordered_levels[it.level] = it.number
+        out.append(_Spec(it.runs, bullet=mark, number=it.number, level=it.level, scale=1.0 if it.level == 0 else 0.9))
+    return out
+
+
+def _text_specs(t: Text) -> list[_Spec]:
+    if len(t.paragraphs) == 1:
+        return [_Spec(t.paragraphs[0])]
+    if all(p and p[0].code for p in t.paragraphs):
+        return [_Spec(p, role="code", scale=0.8, gap=0) for p in t.paragraphs]
+    return [_Spec(p, bullet="•") for p in t.paragraphs]
+
+
+_SPECS: dict[type, Callable[..., list[_Spec]]] = {
+    Bullets: _bullets_specs,
+    Text: _text_specs,
+    QuoteBox: lambda q: [_Spec(p, italic=True) for p in q.paragraphs],
+    CalloutBox: lambda c: [_Spec((Run(c.title),), bold=True), *(_Spec(p) for p in c.paragraphs)],
+}
+
+
+# -- slides -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """One laid-out page before numbering and link resolution."""
+
+    slide: Slide
+    title: str
+    frames: tuple[Frame, ...]
+    continued: bool
+
+
+class _SlideLayout:
+    """Lays out one planned slide into one or more pages."""
+
+    def __init__(self, lay: _Layout, slide: Slide, info_title: str):
+        self.lay = lay
+        self.t = lay.theme
+        self.slide = slide
+        self.info_title = info_title
+        self.out: list[_Laid] = []
+
+    def run(self) -> list[_Laid]:
+        _KIND_LAYOUT.get(self.slide.kind, _SlideLayout.content)(self)
+        return self.out
+
+    # -- chrome shared by content slides ---------------------------------------------
+    def chrome(self, page: _Page, title: str) -> int:
+        """Title, context line, accent bar and footer citations; returns the body's bottom."""
+        t, lay = self.t, self.lay
+        if self.slide.context:
+            ctx = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
+            fit = lay.fit(ctx, t.box("context"), lay.size("context", 14), 9, "context", "b", split=False)
+            if fit.frame:
+                page.frames.append(fit.frame)
+        title_max = lay.size("title", 34)
+        spec = [_Spec((Run(title),), role="title", color="title")]
+        fit = lay.fit(spec, t.box("title"), title_max, round(title_max * 0.62), "title", "b", split=False)
+        if fit.frame:
+            page.frames.append(fit.frame)
+        page.frames.append(ShapeFrame(t.box("accent_bar"), lay.c["accent"], None, 0, "accent_bar"))
+        bx, by, bw, bh = t.box("body")
+        bottom = by + bh
+        if self.slide.citations and not self.out:
+            fx, fy, fw, fh = t.box("footer")
+            specs = [_Spec(r, color="muted", gap=0.3) for r in self.slide.citations]
+            size = lay.size("footer", 10)
+            height = lay.measure(specs, fw, size)
+            rect = (fx, fy + fh - height, fw, height)
+            fit = lay.fit(specs, rect, size, size, "citation", "b", split=False)
+            if fit.frame:
+                page.frames.append(fit.frame)
+            bottom = min(bottom, rect[1] - round(0.12 * INCH))
+        return bottom
+
+    def body_rect(self, bottom: int) -> Rect:
+        bx, by, bw, _ = self.t.box("body")
+        return (bx, by, bw, bottom - by)
+
+    def emit(self, page: _Page, title: str) -> None:
+        self.out.append(_Laid(self.slide, title, tuple(page.frames), bool(self.out)))
+
+    def cont_title(self) -> str:
+        suffix = self.t.text.get("continued", "(cont.)")
+        base = self.slide.title
+        return base if base.endswith(suffix) else f"{base} {suffix}"
+
+    def flow(self, specs: list[_Spec], first: _Page | None = None, rect: Rect | None = None,
+             max_size: float | None = None, min_size: float | None = None) -> None:
+        """Set `specs` in the body, continuing on new pages while they overflow."""
+        lay = self.lay
+        max_size = max_size or lay.size("body", 24)
+        min_size = min_size or lay.size("body_min", 16)
+        page = first
+        title = self.slide.title
+        while True:
+            if page is None:
+                page = _Page()
+                title = self.cont_title() if self.out else self.slide.title
+                rect = self.body_rect(self.chrome(page, title))
+            assert rect is not None
+            fit = lay.fit(specs, rect, max_size, min_size, "body", "t")
+            if fit.frame:
+                page.frames.append(fit.frame)
+            if fit.size < max_size:
+                lay.shrunk.append(f"{self.slide.title}: {fit.size:g} pt")
+            self.emit(page, title)
+            if not fit.overflow or fit.overflow == specs:
+                return
+            specs, page, rect = fit.overflow, None, None
+
+    # -- kinds ------------------------------------------------------------------------
+    def content(self) -> None:
+        page = _Page()
+        rect = self.body_rect(self.chrome(page, self.slide.title))
+        visual = next((c for c in self.slide.body if isinstance(c, Visual)), None)
+        text = next((c for c in self.slide.body if not isinstance(c, Visual)), None)
+        if visual is None and text is None:
+            self.emit(page, self.slide.title)
+            return
+        if visual is None and text is not None:
+            if isinstance(text, Bullets | Text):
+                specs = self.lay.specs(text)
+                single = isinstance(text, Text) and len(specs) == 1
+                if single:
+                    fit = self.lay.fit(specs, rect, self.lay.size("body", 24) * 1.15, self.lay.size("body_min", 16), "body", "m")
+                    if not fit.overflow and fit.frame:
+                        page.frames.append(fit.frame)
+                        self.emit(page, self.slide.title)
+                        return
+                self.flow(specs, page, rect)
+                return
+            fit = self.lay.text_block(page, text, rect)
+            self.emit(page, self.slide.title)
+            if fit.overflow:
+                self.flow(fit.overflow)
+            return
+        assert visual is not None
+        if text is None:
+            self.lay.figure_block(page, visual, rect)
+            self.emit(page, self.slide.title)
+            return
+        self.figure_with_text(page, rect, visual, text)
+
+    def figure_with_text(self, page: _Page, rect: Rect, visual: Visual, text: Content) -> None:
+        """A figure and some text: side by side or stacked, whichever shows the figure larger."""
+        lay, t = self.lay, self.t
+        x, y, w, h = rect
+        gutter = round(t.fraction("gutter") * t.width)
+        split = t.fraction("split")
+        side_w = round(w * split)
+        options: list[tuple[int, Rect, Rect]] = []
+        side = ((x, y, side_w, h), (x + side_w + gutter, y, w - side_w - gutter, h))
+        fit = lay.text_block(_Page(), text, side[1], probe=True)
+        if not fit.overflow:
+            options.append((lay.figure_block(_Page(), visual, side[0], probe=True), *side))
+        text_h = fit.height if not fit.overflow else h // 2
+        stacked_text_h = lay.text_block(_Page(), text, (x, y, w, h), probe=True).height
+        stacked_text_h = min(stacked_text_h + round(0.1 * INCH), round(h * 0.45))
+        stack = ((x, y, w, h - stacked_text_h - gutter // 2), (x, y + h - stacked_text_h, w, stacked_text_h))
+        sfit = lay.text_block(_Page(), text, stack[1], probe=True)
+        if not sfit.overflow:
+            options.append((lay.figure_block(_Page(), visual, stack[0], probe=True), *stack))
+        del text_h
+        if not options:
+            options.append((0, *side))
+        _, vis_rect, text_rect = max(options, key=lambda o: o[0])
+        lay.figure_block(page, visual, vis_rect)
+        fit = lay.text_block(page, text, text_rect)
+        self.emit(page, self.slide.title)
+        if fit.overflow:
+            self.flow(fit.overflow)
+
+    def references(self) -> None:
+        specs = self.lay.specs(self.slide.body[0]) if self.slide.body else []
+        size = self.lay.size("references", 18)
+        self.flow(specs, max_size=size, min_size=self.lay.size("references_min", 14))
+
+    def section(self) -> None:
+        lay, t = self.lay, self.t
+        page = _Page()
+        if self.slide.context:
+            ctx = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
+            fit = lay.fit(ctx, t.box("context", "section"), lay.size("context", 14), 9, "context", "b", split=False)
+            if fit.frame:
+                page.frames.append(fit.frame)
+        size = lay.size("title_slide", 44)
+        spec = [_Spec((Run(self.slide.title),), role="title", color="title")]
+        fit = lay.fit(spec, t.box("title", "section"), size, round(size * 0.6), "title", "t", split=False)
+        if fit.frame:
+            page.frames.append(fit.frame)
+        self.emit(page, self.slide.title)
+
+    def title(self) -> None:
+        lay, t = self.lay, self.t
+        page = _Page()
+        texts = [c for c in self.slide.body if isinstance(c, Text)]
+        hero = next((c for c in self.slide.body if isinstance(c, Visual)), None)
+        note = next((c for c in self.slide.body if isinstance(c, CalloutBox)), None)
+        box = t.box("hero_text", "title_slide") if hero else t.box("text", "title_slide")
+        x, y, w, h = box
+        blocks: list[tuple[list[_Spec], float, float, str]] = []
+        tsize = lay.size("title_slide", 44)
+        blocks.append(([_Spec((Run(self.slide.title),), role="title", color="title")], tsize, tsize * 0.6, "title"))
+        if texts and plain(texts[0].paragraphs[0]):
+            blocks.append(([_Spec(texts[0].paragraphs[0], color="muted")], lay.size("subtitle", 22), 14, "subtitle"))
+        if len(texts) > 1 and plain(texts[1].paragraphs[0]):
+            blocks.append(([_Spec(texts[1].paragraphs[0], color="text", bold=True)], lay.size("byline", 18), 12, "byline"))
+        gap = round(0.22 * INCH)
+        note_h = 0
+        note_specs: list[_Spec] = []
+        if note:
+            first_para = (Run(note.title + ": ", bold=True), *note.paragraphs[0]) if note.title else note.paragraphs[0]
+            note_specs = [_Spec(tuple(first_para), color="muted", italic=True)]
+            note_specs += [_Spec(p, color="muted", italic=True) for p in note.paragraphs[1:]]
+            note_h = lay.measure(note_specs, w - round(0.42 * INCH), lay.size("caption", 14)) + round(0.3 * INCH)
+        # subtitle and byline take their natural height; the title shrinks into what is left
+        fits: list[_Fit] = [_Fit(None, 0, [], 0)]
+        for specs, mx, mn, role in blocks[1:]:
+            fits.append(lay.fit(specs, (x, 0, w, h), mx, mn, role, "t", split=False))
+        rest = h - sum(f.height for f in fits) - gap * len(blocks) - (note_h + gap if note else 0)
+        specs, mx, mn, role = blocks[0]
+        fits[0] = lay.fit(specs, (x, 0, w, max(rest, 0)), mx, mn, role, "t", split=False)
+        total = sum(f.height for f in fits) + gap * (len(fits) - 1) + (note_h + gap if note else 0)
+        cy = y + max(0, (h - total) // 2)
+        for i, fit in enumerate(fits):
+            if fit.frame:
+                page.frames.append(replace(fit.frame, rect=(x, cy, w, fit.height), paras=_offset(list(fit.frame.paras), 0)))
+            cy += fit.height
+            if i == 0:
+                page.frames.append(ShapeFrame((x, cy + gap // 2 - round(0.03 * INCH), round(0.9 * INCH), round(0.06 * INCH)), lay.c["accent"], None, 0, "accent_bar"))
+            cy += gap
+        if note:
+            pad = round(0.15 * INCH)
+            nrect = (x, cy, w, note_h)
+            page.frames.append(ShapeFrame(nrect, lay.c.get("callout_background"), None, 0, "callout"))
+            page.frames.append(ShapeFrame((x, cy, round(0.06 * INCH), note_h), lay.c.get("callout_border", lay.c["accent"]), None, 0, "callout_bar"))
+            fit = lay.fit(note_specs, (x + pad + round(0.06 * INCH), cy + pad, w - 2 * pad - round(0.06 * INCH), note_h - 2 * pad), lay.size("caption", 14), 9, "note", "m", split=False)
+            if fit.frame:
+                page.frames.append(fit.frame)
+        if hero:
+            ix, iy, iw, ih = t.box("hero_image", "title_slide")
+            cx, cy2, cw, chh = t.box("hero_caption", "title_slide")
+            lay.figure_block(page, hero, (ix, iy, iw, cy2 + chh - iy))
+        self.emit(page, self.slide.title)
+
+    def closing(self) -> None:
+        lay, t = self.lay, self.t
+        page = _Page()
+        size = lay.size("title_slide", 44)
+        spec = [_Spec((Run(self.slide.title),), role="title", color="title", align="c")]
+        fit = lay.fit(spec, t.box("title", "closing"), size, size * 0.6, "title", "b", split=False)
+        if fit.frame:
+            page.frames.append(fit.frame)
+        bx, by, bw, bh = t.box("body", "closing")
+        page.frames.append(ShapeFrame((bx + bw // 2 - round(0.45 * INCH), by - round(0.12 * INCH), round(0.9 * INCH), round(0.06 * INCH)), lay.c["accent"], None, 0, "accent_bar"))
+        text = next((c for c in self.slide.body if isinstance(c, Text)), None)
+        if text:
+            specs = [_Spec(p, align="c", color="text" if i == 0 else "muted", scale=1.0 if i == 0 else 0.75)
+                     for i, p in enumerate(text.paragraphs)]
+            fit = lay.fit(specs, (bx, by + round(0.15 * INCH), bw, bh), lay.size("subtitle", 22), 12, "body", "t", split=False)
+            if fit.frame:
+                page.frames.append(fit.frame)
+        self.emit(page, self.slide.title)
+
+
+_KIND_LAYOUT: dict[Kind, Callable[[_SlideLayout], None]] = {
+    Kind.TITLE: _SlideLayout.title,
+    Kind.SECTION: _SlideLayout.section,
+    Kind.REFERENCES: _SlideLayout.references,
+    Kind.CLOSING: _SlideLayout.closing,
+}
+
+
+# -- the deck ---------------------------------------------------------------------------
+
+
+def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagnostic]]:
+    """Lay out every slide; continue overflowing ones; number pages and resolve links."""
+    lay = _Layout(theme, assets, _Setter(theme))
+    laid: list[_Laid] = []
+    first_page: dict[int, int] = {}
+    for i, slide in enumerate(deck.slides):
+        first_page[i] = len(laid) + 1
+        laid.extend(_SlideLayout(lay, slide, deck.info.title).run())
+    anchors: dict[str, int] = {}
+    for i, slide in enumerate(deck.slides):
+        for a in slide.anchors:
+            if slide.kind is Kind.REFERENCES or a not in anchors:
+                anchors[a] = first_page[i]
+    total = len(laid)
+    pages: list[Page] = []
+    for n, item in enumerate(laid, start=1):
+        frames = [_relink(f, anchors) for f in item.frames]
+        if item.slide.kind is not Kind.TITLE and theme.footer.get("show_slide_number", True):
+            spec = [_Spec((Run(str(n)),), color="muted", align="r")]
+            fit = lay.fit(spec, theme.box("slide_number"), lay.size("footer", 10) * 1.2, 6, "slide_number", "b", split=False)
+            if fit.frame:
+                frames.append(fit.frame)
+        notes = item.slide.notes if not item.continued else ()
+        level = item.slide.level if not item.continued else 1
+        pages.append(
+            Page(n, item.title, item.slide.kind.value, tuple(frames), notes,
+                 theme.colors["background"], level, item.slide.section)
+        )
+    del total
+    date = deck.info.date
+    docinfo = DocInfo(deck.info.title, deck.info.author, deck.info.subtitle, deck.info.keywords, date)
+    return Pages(theme.width, theme.height, tuple(pages), docinfo), lay.diags
+
+
+def _relink(frame: Frame, anchors: dict[str, int]) -> Frame:
+    if not isinstance(frame, TextFrame):
+        return frame
+
+    def fix(s: Span) -> Span:
+        if s.link and s.link.startswith("#"):
+            target = anchors.get(s.link[1:])
+            return replace(s, link=f"#slide={target}" if target else None)
+        return s
+
+    if not any(s.link and s.link.startswith("#") for p in frame.paras for s in p.spans):
+        return frame
+    paras = tuple(
+        replace(
+            p,
+            spans=tuple(fix(s) for s in p.spans),
+            lines=tuple(replace(ln, spans=tuple(fix(s) for s in ln.spans)) for ln in p.lines),
+        )
+        for p in frame.paras
+    )
+    return replace(frame, paras=paras)

@@ -1,0 +1,122 @@
+"""Stage 4 model, the laid-out deck: every frame with its final rectangle and font size.
+
+Renderers only draw what is here; they make no layout decisions. That is what keeps the
+PPTX and the PDF the same slide. Geometry is in EMU (914400 per inch, 12700 per point).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fonts import Face
+
+Rect = tuple[int, int, int, int]  # x, y, width, height in EMU
+
+
+@dataclass(frozen=True)
+class Span:
+    """Pages: a piece of one line in one style, at its x offset from the frame's left."""
+
+    x: int
+    text: str
+    face: Face
+    size: float  # points
+    color: str  # "#RRGGBB"
+    link: str | None = None  # URL, or "#slide=N" for a page of this deck
+    width: int = 0
+
+
+@dataclass(frozen=True)
+class Line:
+    """Pages: one line of text; `baseline` is measured from the frame's top."""
+
+    baseline: int
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Para:
+    """Pages: a paragraph: its runs (for editable output) and its measured lines."""
+
+    spans: tuple[Span, ...]  # the paragraph's runs, in order, x unused
+    lines: tuple[Line, ...]
+    size: float
+    line_height: int  # EMU, exact
+    space_before: int  # EMU
+    align: str = "l"  # l | c | r
+    bullet: str | None = None  # "•", "–", or "3." when numbered
+    number: int | None = None  # the number, for numbered lists
+    indent: int = 0  # EMU from the frame's left to the text
+    bullet_indent: int = 0  # EMU from the frame's left to the bullet
+    bullet_color: str = "#000000"
+
+
+@dataclass(frozen=True)
+class TextFrame:
+    """Pages: a text box; `role` says what it is (title, body, caption, footer, ...)."""
+
+    rect: Rect
+    paras: tuple[Para, ...]
+    role: str
+    anchor: str = "t"  # t | m | b: where the text block sits; lines are already placed
+
+
+@dataclass(frozen=True)
+class PictureFrame:
+    """Pages: a picture, fitted to `rect`, with its alt text."""
+
+    rect: Rect
+    path: Path | None
+    data: bytes | None  # image bytes when they did not come from a file (data: URIs)
+    alt: str
+    pixels: tuple[int, int]  # the pixel size to encode at (never more than the source)
+
+
+@dataclass(frozen=True)
+class ShapeFrame:
+    """Pages: a filled rectangle (callout box, accent bar, placeholder)."""
+
+    rect: Rect
+    fill: str | None
+    line: str | None = None
+    line_width: int = 0  # EMU
+    role: str = "shape"
+
+
+Frame = TextFrame | PictureFrame | ShapeFrame
+
+
+@dataclass(frozen=True)
+class Page:
+    """Pages: one slide as drawn."""
+
+    number: int
+    title: str
+    kind: str
+    frames: tuple[Frame, ...]
+    notes: tuple[str, ...]
+    background: str
+    bookmark_level: int = 0
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """Pages: document properties for both outputs."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    date: str  # ISO date, or ""
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Stage `layout`: the deck, laid out."""
+
+    width: int
+    height: int
+    pages: tuple[Page, ...]
+    info: DocInfo

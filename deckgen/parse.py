@@ -1,0 +1,515 @@
+"""Stage 2, parse: Markdown → HTML (Python-Markdown) → DOM (lxml) → document blocks.
+
+Each HTML idiom of a blog post has one handler in `_BLOCK_HANDLERS` / `_DIV_CLASS_HANDLERS`;
+unknown HTML keeps its text and yields a diagnostic naming the tag and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lxml.html
+import markdown
+from lxml import etree
+
+from .document import (
+    Block,
+    Callout,
+    Code,
+    Contact,
+    Document,
+    Figure,
+    FigureGrid,
+    Heading,
+    Image,
+    ListBlock,
+    ListItem,
+    Notes,
+    Paragraph,
+    Quote,
+    Reference,
+    Rule,
+    Run,
+    Runs,
+    Table,
+    plain,
+)
+from .errors import Diagnostic, info, warning
+from .source import Source
+
+_MD_EXTENSIONS = ["extra", "sane_lists"]
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_CALLOUT_LABELS = {
+    "note", "tip", "warning", "important", "caution", "info", "remark", "hint", "update",
+    "disclaimer", "tl;dr", "tldr", "summary", "key idea", "takeaway", "attention", "danger",
+}  # fmt: skip
+_GH_ALERT = re.compile(r"^\[!(\w+)\]\s*", re.I)
+_NOTES_COMMENT = re.compile(r"^\s*notes?\s*:\s*(.*)$", re.S | re.I)
+_FENCED_NOTES = re.compile(r"^:::+\s*\{?\.?notes\}?\s*\n(.*?)^:::+\s*$", re.S | re.M)
+_CODE_FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+_CALLOUT_CLASS = re.compile(r"(^|[-_ ])(box|callout|admonition|alert|note|tip|warning)($|[-_ ])")
+_CHROME_CLASS = re.compile(r"(download|button|btn|share|social|nav|toc|badge)", re.I)
+_ICON_CLASS = re.compile(r"(^|\s)(fa[srbl]?|fa-[\w-]+|icon|bi|material-icons)(\s|$)")
+_DROP_TAGS = {"script", "style", "noscript", "template", "button", "nav", "form", "input"}
+
+
+def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
+    """Turn the post body into blocks."""
+    body = _fenced_notes_to_aside(source.body)
+    html = markdown.markdown(body, extensions=_MD_EXTENSIONS, output_format="html")
+    parser = _Parser(source)
+    if html.strip():
+        root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+        body_el = root.find("body")
+        if body_el is not None:
+            parser.blocks.extend(parser.children(body_el))
+    return Document(dict(source.meta), tuple(parser.blocks), tuple(parser.dropped)), parser.diags
+
+
+def _fenced_notes_to_aside(body: str) -> str:
+    """Pandoc/Quarto `::: notes` fences become reveal.js `<aside class="notes">` (not in code)."""
+    if ":::" not in body:
+        return body
+    out, pos = [], 0
+    for fence in _CODE_FENCE.finditer(body):
+        out.append(_FENCED_NOTES.sub(_aside, body[pos : fence.start()]))
+        out.append(fence.group(0))
+        pos = fence.end()
+    out.append(_FENCED_NOTES.sub(_aside, body[pos:]))
+    return "".join(out)
+
+
+def _aside(m: re.Match[str]) -> str:
+    inner = m.group(1)
+    pad = "\n" * max(inner.count("\n") - 1, 0)  # keep the line count for later blocks
+    return f'<aside class="notes" markdown="1">\n{inner.strip()}\n</aside>{pad}\n'
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text)
+
+
+def _classes(el: etree._Element) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _centered(el: etree._Element) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "text-align:center" in style or el.get("align") == "center"
+
+
+def _is_chrome(el: etree._Element) -> bool:
+    cls = el.get("class") or ""
+    if el.tag in _DROP_TAGS:
+        return True
+    if el.tag == "i" and _ICON_CLASS.search(cls):
+        return True
+    return el.tag == "a" and (el.get("download") is not None or bool(_CHROME_CLASS.search(cls)))
+
+
+def _strip_runs(runs: list[Run]) -> Runs:
+    """Collapse whitespace across runs and trim the ends, as a browser would."""
+    out: list[Run] = []
+    prev_space = True
+    for r in runs:
+        text = r.text if r.code else _norm(r.text)
+        if prev_space and text.startswith(" "):
+            text = text[1:]
+        if not text:
+            continue
+        prev_space = text.endswith(" ")
+        if out and (out[-1].bold, out[-1].italic, out[-1].code, out[-1].link) == (
+            r.bold,
+            r.italic,
+            r.code,
+            r.link,
+        ):
+            out[-1] = Run(out[-1].text + text, r.bold, r.italic, r.code, r.link)
+        else:
+            out.append(Run(text, r.bold, r.italic, r.code, r.link))
+    while out and out[-1].text.endswith(" "):
+        last = out.pop()
+        if last.text.rstrip():
+            out.append(Run(last.text.rstrip(), last.bold, last.italic, last.code, last.link))
+            break
+    return tuple(out)
+
+
+@dataclass
+class _Parser:
+    source: Source
+    blocks: list[Block] = field(default_factory=list)
+    diags: list[Diagnostic] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    _pos: int = 0  # search position in the body, for line numbers
+
+    # -- locating lines -------------------------------------------------------------
+    def locate(self, needle: str) -> int | None:
+        """The line of the next occurrence of `needle` in the body, advancing the cursor."""
+        needle = needle.strip()
+        if not needle:
+            return None
+        body = self.source.body
+        i = body.find(needle, self._pos)
+        if i < 0:
+            i = body.find(needle)
+            if i < 0:
+                return None
+        else:
+            self._pos = i + 1
+        return self.source.line_of(i)
+
+    def locate_text(self, text: str) -> int | None:
+        """The line of the next place whose words match `text`, ignoring Markdown markup."""
+        words = _WORD.findall(text)[:6]
+        body = self.source.body
+        m = None
+        for n in sorted({len(words), 2, 1}, reverse=True):
+            if 0 < n <= len(words):
+                pattern = re.compile(r"\W+".join(re.escape(w) for w in words[:n]))
+                m = pattern.search(body, self._pos) or pattern.search(body)
+                if m is not None:
+                    break
+        if m is None:
+            return None
+        if m.start() >= self._pos:
+            self._pos = m.start() + 1
+        return self.source.line_of(m.start())
+
+    # -- inline ---------------------------------------------------------------------
+    def runs(self, el: etree._Element, skip: Callable[[etree._Element], bool] | None = None) -> Runs:
+        acc: list[Run] = []
+        self._inline(el, acc, Run(""), skip, top=True)
+        return _strip_runs(acc)
+
+    def _inline(
+        self,
+        el: etree._Element,
+        acc: list[Run],
+        style: Run,
+        skip: Callable[[etree._Element], bool] | None,
+        top: bool = False,
+    ) -> None:
+        if not top:
+            style = _INLINE_STYLE.get(el.tag, _same)(el, style)
+        if el.text:
+            acc.append(Run(el.text, style.bold, style.italic, style.code, style.link))
+        for child in el:
+            if isinstance(child, etree._Comment) or not isinstance(child.tag, str):
+                pass
+            elif skip is not None and skip(child):
+                pass
+            elif _is_chrome(child):
+                self.drop(child)
+            elif child.tag == "br":
+                acc.append(Run("\n", style.bold, style.italic, style.code, style.link))
+            elif child.tag == "img":
+                alt = child.get("alt") or ""
+                if alt:
+                    acc.append(Run(alt, style.bold, style.italic, style.code, style.link))
+            else:
+                self._inline(child, acc, style, skip)
+            if child.tail:
+                acc.append(Run(child.tail, style.bold, style.italic, style.code, style.link))
+
+    def drop(self, el: etree._Element) -> None:
+        text = _norm(el.text_content()).strip()
+        what = {"a": "download link", "i": "icon"}.get(el.tag, f"<{el.tag}>")
+        label = f"{what} {text!r}" if text else what
+        if el.tag in ("script", "style"):
+            return  # never content, never reported as lost text
+        line = self.locate(text) if text else None
+        self.dropped.append(label)
+        self.diags.append(info(f"dropped web-only chrome: {label}", self.source.path, line))
+
+    # -- blocks ---------------------------------------------------------------------
+    def children(self, el: etree._Element) -> Iterator[Block]:
+        if el.text and el.text.strip():
+            yield from self._loose_text(el.text)
+        for child in el:
+            if isinstance(child, etree._Comment):
+                yield from self.comment(child)
+            elif isinstance(child.tag, str):
+                yield from self.block(child)
+            if child.tail and child.tail.strip():
+                yield from self._loose_text(child.tail)
+
+    def _loose_text(self, text: str) -> Iterator[Block]:
+        runs = _strip_runs([Run(text)])
+        if runs:
+            yield Paragraph(runs, self.locate_text(plain(runs)))
+
+    def comment(self, c: etree._Element) -> Iterator[Block]:
+        m = _NOTES_COMMENT.match(c.text or "")
+        if m and m.group(1).strip():
+            yield Notes(m.group(1).strip(), self.locate(m.group(1).strip()[:40]))
+
+    def block(self, el: etree._Element) -> Iterator[Block]:
+        if _is_chrome(el):
+            self.drop(el)
+            return
+        handler = _BLOCK_HANDLERS.get(el.tag)
+        if handler is None:
+            yield from self.unknown(el)
+        else:
+            yield from handler(self, el)
+
+    def unknown(self, el: etree._Element) -> Iterator[Block]:
+        runs = self.runs(el)
+        line = self.locate_text(plain(runs)) if runs else None
+        self.diags.append(
+            info(f"HTML <{el.tag}> not understood; kept its text", self.source.path, line)
+        )
+        if runs:
+            yield Paragraph(runs, line)
+
+    def heading(self, el: etree._Element) -> Iterator[Block]:
+        runs = self.runs(el)
+        yield Heading(int(el.tag[1]), runs, self.locate_text(plain(runs)), el.get("id"))
+
+    def paragraph(self, el: etree._Element) -> Iterator[Block]:
+        imgs = el.findall(".//img")
+        runs = self.runs(el, skip=lambda c: c.tag == "img")
+        if imgs and not runs:
+            for img in imgs:
+                yield self.figure_of(img, ())
+            return
+        if len(imgs) == 1 and el.find("img") is not None and not plain(runs).strip():
+            yield self.figure_of(imgs[0], ())
+            return
+        if runs:
+            yield Paragraph(runs, self.locate_text(plain(runs)), _centered(el))
+
+    def image(self, el: etree._Element) -> Image:
+        src = (el.get("src") or "").strip()
+        return Image(src, _norm(el.get("alt") or "").strip(), self.locate(src), el.get("title") or "")
+
+    def figure_of(self, img: etree._Element, caption: Runs) -> Figure:
+        image = self.image(img)
+        if not caption and image.title:
+            caption = (Run(image.title),)
+        return Figure(image, caption, image.line)
+
+    def figure(self, el: etree._Element) -> Iterator[Block]:
+        imgs = el.findall(".//img")
+        cap_el = el.find(".//figcaption")
+        caption = self.runs(cap_el) if cap_el is not None else ()
+        if not imgs:
+            yield from self.children(el)
+            return
+        if len(imgs) == 1:
+            yield self.figure_of(imgs[0], caption)
+            return
+        figs = tuple(self.figure_of(img, ()) for img in imgs)
+        yield FigureGrid(figs, figs[0].line)
+        if caption:
+            yield Paragraph(caption, None, True)
+
+    def div(self, el: etree._Element) -> Iterator[Block]:
+        classes = _classes(el)
+        for cls in sorted(classes):
+            if cls in _DIV_CLASS_HANDLERS:
+                yield from _DIV_CLASS_HANDLERS[cls](self, el)
+                return
+        if any(_CALLOUT_CLASS.search(c) for c in classes):
+            yield from self.callout_div(el)
+            return
+        if el.find(".//a[@href]") is not None and any(
+            (a.get("href") or "").startswith("mailto:") for a in el.iter("a")
+        ):
+            yield from self.contact(el)
+            return
+        imgs = el.findall(".//img")
+        if len(imgs) == 1 and el.find(".//figure") is None:
+            caption = self.runs(el, skip=lambda c: c.tag == "img")
+            yield self.figure_of(imgs[0], caption)
+            return
+        if len(imgs) > 1 and all(c.tag == "figure" for c in el if isinstance(c.tag, str)):
+            yield from self.grid(el)
+            return
+        yield from self.children(el)
+
+    def grid(self, el: etree._Element) -> Iterator[Block]:
+        figs: list[Figure] = []
+        for img in el.iter("img"):
+            fig_el = next((a for a in img.iterancestors("figure")), None)
+            cap_el = fig_el.find(".//figcaption") if fig_el is not None else None
+            caption = self.runs(cap_el) if cap_el is not None else ()
+            figs.append(self.figure_of(img, caption))
+        if figs:
+            yield FigureGrid(tuple(figs), figs[0].line)
+
+    def reference(self, el: etree._Element) -> Iterator[Block]:
+        runs = self.runs(el)
+        yield Reference(el.get("id") or "", runs, self.locate_text(plain(runs)))
+
+    def callout_div(self, el: etree._Element) -> Iterator[Block]:
+        title_el = next((c for c in el if c.tag in ("h1", "h2", "h3", "h4", "h5", "h6")), None)
+        title = plain(self.runs(title_el)) if title_el is not None else ""
+        paras: list[Runs] = []
+        for child in el:
+            if child is title_el or not isinstance(child.tag, str):
+                continue
+            runs = self.runs(child)
+            if runs:
+                paras.append(runs)
+        if el.text and el.text.strip():
+            paras.insert(0, _strip_runs([Run(el.text)]))
+        kind = next(iter(sorted(_classes(el))), "note")
+        line = self.locate(title) if title else self.locate_text(plain(paras[0]) if paras else "")
+        yield Callout(title, tuple(paras), kind.replace("-box", ""), line)
+
+    def notes_aside(self, el: etree._Element) -> Iterator[Block]:
+        if "notes" in _classes(el):
+            text = "\n\n".join(plain(self.runs(p)) for p in el if isinstance(p.tag, str))
+            text = text or plain(self.runs(el))
+            yield Notes(text, self.locate_text(text))
+        else:
+            yield from self.children(el)
+
+    def contact(self, el: etree._Element) -> Iterator[Block]:
+        paras = [r for c in el if isinstance(c.tag, str) and (r := self.runs(c))]
+        if not paras:
+            paras = [self.runs(el)]
+        yield Contact(tuple(paras), self.locate_text(plain(paras[0])))
+
+    def blockquote(self, el: etree._Element) -> Iterator[Block]:
+        paras = [self.runs(c) for c in el if isinstance(c.tag, str)]
+        paras = [p for p in paras if p]
+        if el.text and el.text.strip():
+            paras.insert(0, _strip_runs([Run(el.text)]))
+        if not paras:
+            return
+        line = self.locate_text(plain(paras[0]))
+        first = paras[0]
+        # GitHub alerts: > [!NOTE]
+        m = _GH_ALERT.match(first[0].text)
+        if m:
+            rest = (Run(first[0].text[m.end() :], first[0].bold, first[0].italic),) + first[1:]
+            paras[0] = _strip_runs(list(rest))
+            yield Callout(m.group(1).title(), tuple(p for p in paras if p), m.group(1).lower(), line)
+            return
+        if first[0].bold:
+            label = first[0].text.strip().rstrip(":").strip()
+            after = first[1].text if len(first) > 1 else ""
+            ends_label = first[0].text.strip().endswith(":") or after.startswith(":")
+            if ends_label and label.lower() in _CALLOUT_LABELS:
+                rest_runs = list(first[1:])
+                if rest_runs and rest_runs[0].text.startswith(":"):
+                    r0 = rest_runs[0]
+                    rest_runs[0] = Run(r0.text[1:], r0.bold, r0.italic, r0.code, r0.link)
+                paras[0] = _strip_runs(rest_runs)
+                yield Callout(label, tuple(p for p in paras if p), label.lower(), line)
+                return
+        yield Quote(tuple(paras), line)
+
+    def list_(self, el: etree._Element) -> Iterator[Block]:
+        yield self.list_block(el)
+
+    def list_block(self, el: etree._Element) -> ListBlock:
+        items: list[ListItem] = []
+        for li in el:
+            if li.tag != "li":
+                continue
+            runs = self.runs(li, skip=lambda c: c.tag in ("ul", "ol", "pre", "blockquote"))
+            children = tuple(self.list_block(c) for c in li if c.tag in ("ul", "ol"))
+            items.append(ListItem(runs, children))
+        start = int(el.get("start", "1")) if (el.get("start") or "1").isdigit() else 1
+        first = plain(items[0].runs) if items else ""
+        return ListBlock(el.tag == "ol", tuple(items), start, self.locate_text(first))
+
+    def code(self, el: etree._Element) -> Iterator[Block]:
+        code_el = el.find("code")
+        target = code_el if code_el is not None else el
+        lang = ""
+        for cls in _classes(target):
+            if cls.startswith("language-"):
+                lang = cls[len("language-") :]
+        text = target.text_content().rstrip("\n")
+        first = text.split("\n", 1)[0]
+        yield Code(text, lang, self.locate(first) if first.strip() else None)
+
+    def table(self, el: etree._Element) -> Iterator[Block]:
+        rows = []
+        for tr in el.iter("tr"):
+            rows.append(tuple(self.runs(td) for td in tr if td.tag in ("td", "th")))
+        if rows:
+            first = plain(rows[0][0]) if rows[0] else ""
+            yield Table(tuple(rows), self.locate_text(first))
+
+    def rule(self, el: etree._Element) -> Iterator[Block]:
+        yield Rule()
+
+    def iframe(self, el: etree._Element) -> Iterator[Block]:
+        src = el.get("src") or ""
+        line = self.locate(src) if src else None
+        self.diags.append(warning("embedded frame shown as a link", self.source.path, line))
+        if src.startswith(("http://", "https://")):
+            yield Paragraph((Run("Embedded content: "), Run(src, link=src)), line)
+
+
+def _same(el: etree._Element, style: Run) -> Run:
+    return style
+
+
+def _link(el: etree._Element, style: Run) -> Run:
+    href = (el.get("href") or "").strip()
+    if href.lower().startswith(("javascript:", "vbscript:", "data:")):
+        href = ""
+    return Run("", style.bold, style.italic, style.code, href or style.link)
+
+
+_INLINE_STYLE: dict[str, Callable[[etree._Element, Run], Run]] = {
+    "strong": lambda el, s: Run("", True, s.italic, s.code, s.link),
+    "b": lambda el, s: Run("", True, s.italic, s.code, s.link),
+    "em": lambda el, s: Run("", s.bold, True, s.code, s.link),
+    "i": lambda el, s: Run("", s.bold, True, s.code, s.link),
+    "cite": lambda el, s: Run("", s.bold, True, s.code, s.link),
+    "code": lambda el, s: Run("", s.bold, s.italic, True, s.link),
+    "kbd": lambda el, s: Run("", s.bold, s.italic, True, s.link),
+    "a": _link,
+}
+
+_BLOCK_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Block]]] = {
+    **{f"h{n}": _Parser.heading for n in range(1, 7)},
+    "p": _Parser.paragraph,
+    "ul": _Parser.list_,
+    "ol": _Parser.list_,
+    "blockquote": _Parser.blockquote,
+    "figure": _Parser.figure,
+    "div": _Parser.div,
+    "section": _Parser.children,
+    "article": _Parser.children,
+    "main": _Parser.children,
+    "center": _Parser.div,
+    "span": _Parser.paragraph,
+    "img": lambda self, el: iter([self.figure_of(el, ())]),
+    "picture": _Parser.figure,
+    "aside": _Parser.notes_aside,
+    "pre": _Parser.code,
+    "table": _Parser.table,
+    "hr": _Parser.rule,
+    "iframe": _Parser.iframe,
+    "dl": _Parser.children,
+    "dt": _Parser.paragraph,
+    "dd": _Parser.paragraph,
+    "details": _Parser.children,
+    "summary": _Parser.paragraph,
+    "a": _Parser.paragraph,
+    "em": _Parser.paragraph,
+    "strong": _Parser.paragraph,
+}
+
+_DIV_CLASS_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Block]]] = {
+    "figure-grid": _Parser.grid,
+    "reference": _Parser.reference,
+    "notes": _Parser.notes_aside,
+}
+
+
+def source_path(source: Source) -> Path:
+    return source.path

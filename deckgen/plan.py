@@ -1,0 +1,499 @@
+"""Stage 3, plan: split the document into slides, choose layout kinds, move prose to notes.
+
+`plan_deck(doc, theme) -> (Deck, diagnostics)`. The rules are what a speaker does by hand:
+one idea per slide, titled by its heading; a figure and a list may share a slide; prose
+that a reader would say rather than read goes to the notes, kept whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .deck import (
+    BulletItem,
+    Bullets,
+    CalloutBox,
+    Content,
+    Deck,
+    DeckInfo,
+    Kind,
+    QuoteBox,
+    Slide,
+    Text,
+    Visual,
+)
+from .document import (
+    Block,
+    Callout,
+    Code,
+    Contact,
+    Document,
+    Figure,
+    FigureGrid,
+    Heading,
+    ListBlock,
+    ListItem,
+    Notes,
+    Paragraph,
+    Quote,
+    Reference,
+    Rule,
+    Run,
+    Runs,
+    Table,
+    plain,
+)
+from .errors import Diagnostic
+from .theme import Theme
+
+_REFERENCES_TITLE = re.compile(
+    r"^(references?|bibliography|works cited|citations|sources|literature)$", re.I
+)
+# A sentence ends at . ! ? followed by space and a capital, digit or opening mark; not after
+# an initial ("L.") or a common abbreviation.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(\[])")
+_ABBREV = re.compile(r"(\b(al|e\.g|i\.e|vs|etc|fig|figs|eq|dr|mr|ms|prof|no|cf|approx)\.|\b[A-Z]\.)$", re.I)
+_LEAD_WORDS = 35  # a paragraph this short may stand on a slide whole
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def split_sentences(runs: Runs) -> list[Runs]:
+    """Split runs into sentences, keeping each run's style and links."""
+    text = plain(runs)
+    cuts = [m.end() for m in _SENTENCE_END.finditer(text) if not _ABBREV.search(text[: m.start()].rstrip("\"”’)"))]
+    if not cuts:
+        return [runs]
+    bounds = [0, *cuts, len(text)]
+    out: list[Runs] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = _slice_runs(runs, a, b)
+        if piece:
+            out.append(piece)
+    return out
+
+
+def _slice_runs(runs: Runs, a: int, b: int) -> Runs:
+    out: list[Run] = []
+    pos = 0
+    for r in runs:
+        end = pos + len(r.text)
+        lo, hi = max(a, pos), min(b, end)
+        if lo < hi:
+            out.append(Run(r.text[lo - pos : hi - pos], r.bold, r.italic, r.code, r.link))
+        pos = end
+    if out:
+        out[0] = replace(out[0], text=out[0].text.lstrip())
+        out[-1] = replace(out[-1], text=out[-1].text.rstrip())
+    return tuple(r for r in out if r.text)
+
+
+def _is_cite(run: Run) -> bool:
+    return bool(run.link and run.link.startswith("#"))
+
+
+@dataclass
+class _Draft:
+    """A slide being assembled."""
+
+    title: str
+    kind: Kind | None = None
+    context: str = ""
+    section: str = ""
+    level: int = 0
+    line: int | None = None
+    visual: Visual | None = None
+    text: Content | None = None
+    prose_shown: list[Runs] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    authored: list[str] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)  # anchors cited here
+    footer_refs: list[Reference] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return self.visual is None and self.text is None and not self.prose_shown
+
+
+@dataclass
+class _Planner:
+    theme: Theme
+    path: Path | None
+    refs: dict[str, Reference]
+    slides: list[_Draft] = field(default_factory=list)
+    diags: list[Diagnostic] = field(default_factory=list)
+
+    # -- sections -------------------------------------------------------------------
+    def section(
+        self, title: str, blocks: Sequence[Block], context: str, section: str, level: int,
+        line: int | None,
+    ) -> None:
+        draft = _Draft(title, context=context, section=section, level=level, line=line)
+        self.slides.append(draft)
+        pending_prose: list[Paragraph] = []
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(block, Paragraph):
+                if block.centered and draft.visual is not None and not draft.visual.caption:
+                    draft.visual = replace(draft.visual, caption=block.runs)
+                elif isinstance(nxt, ListBlock) and plain(block.runs).rstrip().endswith(":"):
+                    draft = self._place_text(draft, self._bullets(nxt, lead=block.runs))
+                    i += 1
+                else:
+                    pending_prose.append(block)
+                    draft.notes.append(plain(block.runs))
+            elif isinstance(block, ListBlock):
+                draft = self._place_text(draft, self._bullets(block))
+            elif isinstance(block, Figure | FigureGrid):
+                figures = (block,) if isinstance(block, Figure) else block.figures
+                draft = self._place_visual(draft, Visual(tuple(self._caption(f, draft) for f in figures)))
+            elif isinstance(block, Quote):
+                draft = self._place_text(draft, QuoteBox(block.paragraphs))
+            elif isinstance(block, Callout):
+                draft = self._place_text(draft, CalloutBox(block.title, block.paragraphs))
+            elif isinstance(block, Reference):
+                self._reference(block, draft)
+            elif isinstance(block, Notes):
+                draft.authored.append(block.text)
+            elif isinstance(block, Code):
+                draft = self._place_text(draft, Text(tuple((Run(ln, code=True),) for ln in block.text.split("\n") if ln.strip())))
+            elif isinstance(block, Table):
+                rows = tuple(BulletItem(_join_cells(row)) for row in block.rows)
+                draft = self._place_text(draft, Bullets(rows))
+            elif isinstance(block, Heading):
+                # a heading below the slide level: a bold line in the flow
+                draft = self._place_text(draft, Text((tuple(replace(r, bold=True) for r in block.runs),)))
+            elif isinstance(block, Rule) and not draft.empty() and _has_content(blocks[i + 1 :]):
+                draft = self._continue(draft)  # an explicit break inside a section
+            i += 1
+        # a slide with only prose shows its key sentences; the rest is said
+        if draft.empty() and pending_prose:
+            since = [p for p in pending_prose if plain(p.runs) in draft.notes]
+            self._prose_slide(draft, since or pending_prose)
+
+    def _prose_slide(self, draft: _Draft, paras: list[Paragraph]) -> None:
+        shown: list[Runs] = []
+        said: list[str] = []
+        budget = self.theme.limits.get("words", 90)
+        for p in paras:
+            if words(plain(p.runs)) <= _LEAD_WORDS and sum(words(plain(r)) for r in shown) < budget // 2:
+                shown.append(p.runs)
+                continue
+            sentences = split_sentences(p.runs)
+            shown.append(sentences[0])
+            rest = " ".join(plain(s) for s in sentences[1:])
+            if rest:
+                said.append(rest)
+            if len(shown) >= self.theme.limits.get("bullets", 6):
+                break
+        shown_count = len(shown)
+        for p in paras[shown_count:]:
+            said.append(plain(p.runs))
+        draft.prose_shown = shown
+        draft.text = Text(tuple(shown))
+        draft.notes = said
+
+    def _bullets(self, block: ListBlock, lead: Runs = ()) -> Bullets:
+        items: list[BulletItem] = []
+
+        def walk(lst: ListBlock, level: int) -> None:
+            for n, item in enumerate(lst.items):
+                items.append(BulletItem(item.runs, level, lst.start + n if lst.ordered else None))
+                for child in item.children:
+                    if isinstance(child, ListBlock) and level < 3:
+                        walk(child, level + 1)
+                    elif isinstance(child, ListBlock):
+                        items.extend(BulletItem(t, 3) for t in _flatten_items(child.items))
+
+        walk(block, 0)
+        return Bullets(tuple(items), lead)
+
+    def _caption(self, fig: Figure, draft: _Draft) -> Figure:
+        for r in fig.caption:
+            if _is_cite(r) and r.link:
+                draft.citations.append(r.link[1:])
+        limit = self.theme.limits.get("caption_words", 30)
+        if words(plain(fig.caption)) <= limit:
+            return fig
+        sentences = split_sentences(fig.caption)
+        kept: list[Runs] = []
+        said: list[str] = []
+        for s in sentences:
+            if all(_is_cite(r) for r in s):
+                kept.append(s)
+            elif not kept or words(" ".join(plain(k) for k in kept) + plain(s)) <= limit:
+                kept.append(s) if not said else said.append(plain(s))
+            else:
+                said.append(plain(s))
+        if said:
+            draft.notes.append("Caption: " + " ".join(said))
+        caption: list[Run] = []
+        for s in kept:
+            if caption:
+                caption.append(Run(" "))
+            caption.extend(s)
+        return replace(fig, caption=tuple(caption))
+
+    def _place_visual(self, draft: _Draft, visual: Visual) -> _Draft:
+        if draft.visual is not None:
+            draft = self._continue(draft)
+        draft.visual = visual
+        return draft
+
+    def _place_text(self, draft: _Draft, content: Content) -> _Draft:
+        if draft.text is not None:
+            draft = self._continue(draft)
+        draft.text = content
+        for runs in _content_runs(content):
+            for r in runs:
+                if _is_cite(r) and r.link:
+                    draft.citations.append(r.link[1:])
+        return draft
+
+    def _continue(self, draft: _Draft) -> _Draft:
+        nd = _Draft(
+            draft.title, context=draft.context, section=draft.section, level=1, line=draft.line
+        )
+        nd.kind = None
+        self.slides.append(nd)
+        return nd
+
+    def _reference(self, ref: Reference, draft: _Draft) -> None:
+        # A reference goes to the footer of the slide that cites it, else of this slide.
+        for d in reversed(self.slides):
+            if ref.anchor and ref.anchor in d.citations:
+                d.footer_refs.append(ref)
+                return
+            if d.section != draft.section:
+                break
+        draft.footer_refs.append(ref)
+
+
+def _has_content(blocks: Sequence[Block]) -> bool:
+    return any(not isinstance(b, Rule | Reference | Notes) for b in blocks)
+
+
+def _join_cells(row: Iterable[Runs]) -> Runs:
+    out: list[Run] = []
+    for cell in row:
+        if out:
+            out.append(Run("  |  "))
+        out.extend(cell)
+    return tuple(out)
+
+
+def _flatten_items(items: Iterable[ListItem]) -> list[Runs]:
+    out: list[Runs] = []
+    for it in items:
+        out.append(it.runs)
+        for c in it.children:
+            if isinstance(c, ListBlock):
+                out.extend(_flatten_items(c.items))
+    return out
+
+
+def _content_runs(content: Content) -> list[Runs]:
+    if isinstance(content, Bullets):
+        return [content.lead, *(i.runs for i in content.items)]
+    if isinstance(content, Visual):
+        return [content.caption, *(f.caption for f in content.figures)]
+    return list(content.paragraphs)
+
+
+def _kind(d: _Draft) -> Kind:
+    if d.kind is not None:
+        return d.kind
+    if d.visual is not None:
+        return Kind.GRID if len(d.visual.figures) > 1 else Kind.FIGURE
+    if isinstance(d.text, QuoteBox):
+        return Kind.QUOTE
+    if isinstance(d.text, CalloutBox):
+        return Kind.CALLOUT
+    if d.text is None:
+        return Kind.SECTION
+    return Kind.BULLETS
+
+
+def _info(doc: Document, path: Path | None) -> DeckInfo:
+    meta = doc.meta
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        first = next((b for b in doc.blocks if isinstance(b, Heading) and b.level == 1), None)
+        title = plain(first.runs) if first else (path.stem.replace("-", " ").title() if path else "Untitled")
+    date = meta.get("date")
+    date_text = date.strftime("%-d %B %Y") if isinstance(date, dt.date) else str(date or "")
+    tags = meta.get("tags") or meta.get("keywords") or ()
+    if isinstance(tags, str):
+        tags = [t.strip() for t in re.split(r"[,\s]+", tags) if t.strip()]
+    author = meta.get("author") or ""
+    if isinstance(author, list):
+        author = ", ".join(str(a) for a in author)
+    elif isinstance(author, dict):
+        author = str(author.get("name", ""))
+    return DeckInfo(
+        title=title,
+        subtitle=str(meta.get("description") or meta.get("subtitle") or "").strip(),
+        author=str(author).strip(),
+        date=date_text,
+        keywords=tuple(str(t) for t in tags),
+        pdf=str(meta.get("pdf") or ""),
+    )
+
+
+def plan_deck(doc: Document, theme: Theme, path: Path | None = None) -> tuple[Deck, list[Diagnostic]]:
+    """Split `doc` into slides with layout kinds, notes and footer citations."""
+    info = _info(doc, path)
+    refs = {b.anchor: b for b in doc.blocks if isinstance(b, Reference) and b.anchor}
+    planner = _Planner(theme, path, refs)
+    blocks = list(doc.blocks)
+    # A leading h1 that repeats the title is the title, not a section.
+    first_heading = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), None)
+    if first_heading is not None:
+        h = blocks[first_heading]
+        if isinstance(h, Heading) and h.level == 1 and plain(h.runs).strip() == info.title:
+            del blocks[first_heading]
+    contact = [b for b in blocks if isinstance(b, Contact)]
+    blocks = [b for b in blocks if not isinstance(b, Contact)]
+
+    # -- the title slide, with the preamble's teaser figure and note ----------------
+    start = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), len(blocks))
+    preamble, rest = blocks[:start], blocks[start:]
+    title_draft = _Draft(info.title, kind=Kind.TITLE, section=info.title, line=1)
+    planner.slides.append(title_draft)
+    body: list[Content] = [Text(((Run(info.subtitle),),)), Text(((Run(_byline(info)),),))]
+    leftovers: list[Block] = []
+    for b in preamble:
+        if isinstance(b, Figure) and not any(isinstance(c, Visual) for c in body):
+            body.append(Visual((planner._caption(b, title_draft),)))
+        elif isinstance(b, Callout) and not any(isinstance(c, CalloutBox) for c in body):
+            body.append(CalloutBox(b.title, b.paragraphs))
+        elif isinstance(b, Notes):
+            title_draft.authored.append(b.text)
+        elif isinstance(b, Paragraph):
+            title_draft.notes.append(plain(b.runs))
+        elif not isinstance(b, Rule):
+            leftovers.append(b)
+    title_body = tuple(body)
+    if leftovers:
+        planner.section(info.title, leftovers, "", info.title, 0, None)
+
+    # -- sections: ## (and # ) start one, ### a sub-slide under it ------------------
+    top = min((b.level for b in rest if isinstance(b, Heading)), default=2)
+    top = max(top, 1)
+    sections = _split(rest, top)
+    for heading, sub_blocks in sections:
+        title = plain(heading.runs)
+        if _REFERENCES_TITLE.match(title.strip()):
+            _references(planner, title, sub_blocks, heading.line)
+            continue
+        own, subs = _split_own(sub_blocks, top + 1)
+        if own or not subs:
+            planner.section(title, own, "", title, 0, heading.line)
+        else:
+            planner.slides.append(_Draft(title, kind=Kind.SECTION, section=title, line=heading.line))
+        for sub_heading, sub in subs:
+            planner.section(plain(sub_heading.runs), sub, title, title, 1, sub_heading.line)
+
+    if contact:
+        closing = _Draft(theme.text.get("closing_title", "Thank you"), kind=Kind.CLOSING, line=contact[-1].line)
+        closing.text = Text(tuple(p for c in contact for p in c.paragraphs))
+        closing.section = closing.title
+        planner.slides.append(closing)
+
+    slides = _finish(planner.slides, title_body)
+    return Deck(info, tuple(slides)), planner.diags
+
+
+def _byline(info: DeckInfo) -> str:
+    return " · ".join(x for x in (info.author, info.date) if x)
+
+
+def _split(blocks: Sequence[Block], level: int) -> list[tuple[Heading, list[Block]]]:
+    out: list[tuple[Heading, list[Block]]] = []
+    for b in blocks:
+        if isinstance(b, Heading) and b.level <= level:
+            out.append((b, []))
+        elif out:
+            out[-1][1].append(b)
+    return out
+
+
+def _split_own(blocks: Sequence[Block], level: int) -> tuple[list[Block], list[tuple[Heading, list[Block]]]]:
+    first = next((i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level <= level), len(blocks))
+    own = [b for b in blocks[:first] if not isinstance(b, Rule)]
+    return own, _split(blocks[first:], level)
+
+
+def _references(planner: _Planner, title: str, blocks: Sequence[Block], line: int | None) -> None:
+    draft = _Draft(title, kind=Kind.REFERENCES, section=title, line=line)
+    items: list[BulletItem] = []
+    for b in blocks:
+        if isinstance(b, ListBlock):
+            for n, it in enumerate(b.items):
+                items.append(BulletItem(it.runs, 0, b.start + n if b.ordered else None))
+        elif isinstance(b, Paragraph | Reference):
+            items.append(BulletItem(b.runs))
+        elif isinstance(b, Notes):
+            draft.authored.append(b.text)
+    draft.text = Bullets(tuple(items))
+    # Citation anchors (#ref-x) whose text matches an entry land on this slide.
+    keys = {_ref_key(plain(i.runs)) for i in items}
+    draft.citations = [a for a, r in planner.refs.items() if _ref_key(plain(r.runs)) in keys]
+    planner.slides.append(draft)
+
+
+def _ref_key(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())[:40]
+
+
+def _finish(drafts: list[_Draft], title_body: tuple[Content, ...]) -> list[Slide]:
+    """Whole-deck pass: continuation titles, anchors, notes and footer citations."""
+    slides: list[Slide] = []
+    anchors_on: dict[str, int] = {}
+    seen_title: dict[tuple[str, str], int] = {}
+    for d in drafts:
+        kind = _kind(d)
+        body: tuple[Content, ...]
+        if kind is Kind.TITLE:
+            body = title_body
+        else:
+            body = tuple(c for c in (d.visual, d.text) if c is not None)
+        key = (d.context, d.title)
+        title = d.title
+        if kind not in (Kind.TITLE, Kind.CLOSING) and key in seen_title:
+            title = f"{d.title} (cont.)"
+        seen_title[key] = seen_title.get(key, 0) + 1
+        footer = tuple(r.runs for r in d.footer_refs)
+        notes = [*d.authored, *d.notes]
+        notes += [f"Reference: {plain(r.runs)}" for r in d.footer_refs]
+        anchors = tuple(d.citations) if kind is Kind.REFERENCES else tuple(r.anchor for r in d.footer_refs if r.anchor)
+        for a in anchors:
+            if kind is Kind.REFERENCES or a not in anchors_on:
+                anchors_on[a] = len(slides)
+        slides.append(
+            Slide(
+                kind=kind,
+                title=title,
+                body=body,
+                notes=tuple(n for n in notes if n.strip()),
+                citations=footer,
+                context=d.context,
+                section=d.section,
+                level=d.level,
+                anchors=anchors,
+                line=d.line,
+            )
+        )
+    return slides
+
+
+def meta_get(meta: dict[str, Any], key: str) -> Any:
+    return meta.get(key)

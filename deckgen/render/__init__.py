@@ -1,0 +1,1 @@
+"""Renderers: each turns laid-out `Pages` into the bytes of one output format."""

@@ -1,0 +1,125 @@
+"""Render `Pages` as a PDF with reportlab: vector text in embedded subset fonts, pictures,
+one bookmark per slide nested under its section, live links, and document metadata.
+
+This is the only module (with `fonts.py`) that imports reportlab. EMU become points here.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab import rl_config
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from .. import images
+from ..fonts import Face
+from ..pages import Page, Pages, Para, PictureFrame, ShapeFrame, TextFrame
+
+EMU_PER_PT = 12700
+rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
+_registered: set[str] = set()
+
+
+def _pt(emu: int) -> float:
+    return emu / EMU_PER_PT
+
+
+def _font(face: Face) -> str:
+    if face.key not in _registered:
+        pdfmetrics.registerFont(TTFont(face.key, str(face.path)))
+        _registered.add(face.key)
+    return face.key
+
+
+def _fonts_of(pages: Pages) -> Face | None:
+    for page in pages.pages:
+        for f in page.frames:
+            if isinstance(f, TextFrame):
+                for p in f.paras:
+                    for s in p.spans:
+                        return s.face
+    return None
+
+
+def render_pdf(pages: Pages) -> bytes:
+    """The PDF file's bytes."""
+    buf = io.BytesIO()
+    first = _fonts_of(pages)
+    initial = _font(first) if first else "Helvetica"
+    size = (_pt(pages.width), _pt(pages.height))
+    c = Canvas(buf, pagesize=size, invariant=1, initialFontName=initial, initialFontSize=12,
+               pageCompression=1)
+    c.setTitle(pages.info.title)
+    c.setAuthor(pages.info.author)
+    c.setSubject(pages.info.subject)
+    c.setKeywords(", ".join(pages.info.keywords))
+    c.setCreator("deckgen")
+    c.setProducer("deckgen")
+    for page in pages.pages:
+        _page(c, pages, page)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _page(c: Canvas, pages: Pages, page: Page) -> None:
+    h = pages.height
+    key = f"slide{page.number}"
+    c.bookmarkPage(key)
+    c.addOutlineEntry(page.title or f"Slide {page.number}", key, level=page.bookmark_level, closed=False)
+    c.setFillColor(page.background)
+    c.rect(0, 0, _pt(pages.width), _pt(h), stroke=0, fill=1)
+    for frame in page.frames:
+        if isinstance(frame, ShapeFrame):
+            _shape(c, frame, h)
+        elif isinstance(frame, PictureFrame):
+            _picture(c, frame, h)
+        else:
+            _text(c, frame, h)
+
+
+def _shape(c: Canvas, f: ShapeFrame, h: int) -> None:
+    x, y, w, hh = f.rect
+    if f.fill:
+        c.setFillColor(f.fill)
+    if f.line:
+        c.setStrokeColor(f.line)
+        c.setLineWidth(_pt(f.line_width))
+    c.rect(_pt(x), _pt(h - y - hh), _pt(w), _pt(hh), stroke=1 if f.line else 0, fill=1 if f.fill else 0)
+
+
+def _picture(c: Canvas, f: PictureFrame, h: int) -> None:
+    x, y, w, hh = f.rect
+    data, _ = images.encode(f.path, f.data, f.pixels)
+    c.drawImage(ImageReader(io.BytesIO(data)), _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto")
+
+
+def _text(c: Canvas, f: TextFrame, h: int) -> None:
+    fx, fy, _, _ = f.rect
+    for para in f.paras:
+        _bullet(c, para, fx, fy, h)
+        for line in para.lines:
+            base = _pt(h - fy - line.baseline)
+            for s in line.spans:
+                c.setFont(_font(s.face), s.size)
+                c.setFillColor(s.color)
+                left = _pt(fx + s.x)
+                c.drawString(left, base, s.text)
+                if s.link:
+                    rect = (left, base - s.size * 0.25, left + _pt(s.width), base + s.size * 0.85)
+                    if s.link.startswith("#slide="):
+                        c.linkRect("", f"slide{s.link.split('=', 1)[1]}", rect, relative=0, thickness=0)
+                    else:
+                        c.linkURL(s.link, rect, relative=0, thickness=0)
+
+
+def _bullet(c: Canvas, para: Para, fx: int, fy: int, h: int) -> None:
+    if not para.bullet or not para.lines or not para.spans:
+        return
+    face = para.spans[0].face
+    c.setFont(_font(face), para.size)
+    c.setFillColor(para.bullet_color)
+    c.drawString(_pt(fx + para.bullet_indent), _pt(h - fy - para.lines[0].baseline), para.bullet)

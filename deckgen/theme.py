@@ -1,0 +1,248 @@
+"""Themes: data files `themes/<name>.toml`, loaded, merged over `extends`, and validated.
+
+Every error names the file and the key path, e.g. `themes/x.toml: colors.accent: expected
+#RRGGBB, got "blue-ish"`. Geometry leaves this module in EMU.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DeckgenError, UsageError
+
+THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
+EMU_PER_INCH = 914400
+EMU_PER_PT = 12700
+ASPECTS = {"16:9": (12192000, 6858000), "4:3": (9144000, 6858000)}
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+Box = tuple[int, int, int, int]  # x, y, width, height in EMU
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    """Theme: a font family and weight, as installed from a fontpkg package."""
+
+    family: str
+    weight: int = 400
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Theme: everything a deck's look needs, geometry already in EMU."""
+
+    name: str
+    description: str
+    path: Path
+    width: int
+    height: int
+    fonts: Mapping[str, FontSpec]
+    sizes: Mapping[str, float]
+    colors: Mapping[str, str]
+    text: Mapping[str, str]
+    limits: Mapping[str, int]
+    footer: Mapping[str, Any]
+    raw_boxes: Mapping[str, Any]
+
+    def box(self, name: str, layout: str | None = None) -> Box:
+        """A named box, from the layout's own table when it has one."""
+        table = self.raw_boxes.get(layout, {}) if layout else {}
+        frac = table.get(name) if isinstance(table, Mapping) else None
+        if frac is None:
+            frac = self.raw_boxes[name]
+        x, y, w, h = frac
+        return (
+            round(x * self.width),
+            round(y * self.height),
+            round(w * self.width),
+            round(h * self.height),
+        )
+
+    def has_box(self, name: str, layout: str) -> bool:
+        table = self.raw_boxes.get(layout)
+        return isinstance(table, Mapping) and name in table
+
+    def fraction(self, name: str) -> float:
+        return float(self.raw_boxes[name])
+
+
+def _color(v: Any) -> str | None:
+    return None if isinstance(v, str) and _HEX.match(v) else f"expected #RRGGBB, got {v!r}"
+
+
+def _number(v: Any) -> str | None:
+    ok = isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+    return None if ok else f"expected a positive number, got {v!r}"
+
+
+def _string(v: Any) -> str | None:
+    return None if isinstance(v, str) else f"expected text, got {v!r}"
+
+
+def _boolean(v: Any) -> str | None:
+    return None if isinstance(v, bool) else f"expected true or false, got {v!r}"
+
+
+def _box(v: Any) -> str | None:
+    if isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1:
+        return None
+    if (
+        isinstance(v, list)
+        and len(v) == 4
+        and all(isinstance(n, int | float) and 0 <= n <= 1 for n in v)
+        and v[0] + v[2] <= 1.0001
+        and v[1] + v[3] <= 1.0001
+    ):
+        return None
+    return f"expected [x, y, width, height] as page fractions inside the page, got {v!r}"
+
+
+def _font(v: Any) -> str | None:
+    if isinstance(v, dict) and isinstance(v.get("family"), str) and set(v) <= {"family", "weight"}:
+        w = v.get("weight", 400)
+        if isinstance(w, int) and 100 <= w <= 900:
+            return None
+    return f'expected {{ family = "Name", weight = 100..900 }}, got {v!r}'
+
+
+def _aspect(v: Any) -> str | None:
+    return None if v in ASPECTS else f"expected one of {', '.join(ASPECTS)}, got {v!r}"
+
+
+# Section → validator for every key in it ("*": any key of that section).
+_SCHEMA: dict[str, dict[str, Callable[[Any], str | None]]] = {
+    "page": {"aspect": _aspect},
+    "fonts": {"title": _font, "body": _font, "code": _font},
+    "sizes": {"*": _number},
+    "colors": {"*": _color},
+    "text": {"*": _string},
+    "footer": {"show_slide_number": _boolean, "show_title": _boolean, "show_author": _boolean},
+    "limits": {"*": _number},
+    "boxes": {"*": _box},
+}
+_TOP = {"name": _string, "description": _string, "extends": _string}
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _validate(data: Mapping[str, Any], path: Path) -> None:
+    for key, value in data.items():
+        if key in _TOP:
+            problem = _TOP[key](value)
+            if problem:
+                raise DeckgenError(f"{key}: {problem}", path)
+            continue
+        if key not in _SCHEMA:
+            raise DeckgenError(f"{key}: unknown key (expected one of: {_known_top()})", path)
+        if not isinstance(value, Mapping):
+            raise DeckgenError(f"{key}: expected a table", path)
+        _validate_table(key, value, _SCHEMA[key], path)
+
+
+def _known_top() -> str:
+    return ", ".join(sorted([*_TOP, *_SCHEMA]))
+
+
+def _validate_table(
+    prefix: str,
+    table: Mapping[str, Any],
+    schema: Mapping[str, Callable[[Any], str | None]],
+    path: Path,
+) -> None:
+    for k, v in table.items():
+        key = f"{prefix}.{k}"
+        if prefix == "boxes" and isinstance(v, Mapping):
+            _validate_table(key, v, schema, path)  # a layout's own boxes
+            continue
+        check = schema.get(k) or schema.get("*")
+        if check is None:
+            raise DeckgenError(f"{key}: unknown key (expected one of: {', '.join(schema)})", path)
+        problem = check(v)
+        if problem:
+            raise DeckgenError(f"{key}: {problem}", path)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise DeckgenError(f"invalid TOML: {exc}", path) from None
+    except OSError as exc:
+        raise DeckgenError(f"cannot read theme: {exc.strerror}", path) from None
+
+
+def theme_names() -> list[str]:
+    return sorted(p.stem for p in THEMES_DIR.glob("*.toml"))
+
+
+def resolve_theme_path(name_or_file: str, relative_to: Path | None = None) -> Path:
+    """A theme name (`dark`) or a file path (`my.toml`) → the theme file."""
+    if name_or_file.endswith(".toml") or "/" in name_or_file:
+        p = Path(name_or_file)
+        if not p.is_absolute() and relative_to is not None and not p.exists():
+            p = relative_to / p
+        if not p.is_file():
+            raise UsageError(f"theme file not found: {name_or_file}")
+        return p
+    p = THEMES_DIR / f"{name_or_file}.toml"
+    if not p.is_file():
+        raise UsageError(
+            f"unknown theme {name_or_file!r} (expected one of: {', '.join(theme_names())}, "
+            "or a .toml file)"
+        )
+    return p
+
+
+def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Theme:
+    """Load, merge over `extends`, validate and resolve a theme."""
+    path = resolve_theme_path(name_or_file)
+    data = _load_chain(path, seen=())
+    if aspect is not None:
+        if aspect not in ASPECTS:
+            raise UsageError(f"aspect: expected one of {', '.join(ASPECTS)}, got {aspect!r}")
+        data = _merge(data, {"page": {"aspect": aspect}})
+    width, height = ASPECTS[data.get("page", {}).get("aspect", "16:9")]
+    fonts = {k: FontSpec(v["family"], v.get("weight", 400)) for k, v in data["fonts"].items()}
+    return Theme(
+        name=data.get("name", path.stem),
+        description=data.get("description", ""),
+        path=path,
+        width=width,
+        height=height,
+        fonts=fonts,
+        sizes=data["sizes"],
+        colors=data["colors"],
+        text=data.get("text", {}),
+        limits={k: int(v) for k, v in data.get("limits", {}).items()},
+        footer=data.get("footer", {}),
+        raw_boxes=data["boxes"],
+    )
+
+
+def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    if path in seen:
+        raise DeckgenError("extends: theme extends itself", path)
+    data = _read(path)
+    _validate(data, path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        for section in ("fonts", "sizes", "colors", "boxes"):
+            if section not in data:
+                raise DeckgenError(f"{section}: missing (or set extends = \"default\")", path)
+        return data
+    parent_path = resolve_theme_path(parent, path.parent)
+    return _merge(_load_chain(parent_path, (*seen, path)), data)
