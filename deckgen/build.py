@@ -126,7 +126,9 @@ def _publish_path(compiled: Compiled, site_root: Path | None) -> Path:
     root = site_root.resolve()
     target = (root / pdf.lstrip("/")).resolve()
     if not target.is_relative_to(root) or target.suffix.lower() != ".pdf":
-        raise DeckgenError(f"pdf: expected a .pdf path inside the site root, got {pdf!r}", compiled.post)
+        raise DeckgenError(
+            f"pdf: expected a .pdf path inside the site root, got {pdf!r}", compiled.post
+        )
     return target
 
 

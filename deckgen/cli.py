@@ -63,20 +63,41 @@ def _formats(value: str) -> list[str]:
 
 @main.command()
 @click.argument("post", type=click.Path(path_type=Path))
-@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for the outputs.")
-@click.option("--format", "fmt", default="pptx,pdf", show_default=True,
-              help="Comma-separated: pptx, pdf.")
-@click.option("--site-root", type=click.Path(path_type=Path, file_okay=False),
-              help="The site's root folder: image paths starting with / resolve here.")
+@click.option(
+    "-o",
+    "--outdir",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Folder for the outputs.",
+)
+@click.option(
+    "--format", "fmt", default="pptx,pdf", show_default=True, help="Comma-separated: pptx, pdf."
+)
+@click.option(
+    "--site-root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The site's root folder: image paths starting with / resolve here.",
+)
 @click.option("--theme", help="Theme name (see `deckgen themes`) or a .toml file.")
 @click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1, write nothing).")
-@click.option("--publish", is_flag=True,
-              help="Also write the PDF where the front matter's pdf: says, under --site-root.")
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Also write the PDF where the front matter's pdf: says, under --site-root.",
+)
 @_guard
-def build(post: Path, outdir: Path, fmt: str, site_root: Path | None, theme: str | None,
-          aspect: str | None, strict: bool, publish: bool) -> None:
+def build(
+    post: Path,
+    outdir: Path,
+    fmt: str,
+    site_root: Path | None,
+    theme: str | None,
+    aspect: str | None,
+    strict: bool,
+    publish: bool,
+) -> None:
     """Build POST.md into OUTDIR/<stem>.pptx and .pdf."""
     from .build import StrictError
     from .build import build as run_build

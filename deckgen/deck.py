@@ -32,6 +32,7 @@ class BulletItem:
     runs: Runs
     level: int = 0
     number: int | None = None
+    plain: bool = False  # a lead-in line between lists: no bullet
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ class DeckInfo:
     title: str
     subtitle: str = ""
     author: str = ""
-    date: str = ""
+    date: str = ""  # as shown on the title slide
+    iso_date: str = ""  # YYYY-MM-DD, for document properties
     keywords: tuple[str, ...] = ()
     pdf: str = ""
 

@@ -99,7 +99,7 @@ def encode(path: Path | None, data: bytes | None, pixels: tuple[int, int]) -> tu
     if img.size != pixels:
         img = img.resize(pixels, Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    if img.mode == "RGBA" and img.getextrema()[3][0] < 255:
+    if img.mode == "RGBA" and img.getchannel("A").getextrema()[0] != 255:
         img.save(out, "PNG", optimize=True)
         return out.getvalue(), "png"
     img = img.convert("RGB")

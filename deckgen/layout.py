@@ -14,15 +14,40 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fonts, images
-from .deck import BulletItem, Bullets, CalloutBox, Content, Deck, Kind, QuoteBox, Slide, Text, Visual
+from .deck import (
+    Bullets,
+    CalloutBox,
+    Content,
+    Deck,
+    Kind,
+    QuoteBox,
+    Slide,
+    Text,
+    Visual,
+)
 from .document import Figure, Run, Runs, plain
 from .errors import Diagnostic, info, warning
-from .pages import DocInfo, Frame, Line, Page, Pages, Para, PictureFrame, Rect, ShapeFrame, Span, TextFrame
+from .pages import (
+    DocInfo,
+    Frame,
+    Line,
+    Page,
+    Pages,
+    Para,
+    PictureFrame,
+    Rect,
+    ShapeFrame,
+    Span,
+    TextFrame,
+)
 from .theme import FontSpec, Theme
 
 PT = 12700
 INCH = 914400
-_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_CJK = (  # scripts written without spaces: a line may break between any two characters
+    "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+)
 _TOKEN = re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
 
@@ -71,7 +96,9 @@ class _Setter:
         c = self.theme.colors
         return c.get("link", c["accent"]) if run.link else c.get(spec.color, c["text"])
 
-    def set(self, specs: Sequence[_Spec], width: int, size: float) -> tuple[list[Para], int, list[list[int]]]:
+    def set(
+        self, specs: Sequence[_Spec], width: int, size: float
+    ) -> tuple[list[Para], int, list[list[int]]]:
         """Typeset at `size`; returns paragraphs, their total height, and each line's end offset."""
         paras: list[Para] = []
         ends: list[list[int]] = []
@@ -94,8 +121,19 @@ class _Setter:
             )
             c = self.theme.colors
             paras.append(
-                Para(runs, tuple(lines), psize, lh, space, spec.align, spec.bullet, spec.number,
-                     text_x, bullet_x, c.get("accent", c["text"]))
+                Para(
+                    runs,
+                    tuple(lines),
+                    psize,
+                    lh,
+                    space,
+                    spec.align,
+                    spec.bullet,
+                    spec.number,
+                    text_x,
+                    bullet_x,
+                    c.get("accent", c["text"]),
+                )
             )
             ends.append(line_ends)
             y += space + lh * max(len(lines), 1)
@@ -152,15 +190,24 @@ class _Setter:
         ends.append(offset)
         out: list[Line] = []
         asc = max((fonts.ascent(self.face(spec, r), size) for r in spec.runs), default=size * 0.9)
-        desc = max((fonts.descent(self.face(spec, r), size) for r in spec.runs), default=size * 0.25)
+        desc = max(
+            (fonts.descent(self.face(spec, r), size) for r in spec.runs), default=size * 0.25
+        )
         lead = (lh / PT - asc - desc) / 2
         for n, pieces in enumerate(lines):
             spans: list[Span] = []
             x = 0.0
             for text, f, color, link, w in pieces:
-                if spans and spans[-1].face == f and spans[-1].color == color and spans[-1].link == link:
+                if (
+                    spans
+                    and spans[-1].face == f
+                    and spans[-1].color == color
+                    and spans[-1].link == link
+                ):
                     last = spans[-1]
-                    spans[-1] = replace(last, text=last.text + text, width=last.width + round(w * PT))
+                    spans[-1] = replace(
+                        last, text=last.text + text, width=last.width + round(w * PT)
+                    )
                 else:
                     spans.append(Span(round(x * PT), text, f, size, color, link, round(w * PT)))
                 x += w
@@ -206,7 +253,8 @@ def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
 
 def _offset(paras: list[Para], dy: int) -> tuple[Para, ...]:
     return tuple(
-        replace(p, lines=tuple(replace(ln, baseline=ln.baseline + dy) for ln in p.lines)) for p in paras
+        replace(p, lines=tuple(replace(ln, baseline=ln.baseline + dy) for ln in p.lines))
+        for p in paras
     )
 
 
@@ -252,7 +300,7 @@ class _Layout:
         split: bool = True,
     ) -> _Fit:
         """The largest size (in half points) at which `specs` fit `rect`, else overflow."""
-        x, y, w, h = rect
+        w, h = rect[2], rect[3]
         if not specs:
             return _Fit(None, 0, [], max_size)
         lo, hi = int(min_size * 2), int(max_size * 2)
@@ -296,10 +344,18 @@ class _Layout:
                 break
             overflow.extend(specs[i:])
             break
-        used = keep_p[-1].lines[-1].baseline + round(keep_p[-1].line_height * 0.3) if keep_p and keep_p[-1].lines else h
-        return _Fit(self._frame(keep_p, min(used, h), rect, role, anchor), min(used, h), overflow, min_size)
+        used = (
+            keep_p[-1].lines[-1].baseline + round(keep_p[-1].line_height * 0.3)
+            if keep_p and keep_p[-1].lines
+            else h
+        )
+        return _Fit(
+            self._frame(keep_p, min(used, h), rect, role, anchor), min(used, h), overflow, min_size
+        )
 
-    def _frame(self, paras: list[Para], height: int, rect: Rect, role: str, anchor: str) -> TextFrame:
+    def _frame(
+        self, paras: list[Para], height: int, rect: Rect, role: str, anchor: str
+    ) -> TextFrame:
         h = rect[3]
         dy = {"t": 0, "m": (h - height) // 2, "b": h - height}[anchor]
         return TextFrame(rect, _offset(paras, max(dy, 0)), role, anchor)
@@ -326,8 +382,12 @@ class _Layout:
         ppi = src.width / (dw / INCH)
         if ppi < 72:
             self.diags.append(
-                info(f"image shown larger than its pixels hold ({round(ppi)} px per inch): {fig.image.src}",
-                     None, fig.image.line)
+                info(
+                    f"image shown larger than its pixels hold ({round(ppi)} px per inch): "
+                    f"{fig.image.src}",
+                    None,
+                    fig.image.line,
+                )
             )
         target = min(src.width, max(1, round(dw / INCH * _PREVIEW_DPI)))
         px = (target, max(1, round(src.height * target / src.width)))
@@ -338,7 +398,9 @@ class _Layout:
         x, y, w, h = rect
         pw, ph = min(w, round(h * 16 / 9)), min(h, round(w * 9 / 16))
         r = (x + (w - pw) // 2, y + (h - ph) // 2, pw, ph)
-        page.frames.append(ShapeFrame(r, self.c.get("placeholder", "#E6E8EB"), self.c["muted"], PT, "placeholder"))
+        page.frames.append(
+            ShapeFrame(r, self.c.get("placeholder", "#E6E8EB"), self.c["muted"], PT, "placeholder")
+        )
         specs = [
             _Spec((Run(f"Image: {alt}"),), color="muted", bold=True, align="c"),
             _Spec((Run(f"not shown: {src}"),), color="muted", scale=0.8, align="c"),
@@ -384,7 +446,14 @@ class _Layout:
             r = self.picture(page, f, (cx, top, col_w, row_h))
             area += r[2] * r[3]
             if caps[i]:
-                fit = self.fit(caps[i], (cx, top + row_h + pad, col_w, cap_h), cap_size, cap_size, "caption", split=False)
+                fit = self.fit(
+                    caps[i],
+                    (cx, top + row_h + pad, col_w, cap_h),
+                    cap_size,
+                    cap_size,
+                    "caption",
+                    split=False,
+                )
                 if fit.frame:
                     page.frames.append(fit.frame)
         if shared:
@@ -405,15 +474,21 @@ class _Layout:
         if isinstance(content, QuoteBox):
             return self.quote(page, content, rect, probe)
         specs = self.specs(content)
-        single = isinstance(content, Text) and len(content.paragraphs) == 1 and not specs[0].runs[0].code
-        fit = self.fit(specs, rect, body * (1.15 if single else 1), body_min, "body", "m" if single else "t")
+        single = (
+            isinstance(content, Text) and len(content.paragraphs) == 1 and not specs[0].runs[0].code
+        )
+        fit = self.fit(
+            specs, rect, body * (1.15 if single else 1), body_min, "body", "m" if single else "t"
+        )
         if not probe and fit.frame:
             page.frames.append(fit.frame)
         if fit.size < body:
             self.shrunk.append(f"{fit.size:g} pt")
         return fit
 
-    def callout(self, page: _Page, box: CalloutBox, rect: Rect, body: float, body_min: float, probe: bool) -> _Fit:
+    def callout(
+        self, page: _Page, box: CalloutBox, rect: Rect, body: float, body_min: float, probe: bool
+    ) -> _Fit:
         x, y, w, h = rect
         pad = round(0.22 * INCH)
         bar = round(0.07 * INCH)
@@ -427,8 +502,18 @@ class _Layout:
             return fit
         box_h = fit.height + 2 * pad
         top = y + max(0, (h - box_h) // 2)
-        page.frames.append(ShapeFrame((x, top, w, box_h), self.c.get("callout_background"), None, 0, "callout"))
-        page.frames.append(ShapeFrame((x, top, bar, box_h), self.c.get("callout_border", self.c["accent"]), None, 0, "callout_bar"))
+        page.frames.append(
+            ShapeFrame((x, top, w, box_h), self.c.get("callout_background"), None, 0, "callout")
+        )
+        page.frames.append(
+            ShapeFrame(
+                (x, top, bar, box_h),
+                self.c.get("callout_border", self.c["accent"]),
+                None,
+                0,
+                "callout_bar",
+            )
+        )
         frame = replace(fit.frame, rect=(inner[0], top + pad, inner[2], fit.height), anchor="t")
         page.frames.append(frame)
         return fit
@@ -439,23 +524,35 @@ class _Layout:
         pad = round(0.35 * INCH)
         specs = [_Spec(p, italic=True, gap=1.0) for p in quote.paragraphs]
         inner = (x + bar + pad, y, w - bar - 2 * pad, h)
-        fit = self.fit(specs, inner, self.size("quote", 32), self.size("body_min", 16), "quote", "m")
+        fit = self.fit(
+            specs, inner, self.size("quote", 32), self.size("body_min", 16), "quote", "m"
+        )
         if probe or fit.frame is None:
             return fit
         top = y + (h - fit.height) // 2
-        page.frames.append(ShapeFrame((x + pad // 2, top, bar, fit.height), self.c["accent"], None, 0, "quote_bar"))
+        page.frames.append(
+            ShapeFrame((x + pad // 2, top, bar, fit.height), self.c["accent"], None, 0, "quote_bar")
+        )
         page.frames.append(fit.frame)
         return fit
 
 
 def _bullets_specs(b: Bullets) -> list[_Spec]:
     out = [_Spec(b.lead, gap=0)] if b.lead else []
-    ordered_levels: dict[int, int] = {}
     for it in b.items:
+        if it.plain:
+            out.append(_Spec(it.runs))
+            continue
         mark = f"{it.number}." if it.number is not None else ("•" if it.level == 0 else "–")
-        if it.number is not None:
-            ordered_levels[it.level] = it.number
-        out.append(_Spec(it.runs, bullet=mark, number=it.number, level=it.level, scale=1.0 if it.level == 0 else 0.9))
+        out.append(
+            _Spec(
+                it.runs,
+                bullet=mark,
+                number=it.number,
+                level=it.level,
+                scale=1.0 if it.level == 0 else 0.9,
+            )
+        )
     return out
 
 
@@ -508,16 +605,20 @@ class _SlideLayout:
         t, lay = self.t, self.lay
         if self.slide.context:
             ctx = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
-            fit = lay.fit(ctx, t.box("context"), lay.size("context", 14), 9, "context", "b", split=False)
+            fit = lay.fit(
+                ctx, t.box("context"), lay.size("context", 14), 9, "context", "b", split=False
+            )
             if fit.frame:
                 page.frames.append(fit.frame)
         title_max = lay.size("title", 34)
         spec = [_Spec((Run(title),), role="title", color="title")]
-        fit = lay.fit(spec, t.box("title"), title_max, round(title_max * 0.62), "title", "b", split=False)
+        fit = lay.fit(
+            spec, t.box("title"), title_max, round(title_max * 0.62), "title", "b", split=False
+        )
         if fit.frame:
             page.frames.append(fit.frame)
         page.frames.append(ShapeFrame(t.box("accent_bar"), lay.c["accent"], None, 0, "accent_bar"))
-        bx, by, bw, bh = t.box("body")
+        _, by, _, bh = t.box("body")
         bottom = by + bh
         if self.slide.citations and not self.out:
             fx, fy, fw, fh = t.box("footer")
@@ -543,8 +644,14 @@ class _SlideLayout:
         base = self.slide.title
         return base if base.endswith(suffix) else f"{base} {suffix}"
 
-    def flow(self, specs: list[_Spec], first: _Page | None = None, rect: Rect | None = None,
-             max_size: float | None = None, min_size: float | None = None) -> None:
+    def flow(
+        self,
+        specs: list[_Spec],
+        first: _Page | None = None,
+        rect: Rect | None = None,
+        max_size: float | None = None,
+        min_size: float | None = None,
+    ) -> None:
         """Set `specs` in the body, continuing on new pages while they overflow."""
         lay = self.lay
         max_size = max_size or lay.size("body", 24)
@@ -581,7 +688,14 @@ class _SlideLayout:
                 specs = self.lay.specs(text)
                 single = isinstance(text, Text) and len(specs) == 1
                 if single:
-                    fit = self.lay.fit(specs, rect, self.lay.size("body", 24) * 1.15, self.lay.size("body_min", 16), "body", "m")
+                    fit = self.lay.fit(
+                        specs,
+                        rect,
+                        self.lay.size("body", 24) * 1.15,
+                        self.lay.size("body_min", 16),
+                        "body",
+                        "m",
+                    )
                     if not fit.overflow and fit.frame:
                         page.frames.append(fit.frame)
                         self.emit(page, self.slide.title)
@@ -615,7 +729,10 @@ class _SlideLayout:
         text_h = fit.height if not fit.overflow else h // 2
         stacked_text_h = lay.text_block(_Page(), text, (x, y, w, h), probe=True).height
         stacked_text_h = min(stacked_text_h + round(0.1 * INCH), round(h * 0.45))
-        stack = ((x, y, w, h - stacked_text_h - gutter // 2), (x, y + h - stacked_text_h, w, stacked_text_h))
+        stack = (
+            (x, y, w, h - stacked_text_h - gutter // 2),
+            (x, y + h - stacked_text_h, w, stacked_text_h),
+        )
         sfit = lay.text_block(_Page(), text, stack[1], probe=True)
         if not sfit.overflow:
             options.append((lay.figure_block(_Page(), visual, stack[0], probe=True), *stack))
@@ -639,12 +756,22 @@ class _SlideLayout:
         page = _Page()
         if self.slide.context:
             ctx = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
-            fit = lay.fit(ctx, t.box("context", "section"), lay.size("context", 14), 9, "context", "b", split=False)
+            fit = lay.fit(
+                ctx,
+                t.box("context", "section"),
+                lay.size("context", 14),
+                9,
+                "context",
+                "b",
+                split=False,
+            )
             if fit.frame:
                 page.frames.append(fit.frame)
         size = lay.size("title_slide", 44)
         spec = [_Spec((Run(self.slide.title),), role="title", color="title")]
-        fit = lay.fit(spec, t.box("title", "section"), size, round(size * 0.6), "title", "t", split=False)
+        fit = lay.fit(
+            spec, t.box("title", "section"), size, round(size * 0.6), "title", "t", split=False
+        )
         if fit.frame:
             page.frames.append(fit.frame)
         self.emit(page, self.slide.title)
@@ -659,19 +786,46 @@ class _SlideLayout:
         x, y, w, h = box
         blocks: list[tuple[list[_Spec], float, float, str]] = []
         tsize = lay.size("title_slide", 44)
-        blocks.append(([_Spec((Run(self.slide.title),), role="title", color="title")], tsize, tsize * 0.6, "title"))
+        blocks.append(
+            (
+                [_Spec((Run(self.slide.title),), role="title", color="title")],
+                tsize,
+                tsize * 0.6,
+                "title",
+            )
+        )
         if texts and plain(texts[0].paragraphs[0]):
-            blocks.append(([_Spec(texts[0].paragraphs[0], color="muted")], lay.size("subtitle", 22), 14, "subtitle"))
+            blocks.append(
+                (
+                    [_Spec(texts[0].paragraphs[0], color="muted")],
+                    lay.size("subtitle", 22),
+                    14,
+                    "subtitle",
+                )
+            )
         if len(texts) > 1 and plain(texts[1].paragraphs[0]):
-            blocks.append(([_Spec(texts[1].paragraphs[0], color="text", bold=True)], lay.size("byline", 18), 12, "byline"))
+            blocks.append(
+                (
+                    [_Spec(texts[1].paragraphs[0], color="text", bold=True)],
+                    lay.size("byline", 18),
+                    12,
+                    "byline",
+                )
+            )
         gap = round(0.22 * INCH)
         note_h = 0
         note_specs: list[_Spec] = []
         if note:
-            first_para = (Run(note.title + ": ", bold=True), *note.paragraphs[0]) if note.title else note.paragraphs[0]
+            first_para = (
+                (Run(note.title + ": ", bold=True), *note.paragraphs[0])
+                if note.title
+                else note.paragraphs[0]
+            )
             note_specs = [_Spec(tuple(first_para), color="muted", italic=True)]
             note_specs += [_Spec(p, color="muted", italic=True) for p in note.paragraphs[1:]]
-            note_h = lay.measure(note_specs, w - round(0.42 * INCH), lay.size("caption", 14)) + round(0.3 * INCH)
+            note_h = lay.measure(
+                note_specs, w - round(0.42 * INCH), lay.size("caption", 14)
+            ) + round(0.3 * INCH)
         # subtitle and byline take their natural height; the title shrinks into what is left
         fits: list[_Fit] = [_Fit(None, 0, [], 0)]
         for specs, mx, mn, role in blocks[1:]:
@@ -683,22 +837,64 @@ class _SlideLayout:
         cy = y + max(0, (h - total) // 2)
         for i, fit in enumerate(fits):
             if fit.frame:
-                page.frames.append(replace(fit.frame, rect=(x, cy, w, fit.height), paras=_offset(list(fit.frame.paras), 0)))
+                page.frames.append(
+                    replace(
+                        fit.frame,
+                        rect=(x, cy, w, fit.height),
+                        paras=_offset(list(fit.frame.paras), 0),
+                    )
+                )
             cy += fit.height
             if i == 0:
-                page.frames.append(ShapeFrame((x, cy + gap // 2 - round(0.03 * INCH), round(0.9 * INCH), round(0.06 * INCH)), lay.c["accent"], None, 0, "accent_bar"))
+                page.frames.append(
+                    ShapeFrame(
+                        (
+                            x,
+                            cy + gap // 2 - round(0.03 * INCH),
+                            round(0.9 * INCH),
+                            round(0.06 * INCH),
+                        ),
+                        lay.c["accent"],
+                        None,
+                        0,
+                        "accent_bar",
+                    )
+                )
             cy += gap
         if note:
             pad = round(0.15 * INCH)
             nrect = (x, cy, w, note_h)
-            page.frames.append(ShapeFrame(nrect, lay.c.get("callout_background"), None, 0, "callout"))
-            page.frames.append(ShapeFrame((x, cy, round(0.06 * INCH), note_h), lay.c.get("callout_border", lay.c["accent"]), None, 0, "callout_bar"))
-            fit = lay.fit(note_specs, (x + pad + round(0.06 * INCH), cy + pad, w - 2 * pad - round(0.06 * INCH), note_h - 2 * pad), lay.size("caption", 14), 9, "note", "m", split=False)
+            page.frames.append(
+                ShapeFrame(nrect, lay.c.get("callout_background"), None, 0, "callout")
+            )
+            page.frames.append(
+                ShapeFrame(
+                    (x, cy, round(0.06 * INCH), note_h),
+                    lay.c.get("callout_border", lay.c["accent"]),
+                    None,
+                    0,
+                    "callout_bar",
+                )
+            )
+            fit = lay.fit(
+                note_specs,
+                (
+                    x + pad + round(0.06 * INCH),
+                    cy + pad,
+                    w - 2 * pad - round(0.06 * INCH),
+                    note_h - 2 * pad,
+                ),
+                lay.size("caption", 14),
+                9,
+                "note",
+                "m",
+                split=False,
+            )
             if fit.frame:
                 page.frames.append(fit.frame)
         if hero:
-            ix, iy, iw, ih = t.box("hero_image", "title_slide")
-            cx, cy2, cw, chh = t.box("hero_caption", "title_slide")
+            ix, iy, iw, _ = t.box("hero_image", "title_slide")
+            _, cy2, _, chh = t.box("hero_caption", "title_slide")
             lay.figure_block(page, hero, (ix, iy, iw, cy2 + chh - iy))
         self.emit(page, self.slide.title)
 
@@ -711,12 +907,37 @@ class _SlideLayout:
         if fit.frame:
             page.frames.append(fit.frame)
         bx, by, bw, bh = t.box("body", "closing")
-        page.frames.append(ShapeFrame((bx + bw // 2 - round(0.45 * INCH), by - round(0.12 * INCH), round(0.9 * INCH), round(0.06 * INCH)), lay.c["accent"], None, 0, "accent_bar"))
+        page.frames.append(
+            ShapeFrame(
+                (
+                    bx + bw // 2 - round(0.45 * INCH),
+                    by - round(0.12 * INCH),
+                    round(0.9 * INCH),
+                    round(0.06 * INCH),
+                ),
+                lay.c["accent"],
+                None,
+                0,
+                "accent_bar",
+            )
+        )
         text = next((c for c in self.slide.body if isinstance(c, Text)), None)
         if text:
-            specs = [_Spec(p, align="c", color="text" if i == 0 else "muted", scale=1.0 if i == 0 else 0.75)
-                     for i, p in enumerate(text.paragraphs)]
-            fit = lay.fit(specs, (bx, by + round(0.15 * INCH), bw, bh), lay.size("subtitle", 22), 12, "body", "t", split=False)
+            specs = [
+                _Spec(
+                    p, align="c", color="text" if i == 0 else "muted", scale=1.0 if i == 0 else 0.75
+                )
+                for i, p in enumerate(text.paragraphs)
+            ]
+            fit = lay.fit(
+                specs,
+                (bx, by + round(0.15 * INCH), bw, bh),
+                lay.size("subtitle", 22),
+                12,
+                "body",
+                "t",
+                split=False,
+            )
             if fit.frame:
                 page.frames.append(fit.frame)
         self.emit(page, self.slide.title)
@@ -752,18 +973,36 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         frames = [_relink(f, anchors) for f in item.frames]
         if item.slide.kind is not Kind.TITLE and theme.footer.get("show_slide_number", True):
             spec = [_Spec((Run(str(n)),), color="muted", align="r")]
-            fit = lay.fit(spec, theme.box("slide_number"), lay.size("footer", 10) * 1.2, 6, "slide_number", "b", split=False)
+            fit = lay.fit(
+                spec,
+                theme.box("slide_number"),
+                lay.size("footer", 10) * 1.2,
+                6,
+                "slide_number",
+                "b",
+                split=False,
+            )
             if fit.frame:
                 frames.append(fit.frame)
         notes = item.slide.notes if not item.continued else ()
         level = item.slide.level if not item.continued else 1
         pages.append(
-            Page(n, item.title, item.slide.kind.value, tuple(frames), notes,
-                 theme.colors["background"], level, item.slide.section)
+            Page(
+                n,
+                item.title,
+                item.slide.kind.value,
+                tuple(frames),
+                notes,
+                theme.colors["background"],
+                level,
+                item.slide.section,
+            )
         )
     del total
-    date = deck.info.date
-    docinfo = DocInfo(deck.info.title, deck.info.author, deck.info.subtitle, deck.info.keywords, date)
+    date = deck.info.iso_date
+    docinfo = DocInfo(
+        deck.info.title, deck.info.author, deck.info.subtitle, deck.info.keywords, date
+    )
     return Pages(theme.width, theme.height, tuple(pages), docinfo), lay.diags
 
 

@@ -41,6 +41,8 @@ from .errors import Diagnostic, info, warning
 from .source import Source
 
 _MD_EXTENSIONS = ["extra", "sane_lists"]
+# Python-Markdown nests lists by 4 spaces; kramdown and CommonMark posts often use 2.
+_TWO_SPACE_NESTING = re.compile(r"^(?:  |      |          )(?:[-*+]|\d+[.)]) \S", re.M)
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _CALLOUT_LABELS = {
@@ -60,7 +62,7 @@ _DROP_TAGS = {"script", "style", "noscript", "template", "button", "nav", "form"
 def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     """Turn the post body into blocks."""
     body = _fenced_notes_to_aside(source.body)
-    html = markdown.markdown(body, extensions=_MD_EXTENSIONS, output_format="html")
+    html = _markdown(body)
     parser = _Parser(source)
     if html.strip():
         root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
@@ -68,6 +70,17 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
     return Document(dict(source.meta), tuple(parser.blocks), tuple(parser.dropped)), parser.diags
+
+
+def _markdown(body: str) -> str:
+    if _TWO_SPACE_NESTING.search(body):
+        return markdown.markdown(
+            body,
+            extensions=["extra", "mdx_truly_sane_lists"],
+            extension_configs={"mdx_truly_sane_lists": {"nested_indent": 2}},
+            output_format="html",
+        )
+    return markdown.markdown(body, extensions=_MD_EXTENSIONS, output_format="html")
 
 
 def _fenced_notes_to_aside(body: str) -> str:
@@ -91,6 +104,10 @@ def _aside(m: re.Match[str]) -> str:
 
 def _norm(text: str) -> str:
     return _WS.sub(" ", text)
+
+
+def _text(el: etree._Element) -> str:
+    return "".join(t for t in el.itertext() if isinstance(t, str))
 
 
 def _classes(el: etree._Element) -> set[str]:
@@ -181,7 +198,9 @@ class _Parser:
         return self.source.line_of(m.start())
 
     # -- inline ---------------------------------------------------------------------
-    def runs(self, el: etree._Element, skip: Callable[[etree._Element], bool] | None = None) -> Runs:
+    def runs(
+        self, el: etree._Element, skip: Callable[[etree._Element], bool] | None = None
+    ) -> Runs:
         acc: list[Run] = []
         self._inline(el, acc, Run(""), skip, top=True)
         return _strip_runs(acc)
@@ -199,10 +218,8 @@ class _Parser:
         if el.text:
             acc.append(Run(el.text, style.bold, style.italic, style.code, style.link))
         for child in el:
-            if isinstance(child, etree._Comment) or not isinstance(child.tag, str):
-                pass
-            elif skip is not None and skip(child):
-                pass
+            if not isinstance(child.tag, str) or (skip is not None and skip(child)):
+                pass  # comments, processing instructions, skipped children
             elif _is_chrome(child):
                 self.drop(child)
             elif child.tag == "br":
@@ -217,7 +234,7 @@ class _Parser:
                 acc.append(Run(child.tail, style.bold, style.italic, style.code, style.link))
 
     def drop(self, el: etree._Element) -> None:
-        text = _norm(el.text_content()).strip()
+        text = _norm(_text(el)).strip()
         what = {"a": "download link", "i": "icon"}.get(el.tag, f"<{el.tag}>")
         label = f"{what} {text!r}" if text else what
         if el.tag in ("script", "style"):
@@ -286,7 +303,9 @@ class _Parser:
 
     def image(self, el: etree._Element) -> Image:
         src = (el.get("src") or "").strip()
-        return Image(src, _norm(el.get("alt") or "").strip(), self.locate(src), el.get("title") or "")
+        return Image(
+            src, _norm(el.get("alt") or "").strip(), self.locate(src), el.get("title") or ""
+        )
 
     def figure_of(self, img: etree._Element, caption: Runs) -> Figure:
         image = self.image(img)
@@ -389,9 +408,11 @@ class _Parser:
         # GitHub alerts: > [!NOTE]
         m = _GH_ALERT.match(first[0].text)
         if m:
-            rest = (Run(first[0].text[m.end() :], first[0].bold, first[0].italic),) + first[1:]
+            rest = (Run(first[0].text[m.end() :], first[0].bold, first[0].italic), *first[1:])
             paras[0] = _strip_runs(list(rest))
-            yield Callout(m.group(1).title(), tuple(p for p in paras if p), m.group(1).lower(), line)
+            yield Callout(
+                m.group(1).title(), tuple(p for p in paras if p), m.group(1).lower(), line
+            )
             return
         if first[0].bold:
             label = first[0].text.strip().rstrip(":").strip()
@@ -429,7 +450,7 @@ class _Parser:
         for cls in _classes(target):
             if cls.startswith("language-"):
                 lang = cls[len("language-") :]
-        text = target.text_content().rstrip("\n")
+        text = _text(target).rstrip("\n")
         first = text.split("\n", 1)[0]
         yield Code(text, lang, self.locate(first) if first.strip() else None)
 

@@ -8,6 +8,7 @@ that a reader would say rather than read goes to the notes, kept whole.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -57,7 +58,9 @@ _REFERENCES_TITLE = re.compile(
 # A sentence ends at . ! ? followed by space and a capital, digit or opening mark; not after
 # an initial ("L.") or a common abbreviation.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(\[])")
-_ABBREV = re.compile(r"(\b(al|e\.g|i\.e|vs|etc|fig|figs|eq|dr|mr|ms|prof|no|cf|approx)\.|\b[A-Z]\.)$", re.I)
+_ABBREV = re.compile(
+    r"(\b(al|e\.g|i\.e|vs|etc|fig|figs|eq|dr|mr|ms|prof|no|cf|approx)\.|\b[A-Z]\.)$", re.I
+)
 _LEAD_WORDS = 35  # a paragraph this short may stand on a slide whole
 
 
@@ -68,12 +71,16 @@ def words(text: str) -> int:
 def split_sentences(runs: Runs) -> list[Runs]:
     """Split runs into sentences, keeping each run's style and links."""
     text = plain(runs)
-    cuts = [m.end() for m in _SENTENCE_END.finditer(text) if not _ABBREV.search(text[: m.start()].rstrip("\"”’)"))]
+    cuts = [
+        m.end()
+        for m in _SENTENCE_END.finditer(text)
+        if not _ABBREV.search(text[: m.start()].rstrip('"”’)'))
+    ]
     if not cuts:
         return [runs]
     bounds = [0, *cuts, len(text)]
     out: list[Runs] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         piece = _slice_runs(runs, a, b)
         if piece:
             out.append(piece)
@@ -131,7 +138,12 @@ class _Planner:
 
     # -- sections -------------------------------------------------------------------
     def section(
-        self, title: str, blocks: Sequence[Block], context: str, section: str, level: int,
+        self,
+        title: str,
+        blocks: Sequence[Block],
+        context: str,
+        section: str,
+        level: int,
         line: int | None,
     ) -> None:
         draft = _Draft(title, context=context, section=section, level=level, line=line)
@@ -154,7 +166,9 @@ class _Planner:
                 draft = self._place_text(draft, self._bullets(block))
             elif isinstance(block, Figure | FigureGrid):
                 figures = (block,) if isinstance(block, Figure) else block.figures
-                draft = self._place_visual(draft, Visual(tuple(self._caption(f, draft) for f in figures)))
+                draft = self._place_visual(
+                    draft, Visual(tuple(self._caption(f, draft) for f in figures))
+                )
             elif isinstance(block, Quote):
                 draft = self._place_text(draft, QuoteBox(block.paragraphs))
             elif isinstance(block, Callout):
@@ -164,13 +178,20 @@ class _Planner:
             elif isinstance(block, Notes):
                 draft.authored.append(block.text)
             elif isinstance(block, Code):
-                draft = self._place_text(draft, Text(tuple((Run(ln, code=True),) for ln in block.text.split("\n") if ln.strip())))
+                draft = self._place_text(
+                    draft,
+                    Text(
+                        tuple((Run(ln, code=True),) for ln in block.text.split("\n") if ln.strip())
+                    ),
+                )
             elif isinstance(block, Table):
                 rows = tuple(BulletItem(_join_cells(row)) for row in block.rows)
                 draft = self._place_text(draft, Bullets(rows))
             elif isinstance(block, Heading):
                 # a heading below the slide level: a bold line in the flow
-                draft = self._place_text(draft, Text((tuple(replace(r, bold=True) for r in block.runs),)))
+                draft = self._place_text(
+                    draft, Text((tuple(replace(r, bold=True) for r in block.runs),))
+                )
             elif isinstance(block, Rule) and not draft.empty() and _has_content(blocks[i + 1 :]):
                 draft = self._continue(draft)  # an explicit break inside a section
             i += 1
@@ -184,7 +205,10 @@ class _Planner:
         said: list[str] = []
         budget = self.theme.limits.get("words", 90)
         for p in paras:
-            if words(plain(p.runs)) <= _LEAD_WORDS and sum(words(plain(r)) for r in shown) < budget // 2:
+            if (
+                words(plain(p.runs)) <= _LEAD_WORDS
+                and sum(words(plain(r)) for r in shown) < budget // 2
+            ):
                 shown.append(p.runs)
                 continue
             sentences = split_sentences(p.runs)
@@ -249,14 +273,23 @@ class _Planner:
         return draft
 
     def _place_text(self, draft: _Draft, content: Content) -> _Draft:
+        if isinstance(draft.text, Bullets) and isinstance(content, Bullets):
+            merged = _merge_lists(draft.text, content)
+            if _fits_limits(merged, self.theme):
+                draft.text = merged
+                self._cite(draft, content)
+                return draft
         if draft.text is not None:
             draft = self._continue(draft)
         draft.text = content
+        self._cite(draft, content)
+        return draft
+
+    def _cite(self, draft: _Draft, content: Content) -> None:
         for runs in _content_runs(content):
             for r in runs:
                 if _is_cite(r) and r.link:
                     draft.citations.append(r.link[1:])
-        return draft
 
     def _continue(self, draft: _Draft) -> _Draft:
         nd = _Draft(
@@ -275,6 +308,17 @@ class _Planner:
             if d.section != draft.section:
                 break
         draft.footer_refs.append(ref)
+
+
+def _merge_lists(a: Bullets, b: Bullets) -> Bullets:
+    lead = (BulletItem(b.lead, plain=True),) if b.lead else ()
+    return Bullets((*a.items, *lead, *b.items), a.lead)
+
+
+def _fits_limits(b: Bullets, theme: Theme) -> bool:
+    count = sum(1 for i in b.items if not i.plain)
+    total = words(plain(b.lead)) + sum(words(plain(i.runs)) for i in b.items)
+    return count <= theme.limits.get("bullets", 6) and total <= theme.limits.get("words", 90)
 
 
 def _has_content(blocks: Sequence[Block]) -> bool:
@@ -327,7 +371,11 @@ def _info(doc: Document, path: Path | None) -> DeckInfo:
     title = str(meta.get("title") or "").strip()
     if not title:
         first = next((b for b in doc.blocks if isinstance(b, Heading) and b.level == 1), None)
-        title = plain(first.runs) if first else (path.stem.replace("-", " ").title() if path else "Untitled")
+        title = (
+            plain(first.runs)
+            if first
+            else (path.stem.replace("-", " ").title() if path else "Untitled")
+        )
     date = meta.get("date")
     date_text = date.strftime("%-d %B %Y") if isinstance(date, dt.date) else str(date or "")
     tags = meta.get("tags") or meta.get("keywords") or ()
@@ -343,12 +391,15 @@ def _info(doc: Document, path: Path | None) -> DeckInfo:
         subtitle=str(meta.get("description") or meta.get("subtitle") or "").strip(),
         author=str(author).strip(),
         date=date_text,
+        iso_date=date.isoformat() if isinstance(date, dt.date) else "",
         keywords=tuple(str(t) for t in tags),
         pdf=str(meta.get("pdf") or ""),
     )
 
 
-def plan_deck(doc: Document, theme: Theme, path: Path | None = None) -> tuple[Deck, list[Diagnostic]]:
+def plan_deck(
+    doc: Document, theme: Theme, path: Path | None = None
+) -> tuple[Deck, list[Diagnostic]]:
     """Split `doc` into slides with layout kinds, notes and footer citations."""
     info = _info(doc, path)
     refs = {b.anchor: b for b in doc.blocks if isinstance(b, Reference) and b.anchor}
@@ -398,12 +449,16 @@ def plan_deck(doc: Document, theme: Theme, path: Path | None = None) -> tuple[De
         if own or not subs:
             planner.section(title, own, "", title, 0, heading.line)
         else:
-            planner.slides.append(_Draft(title, kind=Kind.SECTION, section=title, line=heading.line))
+            planner.slides.append(
+                _Draft(title, kind=Kind.SECTION, section=title, line=heading.line)
+            )
         for sub_heading, sub in subs:
             planner.section(plain(sub_heading.runs), sub, title, title, 1, sub_heading.line)
 
     if contact:
-        closing = _Draft(theme.text.get("closing_title", "Thank you"), kind=Kind.CLOSING, line=contact[-1].line)
+        closing = _Draft(
+            theme.text.get("closing_title", "Thank you"), kind=Kind.CLOSING, line=contact[-1].line
+        )
         closing.text = Text(tuple(p for c in contact for p in c.paragraphs))
         closing.section = closing.title
         planner.slides.append(closing)
@@ -426,9 +481,14 @@ def _split(blocks: Sequence[Block], level: int) -> list[tuple[Heading, list[Bloc
     return out
 
 
-def _split_own(blocks: Sequence[Block], level: int) -> tuple[list[Block], list[tuple[Heading, list[Block]]]]:
-    first = next((i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level <= level), len(blocks))
-    own = [b for b in blocks[:first] if not isinstance(b, Rule)]
+def _split_own(
+    blocks: Sequence[Block], level: int
+) -> tuple[list[Block], list[tuple[Heading, list[Block]]]]:
+    first = next(
+        (i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level <= level),
+        len(blocks),
+    )
+    own: list[Block] = [b for b in blocks[:first] if not isinstance(b, Rule)]
     return own, _split(blocks[first:], level)
 
 
@@ -474,7 +534,11 @@ def _finish(drafts: list[_Draft], title_body: tuple[Content, ...]) -> list[Slide
         footer = tuple(r.runs for r in d.footer_refs)
         notes = [*d.authored, *d.notes]
         notes += [f"Reference: {plain(r.runs)}" for r in d.footer_refs]
-        anchors = tuple(d.citations) if kind is Kind.REFERENCES else tuple(r.anchor for r in d.footer_refs if r.anchor)
+        anchors = (
+            tuple(d.citations)
+            if kind is Kind.REFERENCES
+            else tuple(r.anchor for r in d.footer_refs if r.anchor)
+        )
         for a in anchors:
             if kind is Kind.REFERENCES or a not in anchors_on:
                 anchors_on[a] = len(slides)

@@ -7,11 +7,12 @@ Every error names the file and the key path, e.g. `themes/x.toml: colors.accent:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from .errors import DeckgenError, UsageError
 
@@ -242,7 +243,7 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if parent is None:
         for section in ("fonts", "sizes", "colors", "boxes"):
             if section not in data:
-                raise DeckgenError(f"{section}: missing (or set extends = \"default\")", path)
+                raise DeckgenError(f'{section}: missing (or set extends = "default")', path)
         return data
     parent_path = resolve_theme_path(parent, path.parent)
     return _merge(_load_chain(parent_path, (*seen, path)), data)

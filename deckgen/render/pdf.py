@@ -50,8 +50,14 @@ def render_pdf(pages: Pages) -> bytes:
     first = _fonts_of(pages)
     initial = _font(first) if first else "Helvetica"
     size = (_pt(pages.width), _pt(pages.height))
-    c = Canvas(buf, pagesize=size, invariant=1, initialFontName=initial, initialFontSize=12,
-               pageCompression=1)
+    c = Canvas(
+        buf,
+        pagesize=size,
+        invariant=1,
+        initialFontName=initial,
+        initialFontSize=12,
+        pageCompression=1,
+    )
     c.setTitle(pages.info.title)
     c.setAuthor(pages.info.author)
     c.setSubject(pages.info.subject)
@@ -69,7 +75,9 @@ def _page(c: Canvas, pages: Pages, page: Page) -> None:
     h = pages.height
     key = f"slide{page.number}"
     c.bookmarkPage(key)
-    c.addOutlineEntry(page.title or f"Slide {page.number}", key, level=page.bookmark_level, closed=False)
+    c.addOutlineEntry(
+        page.title or f"Slide {page.number}", key, level=page.bookmark_level, closed=False
+    )
     c.setFillColor(page.background)
     c.rect(0, 0, _pt(pages.width), _pt(h), stroke=0, fill=1)
     for frame in page.frames:
@@ -88,13 +96,17 @@ def _shape(c: Canvas, f: ShapeFrame, h: int) -> None:
     if f.line:
         c.setStrokeColor(f.line)
         c.setLineWidth(_pt(f.line_width))
-    c.rect(_pt(x), _pt(h - y - hh), _pt(w), _pt(hh), stroke=1 if f.line else 0, fill=1 if f.fill else 0)
+    c.rect(
+        _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), stroke=1 if f.line else 0, fill=1 if f.fill else 0
+    )
 
 
 def _picture(c: Canvas, f: PictureFrame, h: int) -> None:
     x, y, w, hh = f.rect
     data, _ = images.encode(f.path, f.data, f.pixels)
-    c.drawImage(ImageReader(io.BytesIO(data)), _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto")
+    c.drawImage(
+        ImageReader(io.BytesIO(data)), _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto"
+    )
 
 
 def _text(c: Canvas, f: TextFrame, h: int) -> None:
@@ -111,7 +123,9 @@ def _text(c: Canvas, f: TextFrame, h: int) -> None:
                 if s.link:
                     rect = (left, base - s.size * 0.25, left + _pt(s.width), base + s.size * 0.85)
                     if s.link.startswith("#slide="):
-                        c.linkRect("", f"slide{s.link.split('=', 1)[1]}", rect, relative=0, thickness=0)
+                        c.linkRect(
+                            "", f"slide{s.link.split('=', 1)[1]}", rect, relative=0, thickness=0
+                        )
                     else:
                         c.linkURL(s.link, rect, relative=0, thickness=0)
 

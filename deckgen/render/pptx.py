@@ -8,9 +8,11 @@ fixed core-property dates and fixed zip timestamps. The only module that imports
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import zipfile
+from typing import Any
 
 from lxml import etree
 from pptx import Presentation
@@ -61,7 +63,7 @@ def render_pptx(pages: Pages) -> bytes:
     return _stable_zip(buf.getvalue())
 
 
-def _properties(prs: Presentation, pages: Pages) -> None:
+def _properties(prs: Any, pages: Pages) -> None:
     cp = prs.core_properties
     info = pages.info
     cp.title = info.title
@@ -72,10 +74,8 @@ def _properties(prs: Presentation, pages: Pages) -> None:
     cp.revision = 1
     when = dt.datetime(2000, 1, 1)
     if info.date:
-        try:
+        with contextlib.suppress(ValueError):
             when = dt.datetime.fromisoformat(info.date)
-        except ValueError:
-            pass
     cp.created = when
     cp.modified = when
     cp.last_printed = when
@@ -99,7 +99,9 @@ def _page(slide: Slide, page: Page, slides: list[Slide]) -> None:
     fill = slide.background.fill
     fill.solid()
     fill.fore_color.rgb = _rgb(page.background)
-    title_frame = next((f for f in page.frames if isinstance(f, TextFrame) and f.role == "title"), None)
+    title_frame = next(
+        (f for f in page.frames if isinstance(f, TextFrame) and f.role == "title"), None
+    )
     title_shape = slide.shapes.title
     for frame in page.frames:
         if isinstance(frame, ShapeFrame):
@@ -107,24 +109,24 @@ def _page(slide: Slide, page: Page, slides: list[Slide]) -> None:
         elif isinstance(frame, PictureFrame):
             _picture(slide, frame)
         elif frame is title_frame and title_shape is not None:
-            box = _box(frame)
-            title_shape.left, title_shape.top, title_shape.width, title_shape.height = box
+            x, y, w, h = _box(frame)
+            title_shape.left, title_shape.top, title_shape.width, title_shape.height = x, y, w, h
             _fill_text(title_shape.text_frame, frame, slide, slides)
             # keep z-order: move the placeholder to where it is drawn
             sp = title_shape._element
-            sp.getparent().remove(sp)
+            slide.shapes._spTree.remove(sp)
             slide.shapes._spTree.append(sp)
         else:
-            box = slide.shapes.add_textbox(*_box(frame))
-            box.name = f"{frame.role.title()} {len(slide.shapes)}"
-            _fill_text(box.text_frame, frame, slide, slides)
+            textbox = slide.shapes.add_textbox(*_box(frame))
+            textbox.name = f"{frame.role.title()} {len(slide.shapes)}"
+            _fill_text(textbox.text_frame, frame, slide, slides)
     if title_frame is None and title_shape is not None:
-        title_shape._element.getparent().remove(title_shape._element)
+        slide.shapes._spTree.remove(title_shape._element)
     if page.notes:
-        tf = slide.notes_slide.notes_text_frame
-        tf.text = page.notes[0]
+        notes: Any = slide.notes_slide.notes_text_frame
+        notes.text = page.notes[0]
         for note in page.notes[1:]:
-            tf.add_paragraph().text = note
+            notes.add_paragraph().text = note
 
 
 def _shape(slide: Slide, f: ShapeFrame) -> None:
@@ -150,7 +152,8 @@ def _picture(slide: Slide, f: PictureFrame) -> None:
     x, y, w, h = f.rect
     data, _ = images.encode(f.path, f.data, f.pixels)
     pic = slide.shapes.add_picture(io.BytesIO(data), Emu(x), Emu(y), Emu(w), Emu(h))
-    pic._element.nvPicPr.cNvPr.set("descr", f.alt)
+    element: Any = pic._element
+    element.nvPicPr.cNvPr.set("descr", f.alt)
     pic.name = f"Picture {len(slide.shapes)}"
 
 
@@ -193,9 +196,25 @@ def _bullet(p, para: Para) -> None:  # type: ignore[no-untyped-def]
         etree.SubElement(pPr, qn("a:buFont")).set("typeface", font)
         etree.SubElement(pPr, qn("a:buChar")).set("char", para.bullet)
     # python-pptx keeps pPr children in schema order only for its own setters
-    order = ["a:lnSpc", "a:spcBef", "a:spcAft", "a:buClrTx", "a:buClr", "a:buSzTx", "a:buSzPct",
-             "a:buSzPts", "a:buFontTx", "a:buFont", "a:buNone", "a:buAutoNum", "a:buChar",
-             "a:buBlip", "a:tabLst", "a:defRPr", "a:extLst"]
+    order = [
+        "a:lnSpc",
+        "a:spcBef",
+        "a:spcAft",
+        "a:buClrTx",
+        "a:buClr",
+        "a:buSzTx",
+        "a:buSzPct",
+        "a:buSzPts",
+        "a:buFontTx",
+        "a:buFont",
+        "a:buNone",
+        "a:buAutoNum",
+        "a:buChar",
+        "a:buBlip",
+        "a:tabLst",
+        "a:defRPr",
+        "a:extLst",
+    ]
     rank = {qn(t): n for n, t in enumerate(order)}
     children = sorted(pPr, key=lambda el: rank.get(el.tag, 99))
     for el in children:

@@ -1,0 +1,59 @@
+"""Shared fixtures: build decks once per session and read their outputs back."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from deckgen.build import BuildResult, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLE = SEEDS / "world-models-keynote.md"
+EXAMPLE = ROOT / "decks" / "example.md"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
+
+needs_sample = pytest.mark.skipif(
+    not SAMPLE.exists(), reason="../shared/seeds is not beside the checkout"
+)
+needs_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed"
+)
+needs_pdftoppm = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="poppler is not installed"
+)
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    if not SAMPLE.exists():
+        pytest.skip("../shared/seeds is not beside the checkout")
+    out = tmp_path_factory.mktemp("sample")
+    return build(SAMPLE, out, site_root=SEEDS)
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    out = tmp_path_factory.mktemp("example")
+    return build(EXAMPLE, out, site_root=ROOT)
+
+
+def make_png(path: Path, size: tuple[int, int] = (640, 360), color: str = "#3366aa") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, color).save(path)
+    return path
+
+
+def write_post(folder: Path, body: str, front: str = "title: A Test Talk\nauthor: Ada") -> Path:
+    post = folder / "post.md"
+    post.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
+    return post

@@ -1,0 +1,149 @@
+"""End to end: the `deckgen build` command on the sample post and on small posts."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+from pypdf import PdfReader
+
+from deckgen.build import BuildResult, build
+from deckgen.cli import main
+
+from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, needs_sample, write_post
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deckgen.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@needs_sample
+def test_sample_post_builds_both_formats(tmp_path: Path) -> None:
+    proc = run_cli("build", str(SAMPLE), "--site-root", str(SEEDS), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "world-models-keynote.pptx").is_file()
+    assert (tmp_path / "out" / "world-models-keynote.pdf").is_file()
+    assert proc.stdout.count("wrote ") == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_example_deck_builds_without_warnings(example_build: BuildResult) -> None:
+    warnings = [d for d in example_build.compiled.diagnostics if d.level == "warning"]
+    assert warnings == []
+    assert len(example_build.written) == 2
+
+
+def _digest(paths: tuple[Path, ...]) -> list[str]:
+    return [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path) -> None:
+    a = build(EXAMPLE, tmp_path / "a", site_root=ROOT)
+    b = build(EXAMPLE, tmp_path / "b", site_root=ROOT)
+    assert _digest(a.written) == _digest(b.written)
+
+
+@needs_sample
+def test_missing_images_warn_with_line_numbers_and_strict_fails(tmp_path: Path) -> None:
+    proc = run_cli("build", str(SAMPLE), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
+    assert any(":13: warning: " in ln and "cave.jpg" in ln for ln in lines)
+    for name in (
+        "world2.png",
+        "cogvideox.png",
+        "f2f.png",
+        "clip.png",
+        "sphere.jpg",
+        "platonic.png",
+    ):
+        assert any(name in ln for ln in lines), name
+    assert sum("cave.jpg" in ln for ln in lines) == 2  # used twice, on two lines
+    prs = Presentation(str(tmp_path / "out" / "world-models-keynote.pptx"))
+    placeholders = [
+        sh for slide in prs.slides for sh in slide.shapes if sh.name.startswith("Placeholder")
+    ]
+    assert len(placeholders) == 8
+    texts = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame]
+    assert any("Plato's allegory of the cave" in t and t.startswith("Image:") for t in texts)
+
+    strict = run_cli("build", str(SAMPLE), "-o", str(tmp_path / "strict"), "--strict")
+    assert strict.returncode == 1
+    assert "--strict" in strict.stderr
+    assert not (tmp_path / "strict").exists() or not any((tmp_path / "strict").iterdir())
+
+
+def test_format_option_writes_only_that_format(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["build", str(EXAMPLE), "--site-root", str(ROOT), "-o", str(tmp_path), "--format", "pdf"],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["example.pdf"]
+
+
+def test_publish_writes_the_pdf_where_the_front_matter_says(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    make_png(site / "img" / "a.png")
+    post = write_post(
+        tmp_path,
+        "## One\n\n![A box](/img/a.png)\n",
+        front="title: T\npdf: /talks/t/talk.pdf",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["build", str(post), "--site-root", str(site), "-o", str(tmp_path / "o"), "--publish"],
+    )
+    assert result.exit_code == 0, result.output
+    published = site / "talks" / "t" / "talk.pdf"
+    assert published.is_file()
+    assert published.read_bytes() == (tmp_path / "o" / "post.pdf").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["build", "nope.md"], 1, "nope.md: error: file not found"),
+        (["build", "."], 1, ".: error: is a directory"),
+        (["build", str(EXAMPLE), "--theme", "nosuch"], 2, "unknown theme 'nosuch'"),
+        (["build", str(EXAMPLE), "--format", "docx"], 2, "unknown format 'docx'"),
+    ],
+)
+def test_bad_input_is_one_line_and_an_exit_code(args: list[str], code: int, message: str) -> None:
+    proc = run_cli(*args)
+    assert proc.returncode == code
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_invalid_front_matter_names_the_line(tmp_path: Path) -> None:
+    post = tmp_path / "bad.md"
+    post.write_text("---\ntitle: ok\ntags: [a, b\n---\n## x\n", encoding="utf-8")
+    proc = run_cli("build", str(post), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 1
+    assert f"{post}:4: error: invalid YAML front matter" in proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_output_path_that_is_a_directory_fails_and_keeps_nothing_half_written(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "o" / "example.pptx").mkdir(parents=True)
+    proc = run_cli("build", str(EXAMPLE), "--site-root", str(ROOT), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 1
+    assert "output path is a directory" in proc.stderr
+    assert [p.name for p in (tmp_path / "o").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_pdf_and_pptx_agree_on_slide_count(example_build: BuildResult) -> None:
+    pptx_path = next(p for p in example_build.written if p.suffix == ".pptx")
+    pdf_path = next(p for p in example_build.written if p.suffix == ".pdf")
+    assert len(Presentation(str(pptx_path)).slides) == len(PdfReader(pdf_path).pages)

@@ -1,0 +1,175 @@
+"""The layout engine: everything fits its box, nothing leaves the page, text is continued."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from deckgen import fonts
+from deckgen.build import compile_post
+from deckgen.pages import Page, Pages, PictureFrame, Rect, ShapeFrame, TextFrame
+
+from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, write_post
+
+MIN_BODY = 16
+
+
+def _text_fits(frame: TextFrame) -> bool:
+    w, h = frame.rect[2], frame.rect[3]
+    for para in frame.paras:
+        for line in para.lines:
+            bottom = (
+                line.baseline + fonts.descent(line.spans[0].face, para.size) * 12700
+                if line.spans
+                else 0
+            )
+            if bottom > h + 12700:  # one point of tolerance
+                return False
+            for s in line.spans:
+                if s.x + s.width > w + 12700 or s.x < 0:
+                    return False
+    return True
+
+
+def _inside(rect: Rect, pages: Pages) -> bool:
+    x, y, w, h = rect
+    return x >= 0 and y >= 0 and x + w <= pages.width and y + h <= pages.height
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _content_boxes(page: Page) -> list[Rect]:
+    """Text with content and pictures: the things that must never overlap each other."""
+    boxes: list[Rect] = []
+    for f in page.frames:
+        if isinstance(f, PictureFrame):
+            boxes.append(f.rect)
+        elif isinstance(f, TextFrame) and f.role not in ("placeholder",):
+            lines = [ln for p in f.paras for ln in p.lines if ln.spans]
+            if not lines:
+                continue
+            top = min(ln.baseline for ln in lines) - round(f.paras[0].size * 12700)
+            bottom = max(ln.baseline for ln in lines)
+            right = max(s.x + s.width for ln in lines for s in ln.spans)
+            boxes.append((f.rect[0], f.rect[1] + top, right, bottom - top))
+    return boxes
+
+
+def _check(pages: Pages) -> None:
+    for page in pages.pages:
+        for f in page.frames:
+            assert _inside(f.rect, pages), (page.number, f)
+            if isinstance(f, TextFrame):
+                assert _text_fits(f), (page.number, f.role)
+        for a, b in combinations(_content_boxes(page), 2):
+            assert not _overlap(a, b), (page.number, a, b)
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="no sample")
+def test_sample_text_fits_its_boxes_and_nothing_overlaps() -> None:
+    _check(compile_post(SAMPLE, site_root=SEEDS).pages)
+
+
+def test_example_text_fits_its_boxes_and_nothing_overlaps() -> None:
+    _check(compile_post(EXAMPLE, site_root=ROOT).pages)
+
+
+def test_a_long_list_is_continued_not_shrunk_below_the_minimum(tmp_path: Path) -> None:
+    items = "\n".join(
+        f"- Point number {i} explains one more thing in a few words" for i in range(30)
+    )
+    pages = compile_post(write_post(tmp_path, f"## Many points\n\n{items}\n")).pages
+    titles = [p.title for p in pages.pages]
+    assert titles[1] == "Many points"
+    assert titles[2] == "Many points (cont.)"
+    assert len([t for t in titles if t.startswith("Many points")]) >= 3
+    sizes = {
+        para.size
+        for p in pages.pages[1:]
+        for f in p.frames
+        if isinstance(f, TextFrame) and f.role == "body"
+        for para in f.paras
+    }
+    assert min(sizes) >= MIN_BODY
+    _check(pages)
+    shown = " ".join(
+        s.text
+        for p in pages.pages
+        for f in p.frames
+        if isinstance(f, TextFrame)
+        for para in f.paras
+        for s in para.spans
+    )
+    assert all(f"Point number {i} " in shown for i in range(30))
+
+
+def test_a_huge_paragraph_is_split_between_lines_across_pages(tmp_path: Path) -> None:
+    words = " ".join(f"w{i}" for i in range(900))
+    pages = compile_post(write_post(tmp_path, f"## Wall\n\n- {words}\n")).pages
+    assert len(pages.pages) > 2
+    _check(pages)
+    shown = " ".join(
+        s.text
+        for p in pages.pages
+        for f in p.frames
+        if isinstance(f, TextFrame) and f.role == "body"
+        for para in f.paras
+        for ln in para.lines
+        for s in ln.spans
+    )
+    assert shown.split() == words.split()
+
+
+def test_a_word_longer_than_the_line_is_broken_not_clipped(tmp_path: Path) -> None:
+    pages = compile_post(write_post(tmp_path, "## Long\n\n- " + "x" * 300 + "\n")).pages
+    _check(pages)
+
+
+def test_pictures_keep_their_aspect_ratio_and_are_not_upscaled_in_pixels(tmp_path: Path) -> None:
+    make_png(tmp_path / "wide.png", (1600, 400))
+    pages = compile_post(write_post(tmp_path, "## Wide\n\n![A wide chart](wide.png)\n")).pages
+    pic = next(f for f in pages.pages[1].frames if isinstance(f, PictureFrame))
+    assert abs(pic.rect[2] / pic.rect[3] - 4.0) < 0.01
+    assert pic.pixels[0] <= 1600
+    assert pic.alt == "A wide chart"
+
+
+def test_a_missing_image_gets_a_placeholder_naming_it(tmp_path: Path) -> None:
+    compiled = compile_post(write_post(tmp_path, "## Gone\n\n![The lost chart](lost.png)\n"))
+    page = compiled.pages.pages[1]
+    assert any(isinstance(f, ShapeFrame) and f.role == "placeholder" for f in page.frames)
+    text = " ".join(
+        s.text
+        for f in page.frames
+        if isinstance(f, TextFrame) and f.role == "placeholder"
+        for p in f.paras
+        for s in p.spans
+    )
+    assert "The lost chart" in text
+    [warning] = [d for d in compiled.diagnostics if d.level == "warning"]
+    assert warning.line == 7
+    assert "lost.png" in warning.message
+
+
+def test_citation_links_point_at_the_references_page(tmp_path: Path) -> None:
+    body = (
+        '## Cited\n\nAs shown <a href="#ref-a">[A, 2020]</a> before.\n\n'
+        '<div class="reference" id="ref-a">Author, A. (2020). A Paper.</div>\n\n'
+        "## References\n\n1. Author, A. (2020). A Paper.\n"
+    )
+    pages = compile_post(write_post(tmp_path, body)).pages
+    links = {
+        s.link
+        for p in pages.pages
+        for f in p.frames
+        if isinstance(f, TextFrame)
+        for para in f.paras
+        for s in para.spans
+        if s.link
+    }
+    refs_page = next(p.number for p in pages.pages if p.title == "References")
+    assert f"#slide={refs_page}" in links

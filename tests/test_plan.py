@@ -1,0 +1,157 @@
+"""The planner: which blocks become which slides, and what goes to the notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deckgen.deck import Bullets, CalloutBox, Deck, Kind, QuoteBox, Text, Visual
+from deckgen.document import Run, plain
+from deckgen.parse import parse_document
+from deckgen.plan import plan_deck, split_sentences
+from deckgen.source import read_source
+from deckgen.theme import load_theme
+
+from .conftest import write_post
+
+
+def plan(tmp_path: Path, body: str, front: str = "title: A Test Talk\nauthor: Ada") -> Deck:
+    source, _ = read_source(write_post(tmp_path, body, front))
+    doc, _ = parse_document(source)
+    deck, _ = plan_deck(doc, load_theme())
+    return deck
+
+
+def test_first_slide_is_the_title_slide_from_front_matter(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path,
+        "## One\n\nText.\n",
+        "title: My Talk\nauthor: Ada\ndate: 2025-01-02\ndescription: What it is about",
+    )
+    first = deck.slides[0]
+    assert first.kind is Kind.TITLE
+    assert first.title == "My Talk"
+    texts = [plain(c.paragraphs[0]) for c in first.body if isinstance(c, Text)]
+    assert texts == ["What it is about", "Ada · 2 January 2025"]
+    assert deck.info.iso_date == "2025-01-02"
+
+
+def test_without_front_matter_the_title_comes_from_the_first_h1(tmp_path: Path) -> None:
+    post = tmp_path / "notes-on-things.md"
+    post.write_text("# Notes on Things\n\n## Part\n\nHello there.\n", encoding="utf-8")
+    source, _ = read_source(post)
+    deck, _ = plan_deck(parse_document(source)[0], load_theme(), post)
+    assert [s.title for s in deck.slides] == ["Notes on Things", "Part"]
+
+
+def test_sub_sections_become_slides_with_their_parent_as_context(tmp_path: Path) -> None:
+    deck = plan(tmp_path, "## Parent\n\nIntro words here.\n\n### Child\n\n- a\n- b\n")
+    child = next(s for s in deck.slides if s.title == "Child")
+    assert child.context == "Parent"
+    assert child.level == 1
+    assert child.section == "Parent"
+
+
+def test_a_section_with_only_sub_sections_gets_a_section_slide(tmp_path: Path) -> None:
+    deck = plan(tmp_path, "## Part One\n\n### A\n\n- x\n\n### B\n\n- y\n")
+    kinds = [(s.kind, s.title) for s in deck.slides[1:]]
+    assert kinds == [(Kind.SECTION, "Part One"), (Kind.BULLETS, "A"), (Kind.BULLETS, "B")]
+
+
+def test_a_figure_and_a_list_share_a_slide_and_the_intro_goes_to_notes(tmp_path: Path) -> None:
+    body = (
+        "## Results\n\nWe tried three things and here they are.\n\n"
+        '<figure><img src="a.png" alt="A chart"><figcaption>The chart.</figcaption></figure>\n\n'
+        "1. **One**: first\n2. **Two**: second\n"
+    )
+    deck = plan(tmp_path, body)
+    slide = deck.slides[1]
+    assert slide.kind is Kind.FIGURE
+    assert [type(c) for c in slide.body] == [Visual, Bullets]
+    assert slide.notes == ("We tried three things and here they are.",)
+
+
+def test_two_figures_in_a_section_make_a_continuation_slide(tmp_path: Path) -> None:
+    body = "## Pics\n\n![A](a.png)\n\n![B](b.png)\n"
+    deck = plan(tmp_path, body)
+    assert [s.title for s in deck.slides[1:]] == ["Pics", "Pics (cont.)"]
+
+
+def test_prose_only_section_shows_lead_sentences_and_says_the_rest(tmp_path: Path) -> None:
+    long = " ".join(["This sentence keeps going with many more words."] * 6)
+    body = f"## Why\n\nThe first sentence is the point. {long}\n"
+    deck = plan(tmp_path, body)
+    slide = deck.slides[1]
+    assert slide.kind is Kind.BULLETS
+    shown = [plain(p) for c in slide.body if isinstance(c, Text) for p in c.paragraphs]
+    assert shown == ["The first sentence is the point."]
+    assert slide.notes[0].startswith("This sentence keeps going")
+
+
+def test_note_blockquote_is_a_callout_and_a_bold_claim_is_a_quote(tmp_path: Path) -> None:
+    body = "## A\n\n> **Tip:** Do this.\n\n## B\n\n> **The Big Idea**: All is one.\n"
+    deck = plan(tmp_path, body)
+    assert isinstance(deck.slides[1].body[0], CalloutBox)
+    assert deck.slides[1].kind is Kind.CALLOUT
+    assert isinstance(deck.slides[2].body[0], QuoteBox)
+    assert deck.slides[2].kind is Kind.QUOTE
+
+
+def test_reference_goes_to_the_footer_of_the_slide_that_cites_it(tmp_path: Path) -> None:
+    body = (
+        "## Cited\n\n"
+        '<figure><img src="a.png" alt="x"><figcaption>See <a href="#ref-a">[A, 2020]</a>'
+        "</figcaption></figure>\n\n"
+        "### Later\n\n- point\n\n"
+        '<div class="reference" id="ref-a">\nAuthor, A. (2020). A Paper.\n</div>\n\n'
+        "## References\n\n1. Author, A. (2020). A Paper.\n"
+    )
+    deck = plan(tmp_path, body)
+    cited = next(s for s in deck.slides if s.title == "Cited")
+    later = next(s for s in deck.slides if s.title == "Later")
+    refs = next(s for s in deck.slides if s.kind is Kind.REFERENCES)
+    assert [plain(c) for c in cited.citations] == ["Author, A. (2020). A Paper."]
+    assert later.citations == ()
+    assert "ref-a" in refs.anchors
+
+
+def test_contact_footer_becomes_the_closing_slide(tmp_path: Path) -> None:
+    body = (
+        "## A\n\nText.\n\n"
+        '<div style="text-align: center;">'
+        '<p>Contact: <a href="mailto:a@b.org">a@b.org</a></p></div>\n'
+    )
+    deck = plan(tmp_path, body)
+    last = deck.slides[-1]
+    assert last.kind is Kind.CLOSING
+    text = last.body[0]
+    assert isinstance(text, Text)
+    assert any(r.link == "mailto:a@b.org" for r in text.paragraphs[0])
+
+
+def test_long_caption_keeps_its_first_sentence_and_its_citation(tmp_path: Path) -> None:
+    words = " ".join(["word"] * 40)
+    body = (
+        "## F\n\n"
+        f'<figure><img src="a.png" alt="x"><figcaption>Short first sentence. Then {words}. '
+        '<a href="#ref-z">[Z, 2021]</a></figcaption></figure>\n'
+    )
+    deck = plan(tmp_path, body)
+    visual = deck.slides[1].body[0]
+    assert isinstance(visual, Visual)
+    caption = plain(visual.figures[0].caption)
+    assert caption == "Short first sentence. [Z, 2021]"
+    assert any(n.startswith("Caption: Then word") for n in deck.slides[1].notes)
+
+
+def test_sentences_do_not_split_after_initials_or_et_al() -> None:
+    runs = (Run("Kong, L. and Yang et al. (2025) found this. It works."),)
+    assert [plain(s) for s in split_sentences(runs)] == [
+        "Kong, L. and Yang et al. (2025) found this.",
+        "It works.",
+    ]
+
+
+def test_authored_notes_come_before_generated_notes(tmp_path: Path) -> None:
+    body = "## A\n\n<!-- notes: Say hello first. -->\n\n- point\n\nMore prose here.\n"
+    deck = plan(tmp_path, body)
+    assert deck.slides[1].notes == ("Say hello first.", "More prose here.")

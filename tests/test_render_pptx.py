@@ -1,0 +1,148 @@
+"""The PPTX renderer: native, editable slides that PowerPoint's tools understand."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.oxml.ns import qn
+
+from deckgen.build import build
+
+from .conftest import make_png, needs_soffice, write_post
+
+BODY = """
+## Lists and links
+
+Some prose that goes to the notes.
+
+1. **First**: one
+2. **Second**: two
+
+- plain bullet with [docs](https://example.org/docs)
+  - nested bullet
+
+<!-- notes: Remember to breathe. -->
+
+## References
+
+1. Someone (2020). A Thing.
+"""
+
+
+def _build(tmp_path: Path, body: str = BODY, front: str = "title: Deck\nauthor: Ada\ntags: [x, y]"):
+    make_png(tmp_path / "a.png")
+    post = write_post(tmp_path, body, front)
+    result = build(post, tmp_path / "out", formats=["pptx"])
+    return Presentation(str(result.written[0])), result.written[0]
+
+
+def test_every_slide_title_is_in_a_title_placeholder(tmp_path: Path) -> None:
+    prs, _ = _build(tmp_path)
+    for slide in prs.slides:
+        title = slide.shapes.title
+        assert title is not None
+        assert title.placeholder_format.type == PP_PLACEHOLDER.TITLE
+    assert [s.shapes.title.text_frame.text for s in prs.slides] == [
+        "Deck",
+        "Lists and links",
+        "References",
+    ]
+
+
+def test_slide_size_is_16_by_9(tmp_path: Path) -> None:
+    prs, _ = _build(tmp_path)
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
+
+
+def test_lists_use_real_numbering_and_bullets(tmp_path: Path) -> None:
+    prs, _ = _build(tmp_path)
+    slide = prs.slides[1]
+    ppr = [p._p.pPr for sh in slide.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs]
+    autonum = [el for el in ppr if el is not None and el.find(qn("a:buAutoNum")) is not None]
+    chars = [
+        el.find(qn("a:buChar")).get("char")
+        for el in ppr
+        if el is not None and el.find(qn("a:buChar")) is not None
+    ]
+    assert [el.find(qn("a:buAutoNum")).get("startAt") for el in autonum] == ["1", "2"]
+    assert chars == ["•", "–"]
+
+
+def test_hyperlinks_are_clickable(tmp_path: Path) -> None:
+    prs, _ = _build(tmp_path)
+    addresses = [
+        r.hyperlink.address
+        for sh in prs.slides[1].shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for r in p.runs
+        if r.hyperlink.address
+    ]
+    assert addresses == ["https://example.org/docs"]
+
+
+def test_authored_notes_are_in_the_notes_pane_not_on_the_slide(tmp_path: Path) -> None:
+    prs, _ = _build(tmp_path)
+    slide = prs.slides[1]
+    assert slide.notes_slide.notes_text_frame.text.startswith("Remember to breathe.")
+    on_slide = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "breathe" not in on_slide
+
+
+def test_runs_name_the_theme_font_in_latin_and_east_asian_slots(tmp_path: Path) -> None:
+    prs, _ = _build(tmp_path)
+    run = prs.slides[1].shapes.title.text_frame.paragraphs[0].runs[0]
+    rpr = run._r.rPr
+    assert rpr.find(qn("a:latin")).get("typeface") == "Fira Sans"
+    assert rpr.find(qn("a:ea")).get("typeface") == "Fira Sans"
+
+
+def test_document_properties_come_from_front_matter(tmp_path: Path) -> None:
+    prs, _ = _build(
+        tmp_path,
+        front="title: Deck\nauthor: Ada\ndate: 2024-05-06\ndescription: About\ntags: [x, y]",
+    )
+    cp = prs.core_properties
+    assert (cp.title, cp.author, cp.subject, cp.keywords) == ("Deck", "Ada", "About", "x, y")
+    assert cp.created.date().isoformat() == "2024-05-06"
+
+
+def test_pictures_carry_alt_text(tmp_path: Path) -> None:
+    prs, _ = _build(tmp_path, "## Pic\n\n![A blue box](a.png)\n")
+    pics = [sh for sh in prs.slides[1].shapes if sh.shape_type == 13]
+    assert [p._element.nvPicPr.cNvPr.get("descr") for p in pics] == ["A blue box"]
+
+
+def test_zip_members_have_fixed_timestamps(tmp_path: Path) -> None:
+    _, path = _build(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+@needs_soffice
+def test_libreoffice_opens_the_deck(tmp_path: Path) -> None:
+    import subprocess
+
+    _, path = _build(tmp_path)
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "lo-out"),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr
+    from pypdf import PdfReader
+
+    assert len(PdfReader(tmp_path / "lo-out" / "post.pdf").pages) == 3
