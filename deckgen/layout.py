@@ -413,42 +413,53 @@ class _Layout:
         return r
 
     def figure_block(self, page: _Page, visual: Visual, rect: Rect, probe: bool = False) -> int:
-        """Figures (one, or a row) with captions in `rect`; returns the picture area used."""
+        """Figures (one, or a row) with captions in `rect`; returns the picture area used.
+
+        Pictures in a row share one height, as large as the row allows; the row is centred.
+        """
         x, y, w, h = rect
         n = len(visual.figures)
-        gap = round(0.25 * INCH)
-        col_w = (w - gap * (n - 1)) // n
+        gap = round(0.25 * INCH) if n > 1 else 0
+        avail = w - gap * (n - 1)
+        aspects = [self._aspect(f) for f in visual.figures]
         cap_max, cap_min = self.size("caption", 14), self.size("caption_min", 11)
         caps = [self._caption_specs(f.caption) for f in visual.figures]
-        cap_size = cap_max
-        for specs in caps:
-            while specs and cap_size > cap_min and self.measure(specs, col_w, cap_size) > h * 0.3:
-                cap_size -= 0.5
-        cap_h = max((self.measure(s, col_w, cap_size) for s in caps if s), default=0)
         shared = self._caption_specs(visual.caption)
-        shared_h = self.measure(shared, w, cap_size) if shared else 0
         pad = round(0.1 * INCH)
-        img_h = h - (cap_h + pad if cap_h else 0) - (shared_h + pad if shared_h else 0)
-        # pictures of a row share one height, as large as the narrowest column allows
-        sizes = []
-        for f in visual.figures:
-            src = images.resolve(f.image.src, self.assets.post, self.assets.site_root)
-            aspect = src.width / src.height if isinstance(src, images.ImageSource) else 16 / 9
-            sizes.append(aspect)
-        row_h = min([img_h] + [round(col_w / a) for a in sizes])
+        row_h = round(avail / sum(aspects))
+        widths = [round(row_h * a) for a in aspects]
+        cap_size, cap_h, shared_h, cap_w = cap_max, 0, 0, widths
+        for _ in range(3):  # captions and picture size depend on each other; this settles
+            cap_w = [w] if n == 1 else [wd + round(gap * 0.8) for wd in widths]
+            cap_size = cap_max
+            while cap_size > cap_min and any(
+                s and self.measure(s, cw, cap_size) > h * 0.3
+                for s, cw in zip(caps, cap_w, strict=True)
+            ):
+                cap_size -= 0.5
+            cap_h = max(
+                (self.measure(s, cw, cap_size) for s, cw in zip(caps, cap_w, strict=True) if s),
+                default=0,
+            )
+            shared_h = self.measure(shared, w, cap_size) if shared else 0
+            img_h = h - (cap_h + pad if cap_h else 0) - (shared_h + pad if shared_h else 0)
+            row_h = max(1, min(img_h, round(avail / sum(aspects))))
+            widths = [round(row_h * a) for a in aspects]
         if probe:
-            return sum(round(row_h * min(a, col_w / row_h)) * row_h for a in sizes)
+            return sum(wd * row_h for wd in widths)
         total = row_h + (cap_h + pad if cap_h else 0) + (shared_h + pad if shared_h else 0)
         top = y + max(0, (h - total) // 2)
+        cx = x + (w - sum(widths) - gap * (n - 1)) // 2
         area = 0
         for i, f in enumerate(visual.figures):
-            cx = x + i * (col_w + gap)
-            r = self.picture(page, f, (cx, top, col_w, row_h))
+            r = self.picture(page, f, (cx, top, widths[i], row_h))
             area += r[2] * r[3]
             if caps[i]:
+                cw = cap_w[i]
+                left = min(max(cx + (widths[i] - cw) // 2, x), x + w - cw)
                 fit = self.fit(
                     caps[i],
-                    (cx, top + row_h + pad, col_w, cap_h),
+                    (left, top + row_h + pad, cw, cap_h),
                     cap_size,
                     cap_size,
                     "caption",
@@ -456,12 +467,17 @@ class _Layout:
                 )
                 if fit.frame:
                     page.frames.append(fit.frame)
+            cx += widths[i] + gap
         if shared:
             sy = top + row_h + (cap_h + pad if cap_h else 0) + pad
             fit = self.fit(shared, (x, sy, w, shared_h), cap_size, cap_size, "caption", split=False)
             if fit.frame:
                 page.frames.append(fit.frame)
         return area
+
+    def _aspect(self, fig: Figure) -> float:
+        src = images.resolve(fig.image.src, self.assets.post, self.assets.site_root)
+        return src.width / src.height if isinstance(src, images.ImageSource) else 16 / 9
 
     def _caption_specs(self, runs: Runs) -> list[_Spec]:
         return [_Spec(runs, color="muted", align="c")] if runs else []

@@ -374,7 +374,7 @@ def _info(doc: Document, path: Path | None) -> DeckInfo:
         title = (
             plain(first.runs)
             if first
-            else (path.stem.replace("-", " ").title() if path else "Untitled")
+            else (path.stem.replace("-", " ").replace("_", " ").title() if path else "Untitled")
         )
     date = meta.get("date")
     date_text = date.strftime("%-d %B %Y") if isinstance(date, dt.date) else str(date or "")
@@ -428,7 +428,7 @@ def plan_deck(
             body.append(CalloutBox(b.title, b.paragraphs))
         elif isinstance(b, Notes):
             title_draft.authored.append(b.text)
-        elif isinstance(b, Paragraph):
+        elif isinstance(b, Paragraph) and rest:
             title_draft.notes.append(plain(b.runs))
         elif not isinstance(b, Rule):
             leftovers.append(b)

@@ -11,6 +11,7 @@ import pdfplumber
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from deckgen.build import BuildResult
 from deckgen.source import read_source
@@ -79,6 +80,14 @@ def test_all_images_appear_with_alt_text_at_the_same_place_in_both(
                 )
                 pdf_pics.append((n, box))
     assert len(pdf_pics) == 8
+    reader = PdfReader(_out(sample_build, ".pdf"))
+    pdf_alts = [
+        str(operands[1]["/Alt"])
+        for page in reader.pages
+        for operands, op in ContentStream(page.get_contents(), reader).operations
+        if op == b"BDC" and "/Alt" in operands[1]
+    ]
+    assert sorted(pdf_alts) == alts
     by_place = sorted((n, box) for n, _, box in pics)
     for (n1, a), (n2, b) in zip(by_place, sorted(pdf_pics), strict=True):
         assert n1 == n2

@@ -104,9 +104,17 @@ def _shape(c: Canvas, f: ShapeFrame, h: int) -> None:
 def _picture(c: Canvas, f: PictureFrame, h: int) -> None:
     x, y, w, hh = f.rect
     data, _ = images.encode(f.path, f.data, f.pixels)
+    # the alt text rides on a marked-content sequence around the picture (PDF 32000 14.9.3)
+    c.addLiteral(f"/Span <</Alt {_pdf_text(f.alt)}>> BDC")
     c.drawImage(
         ImageReader(io.BytesIO(data)), _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto"
     )
+    c.addLiteral("EMC")
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF text string: UTF-16BE with a byte order mark, hex-encoded."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
 def _text(c: Canvas, f: TextFrame, h: int) -> None:

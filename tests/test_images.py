@@ -1,0 +1,75 @@
+"""Image resolution and encoding: safe look-ups, honest problems, small stable bytes."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from deckgen import images
+
+from .conftest import make_png
+
+
+def test_site_paths_resolve_under_the_site_root(tmp_path: Path) -> None:
+    make_png(tmp_path / "site" / "assets" / "a.png", (300, 200))
+    found = images.resolve("/assets/a.png", tmp_path / "posts", tmp_path / "site")
+    assert isinstance(found, images.ImageSource)
+    assert (found.width, found.height) == (300, 200)
+
+
+def test_relative_paths_resolve_next_to_the_post(tmp_path: Path) -> None:
+    make_png(tmp_path / "img" / "b.png")
+    assert isinstance(images.resolve("img/b.png", tmp_path, None), images.ImageSource)
+
+
+def test_a_missing_image_says_where_it_looked(tmp_path: Path) -> None:
+    problem = images.resolve("nope.png", tmp_path, None)
+    assert isinstance(problem, images.ImageProblem)
+    assert (
+        problem.message
+        == f"image not found: nope.png (looked in: {tmp_path.resolve() / 'nope.png'})"
+    )
+
+
+def test_paths_that_leave_the_allowed_folders_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "post").mkdir()
+    make_png(tmp_path / "secret.png")
+    for src in ("../secret.png", "/../secret.png", "file:///etc/passwd"):
+        problem = images.resolve(src, tmp_path / "post", tmp_path / "post")
+        assert isinstance(problem, images.ImageProblem), src
+
+
+def test_remote_images_are_not_fetched(tmp_path: Path) -> None:
+    problem = images.resolve("https://example.org/x.png", tmp_path, None)
+    assert isinstance(problem, images.ImageProblem)
+    assert problem.message.startswith("remote image not fetched")
+
+
+def test_files_that_are_not_images_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "fake.png").write_text("not really a png")
+    problem = images.resolve("fake.png", tmp_path, None)
+    assert isinstance(problem, images.ImageProblem)
+    assert problem.message.startswith("not a readable image")
+
+
+def test_data_uris_work(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 3), "red").save(buf, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    found = images.resolve(uri, tmp_path, None)
+    assert isinstance(found, images.ImageSource)
+    assert (found.width, found.height) == (4, 3)
+
+
+def test_drawings_stay_png_and_photos_become_jpeg(tmp_path: Path) -> None:
+    flat = make_png(tmp_path / "flat.png", (400, 300))
+    noisy = tmp_path / "noisy.png"
+    bands = [Image.effect_noise((400, 300), sigma) for sigma in (60, 70, 80)]
+    Image.merge("RGB", bands).save(noisy)
+    assert images.encode(flat, None, (200, 150))[1] == "png"
+    assert images.encode(noisy, None, (200, 150))[1] == "jpeg"
+    data, _ = images.encode(noisy, None, (200, 150))
+    assert Image.open(io.BytesIO(data)).size == (200, 150)
