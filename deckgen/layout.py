@@ -616,8 +616,8 @@ class _SlideLayout:
         return self.out
 
     # -- chrome shared by content slides ---------------------------------------------
-    def chrome(self, page: _Page, title: str) -> int:
-        """Title, context line, accent bar and footer citations; returns the body's bottom."""
+    def chrome(self, page: _Page, title: str) -> Rect:
+        """Title, context line, accent bar and footer citations; returns the body's box."""
         t, lay = self.t, self.lay
         if self.slide.context:
             ctx = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
@@ -627,30 +627,38 @@ class _SlideLayout:
             if fit.frame:
                 page.frames.append(fit.frame)
         title_max = lay.size("title", 34)
+        title_min = lay.size("title_min", round(title_max * 0.62))
         spec = [_Spec((Run(title),), role="title", color="title")]
-        fit = lay.fit(
-            spec, t.box("title"), title_max, round(title_max * 0.62), "title", "b", split=False
-        )
+        tx, ty, tw, th = t.box("title")
+        bar = t.box("accent_bar")
+        bx, by, bw, bh = t.box("body")
+        # A title too long for its box even at the minimum grows the box downwards (never clips)
+        # and pushes the accent bar and the body down with it.
+        need = lay.measure(spec, tw, title_min)
+        grow = max(0, need - th)
+        fit = lay.fit(spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b", False)
         if fit.frame:
             page.frames.append(fit.frame)
-        page.frames.append(ShapeFrame(t.box("accent_bar"), lay.c["accent"], None, 0, "accent_bar"))
-        _, by, _, bh = t.box("body")
-        bottom = by + bh
+        page.frames.append(
+            ShapeFrame(
+                (bar[0], bar[1] + grow, bar[2], bar[3]), lay.c["accent"], None, 0, "accent_bar"
+            )
+        )
+        top, bottom = by + grow, by + bh
         if self.slide.citations and not self.out:
             fx, fy, fw, fh = t.box("footer")
-            specs = [_Spec(r, color="muted", gap=0.3) for r in self.slide.citations]
             size = lay.size("footer", 10)
+            specs = [_Spec(r, color="muted", gap=0.3) for r in self.slide.citations]
+            # at most a quarter of the slide; citations left out are in the notes already
+            while len(specs) > 1 and lay.measure(specs, fw, size) > t.height // 4:
+                specs.pop()
             height = lay.measure(specs, fw, size)
             rect = (fx, fy + fh - height, fw, height)
             fit = lay.fit(specs, rect, size, size, "citation", "b", split=False)
             if fit.frame:
                 page.frames.append(fit.frame)
             bottom = min(bottom, rect[1] - round(0.12 * INCH))
-        return bottom
-
-    def body_rect(self, bottom: int) -> Rect:
-        bx, by, bw, _ = self.t.box("body")
-        return (bx, by, bw, bottom - by)
+        return (bx, top, bw, max(bottom - top, round(0.5 * INCH)))
 
     def emit(self, page: _Page, title: str) -> None:
         self.out.append(_Laid(self.slide, title, tuple(page.frames), bool(self.out)))
@@ -678,7 +686,7 @@ class _SlideLayout:
             if page is None:
                 page = _Page()
                 title = self.cont_title() if self.out else self.slide.title
-                rect = self.body_rect(self.chrome(page, title))
+                rect = self.chrome(page, title)
             assert rect is not None
             fit = lay.fit(specs, rect, max_size, min_size, "body", "t")
             if fit.frame:
@@ -693,7 +701,7 @@ class _SlideLayout:
     # -- kinds ------------------------------------------------------------------------
     def content(self) -> None:
         page = _Page()
-        rect = self.body_rect(self.chrome(page, self.slide.title))
+        rect = self.chrome(page, self.slide.title)
         visual = next((c for c in self.slide.body if isinstance(c, Visual)), None)
         text = next((c for c in self.slide.body if not isinstance(c, Visual)), None)
         if visual is None and text is None:

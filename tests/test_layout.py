@@ -173,3 +173,17 @@ def test_citation_links_point_at_the_references_page(tmp_path: Path) -> None:
     }
     refs_page = next(p.number for p in pages.pages if p.title == "References")
     assert f"#slide={refs_page}" in links
+
+
+def test_a_very_long_title_grows_its_box_instead_of_overflowing(tmp_path: Path) -> None:
+    title = " ".join(["Remarkably"] * 40)
+    pages = compile_post(write_post(tmp_path, f"## {title}\n\n- one point\n")).pages
+    _check(pages)
+    shown = " ".join(
+        s.text
+        for f in pages.pages[1].frames
+        if isinstance(f, TextFrame) and f.role == "title"
+        for p in f.paras
+        for s in p.spans
+    )
+    assert shown == title
