@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from deckgen.build import BuildResult, build
@@ -68,7 +69,10 @@ def test_missing_images_warn_with_line_numbers_and_strict_fails(tmp_path: Path) 
     assert sum("cave.jpg" in ln for ln in lines) == 2  # used twice, on two lines
     prs = Presentation(str(tmp_path / "out" / "world-models-keynote.pptx"))
     placeholders = [
-        sh for slide in prs.slides for sh in slide.shapes if sh.name.startswith("Placeholder")
+        sh
+        for slide in prs.slides
+        for sh in slide.shapes
+        if sh.name.startswith("Placeholder") and sh.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE
     ]
     assert len(placeholders) == 8
     texts = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame]
