@@ -49,6 +49,7 @@ _CJK = (  # scripts written without spaces: a line may break between any two cha
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 )
 _TOKEN = re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
 
 
@@ -78,6 +79,22 @@ class _Spec:
     bold: bool = False
     italic: bool = False
     gap: float = 1.0  # space before, as a multiple of the theme's paragraph space
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A word (or part of one) or a space in one style, measured in points."""
+
+    text: str
+    face: fonts.Face
+    color: str
+    link: str | None
+    width: float
+    start: int  # offset in the paragraph's text
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
 
 
 @dataclass
@@ -142,96 +159,126 @@ class _Setter:
     def _wrap(
         self, spec: _Spec, size: float, width: int, x0: int, top: int, lh: int
     ) -> tuple[list[Line], list[int]]:
+        """Greedy line breaking at spaces (and between CJK characters), never inside a word."""
         avail = width / PT  # points
-        lines: list[list[tuple[str, fonts.Face, str, str | None, float]]] = [[]]
+        lines: list[list[_Piece]] = [[]]
         ends: list[int] = []
         line_w = 0.0
-        pending: tuple[str, fonts.Face, str, str | None, float] | None = None
+        for unit in self._units(spec, size):
+            if unit is None:  # a hard break (<br>)
+                ends.append(lines[-1][-1].end if lines[-1] else (ends[-1] if ends else 0))
+                lines.append([])
+                line_w = 0.0
+                continue
+            space, pieces = unit
+            w = sum(p.width for p in pieces)
+            sw = space.width if space is not None and lines[-1] else 0.0
+            if lines[-1] and line_w + sw + w > avail:
+                ends.append(pieces[0].start)
+                lines.append([])
+                line_w, sw = 0.0, 0.0
+            if sw and space is not None:
+                lines[-1].append(space)
+                line_w += sw
+            if w <= avail:
+                lines[-1].extend(pieces)
+                line_w += w
+                continue
+            for piece in pieces:  # a word longer than the line: break it between characters
+                for chunk in self._chunks(piece, size, avail - line_w, avail):
+                    if lines[-1] and line_w + chunk.width > avail:
+                        ends.append(chunk.start)
+                        lines.append([])
+                        line_w = 0.0
+                    lines[-1].append(chunk)
+                    line_w += chunk.width
+        ends.append(sum(len(r.text) for r in spec.runs))
+        return self._place(spec, size, width, x0, top, lh, lines), ends
+
+    def _units(self, spec: _Spec, size: float) -> list[tuple[_Piece | None, list[_Piece]] | None]:
+        """Break opportunities: words (glued across style changes), each with its space before."""
+        units: list[tuple[_Piece | None, list[_Piece]] | None] = []
+        space: _Piece | None = None
+        glue = False  # the previous token was a word with nothing between
         offset = 0
         for run in spec.runs:
-            f = self.face(spec, run)
-            color = self.color(spec, run)
+            f, color = self.face(spec, run), self.color(spec, run)
             for tok in _TOKEN.findall(run.text):
-                offset_after = offset + len(tok)
+                start, offset = offset, offset + len(tok)
                 if tok == "\n":
-                    ends.append(offset)
-                    lines.append([])
-                    line_w, pending = 0.0, None
+                    units.append(None)
+                    space, glue = None, False
                 elif tok.isspace():
-                    if lines[-1]:
-                        pending = (" ", f, color, run.link, fonts.text_width(f, " ", size))
+                    space = _Piece(" ", f, color, run.link, fonts.text_width(f, " ", size), start)
+                    glue = False
                 else:
-                    w = fonts.text_width(f, tok, size)
-                    sw = pending[4] if pending else 0.0
-                    if lines[-1] and line_w + sw + w > avail:
-                        ends.append(offset)
-                        lines.append([])
-                        line_w, pending, sw = 0.0, None, 0.0
-                    if w > avail:  # a word longer than the line: break it by characters
-                        for chunk in _chunks(tok, f, size, avail - line_w, avail):
-                            if lines[-1] and line_w + fonts.text_width(f, chunk, size) > avail:
-                                ends.append(offset)
-                                lines.append([])
-                                line_w = 0.0
-                            cw = fonts.text_width(f, chunk, size)
-                            lines[-1].append((chunk, f, color, run.link, cw))
-                            line_w += cw
-                            offset += len(chunk)
-                        pending = None
-                        offset = offset_after
-                        continue
-                    if pending and lines[-1]:
-                        lines[-1].append(pending)
-                        line_w += sw
-                    pending = None
-                    lines[-1].append((tok, f, color, run.link, w))
-                    line_w += w
-                offset = offset_after
-        ends.append(offset)
+                    piece = _Piece(tok, f, color, run.link, fonts.text_width(f, tok, size), start)
+                    last = units[-1] if units else None
+                    if glue and last is not None and not _CJK_CHAR.match(tok):
+                        last[1].append(piece)
+                    else:
+                        units.append((space, [piece]))
+                    space, glue = None, not _CJK_CHAR.match(tok)
+        return units
+
+    @staticmethod
+    def _chunks(piece: _Piece, size: float, first: float, avail: float) -> list[_Piece]:
+        out: list[_Piece] = []
+        cur, start, limit = "", piece.start, max(first, 0.0)
+        for i, ch in enumerate(piece.text):
+            if cur and fonts.text_width(piece.face, cur + ch, size) > limit:
+                w = fonts.text_width(piece.face, cur, size)
+                out.append(_Piece(cur, piece.face, piece.color, piece.link, w, start))
+                cur, start, limit = "", piece.start + i, avail
+            cur += ch
+        if cur:
+            w = fonts.text_width(piece.face, cur, size)
+            out.append(_Piece(cur, piece.face, piece.color, piece.link, w, start))
+        return out
+
+    def _place(
+        self,
+        spec: _Spec,
+        size: float,
+        width: int,
+        x0: int,
+        top: int,
+        lh: int,
+        lines: list[list[_Piece]],
+    ) -> list[Line]:
+        """Lines of pieces → positioned spans, merged where the style does not change."""
         out: list[Line] = []
-        asc = max((fonts.ascent(self.face(spec, r), size) for r in spec.runs), default=size * 0.9)
-        desc = max(
-            (fonts.descent(self.face(spec, r), size) for r in spec.runs), default=size * 0.25
-        )
+        faces = {self.face(spec, r) for r in spec.runs} or {self.face(spec, Run(""))}
+        asc = max(fonts.ascent(f, size) for f in faces)
+        desc = max(fonts.descent(f, size) for f in faces)
         lead = (lh / PT - asc - desc) / 2
         for n, pieces in enumerate(lines):
             spans: list[Span] = []
             x = 0.0
-            for text, f, color, link, w in pieces:
-                if (
-                    spans
-                    and spans[-1].face == f
-                    and spans[-1].color == color
-                    and spans[-1].link == link
-                ):
-                    last = spans[-1]
+            for p in pieces:
+                last = spans[-1] if spans else None
+                if last and (last.face, last.color, last.link) == (p.face, p.color, p.link):
                     spans[-1] = replace(
-                        last, text=last.text + text, width=last.width + round(w * PT)
+                        last, text=last.text + p.text, width=last.width + round(p.width * PT)
                     )
                 else:
-                    spans.append(Span(round(x * PT), text, f, size, color, link, round(w * PT)))
-                x += w
-            shift = 0
-            if spec.align == "c":
-                shift = round((width / PT - x) / 2 * PT)
-            elif spec.align == "r":
-                shift = round((width / PT - x) * PT)
-            spans = [replace(s, x=s.x + x0 + shift) for s in spans]
+                    spans.append(
+                        Span(
+                            round(x * PT),
+                            p.text,
+                            p.face,
+                            size,
+                            p.color,
+                            p.link,
+                            round(p.width * PT),
+                        )
+                    )
+                x += p.width
+            shift = {"c": round((width / PT - x) / 2 * PT), "r": round((width / PT - x) * PT)}
+            dx = x0 + shift.get(spec.align, 0)
             baseline = top + n * lh + round((lead + asc) * PT)
-            out.append(Line(baseline, tuple(spans)))
-        return out, ends
-
-
-def _chunks(word: str, f: fonts.Face, size: float, first: float, avail: float) -> list[str]:
-    out, cur, limit = [], "", max(first, 0.0)
-    for ch in word:
-        if cur and fonts.text_width(f, cur + ch, size) > limit:
-            out.append(cur)
-            cur, limit = "", avail
-        cur += ch
-    if cur:
-        out.append(cur)
-    return out
+            out.append(Line(baseline, tuple(replace(s, x=s.x + dx) for s in spans)))
+        return out
 
 
 def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
@@ -279,7 +326,6 @@ class _Layout:
     assets: Assets
     setter: _Setter
     diags: list[Diagnostic] = field(default_factory=list)
-    shrunk: list[str] = field(default_factory=list)
 
     @property
     def c(self) -> dict[str, str]:
@@ -483,7 +529,9 @@ class _Layout:
         return [_Spec(runs, color="muted", align="c")] if runs else []
 
     # -- side text (bullets, callouts, quotes) ----------------------------------------
-    def text_block(self, page: _Page, content: Content, rect: Rect, probe: bool = False) -> _Fit:
+    def text_block(
+        self, page: _Page, content: Content, rect: Rect, probe: bool = False, anchor: str = "t"
+    ) -> _Fit:
         body, body_min = self.size("body", 24), self.size("body_min", 16)
         if isinstance(content, CalloutBox):
             return self.callout(page, content, rect, body, body_min, probe)
@@ -491,15 +539,15 @@ class _Layout:
             return self.quote(page, content, rect, probe)
         specs = self.specs(content)
         single = (
-            isinstance(content, Text) and len(content.paragraphs) == 1 and not specs[0].runs[0].code
+            isinstance(content, Text)
+            and len(content.paragraphs) == 1
+            and not any(r.code for r in specs[0].runs)
         )
         fit = self.fit(
-            specs, rect, body * (1.15 if single else 1), body_min, "body", "m" if single else "t"
+            specs, rect, body * (1.15 if single else 1), body_min, "body", "m" if single else anchor
         )
         if not probe and fit.frame:
             page.frames.append(fit.frame)
-        if fit.size < body:
-            self.shrunk.append(f"{fit.size:g} pt")
         return fit
 
     def callout(
@@ -691,8 +739,6 @@ class _SlideLayout:
             fit = lay.fit(specs, rect, max_size, min_size, "body", "t")
             if fit.frame:
                 page.frames.append(fit.frame)
-            if fit.size < max_size:
-                lay.shrunk.append(f"{self.slide.title}: {fit.size:g} pt")
             self.emit(page, title)
             if not fit.overflow or fit.overflow == specs:
                 return
@@ -765,7 +811,8 @@ class _SlideLayout:
             options.append((0, *side))
         _, vis_rect, text_rect = max(options, key=lambda o: o[0])
         lay.figure_block(page, visual, vis_rect)
-        fit = lay.text_block(page, text, text_rect)
+        beside = text_rect[1] == vis_rect[1]  # side by side: centre the text on the figure
+        fit = lay.text_block(page, text, text_rect, anchor="m" if beside else "t")
         self.emit(page, self.slide.title)
         if fit.overflow:
             self.flow(fit.overflow)

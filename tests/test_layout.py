@@ -187,3 +187,19 @@ def test_a_very_long_title_grows_its_box_instead_of_overflowing(tmp_path: Path) 
         for s in p.spans
     )
     assert shown == title
+
+
+def test_lines_never_break_where_a_style_changes_inside_a_word(tmp_path: Path) -> None:
+    item = " ".join(["**bold**, then (*italic*)."] * 30)
+    pages = compile_post(write_post(tmp_path, f"## Glue\n\n- {item}\n")).pages
+    starts = [
+        ln.spans[0].text
+        for p in pages.pages
+        for f in p.frames
+        if isinstance(f, TextFrame) and f.role == "body"
+        for para in f.paras
+        for ln in para.lines
+        if ln.spans
+    ]
+    assert len(starts) > 3
+    assert not any(s.startswith((",", ".", ")")) for s in starts)
