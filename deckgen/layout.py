@@ -399,6 +399,22 @@ class _Layout:
             self._frame(keep_p, min(used, h), rect, role, anchor), min(used, h), overflow, min_size
         )
 
+    def put(
+        self,
+        page: _Page,
+        specs: list[_Spec],
+        rect: Rect,
+        max_size: float,
+        min_size: float,
+        role: str,
+        anchor: str = "t",
+    ) -> _Fit:
+        """Fit `specs` in `rect` without continuing, and place the frame on `page`."""
+        fit = self.fit(specs, rect, max_size, min_size, role, anchor, split=False)
+        if fit.frame:
+            page.frames.append(fit.frame)
+        return fit
+
     def _frame(
         self, paras: list[Para], height: int, rect: Rect, role: str, anchor: str
     ) -> TextFrame:
@@ -453,9 +469,7 @@ class _Layout:
         ]
         pad = round(0.15 * INCH)
         inner = (r[0] + pad, r[1] + pad, max(r[2] - 2 * pad, PT), max(r[3] - 2 * pad, PT))
-        fit = self.fit(specs, inner, self.size("caption", 14), 6, "placeholder", "m", split=False)
-        if fit.frame:
-            page.frames.append(fit.frame)
+        self.put(page, specs, inner, self.size("caption", 14), 6, "placeholder", "m")
         return r
 
     def figure_block(self, page: _Page, visual: Visual, rect: Rect, probe: bool = False) -> int:
@@ -503,22 +517,18 @@ class _Layout:
             if caps[i]:
                 cw = cap_w[i]
                 left = min(max(cx + (widths[i] - cw) // 2, x), x + w - cw)
-                fit = self.fit(
+                self.put(
+                    page,
                     caps[i],
                     (left, top + row_h + pad, cw, cap_h),
                     cap_size,
                     cap_size,
                     "caption",
-                    split=False,
                 )
-                if fit.frame:
-                    page.frames.append(fit.frame)
             cx += widths[i] + gap
         if shared:
             sy = top + row_h + (cap_h + pad if cap_h else 0) + pad
-            fit = self.fit(shared, (x, sy, w, shared_h), cap_size, cap_size, "caption", split=False)
-            if fit.frame:
-                page.frames.append(fit.frame)
+            self.put(page, shared, (x, sy, w, shared_h), cap_size, cap_size, "caption")
         return area
 
     def _aspect(self, fig: Figure) -> float:
@@ -664,16 +674,16 @@ class _SlideLayout:
         return self.out
 
     # -- chrome shared by content slides ---------------------------------------------
+    def context_line(self, page: _Page, rect: Rect) -> None:
+        """The parent section's name, small, above a sub-section's title."""
+        if self.slide.context:
+            spec = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
+            self.lay.put(page, spec, rect, self.lay.size("context", 14), 9, "context", "b")
+
     def chrome(self, page: _Page, title: str) -> Rect:
         """Title, context line, accent bar and footer citations; returns the body's box."""
         t, lay = self.t, self.lay
-        if self.slide.context:
-            ctx = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
-            fit = lay.fit(
-                ctx, t.box("context"), lay.size("context", 14), 9, "context", "b", split=False
-            )
-            if fit.frame:
-                page.frames.append(fit.frame)
+        self.context_line(page, t.box("context"))
         title_max = lay.size("title", 34)
         title_min = lay.size("title_min", round(title_max * 0.62))
         spec = [_Spec((Run(title),), role="title", color="title")]
@@ -684,9 +694,7 @@ class _SlideLayout:
         # and pushes the accent bar and the body down with it.
         need = lay.measure(spec, tw, title_min)
         grow = max(0, need - th)
-        fit = lay.fit(spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b", False)
-        if fit.frame:
-            page.frames.append(fit.frame)
+        lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b")
         page.frames.append(
             ShapeFrame(
                 (bar[0], bar[1] + grow, bar[2], bar[3]), lay.c["accent"], None, 0, "accent_bar"
@@ -702,9 +710,7 @@ class _SlideLayout:
                 specs.pop()
             height = lay.measure(specs, fw, size)
             rect = (fx, fy + fh - height, fw, height)
-            fit = lay.fit(specs, rect, size, size, "citation", "b", split=False)
-            if fit.frame:
-                page.frames.append(fit.frame)
+            lay.put(page, specs, rect, size, size, "citation", "b")
             bottom = min(bottom, rect[1] - round(0.12 * INCH))
         return (bx, top, bw, max(bottom - top, round(0.5 * INCH)))
 
@@ -825,26 +831,10 @@ class _SlideLayout:
     def section(self) -> None:
         lay, t = self.lay, self.t
         page = _Page()
-        if self.slide.context:
-            ctx = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
-            fit = lay.fit(
-                ctx,
-                t.box("context", "section"),
-                lay.size("context", 14),
-                9,
-                "context",
-                "b",
-                split=False,
-            )
-            if fit.frame:
-                page.frames.append(fit.frame)
+        self.context_line(page, t.box("context", "section"))
         size = lay.size("title_slide", 44)
         spec = [_Spec((Run(self.slide.title),), role="title", color="title")]
-        fit = lay.fit(
-            spec, t.box("title", "section"), size, round(size * 0.6), "title", "t", split=False
-        )
-        if fit.frame:
-            page.frames.append(fit.frame)
+        lay.put(page, spec, t.box("title", "section"), size, round(size * 0.6), "title", "t")
         self.emit(page, self.slide.title)
 
     def title(self) -> None:
@@ -947,7 +937,8 @@ class _SlideLayout:
                     "callout_bar",
                 )
             )
-            fit = lay.fit(
+            fit = lay.put(
+                page,
                 note_specs,
                 (
                     x + pad + round(0.06 * INCH),
@@ -959,10 +950,7 @@ class _SlideLayout:
                 9,
                 "note",
                 "m",
-                split=False,
             )
-            if fit.frame:
-                page.frames.append(fit.frame)
         if hero:
             ix, iy, iw, _ = t.box("hero_image", "title_slide")
             _, cy2, _, chh = t.box("hero_caption", "title_slide")
@@ -974,9 +962,7 @@ class _SlideLayout:
         page = _Page()
         size = lay.size("title_slide", 44)
         spec = [_Spec((Run(self.slide.title),), role="title", color="title", align="c")]
-        fit = lay.fit(spec, t.box("title", "closing"), size, size * 0.6, "title", "b", split=False)
-        if fit.frame:
-            page.frames.append(fit.frame)
+        lay.put(page, spec, t.box("title", "closing"), size, size * 0.6, "title", "b")
         bx, by, bw, bh = t.box("body", "closing")
         page.frames.append(
             ShapeFrame(
@@ -1000,17 +986,15 @@ class _SlideLayout:
                 )
                 for i, p in enumerate(text.paragraphs)
             ]
-            fit = lay.fit(
+            lay.put(
+                page,
                 specs,
                 (bx, by + round(0.15 * INCH), bw, bh),
                 lay.size("subtitle", 22),
                 12,
                 "body",
                 "t",
-                split=False,
             )
-            if fit.frame:
-                page.frames.append(fit.frame)
         self.emit(page, self.slide.title)
 
 
