@@ -377,7 +377,7 @@ def _info(doc: Document, path: Path | None) -> DeckInfo:
             else (path.stem.replace("-", " ").replace("_", " ").title() if path else "Untitled")
         )
     date = meta.get("date")
-    date_text = date.strftime("%-d %B %Y") if isinstance(date, dt.date) else str(date or "")
+    date_text = f"{date.day} {date:%B %Y}" if isinstance(date, dt.date) else str(date or "")
     tags = meta.get("tags") or meta.get("keywords") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in re.split(r"[,\s]+", tags) if t.strip()]

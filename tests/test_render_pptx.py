@@ -146,3 +146,25 @@ def test_libreoffice_opens_the_deck(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     assert len(PdfReader(tmp_path / "lo-out" / "post.pdf").pages) == 3
+
+
+def test_citation_links_jump_to_the_references_slide(tmp_path: Path) -> None:
+    body = (
+        '## Cited\n\n- As shown <a href="#ref-a">[A, 2020]</a>\n\n'
+        '<div class="reference" id="ref-a">Author, A. (2020). A Paper.</div>\n\n'
+        "## References\n\n1. Author, A. (2020). A Paper.\n"
+    )
+    prs, _ = _build(tmp_path, body)
+    slide = prs.slides[1]
+    links = [
+        r._r.rPr.find(qn("a:hlinkClick"))
+        for sh in slide.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for r in p.runs
+        if r._r.rPr is not None and r._r.rPr.find(qn("a:hlinkClick")) is not None
+    ]
+    assert len(links) == 1
+    assert links[0].get("action") == "ppaction://hlinksldjump"
+    target = slide.part.related_part(links[0].get(qn("r:id")))
+    assert target is prs.slides[2].part
