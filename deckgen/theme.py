@@ -7,6 +7,7 @@ Every error names the file and the key path, e.g. `themes/x.toml: colors.accent:
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,12 @@ import tomllib
 
 from .errors import DeckgenError, UsageError
 
-THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
+_CHECKOUT_THEMES = Path(__file__).resolve().parent.parent / "themes"
+THEMES_DIR = (
+    _CHECKOUT_THEMES
+    if _CHECKOUT_THEMES.is_dir()
+    else Path(sys.prefix) / "share" / "deckgen" / "themes"  # installed from a wheel
+)
 EMU_PER_INCH = 914400
 EMU_PER_PT = 12700
 ASPECTS = {"16:9": (12192000, 6858000), "4:3": (9144000, 6858000)}
