@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DeckgenError, Diagnostic, UsageError
-from .layout import Assets, lay_out
+from .layout import PAPERS, Assets, lay_out, lay_out_handout
 from .pages import Pages
 from .parse import parse_document
 from .plan import plan_deck
 from .source import read_source
-from .theme import load_theme
+from .theme import Theme, load_theme
 
 FORMATS = ("pptx", "pdf")
 
@@ -32,6 +32,7 @@ class Compiled:
     pages: Pages
     diagnostics: tuple[Diagnostic, ...]
     meta: dict[str, object]
+    theme: Theme
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def compile_post(
     pages, d = lay_out(deck, th, Assets(post.parent, site_root))
     diags += d
     located = tuple(x if x.path is not None else replace(x, path=post) for x in diags)
-    return Compiled(post, pages, located, dict(source.meta))
+    return Compiled(post, pages, located, dict(source.meta), th)
 
 
 def build(
@@ -93,6 +94,8 @@ def build(
     strict: bool = False,
     publish: bool = False,
     aspect: str | None = None,
+    notes_pages: bool = False,
+    paper: str = "a4",
 ) -> BuildResult:
     """Compile `post` and write `outdir/<stem>.<fmt>` for each format."""
     for fmt in formats:
@@ -113,6 +116,13 @@ def build(
         if fmt not in rendered:
             rendered[fmt] = _render(fmt)(compiled.pages)
         write_atomic(path, rendered[fmt])
+        written.append(path)
+    if notes_pages:
+        if paper not in PAPERS:
+            raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
+        handout = lay_out_handout(compiled.pages, compiled.theme, paper)
+        path = outdir / f"{post.stem}-notes.pdf"
+        write_atomic(path, _render("pdf")(handout))
         written.append(path)
     return BuildResult(tuple(written), compiled)
 

@@ -83,6 +83,18 @@ def _formats(value: str) -> list[str]:
 @click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1, write nothing).")
 @click.option(
+    "--notes-pages",
+    is_flag=True,
+    help="Also write <stem>-notes.pdf: each slide with its speaker notes.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper size of the notes pages.",
+)
+@click.option(
     "--publish",
     is_flag=True,
     help="Also write the PDF where the front matter's pdf: says, under --site-root.",
@@ -96,6 +108,8 @@ def build(
     theme: str | None,
     aspect: str | None,
     strict: bool,
+    notes_pages: bool,
+    paper: str,
     publish: bool,
 ) -> None:
     """Build POST.md into OUTDIR/<stem>.pptx and .pdf."""
@@ -103,7 +117,18 @@ def build(
     from .build import build as run_build
 
     try:
-        result = run_build(post, outdir, _formats(fmt), theme, site_root, strict, publish, aspect)
+        result = run_build(
+            post,
+            outdir,
+            _formats(fmt),
+            theme,
+            site_root,
+            strict,
+            publish,
+            aspect,
+            notes_pages,
+            paper,
+        )
     except StrictError as exc:
         _report(exc.diagnostics)
         raise
@@ -111,6 +136,43 @@ def build(
     n = len(result.compiled.pages.pages)
     for path in result.written:
         click.echo(f"wrote {path} ({n} slides)")
+
+
+@main.command()
+@click.argument("post", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write the script here, not to stdout."
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "txt"]), default="md", show_default=True)
+@click.option(
+    "--wpm",
+    type=click.IntRange(40, 400),
+    default=130,
+    show_default=True,
+    help="Speaking rate, in words per minute.",
+)
+@click.option(
+    "--site-root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The site's root folder, as for build.",
+)
+@click.option("--theme", help="Theme name or .toml file, as for build.")
+@_guard
+def notes(
+    post: Path, output: Path | None, fmt: str, wpm: int, site_root: Path | None, theme: str | None
+) -> None:
+    """Write the speaker script of POST.md: every slide's notes and speaking time."""
+    from .build import compile_post, write_atomic
+    from .render.notes import render_notes
+
+    compiled = compile_post(post, theme, site_root)
+    _report(d for d in compiled.diagnostics if d.level != "info")
+    text = render_notes(compiled.pages, fmt, wpm)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text.encode("utf-8"))
+        click.echo(f"wrote {output}", err=True)
 
 
 @main.command()

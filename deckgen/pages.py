@@ -84,7 +84,17 @@ class ShapeFrame:
     role: str = "shape"
 
 
-Frame = TextFrame | PictureFrame | ShapeFrame
+@dataclass(frozen=True)
+class SlideFrame:
+    """Pages: a whole slide drawn small inside another page (the notes handout)."""
+
+    rect: Rect
+    page: Page
+    width: int  # the slide's own size, EMU
+    height: int
+
+
+Frame = TextFrame | PictureFrame | ShapeFrame | SlideFrame
 
 
 @dataclass(frozen=True)

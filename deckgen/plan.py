@@ -49,7 +49,7 @@ from .document import (
     Table,
     plain,
 )
-from .errors import Diagnostic
+from .errors import DeckgenError, Diagnostic
 from .theme import Theme
 
 _REFERENCES_TITLE = re.compile(
@@ -176,7 +176,7 @@ class _Planner:
             elif isinstance(block, Reference):
                 self._reference(block, draft)
             elif isinstance(block, Notes):
-                draft.authored.append(block.text)
+                draft.authored.extend(_paragraphs(block.text))
             elif isinstance(block, Code):
                 draft = self._place_text(
                     draft,
@@ -321,6 +321,10 @@ def _fits_limits(b: Bullets, theme: Theme) -> bool:
     return count <= theme.limits.get("bullets", 6) and total <= theme.limits.get("words", 90)
 
 
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
 def _has_content(blocks: Sequence[Block]) -> bool:
     return any(not isinstance(b, Rule | Reference | Notes) for b in blocks)
 
@@ -427,7 +431,7 @@ def plan_deck(
         elif isinstance(b, Callout) and not any(isinstance(c, CalloutBox) for c in body):
             body.append(CalloutBox(b.title, b.paragraphs))
         elif isinstance(b, Notes):
-            title_draft.authored.append(b.text)
+            title_draft.authored.extend(_paragraphs(b.text))
         elif isinstance(b, Paragraph) and rest:
             title_draft.notes.append(plain(b.runs))
         elif not isinstance(b, Rule):
@@ -463,7 +467,7 @@ def plan_deck(
         closing.section = closing.title
         planner.slides.append(closing)
 
-    slides = _finish(planner.slides, title_body)
+    slides = _finish(planner.slides, title_body, _notes_mode(doc, path))
     return Deck(info, tuple(slides)), planner.diags
 
 
@@ -502,7 +506,7 @@ def _references(planner: _Planner, title: str, blocks: Sequence[Block], line: in
         elif isinstance(b, Paragraph | Reference):
             items.append(BulletItem(b.runs))
         elif isinstance(b, Notes):
-            draft.authored.append(b.text)
+            draft.authored.extend(_paragraphs(b.text))
     draft.text = Bullets(tuple(items))
     # Citation anchors (#ref-x) whose text matches an entry land on this slide.
     keys = {_ref_key(plain(i.runs)) for i in items}
@@ -514,7 +518,23 @@ def _ref_key(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())[:40]
 
 
-def _finish(drafts: list[_Draft], title_body: tuple[Content, ...]) -> list[Slide]:
+NOTES_MODES = ("generated", "authored")
+REFERENCE_NOTE = "Reference: "  # a note that is read, not said
+
+
+def _notes_mode(doc: Document, path: Path | None) -> str:
+    deck = doc.meta.get("deck")
+    mode = deck.get("notes", "generated") if isinstance(deck, dict) else "generated"
+    if mode not in NOTES_MODES:
+        raise DeckgenError(
+            f"deck.notes: expected one of {', '.join(NOTES_MODES)}, got {mode!r}", path
+        )
+    return str(mode)
+
+
+def _finish(
+    drafts: list[_Draft], title_body: tuple[Content, ...], notes_mode: str = "generated"
+) -> list[Slide]:
     """Whole-deck pass: continuation titles, anchors, notes and footer citations."""
     slides: list[Slide] = []
     anchors_on: dict[str, int] = {}
@@ -532,8 +552,10 @@ def _finish(drafts: list[_Draft], title_body: tuple[Content, ...]) -> list[Slide
             title = f"{d.title} (cont.)"
         seen_title[key] = seen_title.get(key, 0) + 1
         footer = tuple(r.runs for r in d.footer_refs)
-        notes = [*d.authored, *d.notes]
-        notes += [f"Reference: {plain(r.runs)}" for r in d.footer_refs]
+        generated = notes_mode == "generated"
+        notes = [*d.authored, *(d.notes if generated else ())]
+        if generated:  # the full text of each citation shown in short on the slide
+            notes += [f"{REFERENCE_NOTE}{plain(r.runs)}" for r in d.footer_refs]
         anchors = (
             tuple(d.citations)
             if kind is Kind.REFERENCES

@@ -148,3 +148,24 @@ def test_pdf_is_16_9_with_embedded_fonts_outline_links_and_metadata(
     meta = reader.metadata
     assert meta.title == "World Models: Background, Applications and Opportunities"
     assert meta.author == "Sakura"
+
+
+def test_every_prose_sentence_of_the_sample_is_on_a_slide_or_in_the_notes(
+    sample_build: BuildResult,
+) -> None:
+    prs = Presentation(str(_out(sample_build, ".pptx")))
+    said = []
+    for slide in prs.slides:
+        said += [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+        if slide.has_notes_slide:
+            said.append(slide.notes_slide.notes_text_frame.text)
+    everything = re.sub(r"\s+", " ", " ".join(said))
+    source = read_source(SAMPLE)[0]
+    html = markdown.markdown(source.body, extensions=["extra"])
+    root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+    paragraphs = [re.sub(r"\s+", " ", p.text_content()).strip() for p in root.iter("p")]
+    prose = [p for p in paragraphs if len(p.split()) > 8 and not p.startswith("Contact")]
+    assert len(prose) >= 10
+    for para in prose:
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", para):
+            assert sentence in everything, sentence

@@ -7,6 +7,8 @@ This is the only module (with `fonts.py`) that imports reportlab. EMU become poi
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib.utils import ImageReader
@@ -16,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .. import images
 from ..fonts import Face
-from ..pages import Page, Pages, Para, PictureFrame, ShapeFrame, TextFrame
+from ..pages import Frame, Page, Pages, Para, PictureFrame, ShapeFrame, SlideFrame, TextFrame
 
 EMU_PER_PT = 12700
 rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
@@ -72,24 +74,35 @@ def render_pdf(pages: Pages) -> bytes:
 
 
 def _page(c: Canvas, pages: Pages, page: Page) -> None:
-    h = pages.height
     key = f"slide{page.number}"
     c.bookmarkPage(key)
     c.addOutlineEntry(
         page.title or f"Slide {page.number}", key, level=page.bookmark_level, closed=False
     )
+    _draw(c, page, pages.width, pages.height, links=True)
+
+
+def _draw(c: Canvas, page: Page, width: int, height: int, links: bool) -> None:
     c.setFillColor(page.background)
-    c.rect(0, 0, _pt(pages.width), _pt(h), stroke=0, fill=1)
+    c.rect(0, 0, _pt(width), _pt(height), stroke=0, fill=1)
     for frame in page.frames:
-        if isinstance(frame, ShapeFrame):
-            _shape(c, frame, h)
-        elif isinstance(frame, PictureFrame):
-            _picture(c, frame, h)
-        else:
-            _text(c, frame, h)
+        _DRAW[type(frame)](c, frame, height, links)
 
 
-def _shape(c: Canvas, f: ShapeFrame, h: int) -> None:
+def _slide(c: Canvas, f: SlideFrame, h: int, links: bool) -> None:
+    """A slide drawn small, as vectors: the same frames, scaled into the frame's box."""
+    x, y, w, hh = f.rect
+    c.saveState()
+    c.translate(_pt(x), _pt(h - y - hh))
+    c.scale(w / f.width, hh / f.height)
+    p = c.beginPath()
+    p.rect(0, 0, _pt(f.width), _pt(f.height))
+    c.clipPath(p, stroke=0, fill=0)
+    _draw(c, f.page, f.width, f.height, links=False)  # link boxes ignore the scaling
+    c.restoreState()
+
+
+def _shape(c: Canvas, f: ShapeFrame, h: int, links: bool) -> None:
     x, y, w, hh = f.rect
     if f.fill:
         c.setFillColor(f.fill)
@@ -101,7 +114,7 @@ def _shape(c: Canvas, f: ShapeFrame, h: int) -> None:
     )
 
 
-def _picture(c: Canvas, f: PictureFrame, h: int) -> None:
+def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
     x, y, w, hh = f.rect
     data, _ = images.encode(f.path, f.data, f.pixels)
     # the alt text rides on a marked-content sequence around the picture (PDF 32000 14.9.3)
@@ -117,7 +130,7 @@ def _pdf_text(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
-def _text(c: Canvas, f: TextFrame, h: int) -> None:
+def _text(c: Canvas, f: TextFrame, h: int, links: bool) -> None:
     fx, fy, _, _ = f.rect
     for para in f.paras:
         _bullet(c, para, fx, fy, h)
@@ -128,7 +141,7 @@ def _text(c: Canvas, f: TextFrame, h: int) -> None:
                 c.setFillColor(s.color)
                 left = _pt(fx + s.x)
                 c.drawString(left, base, s.text)
-                if s.link:
+                if s.link and links:
                     rect = (left, base - s.size * 0.25, left + _pt(s.width), base + s.size * 0.85)
                     if s.link.startswith("#slide="):
                         c.linkRect(
@@ -145,3 +158,11 @@ def _bullet(c: Canvas, para: Para, fx: int, fy: int, h: int) -> None:
     c.setFont(_font(face), para.size)
     c.setFillColor(para.bullet_color)
     c.drawString(_pt(fx + para.bullet_indent), _pt(h - fy - para.lines[0].baseline), para.bullet)
+
+
+_DRAW: dict[type[Frame], Callable[[Canvas, Any, int, bool], None]] = {
+    ShapeFrame: _shape,
+    PictureFrame: _picture,
+    TextFrame: _text,
+    SlideFrame: _slide,
+}

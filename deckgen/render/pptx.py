@@ -116,7 +116,7 @@ def _page(slide: Slide, page: Page, slides: list[Slide]) -> None:
             sp = title_shape._element
             slide.shapes._spTree.remove(sp)
             slide.shapes._spTree.append(sp)
-        else:
+        elif isinstance(frame, TextFrame):
             textbox = slide.shapes.add_textbox(*_box(frame))
             textbox.name = f"{frame.role.title()} {len(slide.shapes)}"
             _fill_text(textbox.text_frame, frame, slide, slides)

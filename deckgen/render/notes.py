@@ -1,0 +1,85 @@
+"""Render the speaker script: every slide's number, title, notes and speaking time.
+
+Times are words at the given rate: the notes when a slide has them (what is said), else the
+words on the slide. Per-slide times are whole seconds and the total is their sum, so they
+always add up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..pages import Page, Pages, TextFrame
+from ..plan import REFERENCE_NOTE
+
+_WORD = re.compile(r"\w+")
+_SKIP_ROLES = {"slide_number", "citation", "context"}
+
+
+@dataclass(frozen=True)
+class ScriptSlide:
+    """Notes script: one slide's entry."""
+
+    number: int
+    title: str
+    notes: tuple[str, ...]
+    seconds: int
+
+
+def script(pages: Pages, wpm: int = 130) -> list[ScriptSlide]:
+    """Each slide's entry in the script, with its estimated speaking time."""
+    out = []
+    for page in pages.pages:
+        spoken = [n for n in page.notes if not n.startswith(REFERENCE_NOTE)]
+        said = " ".join(spoken) if spoken else _slide_text(page)
+        seconds = round(len(_WORD.findall(said)) * 60 / wpm)
+        out.append(ScriptSlide(page.number, page.title, page.notes, seconds))
+    return out
+
+
+def _slide_text(page: Page) -> str:
+    return " ".join(
+        s.text
+        for f in page.frames
+        if isinstance(f, TextFrame) and f.role not in _SKIP_ROLES
+        for p in f.paras
+        for s in p.spans
+    )
+
+
+def clock(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _markdown(title: str, entries: list[ScriptSlide], wpm: int) -> str:
+    total = sum(e.seconds for e in entries)
+    lines = [
+        f"# {title}: speaker script",
+        "",
+        f"Total: {clock(total)} at {wpm} words per minute",
+        "",
+    ]
+    for e in entries:
+        lines += [f"## {e.number}. {e.title} ({clock(e.seconds)})", ""]
+        lines += [p for n in e.notes for p in (n, "")] or ["_(no notes)_", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _text(title: str, entries: list[ScriptSlide], wpm: int) -> str:
+    total = sum(e.seconds for e in entries)
+    lines = [f"{title}: speaker script", f"Total: {clock(total)} at {wpm} words per minute", ""]
+    for e in entries:
+        head = f"{e.number}. {e.title} ({clock(e.seconds)})"
+        lines += [head, "-" * len(head)]
+        lines += [p for n in e.notes for p in (n, "")] or ["(no notes)", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+FORMATS: dict[str, Callable[[str, list[ScriptSlide], int], str]] = {"md": _markdown, "txt": _text}
+
+
+def render_notes(pages: Pages, fmt: str = "md", wpm: int = 130) -> str:
+    """The speaker script as Markdown or plain text."""
+    return FORMATS[fmt](pages.info.title, script(pages, wpm), wpm)
