@@ -97,6 +97,7 @@ class DeckInfo:
     """Plan: the talk's metadata from the front matter."""
 
     title: str
+    short_title: str = ""  # for footers: front matter short_title, or the title before a colon
     subtitle: str = ""
     author: str = ""
     date: str = ""  # as shown on the title slide

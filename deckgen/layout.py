@@ -19,6 +19,7 @@ from .deck import (
     CalloutBox,
     Content,
     Deck,
+    DeckInfo,
     Kind,
     QuoteBox,
     Slide,
@@ -82,6 +83,10 @@ class _Spec:
     gap: float = 1.0  # space before, as a multiple of the theme's paragraph space
 
 
+# roles a theme may leave unset, and the role they fall back to
+_FALLBACK_COLOR = {"footer_text": "muted", "title_bar_text": "title", "context_on_bar": "accent"}
+
+
 @dataclass(frozen=True)
 class _Piece:
     """A word (or part of one) or a space in one style, measured in points."""
@@ -112,7 +117,9 @@ class _Setter:
 
     def color(self, spec: _Spec, run: Run) -> str:
         c = self.theme.colors
-        return c.get("link", c["accent"]) if run.link else c.get(spec.color, c["text"])
+        if run.link:
+            return c.get("link", c["accent"])
+        return c.get(spec.color) or c.get(_FALLBACK_COLOR.get(spec.color, "text"), c["text"])
 
     def set(
         self, specs: Sequence[_Spec], width: int, size: float
@@ -611,6 +618,55 @@ class _Layout:
         page.frames.append(fit.frame)
         return fit
 
+    def theme_pictures(self, key: str, rect: Rect | None) -> list[Frame]:
+        """The theme's background or logo image, fitted to `rect`."""
+        path = self.theme.images.get(key)
+        if path is None or rect is None:
+            return []
+        src = images.resolve(path.name, path.parent, None)
+        if isinstance(src, images.ImageProblem):
+            self.diags.append(warning(f"theme {key}: {src.message}", self.theme.path))
+            return []
+        x, y, w, h = rect
+        scale = min(w / src.width, h / src.height)
+        if key == "background":  # cover the page, cropping nothing: stretch to fill
+            scale = max(w / src.width, h / src.height)
+        dw, dh = round(src.width * scale), round(src.height * scale)
+        r = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh) if key != "background" else rect
+        px = (min(src.width, round(r[2] / INCH * _PREVIEW_DPI)), 0)
+        px = (max(px[0], 1), max(1, round(src.height * px[0] / src.width)))
+        if key == "background":
+            px = (
+                max(1, min(src.width, round(w / INCH * 150))),
+                max(1, min(src.height, round(h / INCH * 150))),
+            )
+        return [PictureFrame(r, src.path, None, "", px)]
+
+    def footer(self, frames: list[Frame], info: DeckInfo, n: int, total: int) -> list[Frame]:
+        """The theme's footer bar and its left, centre and right texts on a content slide."""
+        t = self.theme
+        fields = {
+            "title": info.title,
+            "short_title": info.short_title,
+            "author": info.author,
+            "date": info.date,
+            "n": str(n),
+            "N": str(total),
+        }
+        page = _Page(list(frames))
+        if t.has("footer_bar"):
+            page.frames.append(
+                ShapeFrame(t.box("footer_bar"), self.c.get("footer_bar"), None, 0, "footer_bar")
+            )
+        size = self.size("footer", 10) * 1.2
+        for key, align in (("left", "l"), ("center", "c"), ("right", "r")):
+            template = t.footer.get(key, "")
+            if template:
+                text = template.format(**fields)
+                spec = [_Spec((Run(text),), color="footer_text", align=align)]
+                self.put(page, spec, t.box("footer_line"), size, 6, f"footer_{key}", "m")
+        return page.frames
+
 
 def _bullets_specs(b: Bullets) -> list[_Spec]:
     out = [_Spec(b.lead, gap=0)] if b.lead else []
@@ -675,32 +731,39 @@ class _SlideLayout:
         return self.out
 
     # -- chrome shared by content slides ---------------------------------------------
-    def context_line(self, page: _Page, rect: Rect) -> None:
+    def context_line(self, page: _Page, rect: Rect, on_bar: bool = False) -> None:
         """The parent section's name, small, above a sub-section's title."""
         if self.slide.context:
-            spec = [_Spec((Run(self.slide.context.upper()),), color="accent", bold=True)]
+            color = "context_on_bar" if on_bar else "accent"
+            spec = [_Spec((Run(self.slide.context.upper()),), color=color, bold=True)]
             self.lay.put(page, spec, rect, self.lay.size("context", 14), 9, "context", "b")
 
     def chrome(self, page: _Page, title: str) -> Rect:
         """Title, context line, accent bar and footer citations; returns the body's box."""
         t, lay = self.t, self.lay
-        self.context_line(page, t.box("context"))
+        self.context_line(page, t.box("context"), t.has("title_bar"))
         title_max = lay.size("title", 34)
         title_min = lay.size("title_min", round(title_max * 0.62))
-        spec = [_Spec((Run(title),), role="title", color="title")]
+        on_bar = t.has("title_bar")
+        if on_bar:
+            page.frames.insert(
+                0, ShapeFrame(t.box("title_bar"), lay.c.get("title_bar"), None, 0, "title_bar")
+            )
+        spec = [_Spec((Run(title),), role="title", color="title_bar_text" if on_bar else "title")]
         tx, ty, tw, th = t.box("title")
-        bar = t.box("accent_bar")
         bx, by, bw, bh = t.box("body")
         # A title too long for its box even at the minimum grows the box downwards (never clips)
         # and pushes the accent bar and the body down with it.
         need = lay.measure(spec, tw, title_min)
         grow = max(0, need - th)
         lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b")
-        page.frames.append(
-            ShapeFrame(
-                (bar[0], bar[1] + grow, bar[2], bar[3]), lay.c["accent"], None, 0, "accent_bar"
+        if t.has("accent_bar"):
+            bar = t.box("accent_bar")
+            page.frames.append(
+                ShapeFrame(
+                    (bar[0], bar[1] + grow, bar[2], bar[3]), lay.c["accent"], None, 0, "accent_bar"
+                )
             )
-        )
         top, bottom = by + grow, by + bh
         if self.slide.citations and not self.out:
             fx, fy, fw, fh = t.box("footer")
@@ -1023,23 +1086,13 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         for a in slide.anchors:
             if slide.kind is Kind.REFERENCES or a not in anchors:
                 anchors[a] = first_page[i]
-    total = len(laid)
     pages: list[Page] = []
+    under = lay.theme_pictures("background", (0, 0, theme.width, theme.height))
+    over = lay.theme_pictures("logo", theme.box("logo") if theme.has("logo") else None)
     for n, item in enumerate(laid, start=1):
-        frames = [_relink(f, anchors) for f in item.frames]
-        if item.slide.kind is not Kind.TITLE and theme.footer.get("show_slide_number", True):
-            spec = [_Spec((Run(str(n)),), color="muted", align="r")]
-            fit = lay.fit(
-                spec,
-                theme.box("slide_number"),
-                lay.size("footer", 10) * 1.2,
-                6,
-                "slide_number",
-                "b",
-                split=False,
-            )
-            if fit.frame:
-                frames.append(fit.frame)
+        frames = [*under, *(_relink(f, anchors) for f in item.frames), *over]
+        if item.slide.kind is not Kind.TITLE:
+            frames = lay.footer(frames, deck.info, n, len(laid))
         notes = item.slide.notes if not item.continued else ()
         level = item.slide.level if not item.continued else 1
         pages.append(
@@ -1054,7 +1107,6 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
                 item.slide.section,
             )
         )
-    del total
     date = deck.info.iso_date
     docinfo = DocInfo(
         deck.info.title, deck.info.author, deck.info.subtitle, deck.info.keywords, date
@@ -1094,6 +1146,8 @@ _NOTES_SIZE = 12  # points: read at arm's length, not from the back of a room
 def lay_out_handout(slides: Pages, theme: Theme, paper: str = "a4") -> Pages:
     """One portrait page per slide: the slide at the top, its notes below, continued if long."""
     width, height = PAPERS[paper]
+    paper_colors = {**theme.colors, "text": "#1B1F24", "muted": "#5F6B7A", "link": "#1F5FAD"}
+    theme = replace(theme, colors=paper_colors)  # ink on paper, whatever the slides' colours
     lay = _Layout(theme, Assets(Path("."), None), _Setter(theme))
     margin = round(0.6 * INCH)
     inner = width - 2 * margin

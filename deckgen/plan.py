@@ -390,8 +390,10 @@ def _info(doc: Document, path: Path | None) -> DeckInfo:
         author = ", ".join(str(a) for a in author)
     elif isinstance(author, dict):
         author = str(author.get("name", ""))
+    short = str(meta.get("short_title") or title.split(":")[0]).strip()
     return DeckInfo(
         title=title,
+        short_title=short,
         subtitle=str(meta.get("description") or meta.get("subtitle") or "").strip(),
         author=str(author).strip(),
         date=date_text,

@@ -53,8 +53,9 @@ class Theme:
     colors: Mapping[str, str]
     text: Mapping[str, str]
     limits: Mapping[str, int]
-    footer: Mapping[str, Any]
+    footer: Mapping[str, str]
     raw_boxes: Mapping[str, Any]
+    images: Mapping[str, Path]  # logo, background: files in the theme's folder
 
     def box(self, name: str, layout: str | None = None) -> Box:
         """A named box, from the layout's own table when it has one."""
@@ -70,9 +71,9 @@ class Theme:
             round(h * self.height),
         )
 
-    def has_box(self, name: str, layout: str) -> bool:
-        table = self.raw_boxes.get(layout)
-        return isinstance(table, Mapping) and name in table
+    def has(self, name: str) -> bool:
+        """Whether the theme draws this box (an empty list `[]` switches it off)."""
+        return bool(self.raw_boxes.get(name))
 
     def fraction(self, name: str) -> float:
         return float(self.raw_boxes[name])
@@ -91,13 +92,25 @@ def _string(v: Any) -> str | None:
     return None if isinstance(v, str) else f"expected text, got {v!r}"
 
 
-def _boolean(v: Any) -> str | None:
-    return None if isinstance(v, bool) else f"expected true or false, got {v!r}"
+_FIELDS = {"title", "short_title", "author", "date", "n", "N"}
+
+
+def _template(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return f"expected text, got {v!r}"
+    unknown = set(re.findall(r"\{(\w*)\}", v)) - _FIELDS
+    if unknown:
+        return (
+            f"unknown placeholder {{{sorted(unknown)[0]}}} (expected: {', '.join(sorted(_FIELDS))})"
+        )
+    return None
 
 
 def _box(v: Any) -> str | None:
     if isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1:
         return None
+    if v == []:
+        return None  # switched off
     if (
         isinstance(v, list)
         and len(v) == 4
@@ -106,7 +119,7 @@ def _box(v: Any) -> str | None:
         and v[1] + v[3] <= 1.0001
     ):
         return None
-    return f"expected [x, y, width, height] as page fractions inside the page, got {v!r}"
+    return f"expected [x, y, width, height] as page fractions inside the page (or []), got {v!r}"
 
 
 def _font(v: Any) -> str | None:
@@ -128,7 +141,8 @@ _SCHEMA: dict[str, dict[str, Callable[[Any], str | None]]] = {
     "sizes": {"*": _number},
     "colors": {"*": _color},
     "text": {"*": _string},
-    "footer": {"show_slide_number": _boolean, "show_title": _boolean, "show_author": _boolean},
+    "footer": {"left": _template, "center": _template, "right": _template},
+    "images": {"logo": _string, "background": _string},
     "limits": {"*": _number},
     "boxes": {"*": _box},
 }
@@ -237,6 +251,7 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
         limits={k: int(v) for k, v in data.get("limits", {}).items()},
         footer=data.get("footer", {}),
         raw_boxes=data["boxes"],
+        images=data.get("images", {}),
     )
 
 
@@ -245,6 +260,15 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise DeckgenError("extends: theme extends itself", path)
     data = _read(path)
     _validate(data, path)
+    images = data.get("images", {})
+    for key, name in images.items():  # theme images live in the theme's own folder
+        folder = path.parent.resolve()
+        file = (folder / name).resolve()
+        if not file.is_relative_to(folder) or not file.is_file():
+            raise DeckgenError(
+                f"images.{key}: expected an image file in {folder}, got {name!r}", path
+            )
+        images[key] = file
     parent = data.pop("extends", None)
     if parent is None:
         for section in ("fonts", "sizes", "colors", "boxes"):
