@@ -162,3 +162,32 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise DeckgenError(f"cannot write output: {exc.strerror}", path) from None
         raise
+
+
+PREVIEW = Path(__file__).resolve().parent / "preview.md"
+
+
+def build_preview(outdir: Path, themes: Sequence[str]) -> list[Path]:
+    """Build the preview deck in each theme: `outdir/<theme>.pptx` and `.pdf`."""
+    from PIL import Image, ImageDraw
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        image = Image.new("RGB", (1200, 700), "#F4F6F8")
+        draw = ImageDraw.Draw(image)
+        for i, (height, color) in enumerate(
+            zip(
+                (260, 420, 340, 560, 480),
+                ("#1F5FAD", "#2E8B57", "#C8102E", "#E0A100", "#6A4C93"),
+                strict=True,
+            )
+        ):
+            draw.rectangle((120 + i * 200, 640 - height, 260 + i * 200, 640), fill=color)
+        draw.line((80, 640, 1140, 640), fill="#333333", width=4)
+        image.save(folder / "preview-chart.png")
+        written: list[Path] = []
+        for theme in themes:
+            post = folder / f"{theme}.md"
+            post.write_text(PREVIEW.read_text(encoding="utf-8"), encoding="utf-8")
+            written += build(post, outdir, theme=theme).written
+        return written

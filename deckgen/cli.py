@@ -176,12 +176,24 @@ def notes(
 
 
 @main.command()
-def themes() -> None:
-    """List the installed themes."""
+@click.option(
+    "--preview",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build a short sample deck in every theme into this folder.",
+)
+@_guard
+def themes(preview: Path | None) -> None:
+    """List the installed themes, or build a preview deck in each."""
     from .theme import load_theme, theme_names
 
-    for name in theme_names():
-        click.echo(f"{name:12} {load_theme(name).description}")
+    if preview is None:
+        for name in theme_names():
+            click.echo(f"{name:12} {load_theme(name).description}")
+        return
+    from .build import build_preview
+
+    for path in build_preview(preview, theme_names()):
+        click.echo(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,98 @@
+"""The command line's theme commands and options, end to end."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pptx import Presentation
+from pypdf import PdfReader
+
+from .conftest import EXAMPLE, ROOT
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deckgen.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_themes_lists_at_least_three_with_descriptions() -> None:
+    proc = run_cli("themes")
+    assert proc.returncode == 0
+    names = [line.split()[0] for line in proc.stdout.splitlines()]
+    assert {"default", "dark", "academic"} <= set(names)
+    assert all(len(line.split(maxsplit=1)) == 2 for line in proc.stdout.splitlines())
+
+
+def test_a_user_theme_extending_default_builds_with_its_colours(tmp_path: Path) -> None:
+    theme = tmp_path / "mine.toml"
+    theme.write_text(
+        'extends = "default"\n[colors]\naccent = "#AA2200"\nbackground = "#FFFBF0"\n',
+        encoding="utf-8",
+    )
+    proc = run_cli(
+        "build", str(EXAMPLE), "--site-root", str(ROOT), "-o", str(tmp_path / "o"),
+        "--theme", str(theme), "--format", "pptx",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    prs = Presentation(str(tmp_path / "o" / "example.pptx"))
+    fill = prs.slides[1].background.fill.fore_color.rgb
+    assert str(fill) == "FFFBF0"
+
+
+def test_a_bad_colour_fails_naming_the_file_and_key(tmp_path: Path) -> None:
+    theme = tmp_path / "bad.toml"
+    theme.write_text('extends = "default"\n[colors]\naccent = "blue-ish"\n', encoding="utf-8")
+    proc = run_cli("build", str(EXAMPLE), "-o", str(tmp_path / "o"), "--theme", str(theme))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        f"{theme}: error: colors.accent: expected #RRGGBB, got 'blue-ish'"
+    )
+
+
+def test_an_unknown_key_fails_naming_the_file_and_key(tmp_path: Path) -> None:
+    theme = tmp_path / "odd.toml"
+    theme.write_text('extends = "default"\n[sizes]\nbody = 20\n[colour]\nx = 1\n', encoding="utf-8")
+    proc = run_cli("build", str(EXAMPLE), "-o", str(tmp_path / "o"), "--theme", str(theme))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{theme}: error: colour: unknown key")
+
+
+def test_front_matter_picks_the_theme_and_the_command_line_wins(tmp_path: Path) -> None:
+    post = tmp_path / "p.md"
+    post.write_text(
+        '---\ntitle: T\ndeck: {theme: dark, aspect: "4:3"}\n---\n## A\n\n- b\n', encoding="utf-8"
+    )
+    proc = run_cli("build", str(post), "-o", str(tmp_path / "a"), "--format", "pdf")
+    assert proc.returncode == 0, proc.stderr
+    box = PdfReader(tmp_path / "a" / "p.pdf").pages[0].mediabox
+    assert round(float(box.width) / float(box.height), 3) == round(4 / 3, 3)
+    proc = run_cli(
+        "build", str(post), "-o", str(tmp_path / "b"), "--format", "pptx", "--theme", "default",
+        "--aspect", "16:9",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    prs = Presentation(str(tmp_path / "b" / "p.pptx"))
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
+    assert str(prs.slides[1].background.fill.fore_color.rgb) == "FFFFFF"
+
+
+def test_theme_preview_builds_a_deck_in_every_theme(tmp_path: Path) -> None:
+    proc = run_cli("themes", "--preview", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert {"default.pdf", "dark.pdf", "academic.pdf", "default.pptx"} <= set(names)
+    dark = PdfReader(tmp_path / "dark.pdf")
+    assert len(dark.pages) >= 6
+
+
+def test_help_does_not_import_the_renderers() -> None:
+    code = (
+        "import sys; from click.testing import CliRunner; from deckgen.cli import main; "
+        "CliRunner().invoke(main, ['--help']); "
+        "print('pptx' in sys.modules, 'reportlab' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "False False"
