@@ -1,7 +1,12 @@
-"""Fonts: find the theme's font files (installed from fontpkg packages) and measure text.
+"""Fonts: find the theme's font files (installed from font packages) and measure text.
 
 Measurement sums each glyph's advance width from the font file itself, exactly as the PDF
 renderer places glyphs, so what fits here fits there. Widths are memoized per face and word.
+
+Characters the theme's font lacks fall back to Noto Sans CJK (from the `noto-cjk` package)
+for Chinese, Japanese and Korean. That font is large and loaded only when text needs it. Its
+outlines are CFF, which the PDF renderer cannot embed, so `embeddable()` subsets it to the
+characters used and converts the outlines to TrueType with fontTools.
 """
 
 from __future__ import annotations
@@ -24,11 +29,18 @@ class Face:
     path: Path
     bold: bool
     italic: bool
+    index: int = 0  # the font's number inside a collection (.ttc)
 
     @property
     def key(self) -> str:
         """A stable name for the face, used to register it in the PDF."""
-        return self.path.stem.replace("[", "-").replace("]", "").replace(",", "-")
+        stem = self.path.stem.replace("[", "-").replace("]", "").replace(",", "-")
+        return f"{stem}-{self.index}" if self.index else stem
+
+    @property
+    def needs_conversion(self) -> bool:
+        """CFF-outline fonts must be converted to TrueType before the PDF can embed them."""
+        return self.path.suffix.lower() in (".otf", ".ttc", ".otc")
 
 
 @functools.lru_cache(maxsize=64)
@@ -50,10 +62,12 @@ def face(spec: FontSpec, bold: bool = False, italic: bool = False) -> Face:
 class _Metrics:
     """Advance widths and vertical metrics of one face, in 1/1000 em."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, index: int = 0):
         from PIL import ImageFont
 
-        self._font = ImageFont.truetype(str(path), _UNITS, layout_engine=ImageFont.Layout.BASIC)
+        self._font = ImageFont.truetype(
+            str(path), _UNITS, index=index, layout_engine=ImageFont.Layout.BASIC
+        )
         ascent, descent = self._font.getmetrics()
         self.ascent = ascent
         self.descent = descent
@@ -77,7 +91,7 @@ class _Metrics:
 
 @functools.lru_cache(maxsize=64)
 def metrics(f: Face) -> _Metrics:
-    return _Metrics(f.path)
+    return _Metrics(f.path, f.index)
 
 
 def text_width(f: Face, text: str, size_pt: float) -> float:
@@ -91,3 +105,108 @@ def ascent(f: Face, size_pt: float) -> float:
 
 def descent(f: Face, size_pt: float) -> float:
     return metrics(f).descent * size_pt / _UNITS
+
+
+# -- coverage and fallback ---------------------------------------------------------------
+
+_CJK_INDEX = {"ja": 0, "ko": 1, "zh": 2, "zh-tw": 3, "zh-hk": 4}  # Noto Sans CJK collection
+_CJK_FAMILY = {0: "Noto Sans CJK JP", 1: "Noto Sans CJK KR", 2: "Noto Sans CJK SC",
+               3: "Noto Sans CJK TC", 4: "Noto Sans CJK HK"}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
+def coverage(f: Face) -> frozenset[int]:
+    """The code points `f` has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(f.path), fontNumber=f.index, lazy=True)
+    cmap = font["cmap"].getBestCmap() or {}
+    return frozenset(cmap)
+
+
+def _script_index(ch: str) -> int:
+    o = ord(ch)
+    if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
+        return _CJK_INDEX["ko"]
+    if 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF:
+        return _CJK_INDEX["ja"]
+    return _CJK_INDEX["zh"]
+
+
+@functools.lru_cache(maxsize=8)
+def cjk_face(index: int) -> Face | None:
+    """Noto Sans CJK for one language, or None when the package is not installed."""
+    try:
+        import noto_cjk
+
+        path = Path(noto_cjk.otc_path("sans"))
+    except Exception:  # not installed: the caller reports the characters as missing
+        return None
+    return Face(_CJK_FAMILY[index], path, False, False, index)
+
+
+def face_for(ch: str, primary: Face) -> Face | None:
+    """The face that draws `ch`: the theme's, else the CJK fallback, else None (missing)."""
+    o = ord(ch)
+    if o < 0x80 or o in coverage(primary):
+        return primary
+    if ch.isspace():
+        return primary
+    fallback = cjk_face(_script_index(ch))
+    if fallback is not None and o in coverage(fallback):
+        return fallback
+    return None
+
+
+def embeddable(f: Face, chars: str) -> bytes:
+    """A TrueType font with just the glyphs for `chars`, converted from CFF outlines."""
+    import io
+
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    font = TTFont(str(f.path), fontNumber=f.index)
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    if "CFF " in font:
+        glyph_set = font.getGlyphSet()
+        order = font.getGlyphOrder()
+        glyf = newTable("glyf")
+        glyf.glyphOrder = order
+        glyf.glyphs = {}
+        for name in order:
+            pen = TTGlyphPen(glyph_set)
+            glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+            glyf.glyphs[name] = pen.glyph()
+        font["glyf"] = glyf
+        font["loca"] = newTable("loca")
+        for table in ("CFF ", "VORG"):
+            if table in font:
+                del font[table]
+        font.sfntVersion = "\0\1\0\0"
+        maxp = font["maxp"]
+        maxp.tableVersion = 0x00010000
+        for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+                     "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+                     "maxComponentElements", "maxPoints", "maxContours", "maxCompositePoints",
+                     "maxCompositeContours", "maxComponentDepth"):  # fmt: skip
+            setattr(maxp, attr, 0)
+        maxp.maxZones = 1
+        font["head"].indexToLocFormat = 0
+        font["head"].glyphDataFormat = 0
+        post = font["post"]
+        post.formatType = 2.0
+        post.extraNames = []
+        post.mapping = {}
+        post.glyphOrder = order
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()

@@ -52,6 +52,8 @@ _CJK = (  # scripts written without spaces: a line may break between any two cha
 )
 _TOKEN = re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
+# CJK punctuation that may not begin a line (kinsoku): it stays with the character before it
+_NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
 
 
@@ -108,7 +110,8 @@ class _Setter:
     """Typesets specs into measured paragraphs for one theme."""
 
     theme: Theme
-    missing: set[str] = field(default_factory=set)
+    missing: set[str] = field(default_factory=set)  # characters no bundled font covers
+    fallbacks: set[str] = field(default_factory=set)  # fallback families used
 
     def face(self, spec: _Spec, run: Run) -> fonts.Face:
         role = "code" if run.code else spec.role
@@ -220,14 +223,37 @@ class _Setter:
                     space = _Piece(" ", f, color, run.link, fonts.text_width(f, " ", size), start)
                     glue = False
                 else:
-                    piece = _Piece(tok, f, color, run.link, fonts.text_width(f, tok, size), start)
-                    last = units[-1] if units else None
-                    if glue and last is not None and not _CJK_CHAR.match(tok):
-                        last[1].append(piece)
-                    else:
-                        units.append((space, [piece]))
+                    for n, (text, face) in enumerate(self._segments(tok, f)):
+                        width = fonts.text_width(face, text, size)
+                        piece = _Piece(text, face, color, run.link, width, start)
+                        start += len(text)
+                        last = units[-1] if units else None
+                        kinsoku = tok in _NO_LINE_START and space is None
+                        joined = n or (glue and not _CJK_CHAR.match(tok)) or kinsoku
+                        if last is not None and joined:
+                            last[1].append(piece)
+                        else:
+                            units.append((space, [piece]))
                     space, glue = None, not _CJK_CHAR.match(tok)
         return units
+
+    def _segments(self, tok: str, primary: fonts.Face) -> list[tuple[str, fonts.Face]]:
+        """Split a word where the face that can draw it changes (Latin, then CJK, ...)."""
+        if tok.isascii():
+            return [(tok, primary)]
+        out: list[tuple[str, fonts.Face]] = []
+        for ch in tok:
+            face = fonts.face_for(ch, primary)
+            if face is None:
+                self.missing.add(ch)
+                face = primary
+            elif face is not primary:
+                self.fallbacks.add(face.family)
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + ch, face)
+            else:
+                out.append((ch, face))
+        return out
 
     @staticmethod
     def _chunks(piece: _Piece, size: float, first: float, avail: float) -> list[_Piece]:
@@ -1111,7 +1137,14 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     docinfo = DocInfo(
         deck.info.title, deck.info.author, deck.info.subtitle, deck.info.keywords, date
     )
-    return Pages(theme.width, theme.height, tuple(pages), docinfo), lay.diags
+    if lay.setter.missing:
+        chars = sorted(lay.setter.missing)
+        listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:20])
+        more = f" and {len(chars) - 20} more" if len(chars) > 20 else ""
+        lay.diags.append(warning(f"no bundled font has these characters: {listed}{more}"))
+    east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
+    pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
+    return pages_out, lay.diags
 
 
 def _relink(frame: Frame, anchors: dict[str, int]) -> Frame:

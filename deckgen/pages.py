@@ -130,3 +130,4 @@ class Pages:
     height: int
     pages: tuple[Page, ...]
     info: DocInfo
+    east_asian_font: str = ""  # the CJK family the text falls back to, if any

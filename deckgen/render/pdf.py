@@ -6,8 +6,9 @@ This is the only module (with `fonts.py`) that imports reportlab. EMU become poi
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from reportlab import rl_config
@@ -16,13 +17,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .. import images
+from .. import fonts, images
 from ..fonts import Face
 from ..pages import Frame, Page, Pages, Para, PictureFrame, ShapeFrame, SlideFrame, TextFrame
 
 EMU_PER_PT = 12700
 rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
-_registered: set[str] = set()
+_registered: dict[Face, str] = {}  # face → the name reportlab knows it by
 
 
 def _pt(emu: int) -> float:
@@ -30,27 +31,49 @@ def _pt(emu: int) -> float:
 
 
 def _font(face: Face) -> str:
-    if face.key not in _registered:
+    name = _registered.get(face)
+    if name is None:
         pdfmetrics.registerFont(TTFont(face.key, str(face.path)))
-        _registered.add(face.key)
-    return face.key
+        name = _registered[face] = face.key
+    return name
 
 
-def _fonts_of(pages: Pages) -> Face | None:
-    for page in pages.pages:
+def _spans(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:
+    """Every face drawn in `pages` with the text it draws (slides inside pages included)."""
+    for page in pages:
         for f in page.frames:
-            if isinstance(f, TextFrame):
+            if isinstance(f, SlideFrame):
+                yield from _spans([f.page])
+            elif isinstance(f, TextFrame):
                 for p in f.paras:
-                    for s in p.spans:
-                        return s.face
-    return None
+                    if p.bullet and p.spans:
+                        yield p.spans[0].face, p.bullet
+                    for line in p.lines:
+                        for s in line.spans:
+                            yield s.face, s.text
+
+
+def _register_converted(pages: Pages) -> None:
+    """Faces with CFF outlines: embed a TrueType subset of just the characters used."""
+    used: dict[Face, set[str]] = {}
+    for face, text in _spans(pages.pages):
+        if face.needs_conversion:
+            used.setdefault(face, set()).update(text)
+    for face, chars in used.items():
+        text = "".join(sorted(chars))
+        name = f"{face.key}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
+        if _registered.get(face) != name:
+            data = fonts.embeddable(face, text)
+            pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+            _registered[face] = name
 
 
 def render_pdf(pages: Pages) -> bytes:
     """The PDF file's bytes."""
     buf = io.BytesIO()
-    first = _fonts_of(pages)
-    initial = _font(first) if first else "Helvetica"
+    _register_converted(pages)
+    first = next(_spans(pages.pages), None)
+    initial = _font(first[0]) if first else "Helvetica"
     size = (_pt(pages.width), _pt(pages.height))
     c = Canvas(
         buf,

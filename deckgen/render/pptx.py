@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import io
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -44,6 +45,14 @@ def _box(frame: TextFrame) -> tuple[Emu, Emu, Emu, Emu]:
     return Emu(x - shift), Emu(y), Emu(w + pad), Emu(h)
 
 
+@dataclass(frozen=True)
+class _Deck:
+    """What every slide's drawing needs to know about the whole deck."""
+
+    slides: list[Slide]
+    east_asian: str  # the CJK font for the East Asian slot of every run, or ""
+
+
 def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color.lstrip("#").upper())
 
@@ -56,7 +65,7 @@ def render_pptx(pages: Pages) -> bytes:
     layout = prs.slide_layouts[_TITLE_ONLY]
     slides = [prs.slides.add_slide(layout) for _ in pages.pages]
     for slide, page in zip(slides, pages.pages, strict=True):
-        _page(slide, page, slides)
+        _page(slide, page, _Deck(slides, pages.east_asian_font))
     _properties(prs, pages)
     buf = io.BytesIO()
     prs.save(buf)
@@ -95,7 +104,7 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _page(slide: Slide, page: Page, slides: list[Slide]) -> None:
+def _page(slide: Slide, page: Page, ctx: _Deck) -> None:
     fill = slide.background.fill
     fill.solid()
     fill.fore_color.rgb = _rgb(page.background)
@@ -111,7 +120,7 @@ def _page(slide: Slide, page: Page, slides: list[Slide]) -> None:
         elif frame is title_frame and title_shape is not None:
             x, y, w, h = _box(frame)
             title_shape.left, title_shape.top, title_shape.width, title_shape.height = x, y, w, h
-            _fill_text(title_shape.text_frame, frame, slide, slides)
+            _fill_text(title_shape.text_frame, frame, slide, ctx)
             # keep z-order: move the placeholder to where it is drawn
             sp = title_shape._element
             slide.shapes._spTree.remove(sp)
@@ -119,7 +128,7 @@ def _page(slide: Slide, page: Page, slides: list[Slide]) -> None:
         elif isinstance(frame, TextFrame):
             textbox = slide.shapes.add_textbox(*_box(frame))
             textbox.name = f"{frame.role.title()} {len(slide.shapes)}"
-            _fill_text(textbox.text_frame, frame, slide, slides)
+            _fill_text(textbox.text_frame, frame, slide, ctx)
     if title_frame is None and title_shape is not None:
         slide.shapes._spTree.remove(title_shape._element)
     if page.notes:
@@ -157,7 +166,7 @@ def _picture(slide: Slide, f: PictureFrame) -> None:
     pic.name = f"Picture {len(slide.shapes)}"
 
 
-def _fill_text(tf, frame: TextFrame, slide: Slide, slides: list[Slide]) -> None:  # type: ignore[no-untyped-def]
+def _fill_text(tf, frame: TextFrame, slide: Slide, ctx: _Deck) -> None:  # type: ignore[no-untyped-def]
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
     tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = Emu(0)
@@ -170,7 +179,7 @@ def _fill_text(tf, frame: TextFrame, slide: Slide, slides: list[Slide]) -> None:
         p.space_after = Pt(0)
         _bullet(p, para)
         for span in para.spans:
-            _run(p, span, slide, slides)
+            _run(p, span, slide, ctx)
 
 
 def _bullet(p, para: Para) -> None:  # type: ignore[no-untyped-def]
@@ -222,7 +231,7 @@ def _bullet(p, para: Para) -> None:  # type: ignore[no-untyped-def]
         pPr.append(el)
 
 
-def _run(p, span: Span, slide: Slide, slides: list[Slide]) -> None:  # type: ignore[no-untyped-def]
+def _run(p, span: Span, slide: Slide, ctx: _Deck) -> None:  # type: ignore[no-untyped-def]
     r = p.add_run()
     r.text = span.text
     font = r.font
@@ -236,7 +245,9 @@ def _run(p, span: Span, slide: Slide, slides: list[Slide]) -> None:  # type: ign
         el = rPr.find(qn(tag))
         if el is None:
             el = etree.SubElement(rPr, qn(tag))
-        el.set("typeface", span.face.family)
+        # the East Asian slot names the CJK font, so CJK characters in the run use it
+        east_asian = tag == "a:ea" and ctx.east_asian
+        el.set("typeface", east_asian or span.face.family)
     latin = rPr.find(qn("a:latin"))
     if latin is not None:  # schema order: latin, ea, cs
         for tag in ("a:ea", "a:cs"):
@@ -247,8 +258,8 @@ def _run(p, span: Span, slide: Slide, slides: list[Slide]) -> None:  # type: ign
         return
     if span.link.startswith("#slide="):
         target = int(span.link.split("=", 1)[1]) - 1
-        if 0 <= target < len(slides):
-            rid = slide.part.relate_to(slides[target].part, RT.SLIDE)
+        if 0 <= target < len(ctx.slides):
+            rid = slide.part.relate_to(ctx.slides[target].part, RT.SLIDE)
             link = etree.SubElement(rPr, qn("a:hlinkClick"))
             link.set(qn("r:id"), rid)
             link.set("action", "ppaction://hlinksldjump")

@@ -1,0 +1,122 @@
+"""Fonts: real font files, measured like the PDF draws them, with a CJK fallback."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from deckgen import fonts
+from deckgen.build import BuildResult, build
+from deckgen.pages import TextFrame
+from deckgen.theme import FontSpec
+
+from .conftest import FIXTURES
+
+CJK = FIXTURES / "cjk.md"
+
+
+def test_measurement_matches_the_pdf_renderers_widths() -> None:
+    face = fonts.face(FontSpec("Fira Sans"), bold=True)
+    pdfmetrics.registerFont(TTFont("test-fira-bold", str(face.path)))
+    text = "Measured text, with 123 digits & “quotes”."
+    assert fonts.text_width(face, text, 24) == pytest.approx(
+        pdfmetrics.stringWidth(text, "test-fira-bold", 24), abs=0.01
+    )
+
+
+def test_theme_fonts_come_from_installed_packages() -> None:
+    face = fonts.face(FontSpec("IBM Plex Mono"))
+    assert face.path.is_file()
+    assert "site-packages" in str(face.path) or "dist-packages" in str(face.path)
+
+
+@pytest.fixture(scope="module")
+def cjk_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build(CJK, tmp_path_factory.mktemp("cjk"))
+
+
+def _pdf_text(result: BuildResult) -> str:
+    pdf = next(p for p in result.written if p.suffix == ".pdf")
+    with pdfplumber.open(pdf) as doc:
+        return "".join(re.sub(r"\s+", "", page.extract_text()) for page in doc.pages)
+
+
+def test_cjk_text_extracts_back_from_the_pdf(cjk_build: BuildResult) -> None:
+    text = _pdf_text(cjk_build)
+    for phrase in (
+        "世界模型：从视频生成到表征学习",
+        "这是人工智能",
+        "日本語の文：世界モデルは動画生成から表現学習まで広がっています。",
+        "세계모델은비디오생성에서표현학습까지확장됩니다",
+    ):
+        assert phrase in text, phrase
+
+
+def test_every_pdf_font_is_embedded_and_a_cjk_font_is_used(cjk_build: BuildResult) -> None:
+    reader = PdfReader(next(p for p in cjk_build.written if p.suffix == ".pdf"))
+    names = set()
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            names.add(str(font["/BaseFont"]))
+            desc = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            assert "/FontFile2" in desc["/FontDescriptor"].get_object()
+    assert any("NotoSansCJK" in n for n in names), names
+
+
+def test_pptx_runs_name_an_east_asian_typeface(cjk_build: BuildResult) -> None:
+    prs = Presentation(str(next(p for p in cjk_build.written if p.suffix == ".pptx")))
+    runs = [
+        r
+        for slide in prs.slides
+        for sh in slide.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for r in p.runs
+    ]
+    assert runs
+    for r in runs:
+        assert r._r.rPr.find(qn("a:ea")).get("typeface").startswith("Noto Sans CJK")
+        assert r._r.rPr.find(qn("a:latin")).get("typeface") == "Fira Sans"
+
+
+def test_cjk_lines_break_without_spaces_and_never_start_with_closing_punctuation(
+    cjk_build: BuildResult,
+) -> None:
+    lines = [
+        "".join(s.text for s in ln.spans)
+        for page in cjk_build.compiled.pages.pages
+        for f in page.frames
+        if isinstance(f, TextFrame) and f.role == "body"
+        for p in f.paras
+        for ln in p.lines
+    ]
+    assert len(lines) > 5  # the long Chinese bullets wrap
+    assert not any(line[:1] in "。，、：）" for line in lines)
+
+
+def test_uncovered_characters_are_reported_once_in_one_warning(cjk_build: BuildResult) -> None:
+    warnings = [d.message for d in cjk_build.compiled.diagnostics if d.level == "warning"]
+    assert warnings == ["no bundled font has these characters: ⟁ (U+27C1), 🎉 (U+1F389)"]
+
+
+def test_a_latin_post_never_loads_the_cjk_font(tmp_path: Path) -> None:
+    post = tmp_path / "latin.md"
+    post.write_text("---\ntitle: Café — naïve × “quoted”\n---\n## Á\n\n- ü ß ©\n", encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; from deckgen.build import build; "
+        f"build(Path({str(post)!r}), Path({str(tmp_path / 'o')!r})); "
+        "print('noto_cjk' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "False", proc.stderr
