@@ -96,3 +96,38 @@ def test_help_does_not_import_the_renderers() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "False False"
+
+
+def test_a_theme_logo_and_background_come_from_the_theme_folder(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (400, 200), "#CC3300").save(tmp_path / "logo.png")
+    Image.new("RGB", (1600, 900), "#F0F0E0").save(tmp_path / "paper.png")
+    theme = tmp_path / "branded.toml"
+    theme.write_text(
+        'extends = "default"\n[images]\nlogo = "logo.png"\nbackground = "paper.png"\n'
+        "[boxes]\nlogo = [0.86, 0.03, 0.1, 0.06]\n",
+        encoding="utf-8",
+    )
+    proc = run_cli(
+        "build", str(EXAMPLE), "--site-root", str(ROOT), "-o", str(tmp_path / "o"),
+        "--theme", str(theme), "--format", "pptx",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    prs = Presentation(str(tmp_path / "o" / "example.pptx"))
+    for slide in prs.slides:
+        pics = [sh for sh in slide.shapes if sh.shape_type == 13]
+        full = [p for p in pics if (p.width, p.height) == (prs.slide_width, prs.slide_height)]
+        small = [
+            p for p in pics if p.width < prs.slide_width * 0.11 and p.top < prs.slide_height * 0.1
+        ]
+        assert len(full) == 1 and len(small) == 1
+
+
+def test_a_theme_image_outside_its_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "themes").mkdir()
+    theme = tmp_path / "themes" / "sneaky.toml"
+    theme.write_text('extends = "default"\n[images]\nlogo = "../../etc/hostname"\n', "utf-8")
+    proc = run_cli("build", str(EXAMPLE), "-o", str(tmp_path / "o"), "--theme", str(theme))
+    assert proc.returncode == 1
+    assert f"{theme}: error: images.logo: expected an image file in" in proc.stderr
