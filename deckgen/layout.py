@@ -111,6 +111,9 @@ class _Setter:
 
     theme: Theme
     missing: set[str] = field(default_factory=set)  # characters no bundled font covers
+    _unit_cache: dict[_Spec, list[tuple[_Piece | None, list[_Piece]] | None]] = field(
+        default_factory=dict
+    )
     fallbacks: set[str] = field(default_factory=set)  # fallback families used
 
     def face(self, spec: _Spec, run: Run) -> fonts.Face:
@@ -171,11 +174,11 @@ class _Setter:
         self, spec: _Spec, size: float, width: int, x0: int, top: int, lh: int
     ) -> tuple[list[Line], list[int]]:
         """Greedy line breaking at spaces (and between CJK characters), never inside a word."""
-        avail = width / PT  # points
+        avail = width / PT / size  # in the units of piece widths: points at 1 pt
         lines: list[list[_Piece]] = [[]]
         ends: list[int] = []
         line_w = 0.0
-        for unit in self._units(spec, size):
+        for unit in self._units(spec):
             if unit is None:  # a hard break (<br>)
                 ends.append(lines[-1][-1].end if lines[-1] else (ends[-1] if ends else 0))
                 lines.append([])
@@ -196,7 +199,7 @@ class _Setter:
                 line_w += w
                 continue
             for piece in pieces:  # a word longer than the line: break it between characters
-                for chunk in self._chunks(piece, size, avail - line_w, avail):
+                for chunk in self._chunks(piece, avail - line_w, avail):
                     if lines[-1] and line_w + chunk.width > avail:
                         ends.append(chunk.start)
                         lines.append([])
@@ -206,9 +209,18 @@ class _Setter:
         ends.append(sum(len(r.text) for r in spec.runs))
         return self._place(spec, size, width, x0, top, lh, lines), ends
 
-    def _units(self, spec: _Spec, size: float) -> list[tuple[_Piece | None, list[_Piece]] | None]:
-        """Break opportunities: words (glued across style changes), each with its space before."""
+    def _units(self, spec: _Spec) -> list[tuple[_Piece | None, list[_Piece]] | None]:
+        """Break opportunities: words (glued across style changes), each with its space before.
+
+        Widths are for 1 pt (they scale with the size), so a paragraph is measured once
+        however many sizes the fitter tries.
+        """
+        cached = self._unit_cache.get(spec)
+        if cached is not None:
+            return cached
         units: list[tuple[_Piece | None, list[_Piece]] | None] = []
+        self._unit_cache[spec] = units
+        size = 1.0
         space: _Piece | None = None
         glue = False  # the previous token was a word with nothing between
         offset = 0
@@ -256,7 +268,7 @@ class _Setter:
         return out
 
     @staticmethod
-    def _chunks(piece: _Piece, size: float, first: float, avail: float) -> list[_Piece]:
+    def _chunks(piece: _Piece, first: float, avail: float, size: float = 1.0) -> list[_Piece]:
         out: list[_Piece] = []
         cur, start, limit = "", piece.start, max(first, 0.0)
         for i, ch in enumerate(piece.text):
@@ -291,9 +303,10 @@ class _Setter:
             x = 0.0
             for p in pieces:
                 last = spans[-1] if spans else None
+                width_pt = p.width * size
                 if last and (last.face, last.color, last.link) == (p.face, p.color, p.link):
                     spans[-1] = replace(
-                        last, text=last.text + p.text, width=last.width + round(p.width * PT)
+                        last, text=last.text + p.text, width=last.width + round(width_pt * PT)
                     )
                 else:
                     spans.append(
@@ -304,10 +317,10 @@ class _Setter:
                             size,
                             p.color,
                             p.link,
-                            round(p.width * PT),
+                            round(width_pt * PT),
                         )
                     )
-                x += p.width
+                x += width_pt
             shift = {"c": round((width / PT - x) / 2 * PT), "r": round((width / PT - x) * PT)}
             dx = x0 + shift.get(spec.align, 0)
             baseline = top + n * lh + round((lead + asc) * PT)
