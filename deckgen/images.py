@@ -11,6 +11,7 @@ import base64
 import functools
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,15 +74,31 @@ def resolve(src: str, post_dir: Path, site_root: Path | None) -> ImageSource | I
 
 def _probe(path: Path | None, data: bytes | None, where: str) -> ImageSource | ImageProblem:
     try:
-        with Image.open(path if path is not None else io.BytesIO(data or b"")) as im:
-            w, h = im.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():  # the size is checked below, on our own terms
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path if path is not None else io.BytesIO(data or b"")) as im:
+                w, h = im.size
+    except Image.DecompressionBombError:
+        return ImageProblem(f"image too large to decode safely: {where}")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return ImageProblem(f"not a readable image: {where}")
     if w * h > MAX_PIXELS:
         return ImageProblem(f"image too large to decode safely ({w}×{h} pixels): {where}")
     if w <= 0 or h <= 0:
         return ImageProblem(f"image has no pixels: {where}")
     return ImageSource(path, data, w, h)
+
+
+def prepare(src: ImageSource, pixels: tuple[int, int]) -> tuple[bytes, str] | ImageProblem:
+    """`src` decoded and downsampled to `pixels`, or why it cannot be (truncated, corrupt)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return encode(src.path, src.data, pixels)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:  # fmt: skip
+        where = str(src.path) if src.path is not None else "data: URI"
+        return ImageProblem(f"image cannot be decoded ({exc}): {where}")
 
 
 @functools.lru_cache(maxsize=256)

@@ -500,7 +500,11 @@ class _Layout:
             )
         target = min(src.width, max(1, round(dw / INCH * _PREVIEW_DPI)))
         px = (target, max(1, round(src.height * target / src.width)))
-        page.frames.append(PictureFrame(r, src.path, src.data, fig.image.alt, px))
+        encoded = images.prepare(src, px)
+        if isinstance(encoded, images.ImageProblem):
+            self.diags.append(warning(encoded.message, None, fig.image.line))
+            return self.placeholder(page, rect, alt, fig.image.src)
+        page.frames.append(PictureFrame(r, encoded[0], encoded[1], fig.image.alt))
         return r
 
     def placeholder(self, page: _Page, rect: Rect, alt: str, src: str) -> Rect:
@@ -679,7 +683,11 @@ class _Layout:
                 max(1, min(src.width, round(w / INCH * 150))),
                 max(1, min(src.height, round(h / INCH * 150))),
             )
-        return [PictureFrame(r, src.path, None, "", px)]
+        encoded = images.prepare(src, px)
+        if isinstance(encoded, images.ImageProblem):
+            self.diags.append(warning(f"theme {key}: {encoded.message}", self.theme.path))
+            return []
+        return [PictureFrame(r, encoded[0], encoded[1], "")]
 
     def footer(self, frames: list[Frame], info: DeckInfo, n: int, total: int) -> list[Frame]:
         """The theme's footer bar and its left, centre and right texts on a content slide."""

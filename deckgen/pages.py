@@ -7,7 +7,6 @@ PPTX and the PDF the same slide. Geometry is in EMU (914400 per inch, 12700 per 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from .fonts import Face
 
@@ -67,10 +66,9 @@ class PictureFrame:
     """Pages: a picture, fitted to `rect`, with its alt text."""
 
     rect: Rect
-    path: Path | None
-    data: bytes | None  # image bytes when they did not come from a file (data: URIs)
+    data: bytes  # the encoded picture, already downsampled to what the slide needs
+    format: str  # "jpeg" | "png"
     alt: str
-    pixels: tuple[int, int]  # the pixel size to encode at (never more than the source)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .. import fonts, images
+from .. import fonts
 from ..fonts import Face
 from ..pages import Frame, Page, Pages, Para, PictureFrame, ShapeFrame, SlideFrame, TextFrame
 
@@ -139,7 +139,7 @@ def _shape(c: Canvas, f: ShapeFrame, h: int, links: bool) -> None:
 
 def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
     x, y, w, hh = f.rect
-    data, _ = images.encode(f.path, f.data, f.pixels)
+    data = f.data
     # the alt text rides on a marked-content sequence around the picture (PDF 32000 14.9.3)
     c.addLiteral(f"/Span <</Alt {_pdf_text(f.alt)}>> BDC")
     c.drawImage(

@@ -25,7 +25,6 @@ from pptx.oxml.ns import qn
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
-from .. import images
 from ..pages import Page, Pages, Para, PictureFrame, ShapeFrame, Span, TextFrame
 
 _TITLE_ONLY = 5  # the default template's "Title Only" layout
@@ -159,7 +158,7 @@ def _shape(slide: Slide, f: ShapeFrame) -> None:
 
 def _picture(slide: Slide, f: PictureFrame) -> None:
     x, y, w, h = f.rect
-    data, _ = images.encode(f.path, f.data, f.pixels)
+    data = f.data
     pic = slide.shapes.add_picture(io.BytesIO(data), Emu(x), Emu(y), Emu(w), Emu(h))
     element: Any = pic._element
     element.nvPicPr.cNvPr.set("descr", f.alt)
