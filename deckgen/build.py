@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .document import Document
 from .errors import DeckgenError, Diagnostic, UsageError
 from .layout import PAPERS, Assets, lay_out, lay_out_handout
 from .pages import Pages
@@ -33,6 +34,7 @@ class Compiled:
     diagnostics: tuple[Diagnostic, ...]
     meta: dict[str, object]
     theme: Theme
+    document: Document
 
 
 @dataclass(frozen=True)
@@ -67,22 +69,28 @@ def compile_post(
     theme: str | None = None,
     site_root: Path | None = None,
     aspect: str | None = None,
+    fetch_remote: bool = False,
 ) -> Compiled:
     """Run every stage up to layout; write nothing."""
     source, diags = read_source(post)
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
-    theme_name = theme or str(deck_opts.get("theme") or "default")
     aspect = aspect or (str(deck_opts["aspect"]) if deck_opts.get("aspect") else None)
-    th = load_theme(theme_name, aspect)
+    if theme is None and deck_opts.get("theme"):
+        try:  # a theme named in the post is an input problem, located in the post
+            th = load_theme(str(deck_opts["theme"]), aspect)
+        except UsageError as exc:
+            raise DeckgenError(f"deck.theme: {exc.message}", post) from None
+    else:
+        th = load_theme(theme or "default", aspect)
     doc, d = parse_document(source)
     diags += d
     deck, d = plan_deck(doc, th, post)
     diags += d
-    pages, d = lay_out(deck, th, Assets(post.parent, site_root))
+    pages, d = lay_out(deck, th, Assets(post.parent, site_root, fetch_remote))
     diags += d
     located = tuple(x if x.path is not None else replace(x, path=post) for x in diags)
-    return Compiled(post, pages, located, dict(source.meta), th)
+    return Compiled(post, pages, located, dict(source.meta), th, doc)
 
 
 def build(
@@ -96,12 +104,13 @@ def build(
     aspect: str | None = None,
     notes_pages: bool = False,
     paper: str = "a4",
+    fetch_remote: bool = False,
 ) -> BuildResult:
     """Compile `post` and write `outdir/<stem>.<fmt>` for each format."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
-    compiled = compile_post(post, theme, site_root, aspect)
+    compiled = compile_post(post, theme, site_root, aspect, fetch_remote)
     warnings = [d for d in compiled.diagnostics if d.level in ("warning", "error")]
     if strict and warnings:
         raise StrictError(
@@ -143,25 +152,56 @@ def _publish_path(compiled: Compiled, site_root: Path | None) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file and a rename: never a half-written file."""
+    """Write `data` to `path` so that it is either the old file or the whole new one.
+
+    The bytes go to an unnamed file (Linux O_TMPFILE) that gets a name only once complete,
+    then is renamed over `path`: even a build killed with SIGKILL leaves no partial file.
+    Elsewhere a hidden temporary file is used, removed on any error or interrupt.
+    """
     if path.is_dir():
         raise DeckgenError("output path is a directory (expected a file name)", path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise DeckgenError(f"cannot write output: {exc.strerror}", path.parent) from None
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
+        if not _write_unnamed(path.parent, tmp, data):
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException as exc:
+    except OSError as exc:
+        raise DeckgenError(f"cannot write output: {exc.strerror}", path) from None
+    finally:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise DeckgenError(f"cannot write output: {exc.strerror}", path) from None
-        raise
+            tmp.unlink()
+
+
+def _write_unnamed(folder: Path, name: Path, data: bytes) -> bool:
+    """Write `data` to an unnamed file in `folder`, then link it as `name`; False if unsupported."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not Path("/proc/self/fd").is_dir():
+        return False
+    try:
+        fd = os.open(folder, flag | os.O_WRONLY, 0o644)
+    except OSError:
+        return False  # a file system without O_TMPFILE
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        with contextlib.suppress(FileNotFoundError):
+            name.unlink()  # a stale name from a crashed run with the same pid
+        # linkat(AT_SYMLINK_FOLLOW); CPython only asks for it when a dir_fd is given
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.link(f"/proc/self/fd/{fd}", name.name, dst_dir_fd=dir_fd, follow_symlinks=True)
+        finally:
+            os.close(dir_fd)
+    finally:
+        os.close(fd)
+    return True
 
 
 PREVIEW = Path(__file__).resolve().parent / "preview.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -22,12 +23,17 @@ def _report(diags: Any) -> None:
         click.echo(d.format(), err=True)
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def _guard(fn: F) -> F:
     """Map deckgen's errors to one line and an exit code; never show a traceback."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = click.get_current_context().find_root().params.get("debug", False)
+        signal.signal(signal.SIGTERM, _interrupt)  # clean up temporary files as on Ctrl-C
         try:
             return fn(*args, **kwargs)
         except DeckgenError as exc:
@@ -95,6 +101,11 @@ def _formats(value: str) -> list[str]:
     help="Paper size of the notes pages.",
 )
 @click.option(
+    "--fetch-remote",
+    is_flag=True,
+    help="Download http(s) images (10 s timeout, 20 MB cap); otherwise they are placeholders.",
+)
+@click.option(
     "--publish",
     is_flag=True,
     help="Also write the PDF where the front matter's pdf: says, under --site-root.",
@@ -110,6 +121,7 @@ def build(
     strict: bool,
     notes_pages: bool,
     paper: str,
+    fetch_remote: bool,
     publish: bool,
 ) -> None:
     """Build POST.md into OUTDIR/<stem>.pptx and .pdf."""
@@ -128,6 +140,7 @@ def build(
             aspect,
             notes_pages,
             paper,
+            fetch_remote,
         )
     except StrictError as exc:
         _report(exc.diagnostics)
@@ -173,6 +186,35 @@ def notes(
     else:
         write_atomic(output, text.encode("utf-8"))
         click.echo(f"wrote {output}", err=True)
+
+
+@main.command(name="check")
+@click.argument("post", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--site-root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The site's root folder, as for build.",
+)
+@click.option("--theme", help="Theme name or .toml file, as for build.")
+@click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
+@_guard
+def check_command(
+    post: Path, as_json: bool, site_root: Path | None, theme: str | None, aspect: str | None
+) -> None:
+    """Lint POST.md before a talk: build nothing, report per slide; exit 1 on errors."""
+    import json
+
+    from .build import compile_post
+    from .check import check, render_text
+
+    report = check(compile_post(post, theme, site_root, aspect))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(report), nl=False)
+    if report.errors:
+        sys.exit(1)
 
 
 @main.command()

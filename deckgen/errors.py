@@ -18,6 +18,7 @@ class Diagnostic:
     message: str
     path: Path | None = None
     line: int | None = None
+    kind: str = ""  # what it is about: image, html, chrome, font, liquid, ... (for `check`)
 
     def format(self) -> str:
         where = ""
@@ -26,12 +27,16 @@ class Diagnostic:
         return f"{where}{self.level}: {self.message}"
 
 
-def warning(message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
-    return Diagnostic("warning", message, path, line)
+def warning(
+    message: str, path: Path | None = None, line: int | None = None, kind: str = ""
+) -> Diagnostic:
+    return Diagnostic("warning", message, path, line, kind)
 
 
-def info(message: str, path: Path | None = None, line: int | None = None) -> Diagnostic:
-    return Diagnostic("info", message, path, line)
+def info(
+    message: str, path: Path | None = None, line: int | None = None, kind: str = ""
+) -> Diagnostic:
+    return Diagnostic("info", message, path, line, kind)
 
 
 class DeckgenError(Exception):

@@ -38,7 +38,9 @@ class ImageProblem:
     message: str
 
 
-def resolve(src: str, post_dir: Path, site_root: Path | None) -> ImageSource | ImageProblem:
+def resolve(
+    src: str, post_dir: Path, site_root: Path | None, fetch_remote: bool = False
+) -> ImageSource | ImageProblem:
     """Find and check the image `src` as written in a post."""
     if not src:
         return ImageProblem("image has no src")
@@ -51,7 +53,9 @@ def resolve(src: str, post_dir: Path, site_root: Path | None) -> ImageSource | I
         return _probe(None, data, "data: URI")
     lower = src.lower()
     if lower.startswith(("http://", "https://", "//")):
-        return ImageProblem(f"remote image not fetched: {src}")
+        if not fetch_remote:
+            return ImageProblem(f"remote image not fetched: {src} (use --fetch-remote)")
+        return _fetch("https:" + src if src.startswith("//") else src)
     if ":" in src.split("/")[0]:
         return ImageProblem(f"image URL scheme not allowed: {src}")
     clean = src.split("?")[0].split("#")[0]
@@ -70,6 +74,27 @@ def resolve(src: str, post_dir: Path, site_root: Path | None) -> ImageSource | I
     if not candidate.is_file():
         return ImageProblem(f"image not found: {src} (looked in: {candidate})")
     return _probe(candidate, None, str(candidate))
+
+
+REMOTE_TIMEOUT = 10.0  # seconds
+REMOTE_MAX_BYTES = 20 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=64)
+def _fetch(url: str) -> ImageSource | ImageProblem:
+    """Download a remote image, with a timeout and a size cap."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "deckgen"})
+    try:
+        with urllib.request.urlopen(request, timeout=REMOTE_TIMEOUT) as response:
+            data = response.read(REMOTE_MAX_BYTES + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return ImageProblem(f"remote image could not be fetched ({exc}): {url}")
+    if len(data) > REMOTE_MAX_BYTES:
+        return ImageProblem(f"remote image larger than {REMOTE_MAX_BYTES >> 20} MB: {url}")
+    return _probe(None, data, url)
 
 
 def _probe(path: Path | None, data: bytes | None, where: str) -> ImageSource | ImageProblem:

@@ -63,6 +63,7 @@ class Assets:
 
     post: Path
     site_root: Path | None
+    fetch_remote: bool = False
 
 
 # -- paragraphs to typeset --------------------------------------------------------------
@@ -373,6 +374,7 @@ class _Layout:
     assets: Assets
     setter: _Setter
     diags: list[Diagnostic] = field(default_factory=list)
+    shrinks: list[float] = field(default_factory=list)  # on the slide being laid out
 
     @property
     def c(self) -> dict[str, str]:
@@ -446,6 +448,11 @@ class _Layout:
             self._frame(keep_p, min(used, h), rect, role, anchor), min(used, h), overflow, min_size
         )
 
+    def placed(self, fit: _Fit, max_size: float) -> None:
+        """Remember text that had to shrink to fit, for `deckgen check`."""
+        if fit.size < max_size:
+            self.shrinks.append(fit.size)
+
     def put(
         self,
         page: _Page,
@@ -480,10 +487,12 @@ class _Layout:
     def picture(self, page: _Page, fig: Figure, rect: Rect, line_hint: int | None = None) -> Rect:
         """Fit `fig`'s image into `rect` (centred); draw a placeholder when it cannot be shown."""
         x, y, w, h = rect
-        src = images.resolve(fig.image.src, self.assets.post, self.assets.site_root)
+        src = images.resolve(
+            fig.image.src, self.assets.post, self.assets.site_root, self.assets.fetch_remote
+        )
         alt = fig.image.alt or Path(fig.image.src.split("?")[0]).name
         if isinstance(src, images.ImageProblem):
-            self.diags.append(warning(src.message, None, fig.image.line))
+            self.diags.append(warning(src.message, None, fig.image.line, "image"))
             return self.placeholder(page, rect, alt, fig.image.src)
         scale = min(w / src.width, h / src.height)
         dw, dh = round(src.width * scale), round(src.height * scale)
@@ -502,7 +511,7 @@ class _Layout:
         px = (target, max(1, round(src.height * target / src.width)))
         encoded = images.prepare(src, px)
         if isinstance(encoded, images.ImageProblem):
-            self.diags.append(warning(encoded.message, None, fig.image.line))
+            self.diags.append(warning(encoded.message, None, fig.image.line, "image"))
             return self.placeholder(page, rect, alt, fig.image.src)
         page.frames.append(PictureFrame(r, encoded[0], encoded[1], fig.image.alt))
         return r
@@ -583,7 +592,9 @@ class _Layout:
         return area
 
     def _aspect(self, fig: Figure) -> float:
-        src = images.resolve(fig.image.src, self.assets.post, self.assets.site_root)
+        src = images.resolve(
+            fig.image.src, self.assets.post, self.assets.site_root, self.assets.fetch_remote
+        )
         return src.width / src.height if isinstance(src, images.ImageSource) else 16 / 9
 
     def _caption_specs(self, runs: Runs) -> list[_Spec]:
@@ -604,11 +615,11 @@ class _Layout:
             and len(content.paragraphs) == 1
             and not any(r.code for r in specs[0].runs)
         )
-        fit = self.fit(
-            specs, rect, body * (1.15 if single else 1), body_min, "body", "m" if single else anchor
-        )
+        top = body * (1.15 if single else 1)
+        fit = self.fit(specs, rect, top, body_min, "body", "m" if single else anchor)
         if not probe and fit.frame:
             page.frames.append(fit.frame)
+            self.placed(fit, top)
         return fit
 
     def callout(
@@ -625,6 +636,7 @@ class _Layout:
         fit = self.fit(specs, inner, body, body_min, "callout", "t")
         if probe or fit.frame is None:
             return fit
+        self.placed(fit, body)
         box_h = fit.height + 2 * pad
         top = y + max(0, (h - box_h) // 2)
         page.frames.append(
@@ -654,6 +666,7 @@ class _Layout:
         )
         if probe or fit.frame is None:
             return fit
+        self.placed(fit, self.size("quote", 32))
         top = y + (h - fit.height) // 2
         page.frames.append(
             ShapeFrame((x + pad // 2, top, bar, fit.height), self.c["accent"], None, 0, "quote_bar")
@@ -668,7 +681,9 @@ class _Layout:
             return []
         src = images.resolve(path.name, path.parent, None)
         if isinstance(src, images.ImageProblem):
-            self.diags.append(warning(f"theme {key}: {src.message}", self.theme.path))
+            self.diags.append(
+                warning(f"theme {key}: {src.message}", self.theme.path, None, "image")
+            )
             return []
         x, y, w, h = rect
         scale = min(w / src.width, h / src.height)
@@ -685,7 +700,9 @@ class _Layout:
             )
         encoded = images.prepare(src, px)
         if isinstance(encoded, images.ImageProblem):
-            self.diags.append(warning(f"theme {key}: {encoded.message}", self.theme.path))
+            self.diags.append(
+                warning(f"theme {key}: {encoded.message}", self.theme.path, None, "image")
+            )
             return []
         return [PictureFrame(r, encoded[0], encoded[1], "")]
 
@@ -761,6 +778,7 @@ class _Laid:
     title: str
     frames: tuple[Frame, ...]
     continued: bool
+    shrunk_to: float | None = None
 
 
 class _SlideLayout:
@@ -826,7 +844,9 @@ class _SlideLayout:
         return (bx, top, bw, max(bottom - top, round(0.5 * INCH)))
 
     def emit(self, page: _Page, title: str) -> None:
-        self.out.append(_Laid(self.slide, title, tuple(page.frames), bool(self.out)))
+        shrunk = min(self.lay.shrinks) if self.lay.shrinks else None
+        self.lay.shrinks.clear()
+        self.out.append(_Laid(self.slide, title, tuple(page.frames), bool(self.out), shrunk))
 
     def cont_title(self) -> str:
         suffix = self.t.text.get("continued", "(cont.)")
@@ -856,6 +876,7 @@ class _SlideLayout:
             fit = lay.fit(specs, rect, max_size, min_size, "body", "t")
             if fit.frame:
                 page.frames.append(fit.frame)
+            lay.placed(fit, max_size)
             self.emit(page, title)
             if not fit.overflow or fit.overflow == specs:
                 return
@@ -885,6 +906,7 @@ class _SlideLayout:
                     )
                     if not fit.overflow and fit.frame:
                         page.frames.append(fit.frame)
+                        self.lay.placed(fit, self.lay.size("body", 24) * 1.15)
                         self.emit(page, self.slide.title)
                         return
                 self.flow(specs, page, rect)
@@ -1152,6 +1174,8 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
                 theme.colors["background"],
                 level,
                 item.slide.section,
+                item.slide.line,
+                item.shrunk_to,
             )
         )
     date = deck.info.iso_date
@@ -1162,7 +1186,9 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         chars = sorted(lay.setter.missing)
         listed = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:20])
         more = f" and {len(chars) - 20} more" if len(chars) > 20 else ""
-        lay.diags.append(warning(f"no bundled font has these characters: {listed}{more}"))
+        lay.diags.append(
+            warning(f"no bundled font has these characters: {listed}{more}", kind="font")
+        )
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
     pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
     return pages_out, lay.diags

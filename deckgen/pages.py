@@ -107,6 +107,8 @@ class Page:
     background: str
     bookmark_level: int = 0
     section: str = ""
+    line: int | None = None  # the post's line this slide comes from
+    shrunk_to: float | None = None  # the size text had to shrink to, when it did
 
 
 @dataclass(frozen=True)

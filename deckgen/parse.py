@@ -6,6 +6,7 @@ unknown HTML keeps its text and yields a diagnostic naming the tag and line.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -56,6 +57,9 @@ _CODE_FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 _CALLOUT_CLASS = re.compile(r"(^|[-_ ])(box|callout|admonition|alert|note|tip|warning)($|[-_ ])")
 _CHROME_CLASS = re.compile(r"(download|button|btn|share|social|nav|toc|badge)", re.I)
 _ICON_CLASS = re.compile(r"(^|\s)(fa[srbl]?|fa-[\w-]+|icon|bi|material-icons)(\s|$)")
+_MAX_DEPTH = 100  # deeper HTML is flattened: its text is kept, its nesting is not
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)\b[^<>]*?(/?)>")
+_VOID = {"img", "br", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
 _DROP_TAGS = {"script", "style", "noscript", "template", "button", "nav", "form", "input"}
 
 
@@ -65,11 +69,56 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     html = _markdown(body)
     parser = _Parser(source)
     if html.strip():
-        root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+        root = _dom(html)
+        if _depth(root) > _MAX_DEPTH:
+            parser.diags.append(
+                info(
+                    f"HTML nested more than {_MAX_DEPTH} deep: inner nesting flattened", source.path
+                )
+            )
+            root = _dom(_flatten(html, _MAX_DEPTH))
         body_el = root.find("body")
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
     return Document(dict(source.meta), tuple(parser.blocks), tuple(parser.dropped)), parser.diags
+
+
+def _dom(html: str) -> etree._Element:
+    return lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+
+
+def _depth(root: etree._Element) -> int:
+    """How deep the tree goes (libxml2 stops at 255 and drops what is deeper)."""
+    deepest = 0
+    for el in root.iter():
+        if len(el) == 0:  # only leaves can be the deepest
+            deepest = max(deepest, sum(1 for _ in el.iterancestors()))
+            if deepest > _MAX_DEPTH:
+                break
+    return deepest
+
+
+def _flatten(html: str, limit: int) -> str:
+    """Drop the tags (never the text) of elements nested deeper than `limit`."""
+    out: list[str] = []
+    depth = 0
+    pos = 0
+    for m in _TAG.finditer(html):
+        out.append(html[pos : m.start()])
+        pos = m.end()
+        closing, name, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
+        if name in _VOID or selfclosing:
+            out.append(m.group(0))
+            continue
+        if closing:
+            if depth <= limit:
+                out.append(m.group(0))
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            out.append(m.group(0) if depth <= limit else " ")
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def _markdown(body: str) -> str:
@@ -163,6 +212,7 @@ class _Parser:
     diags: list[Diagnostic] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     _pos: int = 0  # search position in the body, for line numbers
+    _tok: int = 0  # the same, as an index into the body's words
 
     # -- locating lines -------------------------------------------------------------
     def locate(self, needle: str) -> int | None:
@@ -183,19 +233,31 @@ class _Parser:
     def locate_text(self, text: str) -> int | None:
         """The line of the next place whose words match `text`, ignoring Markdown markup."""
         words = _WORD.findall(text)[:6]
-        body = self.source.body
-        m = None
         for n in sorted({len(words), 2, 1}, reverse=True):
             if 0 < n <= len(words):
-                pattern = re.compile(r"\W+".join(re.escape(w) for w in words[:n]))
-                m = pattern.search(body, self._pos) or pattern.search(body)
-                if m is not None:
-                    break
-        if m is None:
-            return None
-        if m.start() >= self._pos:
-            self._pos = m.start() + 1
-        return self.source.line_of(m.start())
+                at = self._find_words(words[:n], self._tok)
+                if at is None:
+                    at = self._find_words(words[:n], 0)
+                elif at >= self._tok:
+                    self._tok = at + 1
+                if at is not None:
+                    offset = self._words[at][1]
+                    self._pos = max(self._pos, offset + 1)
+                    return self.source.line_of(offset)
+        return None
+
+    def _find_words(self, words: list[str], start: int) -> int | None:
+        """Index of the next run of `words` in the body's words (markup between is ignored)."""
+        tokens = self._words
+        first, n = words[0], len(words)
+        for i in range(start, len(tokens) - n + 1):
+            if tokens[i][0] == first and all(tokens[i + k][0] == words[k] for k in range(1, n)):
+                return i
+        return None
+
+    @functools.cached_property
+    def _words(self) -> list[tuple[str, int]]:
+        return [(m.group(), m.start()) for m in _WORD.finditer(self.source.body)]
 
     # -- inline ---------------------------------------------------------------------
     def runs(
@@ -241,7 +303,9 @@ class _Parser:
             return  # never content, never reported as lost text
         line = self.locate(text) if text else None
         self.dropped.append(label)
-        self.diags.append(info(f"dropped web-only chrome: {label}", self.source.path, line))
+        self.diags.append(
+            info(f"dropped web-only chrome: {label}", self.source.path, line, "chrome")
+        )
 
     # -- blocks ---------------------------------------------------------------------
     def children(self, el: etree._Element) -> Iterator[Block]:
@@ -279,7 +343,7 @@ class _Parser:
         runs = self.runs(el)
         line = self.locate_text(plain(runs)) if runs else None
         self.diags.append(
-            info(f"HTML <{el.tag}> not understood; kept its text", self.source.path, line)
+            info(f"HTML <{el.tag}> not understood; kept its text", self.source.path, line, "html")
         )
         if runs:
             yield Paragraph(runs, line)
@@ -289,17 +353,11 @@ class _Parser:
         yield Heading(int(el.tag[1]), runs, self.locate_text(plain(runs)), el.get("id"))
 
     def paragraph(self, el: etree._Element) -> Iterator[Block]:
-        imgs = el.findall(".//img")
         runs = self.runs(el, skip=lambda c: c.tag == "img")
-        if imgs and not runs:
-            for img in imgs:
-                yield self.figure_of(img, ())
-            return
-        if len(imgs) == 1 and el.find("img") is not None and not plain(runs).strip():
-            yield self.figure_of(imgs[0], ())
-            return
         if runs:
             yield Paragraph(runs, self.locate_text(plain(runs)), _centered(el))
+        for img in el.iter("img"):  # pictures in a paragraph are never lost
+            yield self.figure_of(img, ())
 
     def image(self, el: etree._Element) -> Image:
         src = (el.get("src") or "").strip()
@@ -468,7 +526,7 @@ class _Parser:
     def iframe(self, el: etree._Element) -> Iterator[Block]:
         src = el.get("src") or ""
         line = self.locate(src) if src else None
-        self.diags.append(warning("embedded frame shown as a link", self.source.path, line))
+        self.diags.append(warning("embedded frame shown as a link", self.source.path, line, "html"))
         if src.startswith(("http://", "https://")):
             yield Paragraph((Run("Embedded content: "), Run(src, link=src)), line)
 

@@ -61,6 +61,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(\[])")
 _ABBREV = re.compile(
     r"(\b(al|e\.g|i\.e|vs|etc|fig|figs|eq|dr|mr|ms|prof|no|cf|approx)\.|\b[A-Z]\.)$", re.I
 )
+MAX_SLIDES = 2000  # no talk is longer; past this, building would only waste the author's time
 _LEAD_WORDS = 35  # a paragraph this short may stand on a slide whole
 
 
@@ -74,7 +75,7 @@ def split_sentences(runs: Runs) -> list[Runs]:
     cuts = [
         m.end()
         for m in _SENTENCE_END.finditer(text)
-        if not _ABBREV.search(text[: m.start()].rstrip('"”’)'))
+        if not _ABBREV.search(text[max(0, m.start() - 12) : m.start()].rstrip('"”’)'))
     ]
     if not cuts:
         return [runs]
@@ -469,6 +470,12 @@ def plan_deck(
         closing.section = closing.title
         planner.slides.append(closing)
 
+    if len(planner.slides) > MAX_SLIDES:
+        raise DeckgenError(
+            f"{len(planner.slides)} slides: more than the {MAX_SLIDES} one deck may have "
+            "(expected fewer sections: split the post into several talks)",
+            path,
+        )
     slides = _finish(planner.slides, title_body, _notes_mode(doc, path))
     return Deck(info, tuple(slides)), planner.diags
 

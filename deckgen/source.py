@@ -6,7 +6,9 @@ author sees it, so `body_line` records where the body starts.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,7 +38,11 @@ class Source:
 
     def line_of(self, offset: int) -> int:
         """The file line of a character offset into `body`."""
-        return self.body_line + self.body.count("\n", 0, offset)
+        return self.body_line + bisect.bisect_right(self._newlines, offset - 1)
+
+    @functools.cached_property
+    def _newlines(self) -> list[int]:
+        return [i for i, ch in enumerate(self.body) if ch == "\n"]
 
 
 def read_source(path: Path) -> tuple[Source, list[Diagnostic]]:
