@@ -133,6 +133,7 @@ def encode(path: Path | None, data: bytes | None, pixels: tuple[int, int]) -> tu
     with Image.open(io.BytesIO(raw)) as im:
         src_format = im.format
         if im.size == pixels and src_format in ("JPEG", "PNG") and im.mode in ("RGB", "L"):
+            im.load()  # the file goes in as it is: make sure every byte of it decodes
             return raw, "jpeg" if src_format == "JPEG" else "png"
         im.draft("RGB", pixels)  # JPEG: decode at a reduced scale when possible
         if getattr(im, "n_frames", 1) > 1:

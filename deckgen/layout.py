@@ -1010,11 +1010,8 @@ class _SlideLayout:
         note_h = 0
         note_specs: list[_Spec] = []
         if note:
-            first_para = (
-                (Run(note.title + ": ", bold=True), *note.paragraphs[0])
-                if note.title
-                else note.paragraphs[0]
-            )
+            lead = note.paragraphs[0] if note.paragraphs else ()
+            first_para = (Run(note.title + ": ", bold=True), *lead) if note.title else lead
             note_specs = [_Spec(tuple(first_para), color="muted", italic=True)]
             note_specs += [_Spec(p, color="muted", italic=True) for p in note.paragraphs[1:]]
             note_h = lay.measure(

@@ -386,6 +386,8 @@ def _info(doc: Document, path: Path | None) -> DeckInfo:
     tags = meta.get("tags") or meta.get("keywords") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in re.split(r"[,\s]+", tags) if t.strip()]
+    elif not isinstance(tags, list | tuple):
+        tags = [tags]
     author = meta.get("author") or ""
     if isinstance(author, list):
         author = ", ".join(str(a) for a in author)

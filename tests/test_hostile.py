@@ -1,0 +1,325 @@
+"""Hostile and broken input: one clear line, nothing lost, nothing read that should not be."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pypdf import PdfReader
+
+from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, needs_sample
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deckgen.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def post(folder: Path, text: str | bytes, name: str = "post.md") -> Path:
+    path = folder / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+# -- errors: exit code and exact message ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        ("", None, "empty file (expected a Markdown post)"),
+        ("---\n- a\n- b\n---\n## x\n", 2, "front matter must be a mapping of keys to values, got list"),
+        ("---\ntitle: T\ndate: someday\n---\n## x\n", 3, "date: expected a date like 2025-10-10, got 'someday'"),
+        ("---\ntitle: T\ntags: [a, b\n---\n", 4, "invalid YAML front matter: expected ',' or ']', but got '<stream end>'"),
+        ("---\ntitle: T\ndeck: {theme: nosuch}\n---\n## x\n", None, "deck.theme: unknown theme 'nosuch'"),
+        ("---\ntitle: T\ndeck: {notes: all}\n---\n## x\n", None, "deck.notes: expected one of generated, authored, got 'all'"),
+    ],
+)  # fmt: skip
+def test_bad_posts_fail_with_one_line_naming_file_and_line(
+    tmp_path: Path, content: str, line: int | None, message: str
+) -> None:
+    path = post(tmp_path, content)
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1
+    where = f"{path}:{line}" if line else f"{path}"
+    assert proc.stderr.startswith(f"{where}: error: {message}"), proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_front_matter_takes_the_title_from_the_first_heading(tmp_path: Path) -> None:
+    path = post(tmp_path, "# Plain Markdown Talk\n\n## Part\n\n- point\n", "plain-talk.md")
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "o"), "--format", "pptx")
+    assert proc.returncode == 0, proc.stderr
+    prs = Presentation(str(tmp_path / "o" / "plain-talk.pptx"))
+    assert prs.slides[0].shapes.title.text_frame.text == "Plain Markdown Talk"
+
+
+def test_bytes_that_are_not_utf8_decode_with_a_warning_naming_the_line(tmp_path: Path) -> None:
+    path = post(tmp_path, b"---\ntitle: T\n---\n## A\n\n- caf\xe9 au lait\n")
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 0
+    assert f"{path}:6: warning: not valid UTF-8 (byte 0xe9)" in proc.stderr
+
+
+def test_bom_and_crlf_build_exactly_like_plain_utf8(tmp_path: Path) -> None:
+    text = "---\ntitle: T\nauthor: A\n---\n## One\n\n- a point\n\n![x](missing.png)\n"
+    plain = post(tmp_path, text, "plain.md")
+    crlf = post(tmp_path, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(), "crlf.md")
+    a = run_cli("build", str(plain), "-o", str(tmp_path / "a"), "--format", "pdf")
+    b = run_cli("build", str(crlf), "-o", str(tmp_path / "b"), "--format", "pdf")
+    assert a.returncode == b.returncode == 0
+    assert a.stderr.replace("plain.md", "X") == b.stderr.replace("crlf.md", "X")  # same lines
+    assert (tmp_path / "a" / "plain.pdf").read_bytes() == (tmp_path / "b" / "crlf.pdf").read_bytes()
+
+
+def test_an_output_folder_that_cannot_be_made_fails_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    proc = run_cli("build", str(EXAMPLE), "-o", str(tmp_path / "a-file" / "out"))
+    assert proc.returncode == 1
+    assert (
+        proc.stderr.strip()
+        == f"{tmp_path / 'a-file' / 'out'}: error: cannot write output: Not a directory"
+    )
+
+
+def test_usage_problems_exit_2(tmp_path: Path) -> None:
+    proc = run_cli("build", str(EXAMPLE), "--aspect", "5:4")
+    assert proc.returncode == 2
+    proc = run_cli("build", str(EXAMPLE), "--theme", "nosuch")
+    assert proc.returncode == 2
+    assert "unknown theme 'nosuch'" in proc.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    proc = run_cli("--debug", "build", str(tmp_path / "missing.md"))
+    assert proc.returncode == 1
+    assert "Traceback" in proc.stderr
+
+
+# -- images and links, safely -----------------------------------------------------------
+
+
+def test_paths_outside_the_post_and_site_are_refused_and_never_embedded(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "posts").mkdir(parents=True)
+    path = post(
+        site / "posts",
+        "---\ntitle: T\n---\n## Sneaky\n\n![p](../../../../etc/passwd)\n\n"
+        "![h](/etc/hostname)\n\n![f](file:///etc/passwd)\n\n"
+        '<a href="javascript:alert(1)">click me</a>\n\n<script>alert("x")</script>\n',
+    )
+    proc = run_cli("build", str(path), "--site-root", str(site), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 0, proc.stderr
+    warnings = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
+    assert len(warnings) == 3
+    secrets = [Path("/etc/passwd").read_bytes()[:40], Path("/etc/hostname").read_bytes().strip()]
+    with zipfile.ZipFile(tmp_path / "o" / "post.pptx") as z:
+        members = b"".join(z.read(n) for n in z.namelist())
+        assert not [n for n in z.namelist() if n.startswith("ppt/media/")]
+    pdf = (tmp_path / "o" / "post.pdf").read_bytes()
+    reader = PdfReader(tmp_path / "o" / "post.pdf")
+    streams = b"".join(page.get_contents().get_data() for page in reader.pages)
+    for secret in secrets:
+        if len(secret) > 4:
+            assert secret not in members
+            assert secret not in pdf and secret not in streams
+    assert b"alert" not in members and b"javascript" not in members
+
+
+def test_data_uri_images_work_and_remote_ones_wait_for_fetch_remote(tmp_path: Path) -> None:
+    import base64
+    import functools
+    import http.server
+    import io
+    import threading
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 32), "#22AA55").save(buf, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "remote.png").write_bytes(buf.getvalue())
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www")
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/remote.png"
+        path = post(
+            tmp_path, f"---\ntitle: T\n---\n## D\n\n![inline]({uri})\n\n## R\n\n![far]({url})\n"
+        )
+        plain = run_cli("build", str(path), "-o", str(tmp_path / "a"), "--format", "pptx")
+        assert "remote image not fetched" in plain.stderr
+        fetched = run_cli(
+            "build", str(path), "-o", str(tmp_path / "b"), "--format", "pptx", "--fetch-remote"
+        )
+        assert fetched.returncode == 0 and "warning" not in fetched.stderr, fetched.stderr
+    finally:
+        server.shutdown()
+    pics = lambda p: [
+        sh for s in Presentation(str(p)).slides for sh in s.shapes if sh.shape_type == 13
+    ]
+    assert len(pics(tmp_path / "a" / "post.pptx")) == 1
+    assert len(pics(tmp_path / "b" / "post.pptx")) == 2
+
+
+def _bomb(path: Path, side: int = 24000) -> None:
+    """A valid PNG header for side×side pixels with a tiny, highly compressible body."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    raw = zlib.compressobj(9)
+    row = b"\x00" * (side + 1)
+    data = b"".join(raw.compress(row) for _ in range(side)) + raw.flush()
+    ihdr = side.to_bytes(4, "big") * 2 + bytes([8, 0, 0, 0, 0])
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+def test_bombs_and_broken_images_get_placeholders_in_bounded_memory(tmp_path: Path) -> None:
+    _bomb(tmp_path / "bomb.png")
+    good = make_png(tmp_path / "good.png", (800, 600))
+    (tmp_path / "truncated.png").write_bytes(good.read_bytes()[: len(good.read_bytes()) // 3])
+    Image.effect_noise((600, 400), 50).convert("RGB").save(tmp_path / "photo.jpg", quality=90)
+    jpeg = (tmp_path / "photo.jpg").read_bytes()
+    (tmp_path / "corrupt.jpg").write_bytes(jpeg[:200] + bytes(len(jpeg) - 400) + jpeg[-200:])
+    (tmp_path / "fake.png").write_text("this is not an image at all")
+    names = ["bomb.png", "truncated.png", "corrupt.jpg", "fake.png"]
+    body = "".join(f"## {n}\n\n![{n}]({n})\n\n" for n in names)
+    path = post(tmp_path, f"---\ntitle: T\n---\n{body}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "o"))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert proc.returncode == 0, proc.stderr
+    for n in names:
+        assert any(n in ln and ": warning: " in ln for ln in proc.stderr.splitlines()), n
+    assert max(before / 1024, peak_mb) < 500
+    prs = Presentation(str(tmp_path / "o" / "post.pptx"))
+    holders = [
+        sh
+        for s in prs.slides
+        for sh in s.shapes
+        if sh.name.startswith("Placeholder") and sh.shape_type == 1
+    ]
+    assert len(holders) == 4
+
+
+# -- pathological structure ---------------------------------------------------------------
+
+CASES = {
+    "lists-150-deep": "## L\n\n" + "".join("    " * i + f"- level {i}\n" for i in range(150)),
+    "quotes-120-deep": "## Q\n\n" + "\n".join(">" * i + f" quote {i}" for i in range(1, 121)),
+    "divs-3000-deep": "## D\n\n" + "<div>" * 3000 + "deep text" + "</div>" * 3000 + "\n",
+    "unclosed-tags": "## U\n\n<div><p><b>bold <i>it <figure><img src='x.png'><figcaption>cap\n",
+    "a-300-char-word": "## W\n\n- " + "w" * 300 + "\n",
+    "a-1mb-paragraph": "## P\n\n" + "This is one sentence of a few words. " * 28000 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_pathological_structure_builds_in_bounded_time(tmp_path: Path, name: str) -> None:
+    path = post(tmp_path, "---\ntitle: T\n---\n" + CASES[name])
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "o"), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "RecursionError" not in proc.stderr and "Traceback" not in proc.stderr
+    assert len(PdfReader(tmp_path / "o" / "post.pdf").pages) >= 2
+
+
+def test_ten_thousand_headings_fail_clearly(tmp_path: Path) -> None:
+    body = "".join(f"## Heading {i}\n\ntext {i}\n\n" for i in range(10000))
+    path = post(tmp_path, "---\ntitle: T\n---\n" + body)
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "o"), timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        f"{path}: error: 10001 slides: more than the 2000 one deck may have "
+        "(expected fewer sections: split the post into several talks)"
+    )
+
+
+def test_deep_nesting_keeps_every_word(tmp_path: Path) -> None:
+    from deckgen.build import compile_post
+
+    for name in ("lists-150-deep", "divs-3000-deep"):
+        path = post(tmp_path, "---\ntitle: T\n---\n" + CASES[name], f"{name}.md")
+        pages = compile_post(path).pages.pages
+        text = " ".join(
+            s.text for p in pages for f in p.frames if hasattr(f, "paras")
+            for para in f.paras for s in para.spans
+        ) + " ".join(n for p in pages for n in p.notes)  # fmt: skip
+        assert ("level 149" if name.startswith("lists") else "deep text") in text
+
+
+# -- atomic output ------------------------------------------------------------------------
+
+
+def test_a_build_killed_while_writing_leaves_the_old_output_or_the_new_one(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    first = run_cli("build", str(EXAMPLE), "--site-root", str(ROOT), "-o", str(out))
+    assert first.returncode == 0
+    old = {p.name: p.read_bytes() for p in out.iterdir()}
+    killed = 0
+    for delay in (0.4, 0.8, 1.2, 1.6, 2.0, 2.4):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "deckgen.cli", "build", str(EXAMPLE), "--site-root",
+             str(ROOT), "-o", str(out), "--theme", "dark"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        assert sorted(p.name for p in out.iterdir()) == ["example.pdf", "example.pptx"]
+        pdf = (out / "example.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+        assert len(PdfReader(out / "example.pdf").pages) > 5
+        with zipfile.ZipFile(out / "example.pptx") as z:
+            assert z.testzip() is None
+    assert killed >= 1
+    assert old  # the first build wrote both files
+
+
+# -- deckgen check ----------------------------------------------------------------------
+
+
+@needs_sample
+def test_check_reports_coverage_and_no_errors_on_the_sample() -> None:
+    proc = run_cli("check", str(SAMPLE), "--site-root", str(SEEDS), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["errors"] == 0
+    assert report["coverage"] >= 0.98
+    assert len(report["slides"]) >= 10
+    assert any(
+        "dropped web-only chrome" in i["message"] for s in report["slides"] for i in s["issues"]
+    )
+
+
+def test_check_exits_1_naming_a_missing_image_and_writes_nothing(tmp_path: Path) -> None:
+    path = post(tmp_path, "---\ntitle: T\n---\n## A\n\n![chart](gone.png)\n\n## B\n\n- fine\n")
+    proc = run_cli("check", str(path))
+    assert proc.returncode == 1
+    assert f'{path}:6: error: slide 2 "A": image not found: gone.png' in proc.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["post.md"]
+    report = json.loads(run_cli("check", str(path), "--json").stdout)
+    assert report["errors"] == 1
+    assert report["slides"][1]["issues"][0]["message"].startswith("image not found: gone.png")
