@@ -172,9 +172,11 @@ def test_data_uri_images_work_and_remote_ones_wait_for_fetch_remote(tmp_path: Pa
         assert fetched.returncode == 0 and "warning" not in fetched.stderr, fetched.stderr
     finally:
         server.shutdown()
-    pics = lambda p: [
-        sh for s in Presentation(str(p)).slides for sh in s.shapes if sh.shape_type == 13
-    ]
+
+    def pics(path: Path) -> list[object]:
+        slides = Presentation(str(path)).slides
+        return [sh for s in slides for sh in s.shapes if sh.shape_type == 13]
+
     assert len(pics(tmp_path / "a" / "post.pptx")) == 1
     assert len(pics(tmp_path / "b" / "post.pptx")) == 2
 
