@@ -894,8 +894,14 @@ class _SlideLayout:
         if visual is None and text is not None:
             if isinstance(text, Bullets | Text):
                 specs = self.lay.specs(text)
-                single = isinstance(text, Text) and len(specs) == 1
-                if single:
+                # a few key sentences are a statement: larger, centred in the space
+                statement = (
+                    isinstance(text, Text)
+                    and len(specs) <= 3
+                    and sum(len(plain(p).split()) for p in text.paragraphs) <= 45
+                    and not any(r.code for p in text.paragraphs for r in p)
+                )
+                if statement:
                     fit = self.lay.fit(
                         specs,
                         rect,
