@@ -60,6 +60,12 @@ _ICON_CLASS = re.compile(r"(^|\s)(fa[srbl]?|fa-[\w-]+|icon|bi|material-icons)(\s
 _MAX_DEPTH = 100  # deeper HTML is flattened: its text is kept, its nesting is not
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)\b[^<>]*?(/?)>")
 _VOID = {"img", "br", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
+# inline tags whose text is simply kept: no style of their own on a slide
+_KNOWN_INLINE = {
+    "span", "br", "img", "sub", "sup", "small", "mark", "u", "s", "del", "ins", "abbr", "q",
+    "time", "var", "samp", "dfn", "bdi", "bdo", "wbr", "font", "big", "tt", "strike", "label",
+    "data", "ruby", "rt", "rp", "nobr", "picture", "source", "svg", "math",
+}  # fmt: skip
 _DROP_TAGS = {"script", "style", "noscript", "template", "button", "nav", "form", "input"}
 
 
@@ -213,6 +219,7 @@ class _Parser:
     dropped: list[str] = field(default_factory=list)
     _pos: int = 0  # search position in the body, for line numbers
     _tok: int = 0  # the same, as an index into the body's words
+    _reported: set[str] = field(default_factory=set)  # unknown inline tags already reported
 
     # -- locating lines -------------------------------------------------------------
     def locate(self, needle: str) -> int | None:
@@ -284,6 +291,9 @@ class _Parser:
                 pass  # comments, processing instructions, skipped children
             elif _is_chrome(child):
                 self.drop(child)
+            elif child.tag not in _INLINE_STYLE and child.tag not in _KNOWN_INLINE:
+                self.unknown_inline(child)
+                self._inline(child, acc, style, skip)
             elif child.tag == "br":
                 acc.append(Run("\n", style.bold, style.italic, style.code, style.link))
             elif child.tag == "img":
@@ -294,6 +304,17 @@ class _Parser:
                 self._inline(child, acc, style, skip)
             if child.tail:
                 acc.append(Run(child.tail, style.bold, style.italic, style.code, style.link))
+
+    def unknown_inline(self, el: etree._Element) -> None:
+        """Report an unknown inline tag once; its text is kept."""
+        if el.tag in self._reported:
+            return
+        self._reported.add(el.tag)
+        text = _norm(_text(el)).strip()
+        line = self.locate_text(text) if text else None
+        self.diags.append(
+            info(f"HTML <{el.tag}> not understood; kept its text", self.source.path, line, "html")
+        )
 
     def drop(self, el: etree._Element) -> None:
         text = _norm(_text(el)).strip()

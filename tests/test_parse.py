@@ -1,0 +1,171 @@
+"""Stage `document`: every blog idiom becomes the right block, with its source line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deckgen.document import (
+    Callout,
+    Code,
+    Contact,
+    Document,
+    Figure,
+    FigureGrid,
+    Heading,
+    ListBlock,
+    Notes,
+    Paragraph,
+    Quote,
+    Reference,
+    Rule,
+    plain,
+)
+from deckgen.errors import Diagnostic
+from deckgen.parse import parse_document
+from deckgen.source import read_source
+
+
+def parse(tmp_path: Path, body: str) -> tuple[Document, list[Diagnostic]]:
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: T\n---\n" + body, encoding="utf-8")  # the body starts on line 4
+    return parse_document(read_source(path)[0])
+
+
+def kinds(doc: Document) -> list[str]:
+    return [type(b).__name__ for b in doc.blocks]
+
+
+def test_teaser_div_with_image_and_caption_is_a_figure(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path,
+        '<div style="text-align: center;">\n  <img src="/a/cave.jpg" alt="A cave">\n'
+        '  <p><em>Teaser. Credit: <a href="https://en.wikipedia.org/wiki/Cave">Wikipedia</a></em></p>\n</div>\n',
+    )
+    [fig] = doc.blocks
+    assert isinstance(fig, Figure)
+    assert (fig.image.src, fig.image.alt, fig.image.line) == ("/a/cave.jpg", "A cave", 5)
+    assert plain(fig.caption) == "Teaser. Credit: Wikipedia"
+    assert fig.caption[-1].link == "https://en.wikipedia.org/wiki/Cave"
+
+
+def test_download_buttons_and_icons_are_dropped_and_reported(tmp_path: Path) -> None:
+    doc, diags = parse(
+        tmp_path,
+        '<div style="text-align: center;">\n<a href="/x.pdf" download class="pdf-download-button">\n'
+        '<i class="fas fa-file-pdf"></i> Download PDF Version\n</a>\n</div>\n',
+    )
+    assert doc.blocks == ()
+    assert doc.dropped == ("download link 'Download PDF Version'",)
+    assert [(d.level, d.kind) for d in diags] == [("info", "chrome")]
+
+
+def test_note_blockquote_is_a_callout_and_a_claim_is_a_quote(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path, "> **Note:** Still in progress.\n\nBetween.\n\n> **The Big Idea**: All is one.\n"
+    )
+    note, _, quote = doc.blocks
+    assert isinstance(note, Callout) and note.title == "Note"
+    assert plain(note.paragraphs[0]) == "Still in progress."
+    assert isinstance(quote, Quote)
+    assert quote.paragraphs[0][0].bold and plain(quote.paragraphs[0]) == "The Big Idea: All is one."
+
+
+def test_headings_rules_and_lists_with_bold_lead_ins(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path, "## Section\n\n---\n\n### Sub\n\n1. **One**: first\n2. **Two**: second\n"
+    )
+    assert kinds(doc) == ["Heading", "Rule", "Heading", "ListBlock"]
+    h2, _, h3, lst = doc.blocks
+    assert isinstance(h2, Heading) and (h2.level, h2.line) == (2, 4)
+    assert isinstance(h3, Heading) and (h3.level, h3.line) == (3, 8)
+    assert isinstance(lst, ListBlock) and lst.ordered
+    assert [(r.text, r.bold) for r in lst.items[0].runs] == [("One", True), (": first", False)]
+
+
+def test_figure_with_a_citation_link_and_its_reference(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path,
+        '<figure>\n  <img src="w.png" alt="W">\n  <figcaption>A summary. '
+        '<a href="#ref-kong">[Kong et al., 2025]</a></figcaption>\n</figure>\n\n'
+        '<div class="reference" id="ref-kong">\nKong, L. (2025). A Survey.\n</div>\n',
+    )
+    fig, ref = doc.blocks
+    assert isinstance(fig, Figure) and fig.caption[-1].link == "#ref-kong"
+    assert isinstance(ref, Reference) and ref.anchor == "ref-kong"
+    assert plain(ref.runs) == "Kong, L. (2025). A Survey."
+
+
+def test_figure_grid_and_intuition_box(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path,
+        '<div class="figure-grid">\n  <figure><img src="a.png" alt="A"><figcaption>First</figcaption></figure>\n'
+        '  <figure><img src="b.png" alt="B"><figcaption>Second</figcaption></figure>\n</div>\n\n'
+        '<div class="intuition-box">\n  <h4>Intuition</h4>\n  <p>Frames are <strong>consistent</strong>.</p>\n</div>\n',
+    )
+    grid, box = doc.blocks
+    assert isinstance(grid, FigureGrid)
+    assert [(f.image.alt, plain(f.caption)) for f in grid.figures] == [
+        ("A", "First"),
+        ("B", "Second"),
+    ]
+    assert isinstance(box, Callout) and box.title == "Intuition"
+    assert [r.bold for r in box.paragraphs[0]] == [False, True, False]
+
+
+def test_contact_footer_is_a_contact_block(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path,
+        '<div style="text-align: center;">\n  <p><em>Contact: <a href="mailto:a@b.org">a@b.org</a></em></p>\n'
+        "  <p>© 2025 A</p>\n</div>\n",
+    )
+    [contact] = doc.blocks
+    assert isinstance(contact, Contact)
+    assert [plain(p) for p in contact.paragraphs] == ["Contact: a@b.org", "© 2025 A"]
+
+
+def test_notes_dialects_and_plain_comments(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path,
+        "<!-- notes: Say this. -->\n\n<!-- just a comment -->\n\n::: notes\nAnd this.\n:::\n\n"
+        '<aside class="notes">And that.</aside>\n\n```\n::: notes\nnot a note\n:::\n```\n',
+    )
+    notes = [b.text for b in doc.blocks if isinstance(b, Notes)]
+    assert notes == ["Say this.", "And this.", "And that."]
+    code = [b for b in doc.blocks if isinstance(b, Code)]
+    assert len(code) == 1 and "not a note" in code[0].text
+
+
+def test_scripts_never_show_and_javascript_links_lose_their_target(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path, '<script>alert("x")</script>\n\nSee <a href="javascript:alert(1)">this</a>.\n'
+    )
+    [para] = doc.blocks
+    assert isinstance(para, Paragraph)
+    assert plain(para.runs) == "See this."
+    assert all(r.link is None for r in para.runs)
+
+
+def test_unknown_html_keeps_its_text_and_is_reported(tmp_path: Path) -> None:
+    doc, diags = parse(tmp_path, "<custom-widget>Hello there</custom-widget>\n")
+    assert [plain(b.runs) for b in doc.blocks if isinstance(b, Paragraph)] == ["Hello there"]
+    assert any(d.kind == "html" and "<custom-widget>" in d.message and d.line == 4 for d in diags)
+
+
+def test_an_image_used_twice_gets_both_of_its_lines(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "![a](x.png)\n\ntext\n\n![b](x.png)\n")
+    lines = [b.image.line for b in doc.blocks if isinstance(b, Figure)]
+    assert lines == [4, 8]
+
+
+def test_lists_nested_by_two_spaces_nest(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "- outer\n  - inner\n- next\n")
+    [lst] = doc.blocks
+    assert isinstance(lst, ListBlock)
+    assert [plain(i.runs) for i in lst.items] == ["outer", "next"]
+    child = lst.items[0].children[0]
+    assert isinstance(child, ListBlock) and plain(child.items[0].runs) == "inner"
+
+
+def test_thematic_break_is_a_rule(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "a\n\n---\n\nb\n")
+    assert isinstance(doc.blocks[1], Rule)

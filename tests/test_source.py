@@ -1,0 +1,117 @@
+"""Stage `source`: decoding, front matter, Liquid variables, and line numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from deckgen.errors import DeckgenError
+from deckgen.source import read_source
+
+
+def write(tmp_path: Path, data: str | bytes) -> Path:
+    path = tmp_path / "post.md"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def test_front_matter_is_split_and_the_body_keeps_its_file_line_numbers(tmp_path: Path) -> None:
+    source, diags = read_source(
+        write(tmp_path, "---\ntitle: A\ndate: 2025-10-10\n---\nfirst\nsecond\n")
+    )
+    assert diags == []
+    assert source.meta == {"title": "A", "date": dt.date(2025, 10, 10)}
+    assert source.body == "first\nsecond\n"
+    assert source.body_line == 5
+    assert source.line_of(source.body.index("second")) == 6
+
+
+def test_a_post_without_front_matter_is_all_body(tmp_path: Path) -> None:
+    source, _ = read_source(write(tmp_path, "# Title\n\ntext\n"))
+    assert source.meta == {}
+    assert source.body_line == 1
+
+
+@pytest.mark.parametrize("value", ["2025-10-10", "2025-10-10 08:30:00 +0200", "'2025-10-10'"])
+def test_dates_in_jekyll_forms_become_dates(tmp_path: Path, value: str) -> None:
+    source, _ = read_source(write(tmp_path, f"---\ndate: {value}\n---\nx\n"))
+    assert source.meta["date"] == dt.date(2025, 10, 10)
+
+
+def test_a_bad_date_names_its_line(tmp_path: Path) -> None:
+    with pytest.raises(DeckgenError) as err:
+        read_source(write(tmp_path, "---\ntitle: T\ndate: soon\n---\nx\n"))
+    assert (err.value.line, err.value.message) == (
+        3,
+        "date: expected a date like 2025-10-10, got 'soon'",
+    )
+
+
+def test_invalid_yaml_names_the_line_in_the_file(tmp_path: Path) -> None:
+    with pytest.raises(DeckgenError) as err:
+        read_source(write(tmp_path, "---\ntitle: ok\nauthor: [a\n---\nx\n"))
+    assert err.value.line == 4
+    assert err.value.message.startswith("invalid YAML front matter")
+
+
+def test_front_matter_must_be_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(DeckgenError, match="front matter must be a mapping"):
+        read_source(write(tmp_path, "---\njust a string\n---\nx\n"))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "none.md", "file not found (expected a Markdown post)"),
+        (lambda p: p, "is a directory (expected a Markdown post file)"),
+        (lambda p: write(p, "  \n\n"), "empty file (expected a Markdown post)"),
+    ],
+)
+def test_unreadable_posts_raise_with_the_path(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = make(tmp_path)
+    with pytest.raises(DeckgenError) as err:
+        read_source(path)
+    assert err.value.message == message
+    assert err.value.path == path
+
+
+def test_bom_and_crlf_read_exactly_like_plain_lf(tmp_path: Path) -> None:
+    text = "---\ntitle: T\n---\n## A\n\nline\n"
+    plain, _ = read_source(write(tmp_path, text))
+    (tmp_path / "b").mkdir()
+    bom, _ = read_source(
+        write(tmp_path / "b", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    )
+    assert (bom.meta, bom.body, bom.body_line) == (plain.meta, plain.body, plain.body_line)
+
+
+def test_invalid_utf8_is_replaced_with_a_warning_naming_the_line(tmp_path: Path) -> None:
+    source, diags = read_source(write(tmp_path, b"---\ntitle: T\n---\nok\nbad \xff byte\n"))
+    assert "bad \ufffd byte" in source.body
+    assert [(d.level, d.line) for d in diags] == [("warning", 5)]
+    assert diags[0].message.startswith("not valid UTF-8 (byte 0xff)")
+
+
+def test_liquid_variables_resolve_from_the_front_matter(tmp_path: Path) -> None:
+    post = write(
+        tmp_path,
+        "---\npdf: /talks/x.pdf\nsite: {url: https://example.org}\n---\n"
+        "[pdf]({{ page.pdf | relative_url }}) {{ site.url }} {{page.pdf}}\n",
+    )
+    source, diags = read_source(post)
+    assert source.body == "[pdf](/talks/x.pdf) https://example.org /talks/x.pdf\n"
+    assert diags == []
+
+
+def test_unknown_variables_and_liquid_tags_warn_and_keep_later_lines(tmp_path: Path) -> None:
+    post = write(
+        tmp_path, "---\ntitle: T\n---\n{% include\n  card.html %}\n{{ page.nope }}\nafter\n"
+    )
+    source, diags = read_source(post)
+    assert [(d.line, d.message) for d in diags] == [
+        (6, "unknown Liquid variable {{ page.nope }}"),
+        (4, "Liquid tag dropped: {% include %}"),
+    ]
+    assert source.line_of(source.body.index("after")) == 7
