@@ -70,6 +70,7 @@ def compile_post(
     site_root: Path | None = None,
     aspect: str | None = None,
     fetch_remote: bool = False,
+    cache_dir: Path | None = None,
 ) -> Compiled:
     """Run every stage up to layout; write nothing."""
     source, diags = read_source(post)
@@ -87,7 +88,7 @@ def compile_post(
     diags += d
     deck, d = plan_deck(doc, th, post)
     diags += d
-    pages, d = lay_out(deck, th, Assets(post.parent, site_root, fetch_remote))
+    pages, d = lay_out(deck, th, Assets(post.parent, site_root, fetch_remote, cache_dir))
     diags += d
     located = tuple(x if x.path is not None else replace(x, path=post) for x in diags)
     return Compiled(post, pages, located, dict(source.meta), th, doc)
@@ -105,12 +106,13 @@ def build(
     notes_pages: bool = False,
     paper: str = "a4",
     fetch_remote: bool = False,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Compile `post` and write `outdir/<stem>.<fmt>` for each format."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
-    compiled = compile_post(post, theme, site_root, aspect, fetch_remote)
+    compiled = compile_post(post, theme, site_root, aspect, fetch_remote, cache_dir)
     warnings = [d for d in compiled.diagnostics if d.level in ("warning", "error")]
     if strict and warnings:
         raise StrictError(

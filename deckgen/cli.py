@@ -106,6 +106,12 @@ def _formats(value: str) -> list[str]:
     help="Download http(s) images (10 s timeout, 20 MB cap); otherwise they are placeholders.",
 )
 @click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where prepared images are cached between builds [default: ~/.cache/deckgen].",
+)
+@click.option("--no-cache", is_flag=True, help="Prepare every image afresh; cache nothing.")
+@click.option(
     "--publish",
     is_flag=True,
     help="Also write the PDF where the front matter's pdf: says, under --site-root.",
@@ -122,11 +128,14 @@ def build(
     notes_pages: bool,
     paper: str,
     fetch_remote: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
     publish: bool,
 ) -> None:
     """Build POST.md into OUTDIR/<stem>.pptx and .pdf."""
     from .build import StrictError
     from .build import build as run_build
+    from .cache import default_dir as default_cache_dir
 
     try:
         result = run_build(
@@ -141,6 +150,7 @@ def build(
             notes_pages,
             paper,
             fetch_remote,
+            None if no_cache else (cache_dir or default_cache_dir()),
         )
     except StrictError as exc:
         _report(exc.diagnostics)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from . import cache
+
 MAX_PIXELS = 60_000_000  # refuse to decode images larger than this (decompression bombs)
 _DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,(.*)$", re.S | re.I)
 
@@ -114,12 +116,24 @@ def _probe(path: Path | None, data: bytes | None, where: str) -> ImageSource | I
     return ImageSource(path, data, w, h)
 
 
-def prepare(src: ImageSource, pixels: tuple[int, int]) -> tuple[bytes, str] | ImageProblem:
-    """`src` decoded and downsampled to `pixels`, or why it cannot be (truncated, corrupt)."""
+def prepare(
+    src: ImageSource, pixels: tuple[int, int], cache_dir: Path | None = None
+) -> tuple[bytes, str] | ImageProblem:
+    """`src` decoded and downsampled to `pixels`, or why it cannot be (truncated, corrupt).
+
+    Results are kept in the content-addressed cache, so a warm build decodes nothing.
+    """
+    raw = src.data if src.data is not None else (src.path.read_bytes() if src.path else b"")
+    name = cache.key(raw, f"{pixels[0]}x{pixels[1]}")
+    hit = cache.get(cache_dir, name)
+    if hit is not None and hit[:1] in (b"J", b"P"):
+        return hit[1:], "jpeg" if hit[:1] == b"J" else "png"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return encode(src.path, src.data, pixels)
+            data, fmt = encode(src.path, src.data, pixels)
+            cache.put(cache_dir, name, (b"J" if fmt == "jpeg" else b"P") + data)
+            return data, fmt
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as exc:  # fmt: skip
         where = str(src.path) if src.path is not None else "data: URI"

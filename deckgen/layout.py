@@ -64,6 +64,7 @@ class Assets:
     post: Path
     site_root: Path | None
     fetch_remote: bool = False
+    cache_dir: Path | None = None  # prepared images, shared between builds
 
 
 # -- paragraphs to typeset --------------------------------------------------------------
@@ -300,32 +301,25 @@ class _Setter:
         desc = max(fonts.descent(f, size) for f in faces)
         lead = (lh / PT - asc - desc) / 2
         for n, pieces in enumerate(lines):
-            spans: list[Span] = []
+            runs: list[list] = []  # [text, face, color, link, x, width] in points
             x = 0.0
             for p in pieces:
-                last = spans[-1] if spans else None
-                width_pt = p.width * size
-                if last and (last.face, last.color, last.link) == (p.face, p.color, p.link):
-                    spans[-1] = replace(
-                        last, text=last.text + p.text, width=last.width + round(width_pt * PT)
-                    )
+                w = p.width * size
+                last = runs[-1] if runs else None
+                if last and last[1] == p.face and last[2] == p.color and last[3] == p.link:
+                    last[0] += p.text
+                    last[5] += w
                 else:
-                    spans.append(
-                        Span(
-                            round(x * PT),
-                            p.text,
-                            p.face,
-                            size,
-                            p.color,
-                            p.link,
-                            round(width_pt * PT),
-                        )
-                    )
-                x += width_pt
-            shift = {"c": round((width / PT - x) / 2 * PT), "r": round((width / PT - x) * PT)}
-            dx = x0 + shift.get(spec.align, 0)
+                    runs.append([p.text, p.face, p.color, p.link, x, w])
+                x += w
+            shift = {"c": (width / PT - x) / 2, "r": width / PT - x}.get(spec.align, 0.0)
+            dx = x0 + round(shift * PT)
             baseline = top + n * lh + round((lead + asc) * PT)
-            out.append(Line(baseline, tuple(replace(s, x=s.x + dx) for s in spans)))
+            spans = tuple(
+                Span(dx + round(rx * PT), text, face, size, color, link, round(rw * PT))
+                for text, face, color, link, rx, rw in runs
+            )
+            out.append(Line(baseline, spans))
         return out
 
 
@@ -347,6 +341,8 @@ def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
 
 
 def _offset(paras: list[Para], dy: int) -> tuple[Para, ...]:
+    if not dy:
+        return tuple(paras)
     return tuple(
         replace(p, lines=tuple(replace(ln, baseline=ln.baseline + dy) for ln in p.lines))
         for p in paras
@@ -509,7 +505,7 @@ class _Layout:
             )
         target = min(src.width, max(1, round(dw / INCH * _PREVIEW_DPI)))
         px = (target, max(1, round(src.height * target / src.width)))
-        encoded = images.prepare(src, px)
+        encoded = images.prepare(src, px, self.assets.cache_dir)
         if isinstance(encoded, images.ImageProblem):
             self.diags.append(warning(encoded.message, None, fig.image.line, "image"))
             return self.placeholder(page, rect, alt, fig.image.src)
@@ -698,7 +694,7 @@ class _Layout:
                 max(1, min(src.width, round(w / INCH * 150))),
                 max(1, min(src.height, round(h / INCH * 150))),
             )
-        encoded = images.prepare(src, px)
+        encoded = images.prepare(src, px, self.assets.cache_dir)
         if isinstance(encoded, images.ImageProblem):
             self.diags.append(
                 warning(f"theme {key}: {encoded.message}", self.theme.path, None, "image")

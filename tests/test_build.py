@@ -151,3 +151,21 @@ def test_pdf_and_pptx_agree_on_slide_count(example_build: BuildResult) -> None:
     pptx_path = next(p for p in example_build.written if p.suffix == ".pptx")
     pdf_path = next(p for p in example_build.written if p.suffix == ".pdf")
     assert len(Presentation(str(pptx_path)).slides) == len(PdfReader(pdf_path).pages)
+
+
+def test_cold_and_warm_builds_are_byte_identical_and_warm_decodes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckgen import images
+
+    cache = tmp_path / "cache"
+    cold = build(EXAMPLE, tmp_path / "cold", site_root=ROOT, cache_dir=cache)
+    assert list(cache.rglob("*"))  # the cold build filled the cache
+
+    def no_decoding(*args: object) -> None:
+        raise AssertionError("a warm build decoded an image")
+
+    images.encode.cache_clear()
+    monkeypatch.setattr(images, "encode", no_decoding)
+    warm = build(EXAMPLE, tmp_path / "warm", site_root=ROOT, cache_dir=cache)
+    assert _digest(cold.written) == _digest(warm.written)

@@ -11,19 +11,21 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
-from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.slide import Slide
-from pptx.util import Emu, Pt
+from pptx.util import Emu
 
 from ..pages import Page, Pages, Para, PictureFrame, ShapeFrame, Span, TextFrame
 
@@ -166,101 +168,93 @@ def _picture(slide: Slide, f: PictureFrame) -> None:
 
 
 def _fill_text(tf, frame: TextFrame, slide: Slide, ctx: _Deck) -> None:  # type: ignore[no-untyped-def]
-    tf.word_wrap = True
-    tf.auto_size = MSO_AUTO_SIZE.NONE
-    tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = Emu(0)
-    tf.vertical_anchor = _ANCHOR[frame.anchor]
-    for i, para in enumerate(frame.paras):
-        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        p.alignment = _ALIGN[para.align]
-        p.line_spacing = Pt(para.line_height / 12700)
-        p.space_before = Pt(para.space_before / 12700)
-        p.space_after = Pt(0)
-        _bullet(p, para)
-        for span in para.spans:
-            _run(p, span, slide, ctx)
+    """Replace the shape's text body with the frame's paragraphs, written as DrawingML.
 
-
-def _bullet(p, para: Para) -> None:  # type: ignore[no-untyped-def]
-    pPr = p._p.get_or_add_pPr()
-    for tag in ("a:buNone", "a:buChar", "a:buAutoNum", "a:buClr", "a:buFont"):
-        for el in pPr.findall(qn(tag)):
-            pPr.remove(el)
-    if not para.bullet:
-        pPr.set("marL", str(para.indent))
-        pPr.set("indent", "0")
-        etree.SubElement(pPr, qn("a:buNone"))
-        return
-    pPr.set("marL", str(para.indent))
-    pPr.set("indent", str(para.bullet_indent - para.indent))
-    clr = etree.SubElement(pPr, qn("a:buClr"))
-    etree.SubElement(clr, qn("a:srgbClr")).set("val", para.bullet_color.lstrip("#").upper())
-    if para.number is not None:
-        auto = etree.SubElement(pPr, qn("a:buAutoNum"))
-        auto.set("type", "arabicPeriod")
-        auto.set("startAt", str(para.number))
-    else:
-        font = para.spans[0].face.family if para.spans else "Arial"
-        etree.SubElement(pPr, qn("a:buFont")).set("typeface", font)
-        etree.SubElement(pPr, qn("a:buChar")).set("char", para.bullet)
-    # python-pptx keeps pPr children in schema order only for its own setters
-    order = [
-        "a:lnSpc",
-        "a:spcBef",
-        "a:spcAft",
-        "a:buClrTx",
-        "a:buClr",
-        "a:buSzTx",
-        "a:buSzPct",
-        "a:buSzPts",
-        "a:buFontTx",
-        "a:buFont",
-        "a:buNone",
-        "a:buAutoNum",
-        "a:buChar",
-        "a:buBlip",
-        "a:tabLst",
-        "a:defRPr",
-        "a:extLst",
+    One parse per text box instead of python-pptx's setter per property: same XML, a
+    fraction of the time on large decks.
+    """
+    anchor = {"t": "t", "m": "ctr", "b": "b"}[frame.anchor]
+    parts = [
+        f'<p:txBody {_NS}><a:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
+        f'anchor="{anchor}"><a:noAutofit/></a:bodyPr><a:lstStyle/>'
     ]
-    rank = {qn(t): n for n, t in enumerate(order)}
-    children = sorted(pPr, key=lambda el: rank.get(el.tag, 99))
-    for el in children:
-        pPr.remove(el)
-        pPr.append(el)
+    for para in frame.paras:
+        parts.append(_paragraph(para, slide, ctx))
+    if not frame.paras:
+        parts.append("<a:p/>")
+    parts.append("</p:txBody>")
+    body = parse_xml("".join(parts))
+    old = tf._txBody
+    old.getparent().replace(old, body)
 
 
-def _run(p, span: Span, slide: Slide, ctx: _Deck) -> None:  # type: ignore[no-untyped-def]
-    r = p.add_run()
-    r.text = span.text
-    font = r.font
-    font.name = span.face.family
-    font.size = Pt(span.size)
-    font.bold = span.face.bold
-    font.italic = span.face.italic
-    font.color.rgb = _rgb(span.color)
-    rPr = r._r.get_or_add_rPr()
-    for tag in ("a:ea", "a:cs"):
-        el = rPr.find(qn(tag))
-        if el is None:
-            el = etree.SubElement(rPr, qn(tag))
-        # the East Asian slot names the CJK font, so CJK characters in the run use it
-        east_asian = tag == "a:ea" and ctx.east_asian
-        el.set("typeface", east_asian or span.face.family)
-    latin = rPr.find(qn("a:latin"))
-    if latin is not None:  # schema order: latin, ea, cs
-        for tag in ("a:ea", "a:cs"):
-            el = rPr.find(qn(tag))
-            rPr.remove(el)
-            latin.addnext(el) if tag == "a:ea" else rPr.find(qn("a:ea")).addnext(el)
-    if not span.link:
-        return
-    if span.link.startswith("#slide="):
-        target = int(span.link.split("=", 1)[1]) - 1
-        if 0 <= target < len(ctx.slides):
-            rid = slide.part.relate_to(ctx.slides[target].part, RT.SLIDE)
-            link = etree.SubElement(rPr, qn("a:hlinkClick"))
-            link.set(qn("r:id"), rid)
-            link.set("action", "ppaction://hlinksldjump")
+def _paragraph(para: Para, slide: Slide, ctx: _Deck) -> str:
+    attrs = (
+        f'marL="{para.indent}" indent="{para.bullet_indent - para.indent if para.bullet else 0}"'
+    )
+    ppr = [
+        f'<a:pPr {attrs} algn="{_ALGN[para.align]}">',
+        f'<a:lnSpc><a:spcPts val="{round(para.line_height / 127)}"/></a:lnSpc>',
+        f'<a:spcBef><a:spcPts val="{round(para.space_before / 127)}"/></a:spcBef>',
+        '<a:spcAft><a:spcPts val="0"/></a:spcAft>',
+    ]
+    if not para.bullet:
+        ppr.append("<a:buNone/>")
     else:
-        r.hyperlink.address = span.link
+        ppr.append(f'<a:buClr><a:srgbClr val="{_hex(para.bullet_color)}"/></a:buClr>')
+        if para.number is not None:
+            ppr.append(f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/>')
+        else:
+            font = para.spans[0].face.family if para.spans else "Arial"
+            ppr.append(
+                f'<a:buFont typeface="{_attr(font)}"/><a:buChar char="{_attr(para.bullet)}"/>'
+            )
+    ppr.append("</a:pPr>")
+    runs = [_run(span, slide, ctx) for span in para.spans if span.text]
+    return "<a:p>" + "".join(ppr) + "".join(runs) + "</a:p>"
+
+
+def _run(span: Span, slide: Slide, ctx: _Deck) -> str:
+    face = span.face
+    family = _attr(face.family)
+    # the East Asian slot names the CJK font, so CJK characters in the run use it
+    east_asian = _attr(ctx.east_asian) if ctx.east_asian else family
+    link = _link(span.link, slide, ctx) if span.link else ""
+    return (
+        f'<a:r><a:rPr lang="en-US" sz="{round(span.size * 100)}" b="{int(face.bold)}" '
+        f'i="{int(face.italic)}" dirty="0"><a:solidFill><a:srgbClr val="{_hex(span.color)}"/>'
+        f'</a:solidFill><a:latin typeface="{family}"/><a:ea typeface="{east_asian}"/>'
+        f'<a:cs typeface="{family}"/>{link}</a:rPr><a:t>{_text(span.text)}</a:t></a:r>'
+    )
+
+
+def _link(target: str, slide: Slide, ctx: _Deck) -> str:
+    if target.startswith("#slide="):
+        n = int(target.split("=", 1)[1]) - 1
+        if not 0 <= n < len(ctx.slides):
+            return ""
+        rid = slide.part.relate_to(ctx.slides[n].part, RT.SLIDE)
+        return f'<a:hlinkClick r:id="{rid}" action="ppaction://hlinksldjump"/>'
+    rid = slide.part.relate_to(target, RT.HYPERLINK, is_external=True)
+    return f'<a:hlinkClick r:id="{rid}"/>'
+
+
+_NS = (
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_ALGN = {"l": "l", "c": "ctr", "r": "r"}
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _hex(color: str) -> str:
+    return color.lstrip("#").upper()
+
+
+def _text(text: str) -> str:
+    return escape(_XML_INVALID.sub("", text))
+
+
+def _attr(text: str) -> str:
+    return escape(_XML_INVALID.sub("", text), {'"': "&quot;"})

@@ -1,0 +1,181 @@
+"""Benchmark deckgen on the sample post and on 10× and 100× versions of it.
+
+    python bench/run.py [--runs 5] [--sizes 1,10,100] [--out bench/README.md]
+
+Builds each input in both formats together and in each alone, cold (an empty image cache)
+and warm (the cache filled by a previous build), as whole processes, and reports the median
+wall time, peak RSS and output sizes; when pandoc is installed, pandoc's PPTX time on the
+same input in the same run and the ratio to it. Writes the table, with a description of the
+machine, to bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLE = SEEDS / "world-models-keynote.md"
+
+
+def scaled_post(folder: Path, times: int) -> Path:
+    """The sample with its sections repeated `times` times under distinct titles."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    end = text.index("\n---\n", 4) + 5
+    front, body = text[:end], text[end:]
+    first = body.index("\n## ")
+    preamble, sections = body[:first], body[first:]
+    if times == 1:
+        return SAMPLE
+    copies = [
+        re.sub(
+            r"^(#{2,3}) (.+)$",
+            lambda m, i=i: f"{m.group(1)} {m.group(2)} ({i + 1})",
+            sections,
+            flags=re.M,
+        )
+        for i in range(times)
+    ]
+    path = folder / f"world-models-{times}x.md"
+    path.write_text(front + preamble + "".join(copies), encoding="utf-8")
+    return path
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one whole-process run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, env=env)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(
+            f"bench: command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}"
+        )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def timed(
+    cmd: list[str], runs: int, cold_cache: Path | None, env: dict[str, str]
+) -> tuple[float, float]:
+    walls, peaks = [], []
+    for _ in range(runs):
+        if cold_cache is not None:
+            shutil.rmtree(cold_cache, ignore_errors=True)
+        wall, peak = run(cmd, env)
+        walls.append(wall)
+        peaks.append(peak)
+    return statistics.median(walls), max(peaks)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="1,10,100")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "README.md")
+    args = parser.parse_args()
+    if not SAMPLE.exists():
+        sys.exit(f"bench: the sample post is not at {SAMPLE}")
+    deckgen = [sys.executable, "-m", "deckgen.cli"]
+    pandoc = shutil.which("pandoc")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        cache = work / "cache"
+        env = {**os.environ, "DECKGEN_CACHE_DIR": str(cache)}
+        for times in (int(s) for s in args.sizes.split(",")):
+            post = scaled_post(work, times)
+            out = work / f"out-{times}"
+            base = "sample" if times == 1 else f"{times}×"
+            pandoc_s = None
+            if pandoc:
+                pandoc_s, _ = timed(
+                    [pandoc, str(post), "-o", str(work / "p.pptx")], args.runs, None, env
+                )
+            for fmt in ("pptx,pdf", "pptx", "pdf"):
+                cmd = [
+                    *deckgen,
+                    "build",
+                    str(post),
+                    "--site-root",
+                    str(SEEDS),
+                    "-o",
+                    str(out),
+                    "--format",
+                    fmt,
+                ]
+                runs = args.runs if times < 100 else max(3, args.runs // 2)
+                for state in ("cold", "warm"):
+                    if state == "warm":
+                        run(cmd, env)  # fill the cache
+                    wall, peak = timed(cmd, runs, cache if state == "cold" else None, env)
+                    sizes = ", ".join(
+                        f"{p.suffix[1:]} {p.stat().st_size / 1e6:.2f} MB"
+                        for p in sorted(out.iterdir())
+                        if p.suffix[1:] in fmt.split(",")
+                    )
+                    ratio = f"{wall / pandoc_s:.2f}×" if pandoc_s else "n/a"
+                    rows.append((base, fmt, state, wall, peak, sizes, pandoc_s, ratio))
+                    print(
+                        f"{base:7} {fmt:9} {state:5} {wall:7.2f} s  {peak:6.0f} MB  {ratio:>7}  {sizes}",
+                        flush=True,
+                    )
+    write_report(args.out, rows, pandoc is not None)
+
+
+def write_report(path: Path, rows: list[tuple], have_pandoc: bool) -> None:
+    lines = [
+        "# deckgen benchmark",
+        "",
+        "Run `python bench/run.py` from a clean clone (after `pip install -e .`; pandoc, when",
+        "installed, is timed on the same inputs in the same run). Each figure is the median wall",
+        "time of whole-process runs; *cold* starts with an empty image cache, *warm* after a",
+        "build has filled it. 10× and 100× repeat the sample's sections with distinct titles.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "| input | formats | cache | median wall | peak RSS | outputs | pandoc PPTX | ratio to pandoc |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for base, fmt, state, wall, peak, sizes, pandoc_s, ratio in rows:
+        p = f"{pandoc_s:.2f} s" if pandoc_s else "not installed"
+        lines.append(
+            f"| {base} | {fmt} | {state} | {wall:.2f} s | {peak:.0f} MB | {sizes} | {p} | {ratio} |"
+        )
+    if not have_pandoc:
+        lines += ["", "pandoc was not installed for this run, so there are no ratios."]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""A content-addressed cache of prepared images, shared by builds and safe under concurrency.
+
+Entries are named by a hash of what went in (the source bytes, the target size, the encoder
+version), so an entry never goes stale; each is written to a temporary file and renamed, so a
+reader sees a whole entry or none, whichever build writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+VERSION = "1"  # bump when the image encoding changes
+
+
+def default_dir() -> Path:
+    env = os.environ.get("DECKGEN_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "deckgen"
+
+
+def key(*parts: bytes | str) -> str:
+    h = hashlib.sha256(VERSION.encode())
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def get(folder: Path | None, name: str) -> bytes | None:
+    if folder is None:
+        return None
+    try:
+        return (folder / name[:2] / name).read_bytes()
+    except OSError:
+        return None
+
+
+def put(folder: Path | None, name: str, data: bytes) -> None:
+    """Store an entry; a cache that cannot be written is simply not used."""
+    if folder is None:
+        return
+    target = folder / name[:2] / name
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
