@@ -94,7 +94,8 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, {platform.system()}"
+    system = f"Python {platform.python_version()}, {platform.system()}"
+    return f"{cpu}, {os.cpu_count()} cores{mem}; {system}"
 
 
 def main() -> None:
@@ -146,7 +147,8 @@ def main() -> None:
                     ratio = f"{wall / pandoc_s:.2f}×" if pandoc_s else "n/a"
                     rows.append((base, fmt, state, wall, peak, sizes, pandoc_s, ratio))
                     print(
-                        f"{base:7} {fmt:9} {state:5} {wall:7.2f} s  {peak:6.0f} MB  {ratio:>7}  {sizes}",
+                        f"{base:7} {fmt:9} {state:5} {wall:7.2f} s  {peak:6.0f} MB  {ratio:>7}  "
+                        + sizes,
                         flush=True,
                     )
     write_report(args.out, rows, pandoc is not None)
@@ -163,7 +165,8 @@ def write_report(path: Path, rows: list[tuple], have_pandoc: bool) -> None:
         "",
         f"Machine: {machine()}.",
         "",
-        "| input | formats | cache | median wall | peak RSS | outputs | pandoc PPTX | ratio to pandoc |",
+        "| input | formats | cache | median wall | peak RSS | outputs | pandoc PPTX "
+        "| ratio to pandoc |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for base, fmt, state, wall, peak, sizes, pandoc_s, ratio in rows:
