@@ -206,6 +206,57 @@ def _write_unnamed(folder: Path, name: Path, data: bytes) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """Build: what building one of several posts printed, and its exit code."""
+
+    post: Path
+    stdout: tuple[str, ...]
+    stderr: tuple[str, ...]
+    exit_code: int
+
+
+def expand_posts(paths: Sequence[Path]) -> list[Path]:
+    """The posts named, with every Markdown file of a named folder, in a stable order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".md", ".markdown"))
+            if not found:
+                message = "is a directory with no Markdown posts"
+                raise DeckgenError(f"{message} (expected a .md file or a folder of them)", path)
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+def _build_one(post: Path, options: dict[str, object]) -> Outcome:
+    try:
+        result = build(post, **options)  # type: ignore[arg-type]
+    except StrictError as exc:
+        lines = [d.format() for d in exc.diagnostics] + [exc.format()]
+        return Outcome(post, (), tuple(lines), exc.exit_code)
+    except DeckgenError as exc:
+        return Outcome(post, (), (exc.format(),), exc.exit_code)
+    n = len(result.compiled.pages.pages)
+    return Outcome(
+        post,
+        tuple(f"wrote {p} ({n} slides)" for p in result.written),
+        tuple(d.format() for d in result.compiled.diagnostics),
+        0,
+    )
+
+
+def build_all(posts: Sequence[Path], options: dict[str, object]) -> list[Outcome]:
+    """Build several posts, one process per core; each post's outcome, in order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = max(1, min(len(posts), os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_build_one, posts, [options] * len(posts)))
+
+
 PREVIEW = Path(__file__).resolve().parent / "preview.md"
 
 

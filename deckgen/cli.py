@@ -68,7 +68,7 @@ def _formats(value: str) -> list[str]:
 
 
 @main.command()
-@click.argument("post", type=click.Path(path_type=Path))
+@click.argument("posts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--outdir",
@@ -118,7 +118,7 @@ def _formats(value: str) -> list[str]:
 )
 @_guard
 def build(
-    post: Path,
+    posts: tuple[Path, ...],
     outdir: Path,
     fmt: str,
     site_root: Path | None,
@@ -132,26 +132,39 @@ def build(
     no_cache: bool,
     publish: bool,
 ) -> None:
-    """Build POST.md into OUTDIR/<stem>.pptx and .pdf."""
-    from .build import StrictError
+    """Build each POST.md (or every .md in a folder) into OUTDIR/<stem>.pptx and .pdf.
+
+    Several posts are built in parallel, one process per core.
+    """
+    from .build import StrictError, build_all, expand_posts
     from .build import build as run_build
     from .cache import default_dir as default_cache_dir
 
+    options = {
+        "outdir": outdir,
+        "formats": _formats(fmt),
+        "theme": theme,
+        "site_root": site_root,
+        "strict": strict,
+        "publish": publish,
+        "aspect": aspect,
+        "notes_pages": notes_pages,
+        "paper": paper,
+        "fetch_remote": fetch_remote,
+        "cache_dir": None if no_cache else (cache_dir or default_cache_dir()),
+    }
+    found = expand_posts(posts)
+    if len(found) > 1:
+        failed = False
+        for outcome in build_all(found, options):
+            for line in outcome.stderr:
+                click.echo(line, err=True)
+            for line in outcome.stdout:
+                click.echo(line)
+            failed |= outcome.exit_code != 0
+        sys.exit(1 if failed else 0)
     try:
-        result = run_build(
-            post,
-            outdir,
-            _formats(fmt),
-            theme,
-            site_root,
-            strict,
-            publish,
-            aspect,
-            notes_pages,
-            paper,
-            fetch_remote,
-            None if no_cache else (cache_dir or default_cache_dir()),
-        )
+        result = run_build(found[0], **options)  # type: ignore[arg-type]
     except StrictError as exc:
         _report(exc.diagnostics)
         raise

@@ -115,7 +115,6 @@ def test_publish_writes_the_pdf_where_the_front_matter_says(tmp_path: Path) -> N
     ("args", "code", "message"),
     [
         (["build", "nope.md"], 1, "nope.md: error: file not found"),
-        (["build", "."], 1, ".: error: is a directory"),
         (["build", str(EXAMPLE), "--theme", "nosuch"], 2, "unknown theme 'nosuch'"),
         (["build", str(EXAMPLE), "--format", "docx"], 2, "unknown format 'docx'"),
     ],
@@ -169,3 +168,36 @@ def test_cold_and_warm_builds_are_byte_identical_and_warm_decodes_nothing(
     monkeypatch.setattr(images, "encode", no_decoding)
     warm = build(EXAMPLE, tmp_path / "warm", site_root=ROOT, cache_dir=cache)
     assert _digest(cold.written) == _digest(warm.written)
+
+
+def test_several_posts_or_a_folder_build_each_in_parallel(tmp_path: Path) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for name in ("one", "two", "three"):
+        write_post(posts, f"## {name.title()}\n\n- a point about {name}\n").rename(
+            posts / f"{name}.md"
+        )
+    (posts / "broken.md").write_text("---\n[\n---\n", encoding="utf-8")
+    proc = run_cli("build", str(posts), "-o", str(tmp_path / "out"), "--format", "pdf")
+    assert proc.returncode == 1  # one post failed, the others were built
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "one.pdf",
+        "three.pdf",
+        "two.pdf",
+    ]
+    assert f"{posts / 'broken.md'}:3: error: invalid YAML front matter" in proc.stderr
+    ok = run_cli(
+        "build", str(posts / "one.md"), str(posts / "two.md"), "-o", str(tmp_path / "o2"),
+        "--format", "pptx",
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.count("wrote ") == 2
+
+
+def test_a_folder_without_posts_is_an_error(tmp_path: Path) -> None:
+    proc = run_cli("build", str(tmp_path))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        f"{tmp_path}: error: is a directory with no Markdown posts "
+        "(expected a .md file or a folder of them)"
+    )
