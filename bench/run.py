@@ -15,7 +15,6 @@ import argparse
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -53,17 +52,18 @@ def scaled_post(folder: Path, times: int) -> Path:
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one whole-process run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (MB) of one whole-process run (its own rusage, via wait4)."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(
-            f"bench: command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.decode()}"
-        )
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    if code != 0:
+        sys.exit(f"bench: command failed ({code}): {' '.join(cmd)}\n{err.decode()}")
+    return wall, usage.ru_maxrss / 1024
 
 
 def timed(

@@ -63,6 +63,16 @@ def main(debug: bool) -> None:
     """deckgen: compile a Markdown blog post into an editable PPTX and a PDF."""
 
 
+# options several commands share
+_site_root = click.option(
+    "--site-root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The site's root folder: image paths starting with / resolve here.",
+)
+_theme = click.option("--theme", help="Theme name (see `deckgen themes`) or a .toml file.")
+_aspect = click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
+
+
 def _formats(value: str) -> list[str]:
     return [f.strip().lower() for f in value.split(",") if f.strip()]
 
@@ -80,13 +90,9 @@ def _formats(value: str) -> list[str]:
 @click.option(
     "--format", "fmt", default="pptx,pdf", show_default=True, help="Comma-separated: pptx, pdf."
 )
-@click.option(
-    "--site-root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="The site's root folder: image paths starting with / resolve here.",
-)
-@click.option("--theme", help="Theme name (see `deckgen themes`) or a .toml file.")
-@click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
+@_site_root
+@_theme
+@_aspect
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1, write nothing).")
 @click.option(
     "--notes-pages",
@@ -187,12 +193,8 @@ def build(
     show_default=True,
     help="Speaking rate, in words per minute.",
 )
-@click.option(
-    "--site-root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="The site's root folder, as for build.",
-)
-@click.option("--theme", help="Theme name or .toml file, as for build.")
+@_site_root
+@_theme
 @_guard
 def notes(
     post: Path, output: Path | None, fmt: str, wpm: int, site_root: Path | None, theme: str | None
@@ -214,13 +216,9 @@ def notes(
 @main.command(name="check")
 @click.argument("post", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option(
-    "--site-root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="The site's root folder, as for build.",
-)
-@click.option("--theme", help="Theme name or .toml file, as for build.")
-@click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
+@_site_root
+@_theme
+@_aspect
 @_guard
 def check_command(
     post: Path, as_json: bool, site_root: Path | None, theme: str | None, aspect: str | None

@@ -34,6 +34,23 @@ needs_pdftoppm = pytest.mark.skipif(
 )
 
 
+def embedded_fonts(pdf: Path) -> set[str]:
+    """The base names of every font the PDF uses, asserting each one is embedded."""
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(pdf).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            names.add(str(font["/BaseFont"]))
+            desc = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            fd = desc["/FontDescriptor"].get_object()
+            assert any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")), font[
+                "/BaseFont"
+            ]
+    return names
+
+
 def words(text: str) -> set[str]:
     return {w.lower() for w in WORD.findall(text)}
 

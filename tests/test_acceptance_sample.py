@@ -16,7 +16,7 @@ from pypdf.generic import ContentStream
 from deckgen.build import BuildResult
 from deckgen.source import read_source
 
-from .conftest import SAMPLE, words
+from .conftest import SAMPLE, embedded_fonts, words
 
 
 def _out(result: BuildResult, suffix: str) -> Path:
@@ -127,15 +127,7 @@ def test_pdf_is_16_9_with_embedded_fonts_outline_links_and_metadata(
     assert len(reader.pages) == len(prs.slides)
     box = reader.pages[0].mediabox
     assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.001
-    for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
-        for ref in fonts.values():
-            font = ref.get_object()
-            desc = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            fd = desc["/FontDescriptor"].get_object()
-            assert any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")), font[
-                "/BaseFont"
-            ]
+    assert embedded_fonts(pdf_path)
     assert len(reader.outline) >= 10
     uris = [
         a.get_object()["/A"].get("/URI")

@@ -11,7 +11,6 @@ import pdfplumber
 import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
-from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -20,7 +19,7 @@ from deckgen.build import BuildResult, build
 from deckgen.pages import TextFrame
 from deckgen.theme import FontSpec
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, embedded_fonts
 
 CJK = FIXTURES / "cjk.md"
 
@@ -63,14 +62,7 @@ def test_cjk_text_extracts_back_from_the_pdf(cjk_build: BuildResult) -> None:
 
 
 def test_every_pdf_font_is_embedded_and_a_cjk_font_is_used(cjk_build: BuildResult) -> None:
-    reader = PdfReader(next(p for p in cjk_build.written if p.suffix == ".pdf"))
-    names = set()
-    for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
-            font = ref.get_object()
-            names.add(str(font["/BaseFont"]))
-            desc = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            assert "/FontFile2" in desc["/FontDescriptor"].get_object()
+    names = embedded_fonts(next(p for p in cjk_build.written if p.suffix == ".pdf"))
     assert any("NotoSansCJK" in n for n in names), names
 
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from deckgen.build import build
 
-from .conftest import needs_pdftoppm, write_post
+from .conftest import embedded_fonts, needs_pdftoppm, write_post
 
 BODY = """
 ## Part
@@ -58,14 +58,7 @@ def test_links_are_live(tmp_path: Path) -> None:
 
 
 def test_fonts_are_embedded_subsets_and_no_base14_font_is_used(tmp_path: Path) -> None:
-    reader = PdfReader(_pdf(tmp_path))
-    names = set()
-    for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
-            font = ref.get_object()
-            names.add(str(font["/BaseFont"]))
-            desc = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            assert "/FontFile2" in desc["/FontDescriptor"].get_object()
+    names = embedded_fonts(_pdf(tmp_path))
     assert names and all("+" in n for n in names)  # subset tags
     assert not any("Helvetica" in n for n in names)
 
