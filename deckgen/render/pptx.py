@@ -15,7 +15,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -93,13 +92,17 @@ def _properties(prs: Any, pages: Pages) -> None:
 
 
 def _stable_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed member timestamps, so equal input gives equal bytes."""
+    """Rewrite the package with fixed member timestamps, so equal input gives equal bytes.
+
+    Pictures are stored as they are: JPEG and PNG do not deflate further, only slower.
+    """
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             info = zipfile.ZipInfo(item.filename, _FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            media = item.filename.startswith("ppt/media/")
+            info.compress_type = zipfile.ZIP_STORED if media else zipfile.ZIP_DEFLATED
             info.external_attr = item.external_attr
             dst.writestr(info, src.read(item.filename))
     return out.getvalue()
@@ -253,8 +256,9 @@ def _hex(color: str) -> str:
 
 
 def _text(text: str) -> str:
-    return escape(_XML_INVALID.sub("", text))
+    clean = _XML_INVALID.sub("", text)
+    return clean.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(text: str) -> str:
-    return escape(_XML_INVALID.sub("", text), {'"': "&quot;"})
+    return _text(text).replace('"', "&quot;")
