@@ -6,6 +6,7 @@ unknown HTML keeps its text and yields a diagnostic naming the tag and line.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -256,11 +257,20 @@ class _Parser:
     def _find_words(self, words: list[str], start: int) -> int | None:
         """Index of the next run of `words` in the body's words (markup between is ignored)."""
         tokens = self._words
-        first, n = words[0], len(words)
-        for i in range(start, len(tokens) - n + 1):
-            if tokens[i][0] == first and all(tokens[i + k][0] == words[k] for k in range(1, n)):
+        places = self._word_places.get(words[0], [])
+        n = len(words)
+        for i in places[bisect.bisect_left(places, start) :]:
+            if i + n <= len(tokens) and all(tokens[i + k][0] == words[k] for k in range(1, n)):
                 return i
         return None
+
+    @functools.cached_property
+    def _word_places(self) -> dict[str, list[int]]:
+        """Where each word occurs, in order: look-ups jump straight to the candidates."""
+        places: dict[str, list[int]] = {}
+        for i, (word, _) in enumerate(self._words):
+            places.setdefault(word, []).append(i)
+        return places
 
     @functools.cached_property
     def _words(self) -> list[tuple[str, int]]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.slide import Slide
@@ -63,6 +66,7 @@ def render_pptx(pages: Pages) -> bytes:
     prs.slide_width = Emu(pages.width)
     prs.slide_height = Emu(pages.height)
     layout = prs.slide_layouts[_TITLE_ONLY]
+    _without_scans(prs)
     slides = [prs.slides.add_slide(layout) for _ in pages.pages]
     for slide, page in zip(slides, pages.pages, strict=True):
         _page(slide, page, _Deck(slides, pages.east_asian_font))
@@ -70,6 +74,39 @@ def render_pptx(pages: Pages) -> bytes:
     buf = io.BytesIO()
     prs.save(buf)
     return _stable_zip(buf.getvalue())
+
+
+def _without_scans(prs: Any) -> None:
+    """Make adding slides and notes O(1) each instead of O(slides).
+
+    python-pptx finds the next free part name by walking every part of the package, and
+    checks each new slide's relationship against all the others; a deck of a thousand slides
+    then spends most of its time scanning. A new slide or notes page is never related yet and
+    takes the next number, so this presentation's instances skip the scans. It relies on two
+    internals (`Package.next_partname`, `_Relationships._add_relationship`), checked below:
+    if either is missing the deck is still built, only slower.
+    """
+    package = prs.part.package
+    rels = prs.part.rels
+    if not hasattr(package, "next_partname") or not hasattr(rels, "_add_relationship"):
+        return
+    scan = package.next_partname
+    counters: dict[str, Iterator[int]] = {}
+
+    def next_partname(template: str) -> PackURI:
+        if template not in counters:
+            counters[template] = itertools.count(scan(template).idx)
+        return PackURI(template % next(counters[template]))
+
+    relate = prs.part.relate_to
+
+    def relate_to(target: Any, reltype: str, is_external: bool = False) -> str:
+        if reltype == RT.SLIDE and not is_external:
+            return str(rels._add_relationship(reltype, target))
+        return str(relate(target, reltype, is_external))
+
+    package.next_partname = next_partname
+    prs.part.relate_to = relate_to
 
 
 def _properties(prs: Any, pages: Pages) -> None:
