@@ -480,7 +480,7 @@ class _Layout:
         return _SPECS[type(content)](content)
 
     # -- pictures ---------------------------------------------------------------------
-    def picture(self, page: _Page, fig: Figure, rect: Rect, line_hint: int | None = None) -> Rect:
+    def picture(self, page: _Page, fig: Figure, rect: Rect) -> Rect:
         """Fit `fig`'s image into `rect` (centred); draw a placeholder when it cannot be shown."""
         x, y, w, h = rect
         src = images.resolve(
@@ -758,9 +758,7 @@ def _text_specs(t: Text) -> list[_Spec]:
 _SPECS: dict[type, Callable[..., list[_Spec]]] = {
     Bullets: _bullets_specs,
     Text: _text_specs,
-    QuoteBox: lambda q: [_Spec(p, italic=True) for p in q.paragraphs],
-    CalloutBox: lambda c: [_Spec((Run(c.title),), bold=True), *(_Spec(p) for p in c.paragraphs)],
-}
+}  # quotes and callouts have their own boxes: _Layout.quote, _Layout.callout
 
 
 # -- slides -----------------------------------------------------------------------------
@@ -780,11 +778,10 @@ class _Laid:
 class _SlideLayout:
     """Lays out one planned slide into one or more pages."""
 
-    def __init__(self, lay: _Layout, slide: Slide, info_title: str):
+    def __init__(self, lay: _Layout, slide: Slide):
         self.lay = lay
         self.t = lay.theme
         self.slide = slide
-        self.info_title = info_title
         self.out: list[_Laid] = []
 
     def run(self) -> list[_Laid]:
@@ -937,7 +934,6 @@ class _SlideLayout:
         fit = lay.text_block(_Page(), text, side[1], probe=True)
         if not fit.overflow:
             options.append((lay.figure_block(_Page(), visual, side[0], probe=True), *side))
-        text_h = fit.height if not fit.overflow else h // 2
         stacked_text_h = lay.text_block(_Page(), text, (x, y, w, h), probe=True).height
         stacked_text_h = min(stacked_text_h + round(0.1 * INCH), round(h * 0.45))
         stack = (
@@ -947,7 +943,6 @@ class _SlideLayout:
         sfit = lay.text_block(_Page(), text, stack[1], probe=True)
         if not sfit.overflow:
             options.append((lay.figure_block(_Page(), visual, stack[0], probe=True), *stack))
-        del text_h
         if not options:
             options.append((0, *side))
         _, vis_rect, text_rect = max(options, key=lambda o: o[0])
@@ -1148,7 +1143,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     first_page: dict[int, int] = {}
     for i, slide in enumerate(deck.slides):
         first_page[i] = len(laid) + 1
-        laid.extend(_SlideLayout(lay, slide, deck.info.title).run())
+        laid.extend(_SlideLayout(lay, slide).run())
     anchors: dict[str, int] = {}
     for i, slide in enumerate(deck.slides):
         for a in slide.anchors:

@@ -11,7 +11,6 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import lxml.html
 import markdown
@@ -619,7 +618,3 @@ _DIV_CLASS_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Bloc
     "reference": _Parser.reference,
     "notes": _Parser.notes_aside,
 }
-
-
-def source_path(source: Source) -> Path:
-    return source.path

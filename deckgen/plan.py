@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from .deck import (
     BulletItem,
@@ -590,7 +589,3 @@ def _finish(
             )
         )
     return slides
-
-
-def meta_get(meta: dict[str, Any], key: str) -> Any:
-    return meta.get(key)
