@@ -7,11 +7,13 @@ the requested formats and writes each file atomically (a temporary file, then a 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .document import Document
 from .errors import DeckgenError, Diagnostic, UsageError
@@ -121,13 +123,8 @@ def build(
     targets: list[tuple[Path, str]] = [(outdir / f"{post.stem}.{fmt}", fmt) for fmt in formats]
     if publish:
         targets.append((_publish_path(compiled, site_root), "pdf"))
-    written: list[Path] = []
-    rendered: dict[str, bytes] = {}
-    for path, fmt in targets:
-        if fmt not in rendered:
-            rendered[fmt] = _render(fmt)(compiled.pages)
-        write_atomic(path, rendered[fmt])
-        written.append(path)
+    _render_all(targets, compiled.pages)
+    written = [path for path, _ in targets]
     if notes_pages:
         if paper not in PAPERS:
             raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
@@ -136,6 +133,72 @@ def build(
         write_atomic(path, _render("pdf")(handout))
         written.append(path)
     return BuildResult(tuple(written), compiled)
+
+
+def _render_all(targets: Sequence[tuple[Path, str]], pages: Pages) -> None:
+    """Render each format once and write its files; two formats render on two cores."""
+    by_format: dict[str, list[Path]] = {}
+    for path, fmt in targets:
+        by_format.setdefault(fmt, []).append(path)
+    if len(by_format) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+        theirs = sorted(by_format)[-1]  # the second process renders one format
+        child = _fork_render(theirs, by_format.pop(theirs), pages)
+        try:
+            for fmt, paths in by_format.items():
+                _write_format(fmt, paths, pages)
+        except BaseException:
+            os.kill(child[0], 9)
+            os.waitpid(child[0], 0)
+            raise
+        _join(child)
+        return
+    for fmt, paths in by_format.items():
+        _write_format(fmt, paths, pages)
+
+
+def _write_format(fmt: str, paths: Sequence[Path], pages: Pages) -> None:
+    data = _render(fmt)(pages)
+    for path in paths:
+        write_atomic(path, data)
+
+
+def _fork_render(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int]:
+    """Render `fmt` in a forked process that writes its files; (pid, pipe for its error)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, write, report an error on the pipe, never return
+        os.close(read)
+        code = 0
+        try:
+            _write_format(fmt, paths, pages)
+        except DeckgenError as exc:
+            where = str(exc.path) if exc.path is not None else None
+            report = {"message": exc.message, "path": where, "line": exc.line}
+            os.write(write, json.dumps(report).encode())
+            code = exc.exit_code
+        except BaseException as exc:  # reported by the parent as an internal error
+            os.write(write, json.dumps({"internal": f"{type(exc).__name__}: {exc}"}).encode())
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _join(child: tuple[int, int]) -> None:
+    pid, pipe = child
+    with os.fdopen(pipe, "rb") as fh:
+        raw = fh.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        return
+    report: dict[str, Any] = (
+        json.loads(raw) if raw else {"internal": "the second rendering process died"}
+    )
+    if "internal" in report:
+        raise RuntimeError(report["internal"])
+    path = Path(report["path"]) if report.get("path") else None
+    raise DeckgenError(report["message"], path, report.get("line"))
 
 
 def _publish_path(compiled: Compiled, site_root: Path | None) -> Path:
