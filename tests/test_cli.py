@@ -26,18 +26,22 @@ def test_themes_lists_at_least_three_with_descriptions() -> None:
     assert all(len(line.split(maxsplit=1)) == 2 for line in proc.stdout.splitlines())
 
 
-def test_a_user_theme_extending_default_builds_with_its_colours(tmp_path: Path) -> None:
-    theme = tmp_path / "mine.toml"
-    theme.write_text(
-        'extends = "default"\n[colors]\naccent = "#AA2200"\nbackground = "#FFFBF0"\n',
-        encoding="utf-8",
-    )
+def build_with_theme(tmp_path: Path, toml: str) -> Presentation:
+    """The example deck's PPTX, built with a user theme written from `toml`."""
+    theme = tmp_path / "user-theme.toml"
+    theme.write_text(toml, encoding="utf-8")
     proc = run_cli(
         "build", str(EXAMPLE), "--site-root", str(ROOT), "-o", str(tmp_path / "o"),
         "--theme", str(theme), "--format", "pptx",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    prs = Presentation(str(tmp_path / "o" / "example.pptx"))
+    return Presentation(str(tmp_path / "o" / "example.pptx"))
+
+
+def test_a_user_theme_extending_default_builds_with_its_colours(tmp_path: Path) -> None:
+    prs = build_with_theme(
+        tmp_path, 'extends = "default"\n[colors]\naccent = "#AA2200"\nbackground = "#FFFBF0"\n'
+    )
     fill = prs.slides[1].background.fill.fore_color.rgb
     assert str(fill) == "FFFBF0"
 
@@ -103,18 +107,11 @@ def test_a_theme_logo_and_background_come_from_the_theme_folder(tmp_path: Path) 
 
     Image.new("RGB", (400, 200), "#CC3300").save(tmp_path / "logo.png")
     Image.new("RGB", (1600, 900), "#F0F0E0").save(tmp_path / "paper.png")
-    theme = tmp_path / "branded.toml"
-    theme.write_text(
+    prs = build_with_theme(
+        tmp_path,
         'extends = "default"\n[images]\nlogo = "logo.png"\nbackground = "paper.png"\n'
         "[boxes]\nlogo = [0.86, 0.03, 0.1, 0.06]\n",
-        encoding="utf-8",
     )
-    proc = run_cli(
-        "build", str(EXAMPLE), "--site-root", str(ROOT), "-o", str(tmp_path / "o"),
-        "--theme", str(theme), "--format", "pptx",
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    prs = Presentation(str(tmp_path / "o" / "example.pptx"))
     for slide in prs.slides:
         pics = [sh for sh in slide.shapes if sh.shape_type == 13]
         full = [p for p in pics if (p.width, p.height) == (prs.slide_width, prs.slide_height)]
