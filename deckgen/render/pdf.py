@@ -24,6 +24,7 @@ from ..pages import Frame, Page, Pages, Para, PictureFrame, ShapeFrame, SlideFra
 EMU_PER_PT = 12700
 rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
 _registered: dict[Face, str] = {}  # face → the name reportlab knows it by
+_readers: dict[bytes, ImageReader] = {}  # the pictures of the document being rendered
 
 
 def _pt(emu: int) -> float:
@@ -70,6 +71,7 @@ def _register_converted(pages: Pages) -> None:
 
 def render_pdf(pages: Pages) -> bytes:
     """The PDF file's bytes."""
+    _readers.clear()
     buf = io.BytesIO()
     _register_converted(pages)
     first = next(_spans(pages.pages), None)
@@ -93,6 +95,7 @@ def render_pdf(pages: Pages) -> bytes:
         _page(c, pages, page)
         c.showPage()
     c.save()
+    _readers.clear()
     return buf.getvalue()
 
 
@@ -142,9 +145,10 @@ def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
     data = f.data
     # the alt text rides on a marked-content sequence around the picture (PDF 32000 14.9.3)
     c.addLiteral(f"/Span <</Alt {_pdf_text(f.alt)}>> BDC")
-    c.drawImage(
-        ImageReader(io.BytesIO(data)), _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto"
-    )
+    reader = _readers.get(data)
+    if reader is None:  # one reader per picture: reportlab then decodes it only once
+        reader = _readers[data] = ImageReader(io.BytesIO(data))
+    c.drawImage(reader, _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto")
     c.addLiteral("EMC")
 
 
