@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .deck import (
     BulletItem,
@@ -135,6 +136,7 @@ class _Planner:
     refs: dict[str, Reference]
     slides: list[_Draft] = field(default_factory=list)
     diags: list[Diagnostic] = field(default_factory=list)
+    _prose: list[Paragraph] = field(default_factory=list)  # prose of the section being planned
 
     # -- sections -------------------------------------------------------------------
     def section(
@@ -148,57 +150,73 @@ class _Planner:
     ) -> None:
         draft = _Draft(title, context=context, section=section, level=level, line=line)
         self.slides.append(draft)
-        pending_prose: list[Paragraph] = []
+        self._prose = []
         i = 0
         while i < len(blocks):
             block = blocks[i]
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if isinstance(block, Paragraph):
-                if block.centered and draft.visual is not None and not draft.visual.caption:
-                    draft.visual = replace(draft.visual, caption=block.runs)
-                elif isinstance(nxt, ListBlock) and plain(block.runs).rstrip().endswith(":"):
-                    draft = self._place_text(draft, self._bullets(nxt, lead=block.runs))
-                    i += 1
-                else:
-                    pending_prose.append(block)
-                    draft.notes.append(plain(block.runs))
-            elif isinstance(block, ListBlock):
-                draft = self._place_text(draft, self._bullets(block))
-            elif isinstance(block, Figure | FigureGrid):
-                figures = (block,) if isinstance(block, Figure) else block.figures
-                draft = self._place_visual(
-                    draft, Visual(tuple(self._caption(f, draft) for f in figures))
-                )
-            elif isinstance(block, Quote):
-                draft = self._place_text(draft, QuoteBox(block.paragraphs))
-            elif isinstance(block, Callout):
-                draft = self._place_text(draft, CalloutBox(block.title, block.paragraphs))
-            elif isinstance(block, Reference):
-                self._reference(block, draft)
-            elif isinstance(block, Notes):
-                draft.authored.extend(_paragraphs(block.text))
-            elif isinstance(block, Code):
-                draft = self._place_text(
-                    draft,
-                    Text(
-                        tuple((Run(ln, code=True),) for ln in block.text.split("\n") if ln.strip())
-                    ),
-                )
-            elif isinstance(block, Table):
-                rows = tuple(BulletItem(_join_cells(row)) for row in block.rows)
-                draft = self._place_text(draft, Bullets(rows))
-            elif isinstance(block, Heading):
-                # a heading below the slide level: a bold line in the flow
-                draft = self._place_text(
-                    draft, Text((tuple(replace(r, bold=True) for r in block.runs),))
-                )
-            elif isinstance(block, Rule) and not draft.empty() and _has_content(blocks[i + 1 :]):
-                draft = self._continue(draft)  # an explicit break inside a section
+            handler = _BLOCK_PLAN.get(type(block))
+            if handler is not None:
+                draft, used_next = handler(self, block, draft, blocks[i + 1 :])
+                i += used_next
             i += 1
+        pending_prose = self._prose
         # a slide with only prose shows its key sentences; the rest is said
         if draft.empty() and pending_prose:
             since = [p for p in pending_prose if plain(p.runs) in draft.notes]
             self._prose_slide(draft, since or pending_prose)
+
+    # -- one handler per block type (see _BLOCK_PLAN); each returns the current draft and
+    # -- whether it also used the block after this one
+    def _paragraph(self, block: Paragraph, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        nxt = rest[0] if rest else None
+        if block.centered and draft.visual is not None and not draft.visual.caption:
+            draft.visual = replace(draft.visual, caption=block.runs)  # a figure's caption
+        elif isinstance(nxt, ListBlock) and plain(block.runs).rstrip().endswith(":"):
+            return self._place_text(draft, self._bullets(nxt, lead=block.runs)), True
+        else:
+            self._prose.append(block)
+            draft.notes.append(plain(block.runs))
+        return draft, False
+
+    def _list(self, block: ListBlock, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        return self._place_text(draft, self._bullets(block)), False
+
+    def _figures(self, block: Figure | FigureGrid, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        figures = (block,) if isinstance(block, Figure) else block.figures
+        visual = Visual(tuple(self._caption(f, draft) for f in figures))
+        return self._place_visual(draft, visual), False
+
+    def _quote(self, block: Quote, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        return self._place_text(draft, QuoteBox(block.paragraphs)), False
+
+    def _callout(self, block: Callout, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        return self._place_text(draft, CalloutBox(block.title, block.paragraphs)), False
+
+    def _ref(self, block: Reference, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        self._reference(block, draft)
+        return draft, False
+
+    def _notes(self, block: Notes, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        draft.authored.extend(_paragraphs(block.text))
+        return draft, False
+
+    def _code(self, block: Code, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        lines = tuple((Run(ln, code=True),) for ln in block.text.split("\n") if ln.strip())
+        return self._place_text(draft, Text(lines)), False
+
+    def _table(self, block: Table, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        rows = tuple(BulletItem(_join_cells(row)) for row in block.rows)
+        return self._place_text(draft, Bullets(rows)), False
+
+    def _subheading(self, block: Heading, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        # a heading below the slide level: a bold line in the flow
+        line = tuple(replace(r, bold=True) for r in block.runs)
+        return self._place_text(draft, Text((line,))), False
+
+    def _rule(self, block: Rule, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        if not draft.empty() and _has_content(rest):
+            draft = self._continue(draft)  # an explicit break inside a section
+        return draft, False
 
     def _prose_slide(self, draft: _Draft, paras: list[Paragraph]) -> None:
         shown: list[Runs] = []
@@ -308,6 +326,23 @@ class _Planner:
             if d.section != draft.section:
                 break
         draft.footer_refs.append(ref)
+
+
+_Step = tuple[_Draft, bool]
+_BLOCK_PLAN: dict[type, Callable[[_Planner, Any, _Draft, Sequence[Block]], _Step]] = {
+    Paragraph: _Planner._paragraph,
+    ListBlock: _Planner._list,
+    Figure: _Planner._figures,
+    FigureGrid: _Planner._figures,
+    Quote: _Planner._quote,
+    Callout: _Planner._callout,
+    Reference: _Planner._ref,
+    Notes: _Planner._notes,
+    Code: _Planner._code,
+    Table: _Planner._table,
+    Heading: _Planner._subheading,
+    Rule: _Planner._rule,
+}  # Contact blocks are taken out before sections are planned: they make the closing slide
 
 
 def _merge_lists(a: Bullets, b: Bullets) -> Bullets:
