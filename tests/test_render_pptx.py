@@ -168,3 +168,16 @@ def test_citation_links_jump_to_the_references_slide(tmp_path: Path) -> None:
     assert links[0].get("action") == "ppaction://hlinksldjump"
     target = slide.part.related_part(links[0].get(qn("r:id")))
     assert target is prs.slides[2].part
+
+
+def test_the_template_layouts_fit_the_16_by_9_page(tmp_path: Path) -> None:
+    prs, _ = _build(tmp_path)
+    shapes = [sh for layout in [prs.slide_master, *prs.slide_layouts] for sh in layout.shapes]
+    assert shapes
+    for sh in shapes:
+        assert sh.left + sh.width <= prs.slide_width
+        assert sh.top + sh.height <= prs.slide_height
+    title = next(
+        sh for sh in prs.slide_master.shapes if sh.is_placeholder and sh.placeholder_format.idx == 0
+    )
+    assert title.width > prs.slide_width * 0.8  # stretched, not left at the 4:3 width

@@ -63,8 +63,7 @@ def _rgb(color: str) -> RGBColor:
 def render_pptx(pages: Pages) -> bytes:
     """The PPTX file's bytes."""
     prs = Presentation()
-    prs.slide_width = Emu(pages.width)
-    prs.slide_height = Emu(pages.height)
+    _resize_template(prs, pages.width, pages.height)
     layout = prs.slide_layouts[_TITLE_ONLY]
     _without_scans(prs)
     slides = [prs.slides.add_slide(layout) for _ in pages.pages]
@@ -74,6 +73,20 @@ def render_pptx(pages: Pages) -> bytes:
     buf = io.BytesIO()
     prs.save(buf)
     return _stable_zip(buf.getvalue())
+
+
+def _resize_template(prs: Any, width: int, height: int) -> None:
+    """Set the slide size and stretch the template's master and layouts to it, so a slide the
+    speaker adds in PowerPoint gets placeholders that fit the 16:9 (or 4:3) page."""
+    sx, sy = width / prs.slide_width, height / prs.slide_height
+    prs.slide_width, prs.slide_height = Emu(width), Emu(height)
+    masters = [prs.slide_master, *prs.slide_layouts]
+    own = [sh for m in masters for sh in m.shapes if sh._element.xfrm is not None]
+    for shape in own:  # shapes without their own position inherit the (scaled) master's
+        if shape.left is not None and shape.width is not None:
+            shape.left, shape.width = Emu(round(shape.left * sx)), Emu(round(shape.width * sx))
+        if shape.top is not None and shape.height is not None:
+            shape.top, shape.height = Emu(round(shape.top * sy)), Emu(round(shape.height * sy))
 
 
 def _without_scans(prs: Any) -> None:
