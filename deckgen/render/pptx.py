@@ -1,9 +1,14 @@
-"""Render `Pages` as a native, editable PPTX with python-pptx.
+"""Render `Pages` as a native, editable PPTX.
 
 Titles go in title placeholders (so outline, navigation and the accessibility checker see
 them), text in text boxes with real bullets and numbering, pictures with their alt text,
 live hyperlinks (including jumps to other slides), and speaker notes. Output is byte-stable:
 fixed core-property dates and fixed zip timestamps. The only module that imports pptx.
+
+python-pptx makes the package: the template's master, layouts, theme, notes master and
+properties, the parts and their relationships, the content types and the zip. Each slide and
+notes page is written as one DrawingML document, with no per-shape object model, so a deck of
+a thousand slides costs a few milliseconds a slide.
 """
 
 from __future__ import annotations
@@ -11,68 +16,78 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import itertools
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pptx import Presentation
-from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
-from pptx.oxml import parse_xml
-from pptx.oxml.ns import qn
-from pptx.slide import Slide
+from pptx.opc.serialized import PackageWriter
 from pptx.util import Emu
 
-from ..pages import Page, Pages, Para, PictureFrame, ShapeFrame, Span, TextFrame
+from ..pages import Frame, Page, Pages, Para, PictureFrame, ShapeFrame, Span, TextFrame
 
 _TITLE_ONLY = 5  # the default template's "Title Only" layout
-_ALIGN = {"l": PP_ALIGN.LEFT, "c": PP_ALIGN.CENTER, "r": PP_ALIGN.RIGHT}
-_ANCHOR = {"t": MSO_ANCHOR.TOP, "m": MSO_ANCHOR.MIDDLE, "b": MSO_ANCHOR.BOTTOM}
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Text boxes are a little wider than the width text was wrapped to, on the side away from the
 # alignment, so an application whose rounding differs never wraps a line sooner.
 _WRAP_TOLERANCE = 0.02
-
-
-def _box(frame: TextFrame) -> tuple[Emu, Emu, Emu, Emu]:
-    x, y, w, h = frame.rect
-    pad = round(w * _WRAP_TOLERANCE)
-    align = frame.paras[0].align if frame.paras else "l"
-    shift = {"l": 0, "c": pad // 2, "r": pad}[align]
-    return Emu(x - shift), Emu(y), Emu(w + pad), Emu(h)
-
-
-@dataclass(frozen=True)
-class _Deck:
-    """What every slide's drawing needs to know about the whole deck."""
-
-    slides: list[Slide]
-    east_asian: str  # the CJK font for the East Asian slot of every run, or ""
-
-
-def _rgb(color: str) -> RGBColor:
-    return RGBColor.from_string(color.lstrip("#").upper())
+_MEDIA = {"jpeg": ("jpg", CT.JPEG), "png": ("png", CT.PNG)}
 
 
 def render_pptx(pages: Pages) -> bytes:
     """The PPTX file's bytes."""
     prs = Presentation()
     _resize_template(prs, pages.width, pages.height)
-    layout = prs.slide_layouts[_TITLE_ONLY]
-    _without_scans(prs)
-    slides = [prs.slides.add_slide(layout) for _ in pages.pages]
-    for slide, page in zip(slides, pages.pages, strict=True):
-        _page(slide, page, _Deck(slides, pages.east_asian_font))
     _properties(prs, pages)
+    package = prs.part.package
+    layout = prs.slide_layouts[_TITLE_ONLY].part
+    notes_master = prs.part.notes_master_part  # created from python-pptx's default
+    relate_slide = _relater(prs.part)
+    slide_ids = prs.slides._sldIdLst
+    parts = [
+        Part(PackURI(f"/ppt/slides/slide{n}.xml"), CT.PML_SLIDE, package)
+        for n in range(1, len(pages.pages) + 1)
+    ]
+    media: dict[bytes, Part] = {}
+    notes_count = 0
+    for n, (part, page) in enumerate(zip(parts, pages.pages, strict=True)):
+        slide_ids._add_sldId(id=256 + n, rId=relate_slide(part, RT.SLIDE))
+        part.relate_to(layout, RT.SLIDE_LAYOUT)
+        writer = _SlideWriter(part, parts, media, package, pages.east_asian_font)
+        part.blob = writer.slide(page)
+        if page.notes:
+            notes_count += 1
+            notes = Part(
+                PackURI(f"/ppt/notesSlides/notesSlide{notes_count}.xml"),
+                CT.PML_NOTES_SLIDE,
+                package,
+                _notes_xml(page.notes),
+            )
+            notes.relate_to(notes_master, RT.NOTES_MASTER)
+            notes.relate_to(part, RT.SLIDE)
+            part.relate_to(notes, RT.NOTES_SLIDE)
     buf = io.BytesIO()
-    prs.save(buf)
-    return _stable_zip(buf.getvalue())
+    _StableWriter.write(buf, package._rels, tuple(package.iter_parts()))
+    return buf.getvalue()
+
+
+def _relater(part: Any) -> Callable[[Part, str], str]:
+    """`part.relate_to` without its scan of every existing relationship, for new targets.
+
+    python-pptx checks a new relationship against all the others; the presentation part of a
+    deck of a thousand slides then spends most of its time scanning. A new slide is never
+    related yet. Relies on `_Relationships._add_relationship`; without it, the scan is kept.
+    """
+    add = getattr(part.rels, "_add_relationship", None)
+    if add is None:
+        return lambda target, reltype: str(part.relate_to(target, reltype))
+    return lambda target, reltype: str(add(reltype, target))
 
 
 def _resize_template(prs: Any, width: int, height: int) -> None:
@@ -87,39 +102,6 @@ def _resize_template(prs: Any, width: int, height: int) -> None:
             shape.left, shape.width = Emu(round(shape.left * sx)), Emu(round(shape.width * sx))
         if shape.top is not None and shape.height is not None:
             shape.top, shape.height = Emu(round(shape.top * sy)), Emu(round(shape.height * sy))
-
-
-def _without_scans(prs: Any) -> None:
-    """Make adding slides and notes O(1) each instead of O(slides).
-
-    python-pptx finds the next free part name by walking every part of the package, and
-    checks each new slide's relationship against all the others; a deck of a thousand slides
-    then spends most of its time scanning. A new slide or notes page is never related yet and
-    takes the next number, so this presentation's instances skip the scans. It relies on two
-    internals (`Package.next_partname`, `_Relationships._add_relationship`), checked below:
-    if either is missing the deck is still built, only slower.
-    """
-    package = prs.part.package
-    rels = prs.part.rels
-    if not hasattr(package, "next_partname") or not hasattr(rels, "_add_relationship"):
-        return
-    scan = package.next_partname
-    counters: dict[str, Iterator[int]] = {}
-
-    def next_partname(template: str) -> PackURI:
-        if template not in counters:
-            counters[template] = itertools.count(scan(template).idx)
-        return PackURI(template % next(counters[template]))
-
-    relate = prs.part.relate_to
-
-    def relate_to(target: Any, reltype: str, is_external: bool = False) -> str:
-        if reltype == RT.SLIDE and not is_external:
-            return str(rels._add_relationship(reltype, target))
-        return str(relate(target, reltype, is_external))
-
-    package.next_partname = next_partname
-    prs.part.relate_to = relate_to
 
 
 def _properties(prs: Any, pages: Pages) -> None:
@@ -141,161 +123,222 @@ def _properties(prs: Any, pages: Pages) -> None:
     cp.comments = "Made with deckgen"
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed member timestamps, so equal input gives equal bytes.
+class _StableWriter(PackageWriter):
+    """python-pptx's package writer with fixed member timestamps, so equal input gives equal
+    bytes; pictures are stored as they are (JPEG and PNG do not deflate further, only slower)."""
 
-    Pictures are stored as they are: JPEG and PNG do not deflate further, only slower.
-    """
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, _FIXED_TIME)
-            media = item.filename.startswith("ppt/media/")
-            info.compress_type = zipfile.ZIP_STORED if media else zipfile.ZIP_DEFLATED
-            info.external_attr = item.external_attr
-            dst.writestr(info, src.read(item.filename))
-    return out.getvalue()
+    def _write(self) -> None:
+        out = self._pkg_file
+        assert not isinstance(out, str)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            self._write_content_types_stream(_Members(zf))  # type: ignore[arg-type]
+            self._write_pkg_rels(_Members(zf))  # type: ignore[arg-type]
+            self._write_parts(_Members(zf))  # type: ignore[arg-type]
 
 
-def _page(slide: Slide, page: Page, ctx: _Deck) -> None:
-    fill = slide.background.fill
-    fill.solid()
-    fill.fore_color.rgb = _rgb(page.background)
-    title_frame = next(
-        (f for f in page.frames if isinstance(f, TextFrame) and f.role == "title"), None
-    )
-    title_shape = slide.shapes.title
-    for frame in page.frames:
-        if isinstance(frame, ShapeFrame):
-            _shape(slide, frame)
-        elif isinstance(frame, PictureFrame):
-            _picture(slide, frame)
-        elif frame is title_frame and title_shape is not None:
-            x, y, w, h = _box(frame)
-            title_shape.left, title_shape.top, title_shape.width, title_shape.height = x, y, w, h
-            _fill_text(title_shape.text_frame, frame, slide, ctx)
-            # keep z-order: move the placeholder to where it is drawn
-            sp = title_shape._element
-            slide.shapes._spTree.remove(sp)
-            slide.shapes._spTree.append(sp)
-        elif isinstance(frame, TextFrame):
-            textbox = slide.shapes.add_textbox(*_box(frame))
-            textbox.name = f"{frame.role.title()} {len(slide.shapes)}"
-            _fill_text(textbox.text_frame, frame, slide, ctx)
-    if title_frame is None and title_shape is not None:
-        slide.shapes._spTree.remove(title_shape._element)
-    if page.notes:
-        notes: Any = slide.notes_slide.notes_text_frame
-        notes.text = page.notes[0]
-        for note in page.notes[1:]:
-            notes.add_paragraph().text = note
+@dataclass(frozen=True)
+class _Members:
+    """Writes package members into a zip with a fixed timestamp."""
+
+    zf: zipfile.ZipFile
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        info = zipfile.ZipInfo(uri.membername, _FIXED_TIME)
+        media = uri.membername.startswith("ppt/media/")
+        info.compress_type = zipfile.ZIP_STORED if media else zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        self.zf.writestr(info, blob)
 
 
-def _shape(slide: Slide, f: ShapeFrame) -> None:
-    x, y, w, h = f.rect
-    shp = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(x), Emu(y), Emu(w), Emu(h))
-    shp.name = f"{f.role.title()} {len(slide.shapes)}"
-    style = shp._element.find(qn("p:style"))
-    if style is not None:  # no theme shadow or outline: only what the layout says
-        shp._element.remove(style)
-    if f.fill:
-        shp.fill.solid()
-        shp.fill.fore_color.rgb = _rgb(f.fill)
-    else:
-        shp.fill.background()
-    if f.line:
-        shp.line.color.rgb = _rgb(f.line)
-        shp.line.width = Emu(f.line_width)
-    else:
-        shp.line.fill.background()
+class _SlideWriter:
+    """Writes one slide's DrawingML, relating its pictures and links as it goes."""
 
+    def __init__(
+        self,
+        part: Part,
+        slides: list[Part],
+        media: dict[bytes, Part],
+        package: Any,
+        east_asian: str,
+    ) -> None:
+        self.part = part
+        self.slides = slides
+        self.media = media
+        self.package = package
+        # the East Asian slot names the CJK font, so CJK characters in a run use it
+        self.east_asian = _attr(east_asian) if east_asian else ""
+        self.next_id = 2
 
-def _picture(slide: Slide, f: PictureFrame) -> None:
-    x, y, w, h = f.rect
-    data = f.data
-    pic = slide.shapes.add_picture(io.BytesIO(data), Emu(x), Emu(y), Emu(w), Emu(h))
-    element: Any = pic._element
-    element.nvPicPr.cNvPr.set("descr", f.alt)
-    pic.name = f"Picture {len(slide.shapes)}"
+    def slide(self, page: Page) -> bytes:
+        title = next(
+            (f for f in page.frames if isinstance(f, TextFrame) and f.role == "title"), None
+        )
+        shapes = [
+            self._title(f) if f is title else _FRAME_WRITERS[type(f)](self, f)
+            for f in page.frames
+            if type(f) in _FRAME_WRITERS
+        ]
+        return (
+            f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:sld {_NS}><p:cSld>"
+            f'<p:bg><p:bgPr><a:solidFill><a:srgbClr val="{_hex(page.background)}"/>'
+            f"</a:solidFill><a:effectLst/></p:bgPr></p:bg><p:spTree>{_GROUP}"
+            + "".join(shapes)
+            + "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"
+        ).encode()
 
+    def _id(self, name: str) -> str:
+        n = self.next_id
+        self.next_id += 1
+        return f'id="{n}" name="{_attr(name)} {n - 1}"'
 
-def _fill_text(tf, frame: TextFrame, slide: Slide, ctx: _Deck) -> None:  # type: ignore[no-untyped-def]
-    """Replace the shape's text body with the frame's paragraphs, written as DrawingML.
+    def _title(self, frame: TextFrame) -> str:
+        return (
+            f'<p:sp><p:nvSpPr><p:cNvPr {self._id("Title")}/><p:cNvSpPr><a:spLocks noGrp="1"/>'
+            f'</p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:spPr>'
+            f"{_xfrm(_box(frame))}</p:spPr>{self._text_body(frame)}</p:sp>"
+        )
 
-    One parse per text box instead of python-pptx's setter per property: same XML, a
-    fraction of the time on large decks.
-    """
-    anchor = {"t": "t", "m": "ctr", "b": "b"}[frame.anchor]
-    parts = [
-        f'<p:txBody {_NS}><a:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
-        f'anchor="{anchor}"><a:noAutofit/></a:bodyPr><a:lstStyle/>'
-    ]
-    for para in frame.paras:
-        parts.append(_paragraph(para, slide, ctx))
-    if not frame.paras:
-        parts.append("<a:p/>")
-    parts.append("</p:txBody>")
-    body = parse_xml("".join(parts))
-    old = tf._txBody
-    old.getparent().replace(old, body)
+    def text(self, frame: Frame) -> str:
+        assert isinstance(frame, TextFrame)
+        return (
+            f'<p:sp><p:nvSpPr><p:cNvPr {self._id(frame.role.title())}/><p:cNvSpPr txBox="1"/>'
+            f"<p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(_box(frame))}"
+            f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr>'
+            f"{self._text_body(frame)}</p:sp>"
+        )
 
+    def shape(self, frame: Frame) -> str:
+        assert isinstance(frame, ShapeFrame)
+        fill = _fill(frame.fill) if frame.fill else "<a:noFill/>"
+        line = (
+            f'<a:ln w="{frame.line_width}">{_fill(frame.line)}</a:ln>'
+            if frame.line
+            else "<a:ln><a:noFill/></a:ln>"
+        )
+        return (
+            f"<p:sp><p:nvSpPr><p:cNvPr {self._id(frame.role.title())}/><p:cNvSpPr/><p:nvPr/>"
+            f'</p:nvSpPr><p:spPr>{_xfrm(frame.rect)}<a:prstGeom prst="rect"><a:avLst/>'
+            f"</a:prstGeom>{fill}{line}</p:spPr></p:sp>"
+        )
 
-def _paragraph(para: Para, slide: Slide, ctx: _Deck) -> str:
-    attrs = (
-        f'marL="{para.indent}" indent="{para.bullet_indent - para.indent if para.bullet else 0}"'
-    )
-    ppr = [
-        f'<a:pPr {attrs} algn="{_ALGN[para.align]}">',
-        f'<a:lnSpc><a:spcPts val="{round(para.line_height / 127)}"/></a:lnSpc>',
-        f'<a:spcBef><a:spcPts val="{round(para.space_before / 127)}"/></a:spcBef>',
-        '<a:spcAft><a:spcPts val="0"/></a:spcAft>',
-    ]
-    if not para.bullet:
-        ppr.append("<a:buNone/>")
-    else:
-        ppr.append(f'<a:buClr><a:srgbClr val="{_hex(para.bullet_color)}"/></a:buClr>')
-        if para.number is not None:
-            ppr.append(f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/>')
+    def picture(self, frame: Frame) -> str:
+        assert isinstance(frame, PictureFrame)
+        image = self.media.get(frame.data)
+        if image is None:
+            ext, content_type = _MEDIA[frame.format]
+            name = PackURI(f"/ppt/media/image{len(self.media) + 1}.{ext}")
+            image = self.media[frame.data] = Part(name, content_type, self.package, frame.data)
+        rid = self.part.relate_to(image, RT.IMAGE)
+        return (
+            f'<p:pic><p:nvPicPr><p:cNvPr {self._id("Picture")} descr="{_attr(frame.alt)}"/>'
+            f'<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
+            f'<p:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch>'
+            f"</p:blipFill><p:spPr>{_xfrm(frame.rect)}"
+            f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
+        )
+
+    def _text_body(self, frame: TextFrame) -> str:
+        anchor = {"t": "t", "m": "ctr", "b": "b"}[frame.anchor]
+        paras = "".join(self._paragraph(p) for p in frame.paras) or "<a:p/>"
+        return (
+            f'<p:txBody><a:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
+            f'anchor="{anchor}"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody>'
+        )
+
+    def _paragraph(self, para: Para) -> str:
+        indent = para.bullet_indent - para.indent if para.bullet else 0
+        ppr = [
+            f'<a:pPr marL="{para.indent}" indent="{indent}" algn="{_ALGN[para.align]}">',
+            f'<a:lnSpc><a:spcPts val="{round(para.line_height / 127)}"/></a:lnSpc>',
+            f'<a:spcBef><a:spcPts val="{round(para.space_before / 127)}"/></a:spcBef>',
+            '<a:spcAft><a:spcPts val="0"/></a:spcAft>',
+        ]
+        if not para.bullet:
+            ppr.append("<a:buNone/>")
         else:
-            font = para.spans[0].face.family if para.spans else "Arial"
-            ppr.append(
-                f'<a:buFont typeface="{_attr(font)}"/><a:buChar char="{_attr(para.bullet)}"/>'
-            )
-    ppr.append("</a:pPr>")
-    runs = [_run(span, slide, ctx) for span in para.spans if span.text]
-    return "<a:p>" + "".join(ppr) + "".join(runs) + "</a:p>"
+            ppr.append(f'<a:buClr><a:srgbClr val="{_hex(para.bullet_color)}"/></a:buClr>')
+            if para.number is not None:
+                ppr.append(f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/>')
+            else:
+                font = para.spans[0].face.family if para.spans else "Arial"
+                ppr.append(
+                    f'<a:buFont typeface="{_attr(font)}"/><a:buChar char="{_attr(para.bullet)}"/>'
+                )
+        ppr.append("</a:pPr>")
+        runs = [self._run(span) for span in para.spans if span.text]
+        return "<a:p>" + "".join(ppr) + "".join(runs) + "</a:p>"
+
+    def _run(self, span: Span) -> str:
+        face = span.face
+        family = _attr(face.family)
+        link = self._link(span.link) if span.link else ""
+        return (
+            f'<a:r><a:rPr lang="en-US" sz="{round(span.size * 100)}" b="{int(face.bold)}" '
+            f'i="{int(face.italic)}" dirty="0">{_fill(span.color)}<a:latin typeface="{family}"/>'
+            f'<a:ea typeface="{self.east_asian or family}"/><a:cs typeface="{family}"/>{link}'
+            f"</a:rPr><a:t>{_text(span.text)}</a:t></a:r>"
+        )
+
+    def _link(self, target: str) -> str:
+        if target.startswith("#slide="):
+            n = int(target.split("=", 1)[1]) - 1
+            if not 0 <= n < len(self.slides):
+                return ""
+            rid = self.part.relate_to(self.slides[n], RT.SLIDE)
+            return f'<a:hlinkClick r:id="{rid}" action="ppaction://hlinksldjump"/>'
+        rid = self.part.relate_to(target, RT.HYPERLINK, is_external=True)
+        return f'<a:hlinkClick r:id="{rid}"/>'
 
 
-def _run(span: Span, slide: Slide, ctx: _Deck) -> str:
-    face = span.face
-    family = _attr(face.family)
-    # the East Asian slot names the CJK font, so CJK characters in the run use it
-    east_asian = _attr(ctx.east_asian) if ctx.east_asian else family
-    link = _link(span.link, slide, ctx) if span.link else ""
+_FRAME_WRITERS: dict[type, Callable[[_SlideWriter, Frame], str]] = {
+    TextFrame: _SlideWriter.text,
+    ShapeFrame: _SlideWriter.shape,
+    PictureFrame: _SlideWriter.picture,
+}
+
+
+def _notes_xml(notes: tuple[str, ...]) -> bytes:
+    """A notes page as python-pptx clones it from its default notes master, with the text."""
+    paras = "".join(f"<a:p><a:r><a:t>{_text(note)}</a:t></a:r></a:p>" for note in notes)
     return (
-        f'<a:r><a:rPr lang="en-US" sz="{round(span.size * 100)}" b="{int(face.bold)}" '
-        f'i="{int(face.italic)}" dirty="0"><a:solidFill><a:srgbClr val="{_hex(span.color)}"/>'
-        f'</a:solidFill><a:latin typeface="{family}"/><a:ea typeface="{east_asian}"/>'
-        f'<a:cs typeface="{family}"/>{link}</a:rPr><a:t>{_text(span.text)}</a:t></a:r>'
-    )
+        f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:notes {_NS}><p:cSld>"
+        f"<p:spTree>{_GROUP}"
+        '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Slide Image Placeholder 1"/><p:cNvSpPr>'
+        '<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="sldImg" idx="2"/></p:nvPr>'
+        "</p:nvSpPr><p:spPr/></p:sp>"
+        '<p:sp><p:nvSpPr><p:cNvPr id="3" name="Notes Placeholder 2"/><p:cNvSpPr>'
+        '<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="body" idx="3" sz="quarter"/>'
+        f"</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>{paras}</p:txBody>"
+        "</p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
+    ).encode()
 
 
-def _link(target: str, slide: Slide, ctx: _Deck) -> str:
-    if target.startswith("#slide="):
-        n = int(target.split("=", 1)[1]) - 1
-        if not 0 <= n < len(ctx.slides):
-            return ""
-        rid = slide.part.relate_to(ctx.slides[n].part, RT.SLIDE)
-        return f'<a:hlinkClick r:id="{rid}" action="ppaction://hlinksldjump"/>'
-    rid = slide.part.relate_to(target, RT.HYPERLINK, is_external=True)
-    return f'<a:hlinkClick r:id="{rid}"/>'
+def _box(frame: TextFrame) -> tuple[int, int, int, int]:
+    x, y, w, h = frame.rect
+    pad = round(w * _WRAP_TOLERANCE)
+    align = frame.paras[0].align if frame.paras else "l"
+    shift = {"l": 0, "c": pad // 2, "r": pad}[align]
+    return x - shift, y, w + pad, h
+
+
+def _xfrm(rect: tuple[int, int, int, int]) -> str:
+    x, y, w, h = rect
+    return f'<a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'
+
+
+def _fill(color: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{_hex(color)}"/></a:solidFill>'
 
 
 _NS = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_GROUP = (
+    '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
+    '<p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/>'
+    '<a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>'
 )
 _ALGN = {"l": "l", "c": "ctr", "r": "r"}
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
