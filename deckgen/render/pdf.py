@@ -6,12 +6,14 @@ This is the only module (with `fonts.py`) that imports reportlab. EMU become poi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -24,7 +26,13 @@ from ..pages import Frame, Page, Pages, Para, PictureFrame, ShapeFrame, SlideFra
 EMU_PER_PT = 12700
 rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
 _registered: dict[Face, str] = {}  # face → the name reportlab knows it by
-_readers: dict[bytes, ImageReader] = {}  # the pictures of the document being rendered
+_images: dict[bytes, str] = {}  # picture → its image XObject in the document being rendered
+
+
+@functools.lru_cache(maxsize=256)
+def _color(hex_color: str) -> Color:
+    """A "#RRGGBB" colour, parsed once (reportlab parses strings on every use)."""
+    return HexColor(hex_color)
 
 
 def _pt(emu: int) -> float:
@@ -71,7 +79,7 @@ def _register_converted(pages: Pages) -> None:
 
 def render_pdf(pages: Pages) -> bytes:
     """The PDF file's bytes."""
-    _readers.clear()
+    _images.clear()
     buf = io.BytesIO()
     _register_converted(pages)
     first = next(_spans(pages.pages), None)
@@ -95,7 +103,7 @@ def render_pdf(pages: Pages) -> bytes:
         _page(c, pages, page)
         c.showPage()
     c.save()
-    _readers.clear()
+    _images.clear()
     return buf.getvalue()
 
 
@@ -109,7 +117,7 @@ def _page(c: Canvas, pages: Pages, page: Page) -> None:
 
 
 def _draw(c: Canvas, page: Page, width: int, height: int, links: bool) -> None:
-    c.setFillColor(page.background)
+    c.setFillColor(_color(page.background))
     c.rect(0, 0, _pt(width), _pt(height), stroke=0, fill=1)
     for frame in page.frames:
         _DRAW[type(frame)](c, frame, height, links)
@@ -131,9 +139,9 @@ def _slide(c: Canvas, f: SlideFrame, h: int, links: bool) -> None:
 def _shape(c: Canvas, f: ShapeFrame, h: int, links: bool) -> None:
     x, y, w, hh = f.rect
     if f.fill:
-        c.setFillColor(f.fill)
+        c.setFillColor(_color(f.fill))
     if f.line:
-        c.setStrokeColor(f.line)
+        c.setStrokeColor(_color(f.line))
         c.setLineWidth(_pt(f.line_width))
     c.rect(
         _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), stroke=1 if f.line else 0, fill=1 if f.fill else 0
@@ -145,10 +153,18 @@ def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
     data = f.data
     # the alt text rides on a marked-content sequence around the picture (PDF 32000 14.9.3)
     c.addLiteral(f"/Span <</Alt {_pdf_text(f.alt)}>> BDC")
-    reader = _readers.get(data)
-    if reader is None:  # one reader per picture: reportlab then decodes it only once
-        reader = _readers[data] = ImageReader(io.BytesIO(data))
-    c.drawImage(reader, _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto")
+    name = _images.get(data)
+    if name is None:  # the first time: reportlab decodes, hashes and embeds the picture
+        made: dict[str, Any] = {"name": None}
+        reader = ImageReader(io.BytesIO(data))
+        c.drawImage(reader, _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto", extraReturn=made)
+        _images[data] = made["name"]
+    else:  # after that, the embedded XObject is only referenced again
+        c.saveState()
+        c.translate(_pt(x), _pt(h - y - hh))
+        c.scale(_pt(w), _pt(hh))
+        c.doForm(name)
+        c.restoreState()
     c.addLiteral("EMC")
 
 
@@ -165,7 +181,7 @@ def _text(c: Canvas, f: TextFrame, h: int, links: bool) -> None:
             base = _pt(h - fy - line.baseline)
             for s in line.spans:
                 c.setFont(_font(s.face), s.size)
-                c.setFillColor(s.color)
+                c.setFillColor(_color(s.color))
                 left = _pt(fx + s.x)
                 c.drawString(left, base, s.text)
                 if s.link and links:
@@ -183,7 +199,7 @@ def _bullet(c: Canvas, para: Para, fx: int, fy: int, h: int) -> None:
         return
     face = para.spans[0].face
     c.setFont(_font(face), para.size)
-    c.setFillColor(para.bullet_color)
+    c.setFillColor(_color(para.bullet_color))
     c.drawString(_pt(fx + para.bullet_indent), _pt(h - fy - para.lines[0].baseline), para.bullet)
 
 
