@@ -167,7 +167,8 @@ def embeddable(f: Face, chars: str) -> bytes:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    font = TTFont(str(f.path), fontNumber=f.index)
+    # the source's own timestamp, not the clock's: the same text gives the same bytes
+    font = TTFont(str(f.path), fontNumber=f.index, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
     options.name_IDs = ["*"]

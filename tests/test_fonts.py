@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -112,3 +113,13 @@ def test_a_latin_post_never_loads_the_cjk_font(tmp_path: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_a_converted_cjk_subset_keeps_the_source_timestamp_so_builds_are_byte_identical() -> None:
+    from fontTools.ttLib import TTFont as FTFont
+
+    face = fonts.face_for("世", fonts.face(FontSpec("Fira Sans")))
+    assert face is not None and face.needs_conversion
+    source = FTFont(str(face.path), fontNumber=face.index, lazy=True)
+    subset = FTFont(io.BytesIO(fonts.embeddable(face, "世界")))
+    assert subset["head"].modified == source["head"].modified
