@@ -129,6 +129,28 @@ class _Setter:
             return c.get("link", c["accent"])
         return c.get(spec.color) or c.get(_FALLBACK_COLOR.get(spec.color, "text"), c["text"])
 
+    def _metrics(self, spec: _Spec, i: int, size: float) -> tuple[float, int, int, int, int]:
+        """A paragraph's size, line height, space before, bullet x and text x, at `size`."""
+        psize = round(size * spec.scale * 2) / 2
+        lh = round(psize * self.theme.sizes.get("line_spacing", 1.18) * PT)
+        ps = self.theme.sizes.get("paragraph_space", 0.45)
+        space = 0 if i == 0 else round(psize * ps * spec.gap * PT)
+        indent_step = round(psize * 1.1 * PT)
+        bullet_x = spec.level * indent_step if spec.bullet else 0
+        text_x = bullet_x + (indent_step if spec.bullet else 0)
+        if spec.bullet and spec.number is not None:
+            text_x = bullet_x + round(max(indent_step, psize * 1.5 * PT))
+        return psize, lh, space, bullet_x, text_x
+
+    def height(self, specs: Sequence[_Spec], width: int, size: float) -> int:
+        """The height `specs` take at `size`: what `set` returns, without placing any span."""
+        y = 0
+        for i, spec in enumerate(specs):
+            psize, lh, space, _, text_x = self._metrics(spec, i, size)
+            lines, _ = self._break(spec, psize, width - text_x)
+            y += space + lh * max(len(lines), 1)
+        return y
+
     def set(
         self, specs: Sequence[_Spec], width: int, size: float
     ) -> tuple[list[Para], int, list[list[int]]]:
@@ -136,23 +158,16 @@ class _Setter:
         paras: list[Para] = []
         ends: list[list[int]] = []
         y = 0
-        ps = self.theme.sizes.get("paragraph_space", 0.45)
+        c = self.theme.colors
         for i, spec in enumerate(specs):
-            psize = round(size * spec.scale * 2) / 2
-            lh = round(psize * self.theme.sizes.get("line_spacing", 1.18) * PT)
-            space = 0 if i == 0 else round(psize * ps * spec.gap * PT)
-            indent_step = round(psize * 1.1 * PT)
-            bullet_x = spec.level * indent_step if spec.bullet else 0
-            text_x = bullet_x + (indent_step if spec.bullet else 0)
-            if spec.bullet and spec.number is not None:
-                text_x = bullet_x + round(max(indent_step, psize * 1.5 * PT))
-            lines, line_ends = self._wrap(spec, psize, width - text_x, text_x, y + space, lh)
+            psize, lh, space, bullet_x, text_x = self._metrics(spec, i, size)
+            broken, line_ends = self._break(spec, psize, width - text_x)
+            lines = self._place(spec, psize, width - text_x, text_x, y + space, lh, broken)
             runs = tuple(
                 Span(0, r.text, self.face(spec, r), psize, self.color(spec, r), r.link)
                 for r in spec.runs
                 if r.text
             )
-            c = self.theme.colors
             paras.append(
                 Para(
                     runs,
@@ -172,9 +187,7 @@ class _Setter:
             y += space + lh * max(len(lines), 1)
         return paras, y, ends
 
-    def _wrap(
-        self, spec: _Spec, size: float, width: int, x0: int, top: int, lh: int
-    ) -> tuple[list[Line], list[int]]:
+    def _break(self, spec: _Spec, size: float, width: int) -> tuple[list[list[_Piece]], list[int]]:
         """Greedy line breaking at spaces (and between CJK characters), never inside a word."""
         avail = width / PT / size  # in the units of piece widths: points at 1 pt
         lines: list[list[_Piece]] = [[]]
@@ -209,7 +222,7 @@ class _Setter:
                     lines[-1].append(chunk)
                     line_w += chunk.width
         ends.append(sum(len(r.text) for r in spec.runs))
-        return self._place(spec, size, width, x0, top, lh, lines), ends
+        return lines, ends
 
     def _units(self, spec: _Spec) -> list[tuple[_Piece | None, list[_Piece]] | None]:
         """Break opportunities: words (glued across style changes), each with its space before.
@@ -395,22 +408,20 @@ class _Layout:
         if not specs:
             return _Fit(None, 0, [], max_size)
         lo, hi = int(min_size * 2), int(max_size * 2)
-        best: tuple[list[Para], int, float] | None = None
-        paras, height, _ = self.setter.set(specs, w, max_size)
-        if height <= h:
-            best = (paras, height, max_size)
-        else:
+        best: float | None = None
+        if self.setter.height(specs, w, max_size) <= h:
+            best = max_size
+        else:  # binary search on heights alone; spans are placed once, at the size chosen
             while lo <= hi:
                 mid = (lo + hi) // 2
-                paras, height, _ = self.setter.set(specs, w, mid / 2)
-                if height <= h:
-                    best = (paras, height, mid / 2)
+                if self.setter.height(specs, w, mid / 2) <= h:
+                    best = mid / 2
                     lo = mid + 1
                 else:
                     hi = mid - 1
         if best is not None:
-            paras, height, size = best
-            return _Fit(self._frame(paras, height, rect, role, anchor), height, [], size)
+            paras, height, _ = self.setter.set(specs, w, best)
+            return _Fit(self._frame(paras, height, rect, role, anchor), height, [], best)
         # Too much even at the minimum: keep what fits, the rest overflows.
         paras, height, ends = self.setter.set(specs, w, min_size)
         if not split:
@@ -473,7 +484,7 @@ class _Layout:
         return TextFrame(rect, _offset(paras, max(dy, 0)), role, anchor)
 
     def measure(self, specs: list[_Spec], width: int, size: float) -> int:
-        return self.setter.set(specs, width, size)[1]
+        return self.setter.height(specs, width, size)
 
     # -- content to specs -------------------------------------------------------------
     def specs(self, content: Content) -> list[_Spec]:
