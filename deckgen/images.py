@@ -123,21 +123,43 @@ def prepare(
 
     Results are kept in the content-addressed cache, so a warm build decodes nothing.
     """
-    raw = src.data if src.data is not None else (src.path.read_bytes() if src.path else b"")
-    name = cache.key(raw, f"{pixels[0]}x{pixels[1]}")
+    return _prepared(_key(src, pixels), src.path, src.data, pixels, cache_dir)
+
+
+@functools.lru_cache(maxsize=256)  # by content: a picture used twice is prepared once
+def _prepared(
+    name: str,
+    path: Path | None,
+    data: bytes | None,
+    pixels: tuple[int, int],
+    cache_dir: Path | None,
+) -> tuple[bytes, str] | ImageProblem:
     hit = cache.get(cache_dir, name)
     if hit is not None and hit[:1] in (b"J", b"P"):
         return hit[1:], "jpeg" if hit[:1] == b"J" else "png"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            data, fmt = encode(src.path, src.data, pixels)
-            cache.put(cache_dir, name, (b"J" if fmt == "jpeg" else b"P") + data)
-            return data, fmt
+            encoded, fmt = encode(path, data, pixels)
+            cache.put(cache_dir, name, (b"J" if fmt == "jpeg" else b"P") + encoded)
+            return encoded, fmt
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as exc:  # fmt: skip
-        where = str(src.path) if src.path is not None else "data: URI"
+        where = str(path) if path is not None else "data: URI"
         return ImageProblem(f"image cannot be decoded ({exc}): {where}")
+
+
+def _key(src: ImageSource, pixels: tuple[int, int]) -> str:
+    """The cache entry's name: a hash of the source bytes and the size, read once per file."""
+    if src.path is None:
+        return cache.key(src.data or b"", f"{pixels[0]}x{pixels[1]}")
+    st = src.path.stat()
+    return _file_key(src.path, st.st_mtime_ns, st.st_size, pixels)
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_key(path: Path, mtime_ns: int, size: int, pixels: tuple[int, int]) -> str:
+    return cache.key(path.read_bytes(), f"{pixels[0]}x{pixels[1]}")
 
 
 @functools.lru_cache(maxsize=256)

@@ -107,15 +107,16 @@ class _Piece:
         return self.start + len(self.text)
 
 
+_Unit = tuple[_Piece | None, list[_Piece], float]  # space before, the word's pieces, width
+
+
 @dataclass
 class _Setter:
     """Typesets specs into measured paragraphs for one theme."""
 
     theme: Theme
     missing: set[str] = field(default_factory=set)  # characters no bundled font covers
-    _unit_cache: dict[_Spec, list[tuple[_Piece | None, list[_Piece]] | None]] = field(
-        default_factory=dict
-    )
+    _unit_cache: dict[_Spec, list[_Unit | None]] = field(default_factory=dict)
     fallbacks: set[str] = field(default_factory=set)  # fallback families used
 
     def face(self, spec: _Spec, run: Run) -> fonts.Face:
@@ -199,8 +200,7 @@ class _Setter:
                 lines.append([])
                 line_w = 0.0
                 continue
-            space, pieces = unit
-            w = sum(p.width for p in pieces)
+            space, pieces, w = unit
             sw = space.width if space is not None and lines[-1] else 0.0
             if lines[-1] and line_w + sw + w > avail:
                 ends.append(pieces[0].start)
@@ -224,8 +224,9 @@ class _Setter:
         ends.append(sum(len(r.text) for r in spec.runs))
         return lines, ends
 
-    def _units(self, spec: _Spec) -> list[tuple[_Piece | None, list[_Piece]] | None]:
-        """Break opportunities: words (glued across style changes), each with its space before.
+    def _units(self, spec: _Spec) -> list[_Unit | None]:
+        """Break opportunities: words (glued across style changes), each with its space before
+        and its width; None is a hard break.
 
         Widths are for 1 pt (they scale with the size), so a paragraph is measured once
         however many sizes the fitter tries.
@@ -234,7 +235,6 @@ class _Setter:
         if cached is not None:
             return cached
         units: list[tuple[_Piece | None, list[_Piece]] | None] = []
-        self._unit_cache[spec] = units
         size = 1.0
         space: _Piece | None = None
         glue = False  # the previous token was a word with nothing between
@@ -262,7 +262,9 @@ class _Setter:
                         else:
                             units.append((space, [piece]))
                     space, glue = None, not _CJK_CHAR.match(tok)
-        return units
+        measured = [None if u is None else (u[0], u[1], sum(p.width for p in u[1])) for u in units]
+        self._unit_cache[spec] = measured
+        return measured
 
     def _segments(self, tok: str, primary: fonts.Face) -> list[tuple[str, fonts.Face]]:
         """Split a word where the face that can draw it changes (Latin, then CJK, ...)."""
