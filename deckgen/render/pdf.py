@@ -156,7 +156,7 @@ def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
     name = _images.get(data)
     if name is None:  # the first time: reportlab decodes, hashes and embeds the picture
         made: dict[str, Any] = {"name": None}
-        reader = ImageReader(io.BytesIO(data))
+        reader = _Picture(data, f.format)
         c.drawImage(reader, _pt(x), _pt(h - y - hh), _pt(w), _pt(hh), mask="auto", extraReturn=made)
         _images[data] = made["name"]
     else:  # after that, the embedded XObject is only referenced again
@@ -166,6 +166,21 @@ def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
         c.doForm(name)
         c.restoreState()
     c.addLiteral("EMC")
+
+
+class _Picture(ImageReader):
+    """A picture for reportlab. A JPEG is embedded as it is, so it is named by its encoded
+    bytes rather than by decoding every pixel just to hash them, as reportlab otherwise does."""
+
+    def __init__(self, data: bytes, fmt: str) -> None:
+        super().__init__(io.BytesIO(data))
+        self._encoded = data if fmt == "jpeg" else None
+
+    def getRGBData(self) -> bytes:
+        if self._encoded is None:
+            return super().getRGBData()
+        self._dataA = None  # a JPEG has no alpha channel
+        return self._encoded
 
 
 def _pdf_text(text: str) -> str:
