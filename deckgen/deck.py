@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .document import Figure, Runs
+from .document import Figure, Run, Runs
 
 
 class Kind(str, Enum):
@@ -73,7 +73,35 @@ class CalloutBox:
     paragraphs: tuple[Runs, ...]
 
 
-Content = Bullets | Text | Visual | QuoteBox | CalloutBox
+@dataclass(frozen=True)
+class TableBox:
+    """Plan: a table: rows of cells, how many lead rows are headers, column alignments."""
+
+    rows: tuple[tuple[Runs, ...], ...]
+    header: int = 1
+    align: tuple[str, ...] = ()
+
+    @property
+    def paragraphs(self) -> tuple[Runs, ...]:
+        """Every cell's text, row by row (for citations and coverage)."""
+        return tuple(cell for row in self.rows for cell in row)
+
+
+@dataclass(frozen=True)
+class CodeBox:
+    """Plan: a code block, to be highlighted and set in the code font by the layout."""
+
+    text: str
+    language: str = ""
+    numbered: bool = False  # line numbers (front matter deck.code_line_numbers)
+
+    @property
+    def paragraphs(self) -> tuple[Runs, ...]:
+        """The code's lines (for coverage)."""
+        return tuple((Run(line, code=True),) for line in self.text.split("\n"))
+
+
+Content = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ class Run:
     italic: bool = False
     code: bool = False
     link: str | None = None
+    color: str = ""  # an explicit "#RRGGBB", e.g. from syntax highlighting; "" = the role's
 
 
 Runs = tuple[Run, ...]
@@ -130,10 +131,12 @@ class Code:
 
 @dataclass(frozen=True)
 class Table:
-    """Document: a table; the first row is the header."""
+    """Document: a table: its rows of cells, how many are header rows, column alignments."""
 
     rows: tuple[tuple[Runs, ...], ...]
     line: int | None = None
+    header: int = 1  # leading header rows (<thead>, or rows of <th>)
+    align: tuple[str, ...] = ()  # per column: "l" | "c" | "r"
 
 
 @dataclass(frozen=True)

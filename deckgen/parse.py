@@ -165,6 +165,13 @@ def _text(el: etree._Element) -> str:
     return "".join(t for t in el.itertext() if isinstance(t, str))
 
 
+def _cell_align(cell: etree._Element) -> str:
+    """A table cell's alignment from `style="text-align: …"` or `align=`, as l | c | r."""
+    found = re.search(r"text-align:\s*(left|center|right)", cell.get("style") or "")
+    value = found.group(1) if found else (cell.get("align") or "").lower()
+    return {"left": "l", "center": "c", "right": "r"}.get(value, "")
+
+
 def _classes(el: etree._Element) -> set[str]:
     return set((el.get("class") or "").split())
 
@@ -543,12 +550,28 @@ class _Parser:
         yield Code(text, lang, self.locate(first) if first.strip() else None)
 
     def table(self, el: etree._Element) -> Iterator[Block]:
-        rows = []
+        rows: list[tuple[Runs, ...]] = []
+        header = 0
+        align: list[str] = []
         for tr in el.iter("tr"):
-            rows.append(tuple(self.runs(td) for td in tr if td.tag in ("td", "th")))
+            cells = [td for td in tr if td.tag in ("td", "th")]
+            if not cells:
+                continue
+            parent = tr.getparent()
+            in_head = parent is not None and parent.tag == "thead"
+            if len(rows) == header and (in_head or all(c.tag == "th" for c in cells)):
+                header += 1
+            rows.append(tuple(self.runs(td) for td in cells))
+            for i, cell in enumerate(cells):
+                if i >= len(align):
+                    align.append("")
+                align[i] = align[i] or _cell_align(cell)
         if rows:
             first = plain(rows[0][0]) if rows[0] else ""
-            yield Table(tuple(rows), self.locate_text(first))
+            width = max(len(r) for r in rows)
+            padded = tuple(r + ((),) * (width - len(r)) for r in rows)
+            aligns = tuple((a or "l") for a in (align + [""] * width)[:width])
+            yield Table(padded, self.locate_text(first), min(header, len(rows) - 1), aligns)
 
     def rule(self, el: etree._Element) -> Iterator[Block]:
         yield Rule()

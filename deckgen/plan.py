@@ -19,12 +19,14 @@ from .deck import (
     BulletItem,
     Bullets,
     CalloutBox,
+    CodeBox,
     Content,
     Deck,
     DeckInfo,
     Kind,
     QuoteBox,
     Slide,
+    TableBox,
     Text,
     Visual,
 )
@@ -137,6 +139,7 @@ class _Planner:
     slides: list[_Draft] = field(default_factory=list)
     diags: list[Diagnostic] = field(default_factory=list)
     _prose: list[Paragraph] = field(default_factory=list)  # prose of the section being planned
+    code_line_numbers: bool = False
 
     # -- sections -------------------------------------------------------------------
     def section(
@@ -201,12 +204,14 @@ class _Planner:
         return draft, False
 
     def _code(self, block: Code, draft: _Draft, rest: Sequence[Block]) -> _Step:
-        lines = tuple((Run(ln, code=True),) for ln in block.text.split("\n") if ln.strip())
-        return self._place_text(draft, Text(lines)), False
+        if not block.text.strip():
+            return draft, False
+        code = CodeBox(block.text, block.language, self.code_line_numbers)
+        return self._place_text(draft, code), False
 
     def _table(self, block: Table, draft: _Draft, rest: Sequence[Block]) -> _Step:
-        rows = tuple(BulletItem(_join_cells(row)) for row in block.rows)
-        return self._place_text(draft, Bullets(rows)), False
+        table = TableBox(block.rows, block.header, block.align)
+        return self._place_text(draft, table), False
 
     def _subheading(self, block: Heading, draft: _Draft, rest: Sequence[Block]) -> _Step:
         # a heading below the slide level: a bold line in the flow
@@ -364,15 +369,6 @@ def _has_content(blocks: Sequence[Block]) -> bool:
     return any(not isinstance(b, Rule | Reference | Notes) for b in blocks)
 
 
-def _join_cells(row: Iterable[Runs]) -> Runs:
-    out: list[Run] = []
-    for cell in row:
-        if out:
-            out.append(Run("  |  "))
-        out.extend(cell)
-    return tuple(out)
-
-
 def _flatten_items(items: Iterable[ListItem]) -> list[Runs]:
     out: list[Runs] = []
     for it in items:
@@ -447,6 +443,10 @@ def plan_deck(
     info = _info(doc, path)
     refs = {b.anchor: b for b in doc.blocks if isinstance(b, Reference) and b.anchor}
     planner = _Planner(theme, path, refs)
+    deck_opts = doc.meta.get("deck")
+    planner.code_line_numbers = isinstance(deck_opts, dict) and deck_opts.get(
+        "code_line_numbers"
+    ) in (True, "true", "yes")
     blocks = list(doc.blocks)
     # A leading h1 that repeats the title is the title, not a section.
     first_heading = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), None)

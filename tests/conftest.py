@@ -79,3 +79,17 @@ def write_post(folder: Path, body: str, front: str = "title: A Test Talk\nauthor
     post = folder / "post.md"
     post.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
     return post
+
+
+@pytest.fixture(scope="session")
+def tables_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build(FIXTURES / "tables.md", tmp_path_factory.mktemp("tables"))
+
+
+@pytest.fixture(scope="session")
+def code_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build(FIXTURES / "code.md", tmp_path_factory.mktemp("code"))
+
+
+def output(result: BuildResult, suffix: str) -> Path:
+    return next(p for p in result.written if p.suffix == suffix)

@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 
 from deckgen import fonts
-from deckgen.build import compile_post
-from deckgen.pages import Page, Pages, PictureFrame, Rect, ShapeFrame, TextFrame
+from deckgen.build import BuildResult, compile_post
+from deckgen.pages import Page, Pages, PictureFrame, Rect, ShapeFrame, TableFrame, TextFrame
 
-from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, write_post
+from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, output, write_post
 
 MIN_BODY = 16
 
@@ -214,3 +214,83 @@ def test_lines_never_break_where_a_style_changes_inside_a_word(tmp_path: Path) -
     ]
     assert len(starts) > 3
     assert not any(s.startswith((",", ".", ")")) for s in starts)
+
+
+def _pptx_tables(result: BuildResult) -> list[tuple[str, list[list[str]], float]]:
+    from pptx import Presentation
+
+    prs = Presentation(str(output(result, ".pptx")))
+    out = []
+    for slide in prs.slides:
+        for sh in slide.shapes:
+            if sh.has_table:
+                rows = [[c.text for c in row.cells] for row in sh.table.rows]
+                size = sh.table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
+                out.append((slide.shapes.title.text, rows, size))
+    return out
+
+
+def test_a_table_too_tall_continues_with_its_header_repeated_at_one_size(
+    tables_build: BuildResult,
+) -> None:
+    runs = [t for t in _pptx_tables(tables_build) if t[0].startswith("Every run we made")]
+    assert [t[0] for t in runs] == ["Every run we made", "Every run we made (cont.)"]
+    assert all(t[1][0] == ["Run", "Seed", "Loss"] for t in runs)
+    body = [row[0] for t in runs for row in t[1][1:]]
+    assert body == [f"r{n:02d}" for n in range(1, 23)]  # every row once, in order
+    assert abs(len(runs[0][1]) - len(runs[1][1])) <= 1  # shared evenly
+    assert runs[0][2] == runs[1][2] >= 16  # one size, still readable
+
+
+def test_a_table_too_wide_shrinks_to_the_minimum_then_warns(tables_build: BuildResult) -> None:
+    wide = next(t for t in _pptx_tables(tables_build) if t[0] == "A very wide comparison")
+    assert wide[2] == 12  # the default theme's table minimum
+    assert len(wide[1][0]) == 10
+    assert any("table too wide" in d.message for d in tables_build.compiled.diagnostics)
+
+
+def test_table_cells_stay_inside_their_table_and_the_table_inside_the_body(
+    tables_build: BuildResult,
+) -> None:
+    for page in tables_build.compiled.pages.pages:
+        for f in page.frames:
+            if isinstance(f, TableFrame):
+                x, y, w, h = f.rect
+                assert x + w <= tables_build.compiled.theme.width
+                assert y + h <= tables_build.compiled.theme.height * 0.93
+                for row in f.cells:
+                    for cell in row:
+                        cx, cy, cw, ch = cell.text.rect
+                        assert x <= cx and cx + cw <= x + w and y <= cy and cy + ch <= y + h
+
+
+def _code_lines(page: Page) -> list[str]:
+    frame = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "code")
+    return ["".join(s.text for s in p.spans) for p in frame.paras]
+
+
+def test_long_code_continues_in_its_box_on_evenly_filled_pages(code_build: BuildResult) -> None:
+    pages = [p for p in code_build.compiled.pages.pages if p.title.startswith("A long listing")]
+    assert [p.title for p in pages] == ["A long listing", "A long listing (cont.)"]
+    first, second = (_code_lines(p) for p in pages)
+    assert abs(len(first) - len(second)) <= 1
+    numbers = [int(line.split()[0]) for line in first + second if line.strip()]
+    assert numbers == sorted(numbers) and numbers[-1] == 25
+    assert all(any(isinstance(f, ShapeFrame) and f.role == "code" for f in p.frames) for p in pages)
+
+
+def test_an_unknown_code_language_is_reported_and_kept(code_build: BuildResult) -> None:
+    assert any("klingon-script" in d.message for d in code_build.compiled.diagnostics)
+    page = next(p for p in code_build.compiled.pages.pages if p.title.startswith("Text in"))
+    assert _code_lines(page) == ["1  qapla' batlh"]
+
+
+def test_the_dark_theme_sets_code_on_a_dark_box_in_light_text(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Code\n\n```python\nx = compute(1)\n```\n")
+    pages = compile_post(post, theme="dark").pages
+    page = pages.pages[1]
+    box = next(f for f in page.frames if isinstance(f, ShapeFrame) and f.role == "code")
+    assert box.fill == "#0D1117"
+    frame = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "code")
+    plain = next(s for s in frame.paras[0].spans if s.text.strip() == "x")
+    assert plain.color.upper() == "#E6EDF3"

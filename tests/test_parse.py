@@ -18,6 +18,7 @@ from deckgen.document import (
     Quote,
     Reference,
     Rule,
+    Table,
     plain,
 )
 from deckgen.errors import Diagnostic
@@ -169,3 +170,39 @@ def test_lists_nested_by_two_spaces_nest(tmp_path: Path) -> None:
 def test_thematic_break_is_a_rule(tmp_path: Path) -> None:
     doc, _ = parse(tmp_path, "a\n\n---\n\nb\n")
     assert isinstance(doc.blocks[1], Rule)
+
+
+def test_a_markdown_table_keeps_its_header_row_and_column_alignments(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n| 4 | 5 | 6 |\n")
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert table.header == 1
+    assert table.align == ("l", "r", "c")
+    assert [[plain(c) for c in row] for row in table.rows] == [
+        ["a", "b", "c"],
+        ["1", "2", "3"],
+        ["4", "5", "6"],
+    ]
+    assert table.line == 4
+
+
+def test_an_html_table_with_th_cells_and_ragged_rows_is_padded(tmp_path: Path) -> None:
+    html = (
+        "<table><tr><th>Name</th><th>Value</th></tr>"
+        "<tr><td>x</td></tr><tr><td align='right'>y</td><td>2</td></tr></table>\n"
+    )
+    doc, _ = parse(tmp_path, html)
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert table.header == 1
+    assert [[plain(c) for c in row] for row in table.rows] == [
+        ["Name", "Value"],
+        ["x", ""],
+        ["y", "2"],
+    ]
+    assert table.align == ("r", "l")
+
+
+def test_a_fenced_code_block_keeps_its_language_and_indentation(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "```python\ndef f():\n    return 1\n```\n")
+    code = next(b for b in doc.blocks if isinstance(b, Code))
+    assert code.language == "python"
+    assert code.text == "def f():\n    return 1"

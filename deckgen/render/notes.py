@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..pages import Page, Pages, TextFrame
+from ..pages import Page, Pages, text_frames
 from ..plan import REFERENCE_NOTE
 
 _WORD = re.compile(r"\w+")
@@ -42,8 +42,8 @@ def script(pages: Pages, wpm: int = 130) -> list[ScriptSlide]:
 def _slide_text(page: Page) -> str:
     return " ".join(
         s.text
-        for f in page.frames
-        if isinstance(f, TextFrame) and f.role not in _SKIP_ROLES
+        for f in text_frames(page.frames)
+        if f.role not in _SKIP_ROLES
         for p in f.paras
         for s in p.spans
     )
