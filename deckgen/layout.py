@@ -138,6 +138,8 @@ class _Setter:
         c = self.theme.colors
         if run.color:
             return run.color
+        if run.code and not spec.pre and "code_inline" in c and not run.link:
+            return c["code_inline"]  # inline code stands out from the prose around it
         if run.link:
             return c.get("link", c["accent"])
         return c.get(spec.color) or c.get(_FALLBACK_COLOR.get(spec.color, "text"), c["text"])

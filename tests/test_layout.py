@@ -294,3 +294,13 @@ def test_the_dark_theme_sets_code_on_a_dark_box_in_light_text(tmp_path: Path) ->
     frame = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "code")
     plain = next(s for s in frame.paras[0].spans if s.text.strip() == "x")
     assert plain.color.upper() == "#E6EDF3"
+
+
+def test_inline_code_is_set_in_the_code_font_and_colour(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Calls\n\n- call `fit()` before `predict()`\n")
+    page = compile_post(post).pages.pages[1]
+    body = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "body")
+    spans = {s.text: s for p in body.paras for s in p.spans}
+    assert spans["fit()"].face.family == "IBM Plex Mono"
+    assert spans["fit()"].color == "#9A3412"
+    assert spans["call "].color != "#9A3412"
