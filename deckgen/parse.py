@@ -10,20 +10,25 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import lxml.html
 import markdown
 from lxml import etree
 
+from . import dialects
 from .document import (
+    Background,
     Block,
     Callout,
     Code,
+    Column,
+    Columns,
     Contact,
     Document,
     Figure,
     FigureGrid,
+    Footnote,
     Heading,
     Image,
     ListBlock,
@@ -67,13 +72,19 @@ _KNOWN_INLINE = {
     "data", "ruby", "rt", "rp", "nobr", "picture", "source", "svg", "math",
 }  # fmt: skip
 _DROP_TAGS = {"script", "style", "noscript", "template", "button", "nav", "form", "input"}
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_BG_ALT = re.compile(r"^bg(\s|$)", re.I)
+_BG_SHARE = re.compile(r"^(\d+(?:\.\d+)?)%$")
+_BG_MODES = {"left": "left", "right": "right", "contain": "contain", "fit": "contain"}
 
 
 def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     """Turn the post body into blocks."""
+    dialect = dialects.detect(source.meta, source.body, source.path)
     body = _fenced_notes_to_aside(source.body)
+    body = dialects.kramdown_attributes(dialects.fenced_divs(body))
     html = _markdown(body)
-    parser = _Parser(source)
+    parser = _Parser(source, dialect)
     if html.strip():
         root = _dom(html)
         if _depth(root) > _MAX_DEPTH:
@@ -86,7 +97,8 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         body_el = root.find("body")
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
-    return Document(dict(source.meta), tuple(parser.blocks), tuple(parser.dropped)), parser.diags
+    doc = Document(dict(source.meta), tuple(parser.blocks), tuple(parser.dropped), dialect)
+    return doc, parser.diags
 
 
 def _dom(html: str) -> etree._Element:
@@ -214,6 +226,7 @@ def _strip_runs(runs: list[Run]) -> Runs:
 @dataclass
 class _Parser:
     source: Source
+    dialect: str = dialects.POST
     blocks: list[Block] = field(default_factory=list)
     diags: list[Diagnostic] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
@@ -303,6 +316,11 @@ class _Parser:
             elif child.tag not in _INLINE_STYLE and child.tag not in _KNOWN_INLINE:
                 self.unknown_inline(child)
                 self._inline(child, acc, style, skip)
+            elif child.tag == "a" and "footnote-backref" in _classes(child):
+                pass  # the "↩" back to the text: web-only
+            elif child.tag == "a" and "footnote-ref" in _classes(child):
+                mark = _text(child).strip().translate(_SUPERSCRIPT)
+                acc.append(Run(mark, style.bold, style.italic, False, child.get("href")))
             elif child.tag == "br":
                 acc.append(Run("\n", style.bold, style.italic, style.code, style.link))
             elif child.tag == "img":
@@ -358,6 +376,19 @@ class _Parser:
         m = _NOTES_COMMENT.match(c.text or "")
         if m and m.group(1).strip():
             yield Notes(m.group(1).strip(), self.locate(m.group(1).strip()[:40]))
+        elif self.dialect == dialects.MARP:
+            yield from self.marp_comment(c.text or "")
+
+    def marp_comment(self, text: str) -> Iterator[Block]:
+        """In a Marp deck a comment is a directive (ignored, reported) or the slide's notes."""
+        name = dialects.marp_directive(text)
+        if name is not None:
+            line = self.locate(text.strip()[:40])
+            self.diags.append(
+                info(f"Marp directive ignored: {name}", self.source.path, line, "directive")
+            )
+        elif text.strip():
+            yield Notes(text.strip(), self.locate(text.strip()[:40]))
 
     def block(self, el: etree._Element) -> Iterator[Block]:
         if _is_chrome(el):
@@ -386,17 +417,45 @@ class _Parser:
         runs = self.runs(el, skip=lambda c: c.tag == "img")
         if runs:
             yield Paragraph(runs, self.locate_text(plain(runs)), _centered(el))
-        for img in el.iter("img"):  # pictures in a paragraph are never lost
-            yield self.figure_of(img, ())
+        imgs = list(el.iter("img"))
+        share = dialects.width_share(el.get("width"), el.get("style")) if len(imgs) == 1 else None
+        # Pandoc: an image alone in its paragraph is a figure captioned by its alt text
+        alt_caption = self.dialect == dialects.PANDOC and not runs and len(imgs) == 1
+        for img in imgs:  # pictures in a paragraph are never lost
+            if self.dialect == dialects.MARP and _BG_ALT.match(img.get("alt") or ""):
+                yield self.background(img)
+            else:
+                caption = _strip_runs([Run(img.get("alt") or "")]) if alt_caption else ()
+                yield self.figure_of(img, caption, share)
 
-    def image(self, el: etree._Element) -> Image:
+    def background(self, img: etree._Element) -> Background:
+        """`![bg](img)`, `![bg left:40%](img)`, `![bg contain](img)`: a slide's backdrop."""
+        words = (img.get("alt") or "").split()[1:]
+        mode, share, alt = "cover", 0.5, []
+        for w in words:
+            side, _, pct = w.lower().partition(":")
+            m = _BG_SHARE.match(pct)
+            if side in _BG_MODES:
+                mode = _BG_MODES[side]
+                share = float(m.group(1)) / 100 if m and 0 < float(m.group(1)) < 100 else share
+            elif side not in ("cover", "auto") and not _BG_SHARE.match(w) and "=" not in w:
+                alt.append(w)  # bg keywords and filters are not the picture's description
+        image = replace(self.image(img), alt=" ".join(alt))
+        return Background(image, mode, share, image.line)
+
+    def image(self, el: etree._Element, share: float | None = None) -> Image:
         src = (el.get("src") or "").strip()
+        own = dialects.width_share(el.get("width"), el.get("style"))
         return Image(
-            src, _norm(el.get("alt") or "").strip(), self.locate(src), el.get("title") or ""
+            src,
+            _norm(el.get("alt") or "").strip(),
+            self.locate(src),
+            el.get("title") or "",
+            own if own is not None else share,
         )
 
-    def figure_of(self, img: etree._Element, caption: Runs) -> Figure:
-        image = self.image(img)
+    def figure_of(self, img: etree._Element, caption: Runs, share: float | None = None) -> Figure:
+        image = self.image(img, share)
         if not caption and image.title:
             caption = (Run(image.title),)
         return Figure(image, caption, image.line)
@@ -449,6 +508,31 @@ class _Parser:
             figs.append(self.figure_of(img, caption))
         if figs:
             yield FigureGrid(tuple(figs), figs[0].line)
+
+    def columns(self, el: etree._Element) -> Iterator[Block]:
+        """Pandoc `::: columns`: each `::: column` child is one column, in order."""
+        cols: list[Column] = []
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "div" and "column" in _classes(child):
+                share = dialects.width_share(child.get("data-width"))
+                cols.append(Column(tuple(self.children(child)), share))
+            else:
+                cols.append(Column(tuple(self.block(child))))
+        cols = [c for c in cols if c.blocks]
+        if len(cols) == 1:
+            yield from cols[0].blocks
+        elif cols:
+            yield Columns(tuple(cols), _first_line(cols[0].blocks))
+
+    def footnotes(self, el: etree._Element) -> Iterator[Block]:
+        """Python-Markdown's footnote list: one Footnote per item, numbered as its marker."""
+        for n, li in enumerate(el.iter("li"), start=1):
+            paras = [self.runs(c) for c in li if isinstance(c.tag, str) and c.tag == "p"]
+            runs = _strip_runs([r for p in paras for r in (*p, Run(" "))]) or self.runs(li)
+            anchor = li.get("id") or f"fn:{n}"
+            yield Footnote(anchor, str(n), runs, self.locate_text(plain(runs)))
 
     def reference(self, el: etree._Element) -> Iterator[Block]:
         runs = self.runs(el)
@@ -617,4 +701,11 @@ _DIV_CLASS_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Bloc
     "figure-grid": _Parser.grid,
     "reference": _Parser.reference,
     "notes": _Parser.notes_aside,
+    "columns": _Parser.columns,
+    "column": _Parser.children,
+    "footnote": _Parser.footnotes,
 }
+
+
+def _first_line(blocks: tuple[Block, ...]) -> int | None:
+    return next((b.line for b in blocks if getattr(b, "line", None) is not None), None)

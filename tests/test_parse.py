@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from deckgen.document import (
+    Background,
     Callout,
     Code,
+    Columns,
     Contact,
     Document,
     Figure,
     FigureGrid,
+    Footnote,
     Heading,
     ListBlock,
     Notes,
@@ -169,3 +172,80 @@ def test_lists_nested_by_two_spaces_nest(tmp_path: Path) -> None:
 def test_thematic_break_is_a_rule(tmp_path: Path) -> None:
     doc, _ = parse(tmp_path, "a\n\n---\n\nb\n")
     assert isinstance(doc.blocks[1], Rule)
+
+
+def parse_with(tmp_path: Path, front: str, body: str) -> tuple[Document, list[Diagnostic]]:
+    path = tmp_path / "post.md"
+    path.write_text(f"---\n{front}\n---\n" + body, encoding="utf-8")
+    return parse_document(read_source(path)[0])
+
+
+def test_marp_comments_are_notes_directives_are_reported_and_bg_is_a_background(
+    tmp_path: Path,
+) -> None:
+    doc, diags = parse_with(
+        tmp_path,
+        "marp: true",
+        "<!-- _class: lead -->\n\n# One\n\n![bg left:30% brightness:.5](a.png)\n\n"
+        "<!-- Say hello. -->\n\n---\n\n![bg](b.jpg)\n![A chart](c.png)\n",
+    )
+    assert doc.dialect == "marp"
+    assert kinds(doc) == ["Heading", "Background", "Notes", "Rule", "Background", "Figure"]
+    left, full = (b for b in doc.blocks if isinstance(b, Background))
+    assert (left.image.src, left.mode, left.share, left.line) == ("a.png", "left", 0.3, 8)
+    assert (full.image.src, full.mode) == ("b.jpg", "cover")
+    assert [b.text for b in doc.blocks if isinstance(b, Notes)] == ["Say hello."]
+    assert [(d.level, d.line, d.message) for d in diags] == [
+        ("info", 4, "Marp directive ignored: _class")
+    ]
+
+
+def test_outside_marp_a_plain_comment_is_not_a_note_and_bg_alt_is_a_figure(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse(tmp_path, "<!-- just a comment -->\n\n![bg](b.jpg)\n")
+    assert kinds(doc) == ["Figure"]
+
+
+def test_pandoc_columns_keep_their_blocks_and_widths(tmp_path: Path) -> None:
+    doc, _ = parse_with(
+        tmp_path,
+        "format: revealjs",
+        ':::: columns\n::: {.column width="40%"}\n- a\n- b\n:::\n::: column\n'
+        "![The chart](c.png)\n:::\n::::\n",
+    )
+    [cols] = doc.blocks
+    assert isinstance(cols, Columns)
+    assert [c.width for c in cols.columns] == [0.4, None]
+    assert [kinds(Document({}, c.blocks)) for c in cols.columns] == [["ListBlock"], ["Figure"]]
+    fig = cols.columns[1].blocks[0]
+    assert isinstance(fig, Figure) and plain(fig.caption) == "The chart"  # Pandoc: alt = caption
+
+
+def test_footnote_marker_is_a_superscript_number_and_its_text_a_footnote_block(
+    tmp_path: Path,
+) -> None:
+    doc, diags = parse(tmp_path, "Deep reefs stay cool[^deep].\n\n[^deep]: Thirty metres *down*.\n")
+    para, note = doc.blocks
+    assert isinstance(para, Paragraph) and plain(para.runs) == "Deep reefs stay cool¹."
+    assert [r.link for r in para.runs if r.text == "¹"] == ["#fn:deep"]
+    assert isinstance(note, Footnote)
+    assert (note.anchor, note.number, plain(note.runs), note.line) == (
+        "fn:deep",
+        "1",
+        "Thirty metres down.",
+        6,
+    )
+    assert diags == []
+
+
+def test_image_title_is_its_caption_and_attribute_lines_give_its_width(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path,
+        '![A map](m.png "Larvae drift")\n{: width="50%"}\n\n{: .center}\n![B](b.png)\n\n'
+        '<img src="c.png" alt="C" width="200">\n\n<img src="d.png" alt="D" style="width: 25%">\n',
+    )
+    figs = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert len(figs) == len(doc.blocks) == 4  # no attribute line is left as text
+    assert plain(figs[0].caption) == "Larvae drift"
+    assert [f.image.width for f in figs] == [0.5, None, 0.25, 0.25]
