@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .document import Figure, Runs
+from .document import Background, Figure, Runs
 
 
 class Kind(str, Enum):
@@ -73,7 +73,15 @@ class CalloutBox:
     paragraphs: tuple[Runs, ...]
 
 
-Content = Bullets | Text | Visual | QuoteBox | CalloutBox
+@dataclass(frozen=True)
+class Columns:
+    """Plan: content side by side; each column's parts stack top to bottom."""
+
+    columns: tuple[tuple[Bullets | Text | Visual | QuoteBox | CalloutBox, ...], ...]
+    widths: tuple[float, ...]  # shares of the body's width, summing to 1
+
+
+Content = Bullets | Text | Visual | QuoteBox | CalloutBox | Columns
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,7 @@ class Slide:
     level: int = 0  # bookmark depth: 0 for a section's first slide, 1 under it
     anchors: tuple[str, ...] = ()  # link targets (#ref-x) that land on this slide
     line: int | None = None
+    backgrounds: tuple[Background, ...] = ()  # Marp `![bg]` pictures, behind everything
 
 
 @dataclass(frozen=True)

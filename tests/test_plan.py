@@ -155,3 +155,50 @@ def test_authored_notes_come_before_generated_notes(tmp_path: Path) -> None:
     body = "## A\n\n<!-- notes: Say hello first. -->\n\n- point\n\nMore prose here.\n"
     deck = plan(tmp_path, body)
     assert deck.slides[1].notes == ("Say hello first.", "More prose here.")
+
+
+def test_marp_rulers_split_slides_exactly_and_the_first_heading_of_any_level_titles_each(
+    tmp_path: Path,
+) -> None:
+    deck = plan(
+        tmp_path,
+        "Intro line\n\n---\n\n### Small title\n\n## Later heading\n\n- a point\n\n---\n\n---\n\n"
+        "![Chart](c.png)\n",
+        "marp: true",
+    )
+    assert [s.title for s in deck.slides] == ["", "Small title", "", ""]
+    assert deck.slides[1].kind is Kind.BULLETS
+    assert any("Later heading" in plain(i.runs) for c in deck.slides[1].body
+               if isinstance(c, Bullets) for i in c.items)  # fmt: skip
+    assert deck.slides[3].kind is Kind.FIGURE
+
+
+def test_pandoc_keeps_every_block_of_a_slide_on_that_one_slide(tmp_path: Path) -> None:
+    body = "## Busy\n\n" + "\n\n".join(f"Paragraph number {n} is shown." for n in range(5))
+    body += "\n\n- one\n- two\n\n> A quote.\n"
+    deck = plan(tmp_path, body, "title: T\nformat: beamer")
+    assert [s.title for s in deck.slides] == ["T", "Busy"]
+    [flow] = deck.slides[1].body
+    assert isinstance(flow, Bullets)
+    shown = [plain(i.runs) for i in flow.items]
+    assert shown[:5] == [f"Paragraph number {n} is shown." for n in range(5)]
+    assert shown[5:] == ["one", "two", "A quote."]
+    assert deck.slides[1].notes == ()  # nothing moved off the slide
+
+
+def test_pandoc_slide_level_from_metadata(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path, "## Part\n\n### A\n\nx\n\n### B\n\ny\n", "format: revealjs\nslide-level: 3"
+    )
+    assert [(s.kind, s.title, s.context) for s in deck.slides] == [
+        (Kind.SECTION, "Part", ""),
+        (Kind.BULLETS, "A", "Part"),
+        (Kind.BULLETS, "B", "Part"),
+    ]
+
+
+def test_a_footnote_is_in_the_footer_of_every_slide_showing_its_marker(tmp_path: Path) -> None:
+    deck = plan(tmp_path, "## One\n\n- a[^x]\n\n## Two\n\n- b[^x]\n\n[^x]: The note.\n")
+    for slide in deck.slides[1:]:
+        assert [plain(c) for c in slide.citations] == ["¹ The note."]
+        assert "Footnote 1: The note." in slide.notes
