@@ -116,22 +116,28 @@ def _probe(path: Path | None, data: bytes | None, where: str) -> ImageSource | I
     return ImageSource(path, data, w, h)
 
 
+Crop = tuple[int, int, int, int]  # left, top, right, bottom in the source's pixels
+
+
 def prepare(
-    src: ImageSource, pixels: tuple[int, int], cache_dir: Path | None = None
+    src: ImageSource,
+    pixels: tuple[int, int],
+    cache_dir: Path | None = None,
+    crop: Crop | None = None,
 ) -> tuple[bytes, str] | ImageProblem:
-    """`src` decoded and downsampled to `pixels`, or why it cannot be (truncated, corrupt).
+    """`src` decoded, cut to `crop`, downsampled to `pixels`, or why it cannot be (corrupt).
 
     Results are kept in the content-addressed cache, so a warm build decodes nothing.
     """
     raw = src.data if src.data is not None else (src.path.read_bytes() if src.path else b"")
-    name = cache.key(raw, f"{pixels[0]}x{pixels[1]}")
+    name = cache.key(raw, f"{pixels[0]}x{pixels[1]}" + (f"@{crop}" if crop else ""))
     hit = cache.get(cache_dir, name)
     if hit is not None and hit[:1] in (b"J", b"P"):
         return hit[1:], "jpeg" if hit[:1] == b"J" else "png"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            data, fmt = encode(src.path, src.data, pixels)
+            data, fmt = encode(src.path, src.data, pixels, crop)
             cache.put(cache_dir, name, (b"J" if fmt == "jpeg" else b"P") + data)
             return data, fmt
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
@@ -141,18 +147,32 @@ def prepare(
 
 
 @functools.lru_cache(maxsize=256)
-def encode(path: Path | None, data: bytes | None, pixels: tuple[int, int]) -> tuple[bytes, str]:
-    """The image downsampled to `pixels`, as (bytes, "jpeg" | "png"). Raises OSError if broken."""
+def encode(
+    path: Path | None, data: bytes | None, pixels: tuple[int, int], crop: Crop | None = None
+) -> tuple[bytes, str]:
+    """The image cut to `crop` and downsampled to `pixels`, as (bytes, "jpeg" | "png").
+
+    Raises OSError if the image is broken.
+    """
     raw = path.read_bytes() if path is not None else (data or b"")
     with Image.open(io.BytesIO(raw)) as im:
         src_format = im.format
-        if im.size == pixels and src_format in ("JPEG", "PNG") and im.mode in ("RGB", "L"):
+        whole = crop is None or crop == (0, 0, *im.size)
+        if (
+            whole
+            and im.size == pixels
+            and src_format in ("JPEG", "PNG")
+            and im.mode in ("RGB", "L")
+        ):
             im.load()  # the file goes in as it is: make sure every byte of it decodes
             return raw, "jpeg" if src_format == "JPEG" else "png"
-        im.draft("RGB", pixels)  # JPEG: decode at a reduced scale when possible
+        if whole:
+            im.draft("RGB", pixels)  # JPEG: decode at a reduced scale when possible
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
         img = im.convert("RGBA") if _has_alpha(im) else im.convert("RGB")
+    if crop is not None and not whole:
+        img = img.crop(crop)
     if img.size != pixels:
         img = img.resize(pixels, Image.Resampling.LANCZOS)
     out = io.BytesIO()
