@@ -116,7 +116,7 @@ def _deck_words(pages: tuple[Page, ...]) -> set[str]:
         parts += page.notes
         for f in page.frames:
             if isinstance(f, TextFrame):
-                parts += [s.text for p in f.paras for s in p.spans]
+                parts += ["".join(s.text for s in p.spans) for p in f.paras]
     return _words(" ".join(parts))
 
 

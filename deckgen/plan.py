@@ -729,6 +729,9 @@ def _plan_marp(
         lead = _title_slide_body(heading, rest) if n == 0 else None
         if lead is not None:
             draft = planner.authored(title, [b for b in rest if not _shown(b)], line=line)
+            byline = _byline(info)
+            if len(lead) < 2 and byline:  # the front matter's author and date, as a byline
+                lead = (*(lead or (Text(((Run(""),),)),)), Text(((Run(byline),),)))
             draft.kind, draft.body = Kind.TITLE, lead
         else:
             planner.authored(title, rest, line=line)
