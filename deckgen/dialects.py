@@ -154,6 +154,44 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
+# -- Pandoc pauses and Quarto cells ----------------------------------------------------
+
+_PAUSE = re.compile(r"^\. \. \.[ \t]*$", re.M)
+_CELL_FENCE = re.compile(r"^(```+|~~~+)[ \t]*\{([\w+-]+)[^}\n]*\}[ \t]*$", re.M)
+
+
+def pandoc_text(body: str) -> str:
+    """Pandoc's `. . .` pauses are dropped (a PDF has no builds); Quarto cells (```{python})
+    become code fences in that language."""
+    body = _CELL_FENCE.sub(r"\1\2", body)
+    return outside_code(body, lambda text: _PAUSE.sub("", text))
+
+
+# -- Marp image keywords ----------------------------------------------------------------
+
+_MARP_SIZE = re.compile(r"^(w|width|h|height):(\d+(?:\.\d+)?)(px)?$", re.I)
+_MARP_FILTER = re.compile(
+    r"^(blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)"
+    r"(:\S*)?$",
+    re.I,
+)
+MARP_SLIDE_PX = 1280  # Marp's default slide width, in the pixels its sizes are written in
+
+
+def marp_image_alt(alt: str) -> tuple[str, float | None]:
+    """A Marp image's alt text without its keywords (`w:300`, `sepia`), and the width share."""
+    words: list[str] = []
+    share: float | None = None
+    for word in alt.split():
+        m = _MARP_SIZE.match(word)
+        if m:
+            if m.group(1).lower() in ("w", "width"):
+                share = min(float(m.group(2)) / MARP_SLIDE_PX, 1.0) or None
+        elif not _MARP_FILTER.match(word):
+            words.append(word)
+    return " ".join(words), share
+
+
 # -- kramdown attribute lines -----------------------------------------------------------
 
 _IAL_LINE = re.compile(r"^[ \t]*\{:\s*([^}\n]*)\}[ \t]*$")

@@ -83,6 +83,8 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     dialect = dialects.detect(source.meta, source.body, source.path)
     body = _fenced_notes_to_aside(source.body)
     body = dialects.kramdown_attributes(dialects.fenced_divs(body))
+    if dialect == dialects.PANDOC:
+        body = dialects.pandoc_text(body)
     html = _markdown(body)
     parser = _Parser(source, dialect)
     if html.strip():
@@ -440,18 +442,18 @@ class _Parser:
                 share = float(m.group(1)) / 100 if m and 0 < float(m.group(1)) < 100 else share
             elif side not in ("cover", "auto") and not _BG_SHARE.match(w) and "=" not in w:
                 alt.append(w)  # bg keywords and filters are not the picture's description
-        image = replace(self.image(img), alt=" ".join(alt))
+        image = replace(self.image(img), alt=dialects.marp_image_alt(" ".join(alt))[0])
         return Background(image, mode, share, image.line)
 
     def image(self, el: etree._Element, share: float | None = None) -> Image:
         src = (el.get("src") or "").strip()
+        alt = _norm(el.get("alt") or "").strip()
         own = dialects.width_share(el.get("width"), el.get("style"))
+        if self.dialect == dialects.MARP:  # ![w:300 sepia A chart](c.png)
+            alt, marp_share = dialects.marp_image_alt(alt)
+            own = own if own is not None else marp_share
         return Image(
-            src,
-            _norm(el.get("alt") or "").strip(),
-            self.locate(src),
-            el.get("title") or "",
-            own if own is not None else share,
+            src, alt, self.locate(src), el.get("title") or "", own if own is not None else share
         )
 
     def figure_of(self, img: etree._Element, caption: Runs, share: float | None = None) -> Figure:

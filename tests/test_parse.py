@@ -249,3 +249,28 @@ def test_image_title_is_its_caption_and_attribute_lines_give_its_width(tmp_path:
     assert len(figs) == len(doc.blocks) == 4  # no attribute line is left as text
     assert plain(figs[0].caption) == "Larvae drift"
     assert [f.image.width for f in figs] == [0.5, None, 0.25, 0.25]
+
+
+def test_marp_image_keywords_size_the_picture_and_never_reach_its_alt_text(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse_with(
+        tmp_path,
+        "marp: true",
+        "![w:640 sepia A reef chart](c.png)\n\n![bg right brightness:.5 Reef at dawn](d.jpg)\n",
+    )
+    fig, bg = doc.blocks
+    assert isinstance(fig, Figure) and (fig.image.alt, fig.image.width) == ("A reef chart", 0.5)
+    assert isinstance(bg, Background) and (bg.image.alt, bg.mode) == ("Reef at dawn", "right")
+
+
+def test_pandoc_pauses_vanish_and_quarto_cells_are_code_in_their_language(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse_with(
+        tmp_path, "format: revealjs", "- a\n\n. . .\n\n- b\n\n```{python}\nx = 1\n```\n"
+    )
+    assert kinds(doc) == ["ListBlock", "Code"]
+    lst, code = doc.blocks
+    assert isinstance(lst, ListBlock) and [plain(i.runs) for i in lst.items] == ["a", "b"]
+    assert isinstance(code, Code) and (code.language, code.text) == ("python", "x = 1")
