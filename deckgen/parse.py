@@ -72,6 +72,7 @@ _KNOWN_INLINE = {
     "data", "ruby", "rt", "rp", "nobr", "picture", "source", "svg", "math",
 }  # fmt: skip
 _DROP_TAGS = {"script", "style", "noscript", "template", "button", "nav", "form", "input"}
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _BG_ALT = re.compile(r"^bg(\s|$)", re.I)
 _BG_SHARE = re.compile(r"^(\d+(?:\.\d+)?)%$")
@@ -296,7 +297,28 @@ class _Parser:
     ) -> Runs:
         acc: list[Run] = []
         self._inline(el, acc, Run(""), skip, top=True)
+        if any("[^" in r.text for r in acc if not r.code):
+            acc = [self._undefined_footnotes(r) for r in acc]
         return _strip_runs(acc)
+
+    def _undefined_footnotes(self, run: Run) -> Run:
+        """A `[^x]` marker whose note was never written: reported, and left off the slide."""
+        if run.code:
+            return run
+
+        def report(m: re.Match[str]) -> str:
+            if m.group(0) not in self._reported:
+                self._reported.add(m.group(0))
+                self.diags.append(
+                    warning(
+                        f"footnote {m.group(0)} has no text (expected a line '{m.group(0)}: …')",
+                        self.source.path,
+                        self.locate(m.group(0)),
+                    )
+                )
+            return ""
+
+        return replace(run, text=_FOOTNOTE_MARK.sub(report, run.text))
 
     def _inline(
         self,

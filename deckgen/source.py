@@ -286,10 +286,14 @@ def _resolve_hugo(body: str, path: Path, body_line: int, diags: list[Diagnostic]
         keep = "\n" * m.group(0).count("\n")
         name = m.group(2) + m.group(3)
         handler = _HUGO_SHORTCODES.get(name.lower())
+        line = body_line + body.count("\n", 0, m.start())
         if handler is not None:
-            return handler(*_hugo_params(m.group(4))) + keep
+            named, positional = _hugo_params(m.group(4))
+            if name.lower() == "figure" and not (named.get("src") or positional):
+                diags.append(warning("Hugo figure without src: dropped", path, line))
+                return keep
+            return handler(named, positional) + keep
         if not m.group(2):  # report the opening tag; its closing tag goes quietly
-            line = body_line + body.count("\n", 0, m.start())
             diags.append(
                 warning(f"Hugo shortcode dropped: {m.group(3)}; its inner text is kept", path, line)
             )

@@ -274,3 +274,14 @@ def test_pandoc_pauses_vanish_and_quarto_cells_are_code_in_their_language(
     lst, code = doc.blocks
     assert isinstance(lst, ListBlock) and [plain(i.runs) for i in lst.items] == ["a", "b"]
     assert isinstance(code, Code) and (code.language, code.text) == ("python", "x = 1")
+
+
+def test_a_footnote_marker_without_its_note_is_reported_by_line_and_not_shown(
+    tmp_path: Path,
+) -> None:
+    doc, diags = parse(tmp_path, "Intro.\n\nA claim[^gone] stands.\n")
+    para = doc.blocks[1]
+    assert isinstance(para, Paragraph) and plain(para.runs) == "A claim stands."
+    assert [(d.level, d.line, d.message) for d in diags] == [
+        ("warning", 6, "footnote [^gone] has no text (expected a line '[^gone]: …')")
+    ]

@@ -165,3 +165,9 @@ def test_hugo_toml_front_matter_is_read_and_errors_name_the_line(tmp_path: Path)
     with pytest.raises(DeckgenError) as err:
         read_source(bad)
     assert err.value.line == 3 and "invalid TOML front matter" in err.value.message
+
+
+def test_a_hugo_figure_without_src_is_reported_by_line(tmp_path: Path) -> None:
+    source, diags = read_source(write(tmp_path, "---\ntitle: T\n---\nA\n{{< figure alt=x >}}\n"))
+    assert "figure" not in source.body
+    assert [(d.line, d.message) for d in diags] == [(5, "Hugo figure without src: dropped")]
