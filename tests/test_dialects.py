@@ -10,10 +10,10 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.slide import Slide
 
-from deckgen.build import BuildResult
+from deckgen.build import BuildResult, build
 from deckgen.dialects import MARP, PANDOC, POST, detect, fenced_divs, marp_directive
 
-from .conftest import outputs
+from .conftest import FIXTURES, ROOT, outputs
 
 Build = Callable[[str], BuildResult]
 
@@ -219,3 +219,10 @@ def test_other_hugo_shortcodes_are_dropped_by_line_and_keep_their_inner_text(
         (17, "Hugo shortcode dropped: youtube; its inner text is kept"),
     ]
     assert result.compiled.meta["title"] == "Reef Photos, Hugo Style"  # TOML front matter
+
+
+def test_dialect_decks_build_to_the_same_bytes_twice(tmp_path: Path) -> None:
+    for name in ("marp", "pandoc"):
+        a = build(FIXTURES / f"{name}.md", tmp_path / "a", site_root=ROOT)
+        b = build(FIXTURES / f"{name}.md", tmp_path / "b", site_root=ROOT, cache_dir=tmp_path)
+        assert [p.read_bytes() for p in a.written] == [p.read_bytes() for p in b.written]
