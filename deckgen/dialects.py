@@ -28,6 +28,10 @@ MARP_DIRECTIVES = {
     "backgroundcolor", "backgroundimage", "backgroundposition", "backgroundrepeat",
     "backgroundsize", "color", "transition",
 }  # fmt: skip
+# the ones that style slides (the rest are metadata deckgen reads, or `marp` itself)
+MARP_STYLE_DIRECTIVES = MARP_DIRECTIVES - {
+    "marp", "title", "author", "description", "keywords", "lang", "url", "image",
+}  # fmt: skip
 
 
 def _marp(meta: Mapping[str, Any], body: str, path: Path | None) -> bool:

@@ -88,6 +88,8 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         body = dialects.pandoc_text(body)
     html = _markdown(body)
     parser = _Parser(source, dialect)
+    if dialect == dialects.MARP:
+        parser.marp_front_matter()
     if html.strip():
         root = _dom(html)
         if _depth(root) > _MAX_DEPTH:
@@ -402,6 +404,16 @@ class _Parser:
             yield Notes(m.group(1).strip(), self.locate(m.group(1).strip()[:40]))
         elif self.dialect == dialects.MARP:
             yield from self.marp_comment(c.text or "")
+
+    def marp_front_matter(self) -> None:
+        """Marp's global directives in the front matter style its slides: reported, ignored."""
+        for key in self.source.meta:
+            if key.lower() in dialects.MARP_STYLE_DIRECTIVES:
+                m = re.search(rf"^{re.escape(key)}\s*:", self.source.text, re.M)
+                line = self.source.text.count("\n", 0, m.start()) + 1 if m else None
+                self.diags.append(
+                    info(f"Marp directive ignored: {key}", self.source.path, line, "directive")
+                )
 
     def marp_comment(self, text: str) -> Iterator[Block]:
         """In a Marp deck a comment is a directive (ignored, reported) or the slide's notes."""

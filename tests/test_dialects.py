@@ -94,6 +94,7 @@ def test_marp_comments_are_notes_and_directives_are_reported_not_shown(
     for directive in ("_class", "paginate", "footer", "reef lab"):
         assert directive not in everything
     reported = {(d.line, d.message) for d in result.compiled.diagnostics if d.level == "info"}
+    assert (3, "Marp directive ignored: theme") in reported  # in the front matter
     assert (9, "Marp directive ignored: _class") in reported
     assert (51, "Marp directive ignored: _footer") in reported
 
