@@ -874,7 +874,7 @@ class _SlideLayout:
         title_max = lay.size("title", 34)
         title_min = lay.size("title_min", round(title_max * 0.62))
         on_bar = t.has("title_bar")
-        if on_bar:
+        if on_bar and title.strip():  # an untitled slide has no title bar (as in Beamer)
             page.frames.insert(
                 0, ShapeFrame(t.box("title_bar"), lay.c.get("title_bar"), None, 0, "title_bar")
             )

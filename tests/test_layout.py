@@ -285,3 +285,16 @@ def test_a_width_never_makes_a_picture_larger_than_the_layout_would(tmp_path: Pa
     [a] = [f for f in plain.pages[1].frames if isinstance(f, PictureFrame)]
     [b] = [f for f in wide.pages[1].frames if isinstance(f, PictureFrame)]
     assert b.rect == a.rect
+
+
+@pytest.mark.parametrize("theme", ["default", "academic"])
+def test_an_untitled_slide_gives_the_title_room_to_its_text_and_draws_no_title_bar(
+    tmp_path: Path, theme: str
+) -> None:
+    post = write_post(tmp_path, "## Titled\n\n- a\n\n---\n\nUntitled words here.\n", "format: pptx")
+    titled, untitled = compile_post(post, theme=theme).pages.pages
+    th = load_theme(theme)
+    assert not [f for f in untitled.frames if isinstance(f, ShapeFrame) and f.role == "title_bar"]
+    [text] = [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "body"]
+    assert text.rect[1] <= th.box("title")[1] < th.box("body")[1]
+    assert not [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "title"]
