@@ -262,10 +262,12 @@ def _hugo_figure(named: dict[str, str], positional: list[str]) -> str:
     attrs["width"] = named.get("width", "")
     img = "<img " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items() if v) + ">"
     caption = " ".join(x for x in (named.get("caption", ""), named.get("attr", "")) if x)
-    if caption:  # Hugo renders the caption as Markdown
+    if caption:  # Hugo renders the caption as Markdown, under the title when there is one
+        title = named.get("title", "")
         rendered = markdown.markdown(caption, output_format="html").strip()
         rendered = rendered.removeprefix("<p>").removesuffix("</p>")
-        img += f"<figcaption>{rendered}</figcaption>"
+        lead = f"<strong>{html.escape(title)}</strong> " if title else ""
+        img += f"<figcaption>{lead}{rendered}</figcaption>"
     return f"<figure>{img}</figure>"
 
 

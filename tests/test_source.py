@@ -171,3 +171,12 @@ def test_a_hugo_figure_without_src_is_reported_by_line(tmp_path: Path) -> None:
     source, diags = read_source(write(tmp_path, "---\ntitle: T\n---\nA\n{{< figure alt=x >}}\n"))
     assert "figure" not in source.body
     assert [(d.line, d.message) for d in diags] == [(5, "Hugo figure without src: dropped")]
+
+
+def test_a_hugo_figure_keeps_its_title_and_attribution_in_the_caption(tmp_path: Path) -> None:
+    post = write(
+        tmp_path,
+        '---\ntitle: T\n---\n{{< figure src="a.png" title="Reef" caption="At dawn" attr="Ada" >}}\n',
+    )
+    source, _ = read_source(post)
+    assert "<figcaption><strong>Reef</strong> At dawn Ada</figcaption>" in source.body
