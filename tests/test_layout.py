@@ -292,7 +292,7 @@ def test_an_untitled_slide_gives_the_title_room_to_its_text_and_draws_no_title_b
     tmp_path: Path, theme: str
 ) -> None:
     post = write_post(tmp_path, "## Titled\n\n- a\n\n---\n\nUntitled words here.\n", "format: pptx")
-    titled, untitled = compile_post(post, theme=theme).pages.pages
+    _, untitled = compile_post(post, theme=theme).pages.pages
     th = load_theme(theme)
     assert not [f for f in untitled.frames if isinstance(f, ShapeFrame) and f.role == "title_bar"]
     [text] = [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "body"]
