@@ -223,7 +223,11 @@ class _Planner:
         return self._place_text(draft, Text((line,))), False
 
     def _columns(self, block: ColumnsBlock, draft: _Draft, rest: Sequence[Block]) -> _Step:
-        return self._place_text(draft, self.columns(block, draft)), False
+        if not draft.empty():  # columns fill the body: they start a slide of their own
+            draft = self._continue(draft)
+        draft.text = self.columns(block, draft)
+        self._cite(draft, draft.text)
+        return draft, False
 
     def _background(self, block: Background, draft: _Draft, rest: Sequence[Block]) -> _Step:
         draft.backgrounds.append(block)
@@ -937,6 +941,8 @@ def _body(d: _Draft, kind: Kind, title_body: tuple[Content, ...]) -> tuple[Conte
         return d.body
     if kind is Kind.TITLE:
         return title_body
+    if isinstance(d.text, Columns) and d.visual is not None:  # a figure after the columns
+        return (_join_rows([d.text], (d.visual,)),)
     return tuple(c for c in (d.visual, d.text) if c is not None)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deckgen.deck import Bullets, CalloutBox, Deck, Kind, QuoteBox, Text, Visual
+import pytest
+
+from deckgen.deck import Bullets, CalloutBox, Columns, Deck, Kind, QuoteBox, Text, Visual
 from deckgen.document import Run, plain
 from deckgen.parse import parse_document
 from deckgen.plan import plan_deck, split_sentences
@@ -202,3 +204,19 @@ def test_a_footnote_is_in_the_footer_of_every_slide_showing_its_marker(tmp_path:
     for slide in deck.slides[1:]:
         assert [plain(c) for c in slide.citations] == ["¹ The note."]
         assert "Footnote 1: The note." in slide.notes
+
+
+def test_columns_in_a_blog_post_take_a_slide_and_a_figure_after_them_joins_them(
+    tmp_path: Path,
+) -> None:
+    deck = plan(
+        tmp_path,
+        "## Side by side\n\n- lead bullet\n\n:::: columns\n::: column\nLeft words.\n:::\n"
+        "::: column\nRight words.\n:::\n::::\n\n![A chart](c.png)\n",
+    )
+    first, second = deck.slides[1:]
+    assert isinstance(first.body[0], Bullets)
+    [row] = second.body
+    assert isinstance(row, Columns) and len(row.columns) == 3
+    assert isinstance(row.columns[2][0], Visual)
+    assert sum(row.widths) == pytest.approx(1.0)
