@@ -781,22 +781,33 @@ def _plan_pandoc(
     for heading, own in slides:
         title = plain(heading.runs) if heading is not None else ""
         line = heading.line if heading is not None else _first_line(own)
+        shown = any(_shown(b) for b in own)
         if heading is not None and heading.level < level:
             section = title
             planner.slides.append(_Draft(title, kind=Kind.SECTION, section=title, line=line))
-            if any(_shown(b) for b in own):  # content under a section heading: its own slide
+            if shown:  # content under a section heading: a slide of its own after it
                 planner.authored(title, own, section=title, line=line)
-            elif own and planner.slides:
-                planner.slides[-1].authored.extend(
-                    t for b in own if isinstance(b, Notes) for t in _paragraphs(b.text)
-                )
-            continue
-        if heading is None and not own:
-            continue  # nothing before the first heading, or a rule right before one
-        context = section if section != title else ""
-        planner.authored(title, own, context=context, section=section or title, line=line,
-                         level=1 if section else 0)  # fmt: skip
+            else:
+                _notes_only(planner, own)
+        elif heading is None and not shown:  # a rule right before a heading, or a preamble
+            _notes_only(planner, own)  # with only notes: they belong to the slide before
+        else:
+            context = section if section != title else ""
+            level_ = 1 if section else 0
+            planner.authored(title, own, context, section or title, level_, line)
     return title_body
+
+
+def _notes_only(planner: _Planner, blocks: Sequence[Block]) -> None:
+    """Blocks that show nothing (notes, footnote texts) go to the last slide so far."""
+    if not planner.slides:
+        if not any(isinstance(b, Notes | Background | Reference) for b in blocks):
+            return
+        planner.authored("", blocks)
+        return
+    draft = planner.slides[-1]
+    for b in blocks:
+        _PARTS.get(type(b), _no_part)(planner, b, draft)
 
 
 def _slide_level(meta: dict[str, Any]) -> int:

@@ -220,3 +220,13 @@ def test_columns_in_a_blog_post_take_a_slide_and_a_figure_after_them_joins_them(
     assert isinstance(row, Columns) and len(row.columns) == 3
     assert isinstance(row.columns[2][0], Visual)
     assert sum(row.widths) == pytest.approx(1.0)
+
+
+def test_pandoc_notes_before_any_slide_go_to_the_title_slide(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path,
+        "::: notes\nGreet the room.\n:::\n\n## First\n\n- a\n",
+        "title: T\nformat: revealjs",
+    )
+    assert [s.title for s in deck.slides] == ["T", "First"]
+    assert deck.slides[0].notes == ("Greet the room.",)
