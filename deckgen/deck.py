@@ -73,11 +73,14 @@ class CalloutBox:
     paragraphs: tuple[Runs, ...]
 
 
+Part = Bullets | Text | Visual | QuoteBox | CalloutBox  # what a column holds
+
+
 @dataclass(frozen=True)
 class Columns:
     """Plan: content side by side; each column's parts stack top to bottom."""
 
-    columns: tuple[tuple[Bullets | Text | Visual | QuoteBox | CalloutBox, ...], ...]
+    columns: tuple[tuple[Part, ...], ...]
     widths: tuple[float, ...]  # shares of the body's width, summing to 1
 
 

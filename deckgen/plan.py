@@ -25,6 +25,7 @@ from .deck import (
     Deck,
     DeckInfo,
     Kind,
+    Part,
     QuoteBox,
     Slide,
     Text,
@@ -399,8 +400,15 @@ class _Planner:
 
     def columns(self, block: ColumnsBlock, draft: _Draft) -> Columns:
         """Pandoc columns: each column's blocks stacked; widths as asked, the rest shared."""
-        cols = [tuple(c for c in self.stack(col.blocks, draft) if not isinstance(c, Columns))
-                for col in block.columns]  # fmt: skip
+        cols: list[tuple[Part, ...]] = []
+        for col in block.columns:
+            parts: list[Part] = []
+            for c in self.stack(col.blocks, draft):  # columns in a column: one after another
+                if isinstance(c, Columns):
+                    parts.extend(p for inner in c.columns for p in inner)
+                else:
+                    parts.append(c)
+            cols.append(tuple(parts))
         asked = [col.width for col in block.columns]
         free = max(0.0, 1.0 - sum(w for w in asked if w))
         unset = sum(1 for w in asked if not w)

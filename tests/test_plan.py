@@ -170,8 +170,9 @@ def test_marp_rulers_split_slides_exactly_and_the_first_heading_of_any_level_tit
     )
     assert [s.title for s in deck.slides] == ["", "Small title", "", ""]
     assert deck.slides[1].kind is Kind.BULLETS
-    assert any("Later heading" in plain(i.runs) for c in deck.slides[1].body
-               if isinstance(c, Bullets) for i in c.items)  # fmt: skip
+    [flow] = deck.slides[1].body
+    assert isinstance(flow, Bullets)
+    assert [plain(i.runs) for i in flow.items] == ["Later heading", "a point"]
     assert deck.slides[3].kind is Kind.FIGURE
 
 
@@ -230,3 +231,19 @@ def test_pandoc_notes_before_any_slide_go_to_the_title_slide(tmp_path: Path) -> 
     )
     assert [s.title for s in deck.slides] == ["T", "First"]
     assert deck.slides[0].notes == ("Greet the room.",)
+
+
+def test_columns_inside_a_column_are_stacked_in_it_and_nothing_is_lost(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path,
+        "## S\n\n:::: columns\n::: column\n::: columns\n::: column\nInner left.\n:::\n"
+        "::: column\nInner right.\n:::\n:::\n:::\n::: column\nOuter right.\n:::\n::::\n",
+        "format: revealjs",
+    )
+    [row] = deck.slides[0].body
+    assert isinstance(row, Columns)
+    texts = [
+        [plain(p) for part in col if isinstance(part, Text) for p in part.paragraphs]
+        for col in row.columns
+    ]
+    assert texts == [["Inner left.", "Inner right."], ["Outer right."]]
