@@ -1,7 +1,10 @@
 """Stage 2, parse: Markdown → HTML (Python-Markdown) → DOM (lxml) → document blocks.
 
 Each HTML idiom of a blog post has one handler in `_BLOCK_HANDLERS` / `_DIV_CLASS_HANDLERS`;
-unknown HTML keeps its text and yields a diagnostic naming the tag and line.
+unknown HTML keeps its text and yields a diagnostic naming the tag and line. The dialect
+(`dialects.detect`) decides what a comment is (Marp: notes or a directive) and whether
+`![bg](img)` is a background; Pandoc fenced divs and kramdown attribute lines are rewritten
+to HTML before Markdown sees them.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 `plan_deck(doc, theme) -> (Deck, diagnostics)`. The rules are what a speaker does by hand:
 one idea per slide, titled by its heading; a figure and a list may share a slide; prose
-that a reader would say rather than read goes to the notes, kept whole.
+that a reader would say rather than read goes to the notes, kept whole. Decks written as
+slides for another tool (`Document.dialect`: Marp, Pandoc) are split as that tool splits
+them, and everything written on a slide stays on it.
 """
 
 from __future__ import annotations
