@@ -31,7 +31,9 @@ MARP_DIRECTIVES = {
 # the ones that style slides (the rest are metadata deckgen reads, or `marp` itself)
 MARP_STYLE_DIRECTIVES = MARP_DIRECTIVES - {
     "marp", "title", "author", "description", "keywords", "lang", "url", "image",
+    "headingdivider",
 }  # fmt: skip
+HEADING_DIVIDER = "headingDivider"  # the one directive that changes where slides split
 
 
 def _marp(meta: Mapping[str, Any], body: str, path: Path | None) -> bool:
@@ -82,6 +84,12 @@ def outside_code(body: str, rewrite: Callable[[str], str]) -> str:
 
 def marp_directive(comment: str) -> str | None:
     """The directive's name when an HTML comment is a Marp directive, else None."""
+    found = marp_directives(comment)
+    return next(iter(found)) if found else None
+
+
+def marp_directives(comment: str) -> dict[str, Any] | None:
+    """The directives an HTML comment sets, when it is Marp directives and nothing else."""
     text = comment.strip()
     if not text or ":" not in text:
         return None
@@ -91,10 +99,19 @@ def marp_directive(comment: str) -> str | None:
         return None
     if not isinstance(data, dict) or not data:
         return None
-    names = [str(k) for k in data]
-    if all(n.lstrip("_").lower() in MARP_DIRECTIVES for n in names):
-        return names[0]
+    found = {str(k): v for k, v in data.items()}
+    if all(n.lstrip("_").lower() in MARP_DIRECTIVES for n in found):
+        return found
     return None
+
+
+def heading_divider(value: Any) -> int:
+    """Marp's `headingDivider`: headings at this level or above start a slide (0: off)."""
+    if isinstance(value, bool) or not isinstance(value, int | list):
+        return 0
+    levels = value if isinstance(value, list) else [value]
+    valid = [v for v in levels if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 6]
+    return max(valid, default=0)
 
 
 # -- Pandoc fenced divs -----------------------------------------------------------------

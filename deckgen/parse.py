@@ -105,7 +105,8 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         body_el = root.find("body")
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
-    doc = Document(dict(source.meta), tuple(parser.blocks), tuple(parser.dropped), dialect)
+    meta = {**source.meta, **parser.settings}
+    doc = Document(meta, tuple(parser.blocks), tuple(parser.dropped), dialect)
     return doc, parser.diags
 
 
@@ -235,6 +236,7 @@ def _strip_runs(runs: list[Run]) -> Runs:
 class _Parser:
     source: Source
     dialect: str = dialects.POST
+    settings: dict[str, object] = field(default_factory=dict)  # set by the post's directives
     blocks: list[Block] = field(default_factory=list)
     diags: list[Diagnostic] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
@@ -419,13 +421,17 @@ class _Parser:
                 )
 
     def marp_comment(self, text: str) -> Iterator[Block]:
-        """In a Marp deck a comment is a directive (ignored, reported) or the slide's notes."""
-        name = dialects.marp_directive(text)
-        if name is not None:
+        """In a Marp deck a comment is directives (reported, ignored) or the slide's notes."""
+        found = dialects.marp_directives(text)
+        if found is not None:
             line = self.locate(text.strip()[:40])
-            self.diags.append(
-                info(f"Marp directive ignored: {name}", self.source.path, line, "directive")
-            )
+            for name, value in found.items():
+                if name == dialects.HEADING_DIVIDER:
+                    self.settings[name] = value  # global: where slides split, read by the plan
+                    continue
+                self.diags.append(
+                    info(f"Marp directive ignored: {name}", self.source.path, line, "directive")
+                )
         elif text.strip():
             yield Notes(text.strip(), self.locate(text.strip()[:40]))
 

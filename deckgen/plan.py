@@ -728,13 +728,20 @@ def _plan_post(
 def _plan_marp(
     planner: _Planner, doc: Document, info: DeckInfo, blocks: list[Block]
 ) -> tuple[Content, ...]:
-    """A Marp deck: N `---` rulers make N + 1 slides, each titled by its first heading."""
+    """A Marp deck: N `---` rulers make N + 1 slides, each titled by its first heading.
+
+    With `headingDivider: N`, a heading of level N or above also starts a slide (unless
+    nothing is on the slide yet).
+    """
+    divider = dialects.heading_divider(doc.meta.get(dialects.HEADING_DIVIDER))
     groups: list[list[Block]] = [[]]
     for b in blocks:
         if isinstance(b, Rule):
             groups.append([])
-        else:
-            groups[-1].append(b)
+            continue
+        if isinstance(b, Heading) and b.level <= divider and any(map(_shown, groups[-1])):
+            groups.append([])
+        groups[-1].append(b)
     for n, group in enumerate(groups):
         heading = next((b for b in group if isinstance(b, Heading)), None)
         rest = [b for b in group if b is not heading]

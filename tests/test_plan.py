@@ -247,3 +247,15 @@ def test_columns_inside_a_column_are_stacked_in_it_and_nothing_is_lost(tmp_path:
         for col in row.columns
     ]
     assert texts == [["Inner left.", "Inner right."], ["Outer right."]]
+
+
+def test_marp_heading_divider_splits_before_headings_as_well_as_at_rulers(
+    tmp_path: Path,
+) -> None:
+    body = "# Deck\n\n## One\n\n- a\n\n### Detail\n\n- b\n\n## Two\n\n- c\n\n---\n\nLast.\n"
+    front = plan(tmp_path, body, "marp: true\nheadingDivider: 2")
+    assert [s.title for s in front.slides] == ["Deck", "One", "Two", ""]
+    in_comment = plan(tmp_path, "<!-- headingDivider: 2 -->\n\n" + body, "marp: true")
+    assert [s.title for s in in_comment.slides] == ["Deck", "One", "Two", ""]
+    without = plan(tmp_path, body, "marp: true")
+    assert [s.title for s in without.slides] == ["Deck", ""]
