@@ -456,7 +456,12 @@ class _Parser:
 
     def heading(self, el: etree._Element) -> Iterator[Block]:
         runs = self.runs(el)
-        yield Heading(int(el.tag[1]), runs, self.locate_text(plain(runs)), el.get("id"))
+        heading = Heading(int(el.tag[1]), runs, self.locate_text(plain(runs)), el.get("id"))
+        yield heading
+        backdrop = el.get("background-image") or el.get("data-background-image")
+        if self.dialect == dialects.PANDOC and backdrop:  # ## Title {background-image="x"}
+            mode = "contain" if el.get("background-size") == "contain" else "cover"
+            yield Background(Image(backdrop.strip(), "", heading.line), mode, line=heading.line)
 
     def paragraph(self, el: etree._Element) -> Iterator[Block]:
         runs = self.runs(el, skip=lambda c: c.tag == "img")

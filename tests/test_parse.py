@@ -285,3 +285,16 @@ def test_a_footnote_marker_without_its_note_is_reported_by_line_and_not_shown(
     assert [(d.level, d.line, d.message) for d in diags] == [
         ("warning", 6, "footnote [^gone] has no text (expected a line '[^gone]: …')")
     ]
+
+
+def test_pandoc_slide_background_attribute_is_a_background(tmp_path: Path) -> None:
+    doc, _ = parse_with(
+        tmp_path, "format: revealjs", '## Reef {background-image="reef.jpg"}\n\n- a\n'
+    )
+    heading, bg, _ = doc.blocks
+    assert isinstance(heading, Heading) and plain(heading.runs) == "Reef"
+    assert isinstance(bg, Background) and (bg.image.src, bg.mode, bg.line) == (
+        "reef.jpg",
+        "cover",
+        4,
+    )
