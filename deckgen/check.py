@@ -115,7 +115,7 @@ def _deck_words(pages: tuple[Page, ...]) -> set[str]:
     for page in pages:
         parts += page.notes
         for f in text_frames(page.frames):
-            parts += [s.text for p in f.paras for s in p.spans]
+            parts += ["".join(s.text for s in p.spans) for p in f.paras]
     return _words(" ".join(parts))
 
 

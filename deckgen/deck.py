@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .document import Figure, Run, Runs
+from .document import Background, Figure, Run, Runs
 
 
 class Kind(str, Enum):
@@ -101,7 +101,18 @@ class CodeBox:
         return tuple((Run(line, code=True),) for line in self.text.split("\n"))
 
 
-Content = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox
+Part = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox  # what a column holds
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Plan: content side by side; each column's parts stack top to bottom."""
+
+    columns: tuple[tuple[Part, ...], ...]
+    widths: tuple[float, ...]  # shares of the body's width, summing to 1
+
+
+Content = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox | Columns
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,7 @@ class Slide:
     level: int = 0  # bookmark depth: 0 for a section's first slide, 1 under it
     anchors: tuple[str, ...] = ()  # link targets (#ref-x) that land on this slide
     line: int | None = None
+    backgrounds: tuple[Background, ...] = ()  # Marp `![bg]` pictures, behind everything
 
 
 @dataclass(frozen=True)

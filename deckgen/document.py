@@ -74,6 +74,7 @@ class Image:
     alt: str
     line: int | None = None
     title: str = ""
+    width: float | None = None  # the share of the content box's width the author asked for
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,42 @@ class Notes:
     line: int | None = None
 
 
+@dataclass(frozen=True)
+class Footnote:
+    """Document: a footnote's text (`[^1]: ...`), shown small on the slide that cites it."""
+
+    anchor: str  # "fn:1", the target of the marker's link
+    number: str  # as the marker shows it
+    runs: Runs
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Background:
+    """Document: a Marp background image (`![bg](img)`, `![bg left](img)`, ...)."""
+
+    image: Image
+    mode: str = "cover"  # cover | contain | left | right
+    share: float = 0.5  # for left/right: the share of the slide's width the image takes
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """Document: one column of a Pandoc `::: columns` block, with its requested width."""
+
+    blocks: tuple[Block, ...]
+    width: float | None = None  # share of the row, from `width="40%"`
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Document: content side by side (Pandoc `::: columns` of `::: column`)."""
+
+    columns: tuple[Column, ...]
+    line: int | None = None
+
+
 Block = (
     Heading
     | Paragraph
@@ -176,6 +213,9 @@ Block = (
     | Rule
     | Contact
     | Notes
+    | Footnote
+    | Background
+    | Columns
 )
 
 
@@ -186,3 +226,4 @@ class Document:
     meta: dict[str, Any]
     blocks: tuple[Block, ...]
     dropped: tuple[str, ...] = field(default=())  # web-only chrome that was left out
+    dialect: str = "post"  # post | marp | pandoc: how the body is split into slides

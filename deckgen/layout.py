@@ -18,6 +18,7 @@ from .deck import (
     Bullets,
     CalloutBox,
     CodeBox,
+    Columns,
     Content,
     Deck,
     DeckInfo,
@@ -28,7 +29,7 @@ from .deck import (
     Text,
     Visual,
 )
-from .document import Figure, Run, Runs, plain
+from .document import Background, Figure, Image, Run, Runs, plain
 from .errors import Diagnostic, info, warning
 from .pages import (
     Cell,
@@ -614,7 +615,7 @@ class _Layout:
             )
             shared_h = self.measure(shared, w, cap_size) if shared else 0
             img_h = h - (cap_h + pad if cap_h else 0) - (shared_h + pad if shared_h else 0)
-            row_h = max(1, min(img_h, round(avail / sum(aspects))))
+            row_h = max(1, min(img_h, round(avail / sum(aspects)), *self._asked(visual, w)))
             widths = [round(row_h * a) for a in aspects]
         if probe:
             return sum(wd * row_h for wd in widths)
@@ -641,6 +642,14 @@ class _Layout:
             sy = top + row_h + (cap_h + pad if cap_h else 0) + pad
             self.put(page, shared, (x, sy, w, shared_h), cap_size, cap_size, "caption")
         return area
+
+    def _asked(self, visual: Visual, w: int) -> list[int]:
+        """Row heights that keep each picture within the width its author asked for."""
+        return [
+            round(f.image.width * w / self._aspect(f))
+            for f in visual.figures
+            if f.image.width is not None
+        ]
 
     def _aspect(self, fig: Figure) -> float:
         src = images.resolve(
@@ -943,6 +952,43 @@ class _Layout:
         page.frames.append(fit.frame)
         return fit
 
+    def backdrop(self, backgrounds: Sequence[Background], rect: Rect) -> list[Frame]:
+        """Marp background pictures in `rect`, side by side, each covering its share."""
+        page = _Page()
+        x, y, w, h = rect
+        n = len(backgrounds)
+        for i, bg in enumerate(backgrounds):
+            strip = (x + w * i // n, y, w * (i + 1) // n - w * i // n, h)
+            self.cover(page, bg.image, strip, fit=bg.mode == "contain")
+        return page.frames
+
+    def cover(self, page: _Page, image: Image, rect: Rect, fit: bool = False) -> None:
+        """A picture filling `rect`: cropped to its shape (cover), or whole inside it (fit)."""
+        src = images.resolve(
+            image.src, self.assets.post, self.assets.site_root, self.assets.fetch_remote
+        )
+        if isinstance(src, images.ImageProblem):
+            self.diags.append(warning(f"background: {src.message}", None, image.line, "image"))
+            return
+        x, y, w, h = rect
+        crop: images.Crop | None = None
+        if fit:
+            scale = min(w / src.width, h / src.height)
+            dw, dh = round(src.width * scale), round(src.height * scale)
+            rect, cw, ch = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh), src.width, src.height
+        else:
+            cw = min(src.width, round(src.height * w / h))
+            ch = min(src.height, round(src.width * h / w))
+            left, top = (src.width - cw) // 2, (src.height - ch) // 2
+            crop = (left, top, left + cw, top + ch)
+        pw = max(1, min(cw, round(rect[2] / INCH * 150)))
+        px = (pw, max(1, round(ch * pw / cw)))
+        encoded = images.prepare(src, px, self.assets.cache_dir, crop)
+        if isinstance(encoded, images.ImageProblem):
+            self.diags.append(warning(f"background: {encoded.message}", None, image.line, "image"))
+            return
+        page.frames.append(PictureFrame(rect, encoded[0], encoded[1], image.alt))
+
     def theme_pictures(self, key: str, rect: Rect | None) -> list[Frame]:
         """The theme's background or logo image, fitted to `rect`."""
         path = self.theme.images.get(key)
@@ -1064,8 +1110,32 @@ class _SlideLayout:
         self.out: list[_Laid] = []
 
     def run(self) -> list[_Laid]:
+        backgrounds = self.slide.backgrounds
+        side = next((b for b in backgrounds if b.mode in ("left", "right")), None)
+        if side is not None:
+            return self.beside(side)
         _KIND_LAYOUT.get(self.slide.kind, _SlideLayout.content)(self)
+        if backgrounds:  # full-bleed, behind everything on every page of the slide
+            under = self.lay.backdrop(backgrounds, (0, 0, self.t.width, self.t.height))
+            self.out = [replace(p, frames=(*under, *p.frames)) for p in self.out]
         return self.out
+
+    def beside(self, side: Background) -> list[_Laid]:
+        """Marp's split background: the pictures on one side, the slide laid out in the rest."""
+        t = self.t
+        iw = round(t.width * side.share)
+        narrow = _SlideLayout(
+            replace(self.lay, theme=replace(t, width=t.width - iw)),
+            replace(self.slide, backgrounds=()),
+        )
+        dx = iw if side.mode == "left" else 0
+        under = self.lay.backdrop(
+            self.slide.backgrounds, (0 if side.mode == "left" else t.width - iw, 0, iw, t.height)
+        )
+        return [
+            replace(p, slide=self.slide, frames=(*under, *(_shift(f, dx) for f in p.frames)))
+            for p in narrow.run()
+        ]
 
     # -- chrome shared by content slides ---------------------------------------------
     def context_line(self, page: _Page, rect: Rect, on_bar: bool = False) -> None:
@@ -1078,11 +1148,12 @@ class _SlideLayout:
     def chrome(self, page: _Page, title: str) -> Rect:
         """Title, context line, accent bar and footer citations; returns the body's box."""
         t, lay = self.t, self.lay
-        self.context_line(page, t.box("context"), t.has("title_bar"))
+        if title.strip():
+            self.context_line(page, t.box("context"), t.has("title_bar"))
         title_max = lay.size("title", 34)
         title_min = lay.size("title_min", round(title_max * 0.62))
         on_bar = t.has("title_bar")
-        if on_bar:
+        if on_bar and title.strip():  # an untitled slide has no title bar (as in Beamer)
             page.frames.insert(
                 0, ShapeFrame(t.box("title_bar"), lay.c.get("title_bar"), None, 0, "title_bar")
             )
@@ -1093,8 +1164,11 @@ class _SlideLayout:
         # and pushes the accent bar and the body down with it.
         need = lay.measure(spec, tw, title_min)
         grow = max(0, need - th)
-        lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b")
-        if t.has("accent_bar"):
+        if not title.strip():  # an untitled slide: the body takes the title's room
+            grow = ty - by
+        else:
+            lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b")
+        if t.has("accent_bar") and title.strip():
             bar = t.box("accent_bar")
             page.frames.append(
                 ShapeFrame(
@@ -1174,6 +1248,11 @@ class _SlideLayout:
     def content(self) -> None:
         page = _Page()
         rect = self.chrome(page, self.slide.title)
+        row = next((c for c in self.slide.body if isinstance(c, Columns)), None)
+        if row is not None:
+            above = next((c for c in self.slide.body if not isinstance(c, Columns)), None)
+            self.columns(page, rect, row, above)
+            return
         visual = next((c for c in self.slide.body if isinstance(c, Visual)), None)
         text = next((c for c in self.slide.body if not isinstance(c, Visual)), None)
         if visual is None and text is None:
@@ -1215,6 +1294,68 @@ class _SlideLayout:
             self.emit(page, self.slide.title)
             return
         self.figure_with_text(page, rect, visual, text)
+
+    def columns(self, page: _Page, rect: Rect, row: Columns, above: Content | None) -> None:
+        """Columns side by side at their widths, under any text that leads into them."""
+        lay, t = self.lay, self.t
+        x, y, w, h = rect
+        gutter = round(t.fraction("gutter") * t.width)
+        overflow: list[_Spec] = []
+        rests: list[Content] = []  # tables that continue
+        if above is not None and not isinstance(above, Columns | Visual):
+            need = lay.text_block(_Page(), above, rect, probe=True).height
+            top_h = min(need, h // 3)
+            fit = lay.text_block(page, above, (x, y, w, top_h))
+            overflow += fit.overflow
+            rests += [fit.rest] if fit.rest is not None else []
+            y, h = y + top_h + gutter // 2, h - top_h - gutter // 2
+        n = len(row.columns)
+        avail = w - gutter * (n - 1)
+        cx = x
+        # beside a figure, text sits centred on it; columns of text only start at the top
+        anchor = "m" if any(isinstance(p, Visual) for c in row.columns for p in c) else "t"
+        for parts, share in zip(row.columns, row.widths, strict=True):
+            cw = round(avail * share)
+            more, rest = self.column(page, parts, (cx, y, cw, h), anchor)
+            overflow += more
+            rests += rest
+            cx += cw + gutter
+        self.emit(page, self.slide.title)
+        if overflow:
+            self.flow(overflow)
+        for content in rests:
+            self.more(_Fit(None, 0, [], 0.0, content))
+
+    def column(
+        self, page: _Page, parts: Sequence[Content], rect: Rect, anchor: str = "t"
+    ) -> tuple[list[_Spec], list[Content]]:
+        """One column: its texts at their natural height, its figures sharing the rest;
+        returns what continues on later pages."""
+        lay = self.lay
+        x, y, w, h = rect
+        gap = round(0.15 * INCH)
+        texts = [p for p in parts if not isinstance(p, Visual | Columns)]
+        n_vis = sum(1 for p in parts if isinstance(p, Visual))
+        heights = {id(p): lay.text_block(_Page(), p, rect, probe=True).height for p in texts}
+        if n_vis:  # figures need room too: texts keep at most half the column
+            heights = {k: min(v, h // (2 * len(texts))) for k, v in heights.items()}
+        rest = h - sum(heights.values()) - gap * (len(parts) - 1)
+        overflow: list[_Spec] = []
+        rests: list[Content] = []
+        for p in parts:
+            if isinstance(p, Visual):
+                ph = max(rest // n_vis, round(0.5 * INCH))
+                lay.figure_block(page, p, (x, y, w, ph))
+            elif isinstance(p, Columns):
+                continue
+            else:
+                alone = not n_vis and len(texts) == 1
+                ph = h if alone else heights[id(p)]
+                fit = lay.text_block(page, p, (x, y, w, ph), anchor=anchor if alone else "t")
+                overflow += fit.overflow
+                rests += [fit.rest] if fit.rest is not None else []
+            y += ph + gap
+        return overflow, rests
 
     def figure_with_text(self, page: _Page, rect: Rect, visual: Visual, text: Content) -> None:
         """A figure and some text: side by side or stacked, whichever shows the figure larger."""
@@ -1479,6 +1620,13 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
     pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
     return pages_out, lay.diags
+
+
+def _shift(frame: Frame, dx: int) -> Frame:
+    if not dx or isinstance(frame, SlideFrame):
+        return frame
+    x, y, w, h = frame.rect
+    return replace(frame, rect=(x + dx, y, w, h))
 
 
 def _relink(frame: Frame, anchors: dict[str, int]) -> Frame:

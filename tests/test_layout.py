@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from deckgen import fonts
 from deckgen.build import BuildResult, compile_post
 from deckgen.pages import Page, Pages, PictureFrame, Rect, ShapeFrame, TableFrame, TextFrame
+from deckgen.theme import load_theme
 
-from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, output, write_post
+from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, output, outputs, write_post
 
 MIN_BODY = 16
 
@@ -304,3 +309,82 @@ def test_inline_code_is_set_in_the_code_font_and_colour(tmp_path: Path) -> None:
     assert spans["fit()"].face.family == "IBM Plex Mono"
     assert spans["fit()"].color == "#9A3412"
     assert spans["call "].color != "#9A3412"
+
+
+# -- footnotes and image sizes from the post ---------------------------------------------
+
+
+def test_footnote_text_is_small_at_the_bottom_of_the_slide_that_cites_it_and_in_its_notes(
+    fixture_build: Callable[[str], BuildResult],
+) -> None:
+    pptx, pdf = outputs(fixture_build("footnotes"))
+    prs = Presentation(str(pptx))
+    slide = prs.slides[1]
+    texts = {sh.text_frame.text: sh for sh in slide.shapes if sh.has_text_frame}
+    body = next(t for t in texts if "Deep reefs stay cooler" in t)
+    assert "heatwaves¹" in body and "nearby²" in body and "[^" not in body
+    [foot] = [sh for t, sh in texts.items() if "Mesophotic reefs" in t]
+    assert foot.top > 0.8 * prs.slide_height
+    sizes = {r.font.size.pt for p in foot.text_frame.paragraphs for r in p.runs if r.font.size}
+    assert sizes and max(sizes) <= 12
+    assert "Larvae drift upward on internal waves." in foot.text_frame.text
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "Footnote 1: Mesophotic reefs, thirty to one hundred and fifty metres down." in notes
+    assert "Footnote 2: Larvae drift upward on internal waves." in notes
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[1]
+        words = page.extract_words(extra_attrs=["size"])
+        meso = next(w for w in words if w["text"] == "Mesophotic")
+        assert meso["top"] > 0.8 * page.height and meso["size"] <= 12
+
+
+def test_a_footnote_cited_only_in_prose_that_is_said_goes_to_that_slides_notes(
+    tmp_path: Path,
+) -> None:
+    post = write_post(
+        tmp_path,
+        "## Counts\n\n- A bullet on the slide\n\nSaid aloud and cited.[^n] More prose here.\n\n"
+        "[^n]: The source of the count.\n",
+    )
+    pages = compile_post(post).pages.pages
+    assert "Footnote 1: The source of the count." in pages[1].notes
+
+
+def test_width_attribute_makes_the_picture_that_share_of_the_content_width(
+    fixture_build: Callable[[str], BuildResult],
+) -> None:
+    prs = Presentation(str(outputs(fixture_build("images-attrs"))[0]))
+    body_w = load_theme().box("body")[2]
+    widths = []
+    for slide in list(prs.slides)[1:3]:  # `{: width="50%"}` and `<img width="400">`
+        [pic] = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        widths.append(pic.width / body_w)
+    assert widths == pytest.approx([0.5, 0.5], abs=0.02)
+    texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "Larvae drift between neighbouring reefs" in texts  # the image's title: its caption
+    assert "{:" not in texts and ".center" not in texts
+    assert "Write {{ page.title }} to show the title" in texts  # {% raw %} is verbatim
+
+
+def test_a_width_never_makes_a_picture_larger_than_the_layout_would(tmp_path: Path) -> None:
+    make_png(tmp_path / "tall.png", (400, 1600))
+    plain = compile_post(write_post(tmp_path, "## Tall\n\n![Tall](tall.png)\n")).pages
+    wide = compile_post(
+        write_post(tmp_path, '## Tall\n\n<img src="tall.png" alt="Tall" width="90%">\n')
+    ).pages
+    [a] = [f for f in plain.pages[1].frames if isinstance(f, PictureFrame)]
+    [b] = [f for f in wide.pages[1].frames if isinstance(f, PictureFrame)]
+    assert b.rect == a.rect
+
+
+@pytest.mark.parametrize("theme", ["default", "academic"])
+def test_an_untitled_slide_gives_the_title_room_to_its_text_and_draws_no_title_bar(
+    tmp_path: Path, theme: str
+) -> None:
+    post = write_post(tmp_path, "## Titled\n\n- a\n\n---\n\nUntitled words here.\n", "format: pptx")
+    _, untitled = compile_post(post, theme=theme).pages.pages
+    th = load_theme(theme)
+    assert not [f for f in untitled.frames if isinstance(f, ShapeFrame) and f.role == "title_bar"]
+    [text] = [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "body"]
+    assert text.rect[1] <= th.box("title")[1] < th.box("body")[1]
+    assert not [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "title"]

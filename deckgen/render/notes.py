@@ -35,7 +35,8 @@ def script(pages: Pages, wpm: int = 130) -> list[ScriptSlide]:
         spoken = [n for n in page.notes if not n.startswith(REFERENCE_NOTE)]
         said = " ".join(spoken) if spoken else _slide_text(page)
         seconds = round(len(_WORD.findall(said)) * 60 / wpm)
-        out.append(ScriptSlide(page.number, page.title, page.notes, seconds))
+        title = page.title or f"Slide {page.number}"  # an untitled slide (Pandoc's ---)
+        out.append(ScriptSlide(page.number, title, page.notes, seconds))
     return out
 
 
