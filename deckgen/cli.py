@@ -88,7 +88,11 @@ def _formats(value: str) -> list[str]:
     help="Folder for the outputs.",
 )
 @click.option(
-    "--format", "fmt", default="pptx,pdf", show_default=True, help="Comma-separated: pptx, pdf."
+    "--format",
+    "fmt",
+    default="pptx,pdf",
+    show_default=True,
+    help="Comma-separated: pptx, pdf, html.",
 )
 @_site_root
 @_theme
