@@ -91,6 +91,7 @@ def _subset(f: Face, chars: str) -> tuple[bytes, str]:
     font = TTFont(str(f.path), fontNumber=f.index, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
+    options.drop_tables += ["GPOS", "GSUB", "GDEF", "kern", "DSIG"]
     options.hinting = False
     options.desubroutinize = True
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
