@@ -79,8 +79,8 @@ def _spans(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:
 
 
 @functools.lru_cache(maxsize=32)
-def _subset(f: Face, chars: str) -> tuple[bytes, str]:
-    """The face cut down to `chars`, as a web font: (bytes, CSS format name).
+def _subset(f: Face, chars: str) -> bytes:
+    """The face cut down to `chars`, as a WOFF web font.
 
     Layout features are dropped, so the browser neither kerns nor forms ligatures: the glyphs
     advance exactly as the layout measured them and as the PDF draws them.
@@ -99,15 +99,10 @@ def _subset(f: Face, chars: str) -> tuple[bytes, str]:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(font)
-    try:
-        import brotli  # noqa: F401  # WOFF2 needs it
-
-        font.flavor, fmt = "woff2", "woff2"
-    except ImportError:
-        font.flavor, fmt = "woff", "woff"
+    font.flavor = "woff"  # zlib, in the standard library: WOFF2 would need brotli
     out = io.BytesIO()
     font.save(out, reorderTables=True)
-    return out.getvalue(), fmt
+    return out.getvalue()
 
 
 def _font_faces(pages: Pages) -> tuple[dict[Face, str], str]:
@@ -119,10 +114,10 @@ def _font_faces(pages: Pages) -> tuple[dict[Face, str], str]:
     rules = []
     for i, (face, chars) in enumerate(used.items()):
         name = names[face] = f"dg{i}"
-        data, fmt = _subset(face, "".join(sorted(chars | {" "})))
-        uri = f"data:font/{fmt};base64,{base64.b64encode(data).decode('ascii')}"
+        data = _subset(face, "".join(sorted(chars | {" "})))
+        uri = f"data:font/woff;base64,{base64.b64encode(data).decode('ascii')}"
         rules.append(
-            f"@font-face{{font-family:{name};src:url({uri}) format('{fmt}');"
+            f"@font-face{{font-family:{name};src:url({uri}) format('woff');"
             "font-weight:normal;font-style:normal;font-display:block}"
         )
     return names, "\n".join(rules)
