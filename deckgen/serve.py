@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from .document import Document, Image
 from .errors import DeckgenError, UsageError
+from .theme import Theme
 
 EVENTS = "/__deckgen/events"
 _KEEPALIVE = 15.0  # seconds between comments on an idle event stream
@@ -82,7 +83,7 @@ class Preview:
         for d in compiled.diagnostics:
             if d.level != "info":
                 self.log(d.format())
-        files = _inputs(self.post, compiled.document, compiled.theme.path, self.options)
+        files = _inputs(self.post, compiled.document, compiled.theme, self.options["site_root"])
         self._publish(html=html, files=files)
         self.log(f"built {self.post} ({len(compiled.pages.pages)} slides)")
         return True
@@ -145,18 +146,19 @@ def _images(value: object) -> Iterator[Image]:
             yield from _images(item)
 
 
-def _inputs(post: Path, doc: Document, theme: Path, options: dict[str, Any]) -> frozenset[Path]:
-    """The files a build read: the post, its local images, and the theme's folder of themes."""
+def _inputs(post: Path, doc: Document, theme: Theme, site_root: Path | None) -> frozenset[Path]:
+    """The files a build read: the post, its local images, the theme's files and images."""
     from .images import resolve
 
     files = {post.resolve()}
     for image in _images(doc.blocks):
-        found = resolve(image.src, post.parent, options["site_root"])
+        found = resolve(image.src, post.parent, site_root)
         path = getattr(found, "path", None)
         if path is not None:
             files.add(Path(path).resolve())
-    folder = theme.resolve().parent
-    files |= {p.resolve() for p in folder.iterdir() if p.is_file()}
+    folder = theme.path.resolve().parent  # the theme and the themes it may extend
+    files |= {p.resolve() for p in folder.glob("*.toml")}
+    files |= {Path(p).resolve() for p in theme.images.values()}
     return frozenset(files)
 
 
@@ -172,7 +174,12 @@ def watch(preview: Preview, stop: threading.Event) -> None:
             return Path(path).resolve() in files  # noqa: B023  # the loop's current set
 
         for _changes in watch_files(
-            *folders, watch_filter=relevant, stop_event=stop, debounce=100, step=30
+            *folders,
+            watch_filter=relevant,
+            stop_event=stop,
+            recursive=False,  # the folders of the files themselves: nothing deeper
+            debounce=100,
+            step=30,
         ):
             preview.build()
             if preview.watched() != files:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,19 +106,46 @@ def test_the_event_stream_tells_of_new_decks_and_errors(served: tuple[Preview, i
     assert second["deck"] == first["deck"] and "invalid YAML" in str(second["error"])
 
 
-def test_a_change_on_disk_rebuilds(preview: Preview) -> None:
-    preview.build()
+@pytest.mark.parametrize("what", ["post", "image", "theme"])
+def test_a_change_on_disk_rebuilds(tmp_path: Path, what: str) -> None:
+    make_png(tmp_path / "img" / "chart.png")
+    post = write_post(tmp_path, BODY)
+    theme = tmp_path / "themes" / "mine.toml"
+    theme.parent.mkdir()
+    theme.write_text('extends = "default"\n', encoding="utf-8")
+    preview = Preview(post, theme=str(theme))
+    assert preview.build()
     before = preview.state.deck
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     thread.start()
     try:
-        import time
-
         time.sleep(0.5)  # let the watcher start
-        make_png(preview.post.parent / "img" / "chart.png", color="#aa3333")
+        if what == "post":
+            write_post(tmp_path, BODY, "title: Changed")
+        elif what == "image":
+            make_png(tmp_path / "img" / "chart.png", color="#aa3333")
+        else:
+            theme.write_text('extends = "default"\n[colors]\naccent = "#AA2200"\n', "utf-8")
         assert preview.wait(preview.state, 10) is not None
         assert preview.state.deck != before
+        if what == "theme":
+            assert b"#AA2200" in (preview.state.html or b"")
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_unrelated_files_do_not_rebuild(preview: Preview) -> None:
+    preview.build()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)
+        (preview.post.parent / "notes.txt").write_text("scratch", encoding="utf-8")
+        (preview.post.parent / ".post.md.swp").write_text("swap", encoding="utf-8")
+        assert preview.wait(preview.state, 1.0) is None
     finally:
         stop.set()
         thread.join(5)
