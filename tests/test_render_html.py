@@ -10,13 +10,16 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from deckgen.build import BuildResult, build, compile_post
+from deckgen.errors import DeckgenError
 from deckgen.pages import PictureFrame
 from deckgen.render import html as html_render
 from deckgen.render.html import render_html, safe_link
 
 from .conftest import EXAMPLE, ROOT, make_png, write_post
+from .test_fuzz import posts
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +190,24 @@ def test_post_text_cannot_inject_markup_or_script(tmp_path: Path) -> None:
 )
 def test_only_web_mail_and_in_deck_links_survive(link: str | None, href: str | None) -> None:
     assert safe_link(link) == href
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=posts())
+def test_any_post_renders_one_section_per_page_and_only_our_scripts(
+    tmp_path: Path, text: str
+) -> None:
+    post = tmp_path / "fuzz.md"
+    post.write_text(text, encoding="utf-8")
+    try:
+        compiled = compile_post(post)
+    except DeckgenError:
+        return
+    tree = lxml.html.fromstring(render_html(compiled.pages).decode("utf-8"))
+    assert len(tree.xpath("//main/section")) == len(compiled.pages.pages)
+    assert len(tree.xpath("//script")) == 3
+    assert all(
+        a.get("href").startswith(("https://", "http://", "mailto:", "#")) for a in tree.xpath("//a")
+    )

@@ -163,3 +163,15 @@ def test_serve_refuses_a_missing_post_and_a_busy_port(tmp_path: Path) -> None:
         post = write_post(tmp_path, BODY)
         proc = run_cli("serve", str(post), "--port", str(port))
     assert proc.returncode == 2 and f"port {port} is in use" in proc.stderr
+
+
+def test_a_post_that_never_built_still_gets_a_page_that_waits_for_a_fix(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    preview = Preview(post)
+    assert not preview.build()
+    assert preview.state.deck == "" and preview.state.error
+    page = preview.page()
+    assert b"build failed" in page and b"new EventSource(DECKGEN_EVENTS)" in page
+    write_post(tmp_path, BODY)
+    assert preview.build() and preview.state.deck
