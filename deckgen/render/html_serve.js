@@ -17,7 +17,8 @@
         "z-index:100;max-width:90vw;background:#8b1a1a;color:#fff;padding:.8rem 3rem .8rem 1rem;" +
         "border-radius:.4rem;box-shadow:0 4px 16px rgba(0,0,0,.5);font:15px/1.4 system-ui,sans-serif";
       var title = document.createElement("strong");
-      title.textContent = "Build failed; showing the last good deck";
+      title.textContent = DECKGEN_DECK ? "Build failed; showing the last good deck" :
+        "Build failed; the deck appears here once it builds";
       var text = document.createElement("pre");
       text.style.cssText = "margin:.4rem 0 0;white-space:pre-wrap;font:14px/1.4 ui-monospace,monospace";
       var close = document.createElement("button");
