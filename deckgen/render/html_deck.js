@@ -189,6 +189,14 @@
   });
   help.addEventListener("click", function () { toggleHelp(false); });
 
+  // the pointer hides after two idle seconds, so it never sits on a slide in front of a room
+  var idle = 0;
+  document.addEventListener("mousemove", function () {
+    root.classList.remove("idle");
+    clearTimeout(idle);
+    idle = setTimeout(function () { root.classList.add("idle"); }, 2000);
+  });
+
   window.addEventListener("hashchange", function () { go(fromHash()); });
 
   if (presenter) {
