@@ -141,6 +141,8 @@ def test_the_presenter_view_shows_the_notes_and_stays_in_sync(page: Any, deck: B
     with page.expect_popup() as info:
         page.keyboard.press("p")
     presenter = info.value
+    errors: list[str] = []
+    presenter.on("pageerror", lambda e: errors.append(str(e)))
     presenter.wait_for_selector("#notes p")
     notes = presenter.inner_text("#notes")
     assert pages[3].notes, "slide 4 has notes"
@@ -162,6 +164,9 @@ def test_the_presenter_view_shows_the_notes_and_stays_in_sync(page: Any, deck: B
     assert presenter.inner_text("#timer") == frozen
     presenter.click("#reset")
     assert presenter.inner_text("#timer") == "0:00:00"
+    presenter.keyboard.press("o")  # no overview in the presenter view: it keeps its layout
+    assert sorted(_shown(presenter)) == ["slide-6", "slide-7"]
+    assert not errors
 
 
 def test_the_overview_shows_every_slide_title(page: Any, deck: BuildResult) -> None:

@@ -165,8 +165,7 @@
     } else if (k === "Home") go(0);
     else if (k === "End") go(total - 1);
     else if (k === "Enter" && inOverview) overview(false);
-    else if (k === "o" || k === "O") overview(!inOverview);
-    else if (k === "Escape") overview(!inOverview);
+    else if ((k === "o" || k === "O" || k === "Escape") && !presenter) overview(!inOverview);
     else if ((k === "f" || k === "F") && !presenter) fullscreen();
     else if ((k === "p" || k === "P") && !presenter) openPresenter();
     else if (k === "?") toggleHelp(true);
