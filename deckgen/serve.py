@@ -173,17 +173,21 @@ def watch(preview: Preview, stop: threading.Event) -> None:
         def relevant(change: object, path: str) -> bool:
             return Path(path).resolve() in files  # noqa: B023  # the loop's current set
 
-        for _changes in watch_files(
-            *folders,
-            watch_filter=relevant,
-            stop_event=stop,
-            recursive=False,  # the folders of the files themselves: nothing deeper
-            debounce=100,
-            step=30,
-        ):
+        try:
+            for _changes in watch_files(
+                *folders,
+                watch_filter=relevant,
+                stop_event=stop,
+                recursive=False,  # the folders of the files themselves: nothing deeper
+                debounce=100,
+                step=30,
+            ):
+                preview.build()
+                if preview.watched() != files:
+                    break  # the deck uses other files now: watch those
+        except OSError:  # a watched folder went away: build what is there, watch again
+            stop.wait(0.5)
             preview.build()
-            if preview.watched() != files:
-                break  # the deck uses other files now: watch those
 
 
 class _Handler(BaseHTTPRequestHandler):
