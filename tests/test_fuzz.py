@@ -32,6 +32,9 @@ FRAGMENTS = [
     "::: notes\n{}\n:::", "<aside class='notes'>{}</aside>", "<div><span>{}", "</div></p>",
     "<script>{}</script>", "<iframe src='https://example.org/{}'></iframe>", "| {} | {} |\n|---|---|",
     "{{{{ page.{} }}}}", "{{% include {} %}}", "<div style='text-align:center'><a href='mailto:{}'>{}</a></div>",
+    "| {} | {} | {} |\n|:--|--:|:-:|\n| {} | {} | {} |\n| {} |", "```python\n    {}\n\t{}\n```",
+    "```{}\n{}\n```", "<table><tr><th>{}</th></tr><tr><td>{}</td><td>{}</td></tr></table>",
+    "text[^{}]\n\n[^{}]: {}", '![{}](x.png "{}")\n{{: width="{}%"}}', "{{{{< figure src=\"{}\" >}}}}",
 ]  # fmt: skip
 
 
