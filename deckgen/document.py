@@ -152,6 +152,15 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Math:
+    """Document: a formula in TeX (`$$…$$` or `\\[…\\]` on its own is displayed)."""
+
+    tex: str
+    display: bool = True
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Notes:
     """Document: speaker notes the author wrote in the post."""
 
@@ -173,6 +182,7 @@ Block = (
     | Rule
     | Contact
     | Notes
+    | Math
 )
 
 

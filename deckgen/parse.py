@@ -16,6 +16,7 @@ import lxml.html
 import markdown
 from lxml import etree
 
+from . import tex
 from .document import (
     Block,
     Callout,
@@ -72,6 +73,7 @@ _DROP_TAGS = {"script", "style", "noscript", "template", "button", "nav", "form"
 def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     """Turn the post body into blocks."""
     body = _fenced_notes_to_aside(source.body)
+    body, maths = tex.protect(body)  # TeX is not Markdown: kept out of its way
     html = _markdown(body)
     parser = _Parser(source)
     if html.strip():
@@ -86,7 +88,8 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         body_el = root.find("body")
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
-    return Document(dict(source.meta), tuple(parser.blocks), tuple(parser.dropped)), parser.diags
+    blocks = tex.restore(tuple(parser.blocks), maths, source.line_of)
+    return Document(dict(source.meta), blocks, tuple(parser.dropped)), parser.diags
 
 
 def _dom(html: str) -> etree._Element:
