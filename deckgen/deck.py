@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .document import Figure, Runs
+from .document import Figure, Math, Runs
 
 
 class Kind(str, Enum):
@@ -23,6 +23,7 @@ class Kind(str, Enum):
     CALLOUT = "callout"
     REFERENCES = "references"
     CLOSING = "closing"
+    MATH = "math"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,15 @@ class CalloutBox:
     paragraphs: tuple[Runs, ...]
 
 
-Content = Bullets | Text | Visual | QuoteBox | CalloutBox
+@dataclass(frozen=True)
+class Equations:
+    """Plan: displayed formulas, set large and centred, with the line that leads into them."""
+
+    formulas: tuple[Math, ...]
+    lead: Runs = ()
+
+
+Content = Bullets | Text | Visual | QuoteBox | CalloutBox | Equations
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .deck import (
     Content,
     Deck,
     DeckInfo,
+    Equations,
     Kind,
     QuoteBox,
     Slide,
@@ -39,6 +40,7 @@ from .document import (
     Heading,
     ListBlock,
     ListItem,
+    Math,
     Notes,
     Paragraph,
     Quote,
@@ -63,6 +65,7 @@ _ABBREV = re.compile(
 )
 MAX_SLIDES = 2000  # no talk is longer; past this, building would only waste the author's time
 _LEAD_WORDS = 35  # a paragraph this short may stand on a slide whole
+_MAX_FORMULAS = 3  # displayed formulas stacked on one slide before the next one continues
 
 
 def words(text: str) -> int:
@@ -117,7 +120,7 @@ class _Draft:
     section: str = ""
     level: int = 0
     line: int | None = None
-    visual: Visual | None = None
+    visual: Visual | Equations | None = None  # what the slide shows large: figures or formulas
     text: Content | None = None
     prose_shown: list[Runs] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -169,10 +172,12 @@ class _Planner:
     # -- whether it also used the block after this one
     def _paragraph(self, block: Paragraph, draft: _Draft, rest: Sequence[Block]) -> _Step:
         nxt = rest[0] if rest else None
-        if block.centered and draft.visual is not None and not draft.visual.caption:
+        if block.centered and isinstance(draft.visual, Visual) and not draft.visual.caption:
             draft.visual = replace(draft.visual, caption=block.runs)  # a figure's caption
         elif isinstance(nxt, ListBlock) and plain(block.runs).rstrip().endswith(":"):
             return self._place_text(draft, self._bullets(nxt, lead=block.runs)), True
+        elif isinstance(nxt, Math) and _leads_in(block):
+            return self._place_math(draft, nxt, lead=block.runs), True
         else:
             self._prose.append(block)
             draft.notes.append(plain(block.runs))
@@ -185,6 +190,21 @@ class _Planner:
         figures = (block,) if isinstance(block, Figure) else block.figures
         visual = Visual(tuple(self._caption(f, draft) for f in figures))
         return self._place_visual(draft, visual), False
+
+    def _math(self, block: Math, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        return self._place_math(draft, block), False
+
+    def _place_math(self, draft: _Draft, math: Math, lead: Runs = ()) -> _Draft:
+        """Formulas share a slide (a few, stacked); after a figure they start a new one."""
+        eqs = draft.visual
+        if isinstance(eqs, Equations) and not lead and len(eqs.formulas) < _MAX_FORMULAS:
+            draft.visual = Equations((*eqs.formulas, math), eqs.lead)
+        else:
+            if draft.visual is not None:
+                draft = self._continue(draft)
+            draft.visual = Equations((math,), lead)
+        draft.notes.append(FORMULA_NOTE + math.tex)  # the TeX, for the speaker to read
+        return draft
 
     def _quote(self, block: Quote, draft: _Draft, rest: Sequence[Block]) -> _Step:
         return self._place_text(draft, QuoteBox(block.paragraphs)), False
@@ -338,11 +358,18 @@ _BLOCK_PLAN: dict[type, Callable[[_Planner, Any, _Draft, Sequence[Block]], _Step
     Callout: _Planner._callout,
     Reference: _Planner._ref,
     Notes: _Planner._notes,
+    Math: _Planner._math,
     Code: _Planner._code,
     Table: _Planner._table,
     Heading: _Planner._subheading,
     Rule: _Planner._rule,
 }  # Contact blocks are taken out before sections are planned: they make the closing slide
+
+
+def _leads_in(p: Paragraph) -> bool:
+    """A short line ending in a colon introduces what follows it on the slide."""
+    text = plain(p.runs).rstrip()
+    return text.endswith(":") and words(text) <= _LEAD_WORDS
 
 
 def _merge_lists(a: Bullets, b: Bullets) -> Bullets:
@@ -388,12 +415,16 @@ def _content_runs(content: Content) -> list[Runs]:
         return [content.lead, *(i.runs for i in content.items)]
     if isinstance(content, Visual):
         return [content.caption, *(f.caption for f in content.figures)]
+    if isinstance(content, Equations):
+        return [content.lead]
     return list(content.paragraphs)
 
 
 def _kind(d: _Draft) -> Kind:
     if d.kind is not None:
         return d.kind
+    if isinstance(d.visual, Equations):
+        return Kind.MATH
     if d.visual is not None:
         return Kind.GRID if len(d.visual.figures) > 1 else Kind.FIGURE
     if isinstance(d.text, QuoteBox):
@@ -565,6 +596,7 @@ def _ref_key(text: str) -> str:
 
 NOTES_MODES = ("generated", "authored")
 REFERENCE_NOTE = "Reference: "  # a note that is read, not said
+FORMULA_NOTE = "Formula: "  # a displayed formula's TeX, also read rather than said
 
 
 def _notes_mode(doc: Document, path: Path | None) -> str:

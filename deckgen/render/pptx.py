@@ -30,7 +30,7 @@ from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
 from pptx.util import Emu
 
-from ..pages import Frame, Page, Pages, Para, PictureFrame, ShapeFrame, Span, TextFrame
+from ..pages import Frame, MathFrame, Page, Pages, Para, PictureFrame, ShapeFrame, Span, TextFrame
 
 _TITLE_ONLY = 5  # the default template's "Title Only" layout
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -237,6 +237,11 @@ class _SlideWriter:
             f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
         )
 
+    def formula(self, frame: Frame) -> str:
+        """A displayed formula: its picture, with the TeX as the alt text."""
+        assert isinstance(frame, MathFrame)
+        return self.picture(PictureFrame(frame.rect, frame.png, "png", frame.tex))
+
     def _text_body(self, frame: TextFrame) -> str:
         anchor = {"t": "t", "m": "ctr", "b": "b"}[frame.anchor]
         paras = "".join(self._paragraph(p) for p in frame.paras) or "<a:p/>"
@@ -294,6 +299,7 @@ _FRAME_WRITERS: dict[type, Callable[[_SlideWriter, Frame], str]] = {
     TextFrame: _SlideWriter.text,
     ShapeFrame: _SlideWriter.shape,
     PictureFrame: _SlideWriter.picture,
+    MathFrame: _SlideWriter.formula,
 }
 
 
