@@ -58,7 +58,7 @@ _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
 _MATH_DPI = 300  # formulas are line art: pixels per inch of their picture in the PPTX
-_MATH_SCALE = 1.25  # a displayed formula's size, relative to the body text
+_MATH_SCALE = 1.6  # a displayed formula's size, relative to the body text
 
 
 @dataclass(frozen=True)
@@ -1178,7 +1178,9 @@ def _math_slide(self: _SlideLayout) -> None:
         text_h = min(probe.height, round(h * 0.45))
     room = h - lead_h - text_h - gap * (bool(lead) + (text is not None))
     shapes = [_formula_shape(lay, m, w, body, body_min) for m in eqs.formulas]
-    heights = _formula_heights(shapes, w, room, lay.size("math", body * _MATH_SCALE))
+    alone = text is None and not lead  # a formula on its own is set larger still
+    size = lay.size("math", body * _MATH_SCALE) * (1.25 if alone else 1)
+    heights = _formula_heights(shapes, w, room, size)
     fgap = round(0.2 * INCH)
     stack = sum(heights) + fgap * (len(heights) - 1)
     total = lead_h + stack + text_h + gap * (bool(lead) + (text is not None))

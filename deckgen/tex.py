@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -328,8 +329,11 @@ _SYMBOLS.update(zip(_pairs[::2], _pairs[1::2], strict=True))
 _SPACES = {",": "\u2009", ":": "\u2009", ";": "\u2009", ">": "\u2009", "!": "", " ": " ",
            "quad": "\u2003", "qquad": "\u2003\u2003", "enspace": "\u2002"}  # fmt: skip
 _STYLE = {"mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathnormal", "boldsymbol", "bm",
-          "text", "textrm", "textit", "textbf", "textsf", "texttt", "mbox", "emph",
-          "operatorname", "operatorname*", "hbox", "mathop", "textnormal", "pmb"}  # fmt: skip
+          "operatorname", "operatorname*", "mathop", "pmb"}  # fmt: skip
+_TEXT = {"text", "textrm", "textit", "textbf", "textsf", "texttt", "mbox", "hbox", "emph",
+         "textnormal"}  # fmt: skip
+_SPACED = set("=+−<>±∓×÷·≤≥≠≈∼≃≅≡∝≪≫∈∉∋⊂⊆⊃⊇∪∩→←↔⇒⇐⇔↦∧∨⊕⊗∖⊨⊢∣")
+_BIG = set("∑∏∐∫∬∭∮")  # big operators: what they apply to follows after a space
 _IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
             "biggl", "biggr", "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits",
             "middle", "nonumber", "notag"}  # fmt: skip
@@ -352,7 +356,7 @@ def to_unicode(tex: str) -> str:
     simple sub- and superscripts as Unicode scripts (else `x_(i+1)`), fractions as `a/b`."""
     reader = _Reader(_TEX_TOKEN.findall(tex))
     text = reader.sequence()
-    text = re.sub(r"[ \t\n]+", " ", text).strip()
+    text = unicodedata.normalize("NFC", re.sub(r"[ \t\n]+", " ", text).strip())
     return text or tex
 
 
@@ -362,6 +366,8 @@ class _Reader:
     def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # inside an argument (a script, a fraction): set tight
+        self.in_text = 0  # inside \\text{…}: spaces are words' spaces
 
     def next(self) -> str | None:
         if self.i >= len(self.tokens):
@@ -372,6 +378,7 @@ class _Reader:
 
     def sequence(self, until: str | None = None) -> str:
         out = ""
+        big = False  # after ∑ or ∫ and their limits, before what they apply to
         while True:
             tok = self.next()
             if tok is None or tok == until:
@@ -382,7 +389,24 @@ class _Reader:
             elif tok == "}":
                 continue  # an unbalanced brace: ignore it
             else:
-                out += self.atom(tok)
+                piece = self.atom(tok)
+                if big and piece.strip() and not self.depth:
+                    out, big = out.rstrip() + " ", False
+                out = self.spaced(out, piece)
+                big = big or piece in _BIG
+
+    def spaced(self, out: str, piece: str) -> str:
+        """`out` and `piece`, spaced as TeX spaces operators: around them, unless unary."""
+        if self.depth or self.in_text:
+            return out + piece
+        if piece == ",":
+            return out + ", "
+        if piece not in _SPACED:
+            return out + piece
+        before = out.rstrip()
+        if not before or before[-1] in _SPACED or before[-1] in "([{,":
+            return out + piece  # a sign, not an operation: −x
+        return f"{before} {piece} "
 
     def argument(self) -> str:
         """The next argument: a `{…}` group, a command, or one character."""
@@ -391,7 +415,19 @@ class _Reader:
             tok = self.next()
         if tok is None:
             return ""
-        return self.atom(tok)
+        self.depth += 1
+        try:
+            return self.atom(tok)
+        finally:
+            self.depth -= 1
+
+    def text(self) -> str:
+        """The argument of `\\text{…}`, its spaces kept."""
+        self.in_text += 1
+        try:
+            return self.argument()
+        finally:
+            self.in_text -= 1
 
     def optional(self) -> str | None:
         if self.i < len(self.tokens) and self.tokens[self.i] == "[":
@@ -403,7 +439,7 @@ class _Reader:
         if tok == "{":
             return self.sequence("}")
         if tok.isspace():
-            return " "
+            return " " if self.in_text else ""  # TeX ignores spaces in math
         if tok == "-":
             return "−"
         if tok == "'":
@@ -438,6 +474,8 @@ class _Reader:
         if name in ("begin", "end"):
             self.argument()
             return " "
+        if name in _TEXT:
+            return self.text()
         if name in _STYLE:
             return self.argument()
         if name in ("mathbb", "mathbbm", "Bbb"):
@@ -460,7 +498,10 @@ def _grouped(text: str) -> str:
     text = text.strip()
     if len(text) <= 1:
         return text
-    return f"({text})" if re.search(r"[\s+−\-*/·×=<>]", text) else text
+    outer = text
+    while (inner := re.sub(r"\([^()]*\)", "", outer)) != outer:  # operators inside (…) are
+        outer = inner  # already grouped
+    return f"({text})" if re.search(r"[\s+−\-*/·×=<>]", outer) else text
 
 
 def _script(text: str, table: dict[str, str], mark: str) -> str:
@@ -470,4 +511,6 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
         return "".join(table[c] for c in text)
     if mark == "^" and text in ("′", "′′"):
         return text
-    return f"{mark}{_grouped(text)}" if text else ""
+    if len(text) > 1 and not (text.startswith("(") and text.endswith(")")):
+        text = f"({text})"
+    return f"{mark}{text}"
