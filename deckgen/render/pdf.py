@@ -83,7 +83,11 @@ def _register_converted(pages: Pages) -> None:
         name = f"{face.key}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
         if _registered.get(face) != name:
             data = fonts.embeddable(face, text)
-            pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+            font = TTFont(name, io.BytesIO(data))
+            # reportlab gives a font whose face (PostScript) name it has seen the first font
+            # registered with that face: an earlier post's subset, without this post's glyphs
+            font.face.name = name.encode()
+            pdfmetrics.registerFont(font)
             _registered[face] = name
 
 
