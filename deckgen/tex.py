@@ -12,7 +12,9 @@ closing one a non-space right before it and no digit right after it, so `$5 and 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -110,8 +112,9 @@ def _html(body: str, i: int, out: list[str], found: list[Found]) -> int:
 def _backslash(body: str, i: int, out: list[str], found: list[Found]) -> int:
     nxt = body[i + 1] if i + 1 < len(body) else ""
     if nxt in ("(", "["):
-        end = body.find("\\)" if nxt == "(" else "\\]", i + 2)
-        if end >= 0 and not _blank_line_in(body, i, end) and body[i + 2 : end].strip():
+        marks = _marks(body)
+        end = _after(marks.parens if nxt == "(" else marks.brackets, i + 1, -1)
+        if 0 <= end < _limit(body, i) and body[i + 2 : end].strip():
             f = Found(body[i + 2 : end].strip(), nxt == "[", i, body[i : end + 2])
             return _emit(body, out, found, f, end + 2)
     if nxt == "$":
@@ -157,38 +160,60 @@ def _emit(body: str, out: list[str], found: list[Found], f: Found, end: int) -> 
 
 def _dollar(body: str, i: int) -> tuple[Found | None, int]:
     """The formula opening with the `$` at `i`, and where it ends; None when it is money."""
+    marks = _marks(body)
+    limit = _after(marks.blank_lines, i, len(body))
     if body.startswith("$$", i):
-        end = body.find("$$", i + 2)
-        if end < 0 or _blank_line_in(body, i, end) or not body[i + 2 : end].strip():
+        end = body.find("$$", i + 2, limit)
+        if end < 0 or not body[i + 2 : end].strip():
             return None, i
         return Found(body[i + 2 : end].strip(), True, i, body[i : end + 2]), end + 2
     if i + 1 >= len(body) or body[i + 1].isspace():
         return None, i
-    j = i + 1
-    while True:
-        j = body.find("$", j)
-        if j < 0 or _blank_line_in(body, i, j):
-            return None, i
-        if body[j - 1] == "\\":  # `\$` inside math is a dollar sign in the formula
-            j += 1
-            continue
-        after = body[j + 1] if j + 1 < len(body) else ""
-        if not body[j - 1].isspace() and not after.isdigit():
-            return Found(body[i + 1 : j], False, i, body[i : j + 1]), j + 1
-        if body.startswith("$$", j):  # a display opener: this `$` was money
-            return None, i
-        j += 1
+    j = _after(marks.closers, i, limit)
+    if j >= limit or _after(marks.doubles, i, limit) < j:  # a `$$` first: this `$` was money
+        return None, i
+    return Found(body[i + 1 : j], False, i, body[i : j + 1]), j + 1
 
 
-def _blank_line_in(body: str, start: int, end: int) -> bool:
-    return re.search(r"\n[ \t]*\n", body[start:end]) is not None
+@dataclass(frozen=True)
+class _Marks:
+    """Where a body's paragraphs end and where a `$` may close inline math, in order."""
+
+    blank_lines: list[int]
+    closers: list[int]  # a lone `$` after a non-space (not `\\$`), before no digit
+    doubles: list[int]  # `$$`
+    parens: list[int]  # `\\)`
+    brackets: list[int]  # `\\]`
+
+
+@functools.lru_cache(maxsize=4)
+def _marks(body: str) -> _Marks:
+    closers = [
+        m.start()
+        for m in re.finditer(r"(?<=[^\s\\$])\$(?![\d$])", body)
+        if body[m.start() - 1] != "$"
+    ]
+    doubles = [m.start() for m in re.finditer(r"\$\$", body)]
+    blank = [m.start() for m in re.finditer(r"\n[ \t]*\n", body)]
+    parens = [m.start() for m in re.finditer(r"\\\)", body)]
+    brackets = [m.start() for m in re.finditer(r"\\\]", body)]
+    return _Marks(blank, closers, doubles, parens, brackets)
+
+
+def _after(positions: list[int], i: int, default: int) -> int:
+    """The first position after `i`, else `default`."""
+    k = bisect.bisect_right(positions, i)
+    return positions[k] if k < len(positions) else default
+
+
+def _limit(body: str, i: int) -> int:
+    """Where the paragraph holding `i` ends: math and code spans never cross a blank line."""
+    return _after(_marks(body).blank_lines, i, len(body))
 
 
 def _closing_ticks(body: str, start: int, count: int) -> int | None:
     """The end of the backtick run of exactly `count` that closes a code span, if any."""
-    for m in _BACKTICKS.finditer(body, start):
-        if _blank_line_in(body, start, m.start()):
-            return None
+    for m in _BACKTICKS.finditer(body, start, _limit(body, start)):
         if len(m.group()) == count:
             return m.end()
     return None
