@@ -25,6 +25,7 @@ from .source import read_source
 from .theme import Theme, load_theme
 
 FORMATS = ("pptx", "pdf")
+_POST_SUFFIXES = (".md", ".markdown", ".qmd")  # .qmd: Quarto
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,7 @@ def expand_posts(paths: Sequence[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in (".md", ".markdown"))
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in _POST_SUFFIXES)
             if not found:
                 message = "is a directory with no Markdown posts"
                 raise DeckgenError(f"{message} (expected a .md file or a folder of them)", path)

@@ -16,7 +16,7 @@ from typing import Any
 from .build import Compiled
 from .document import Block, Document, ListBlock, ListItem, plain
 from .errors import Diagnostic
-from .pages import Page, PictureFrame, TextFrame
+from .pages import Page, PictureFrame, text_frames
 
 _WORD = re.compile(r"\w+")
 _ERROR_KINDS = {"image"}
@@ -114,9 +114,8 @@ def _deck_words(pages: tuple[Page, ...]) -> set[str]:
     parts: list[str] = []
     for page in pages:
         parts += page.notes
-        for f in page.frames:
-            if isinstance(f, TextFrame):
-                parts += [s.text for p in f.paras for s in p.spans]
+        for f in text_frames(page.frames):
+            parts += ["".join(s.text for s in p.spans) for p in f.paras]
     return _words(" ".join(parts))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .document import Figure, Math, Runs
+from .document import Background, Figure, Math, Run, Runs
 
 
 class Kind(str, Enum):
@@ -75,6 +75,34 @@ class CalloutBox:
 
 
 @dataclass(frozen=True)
+class TableBox:
+    """Plan: a table: rows of cells, how many lead rows are headers, column alignments."""
+
+    rows: tuple[tuple[Runs, ...], ...]
+    header: int = 1
+    align: tuple[str, ...] = ()
+
+    @property
+    def paragraphs(self) -> tuple[Runs, ...]:
+        """Every cell's text, row by row (for citations and coverage)."""
+        return tuple(cell for row in self.rows for cell in row)
+
+
+@dataclass(frozen=True)
+class CodeBox:
+    """Plan: a code block, to be highlighted and set in the code font by the layout."""
+
+    text: str
+    language: str = ""
+    numbered: bool = False  # line numbers (front matter deck.code_line_numbers)
+
+    @property
+    def paragraphs(self) -> tuple[Runs, ...]:
+        """The code's lines (for coverage)."""
+        return tuple((Run(line, code=True),) for line in self.text.split("\n"))
+
+
+@dataclass(frozen=True)
 class Equations:
     """Plan: displayed formulas, set large and centred, with the line that leads into them."""
 
@@ -82,7 +110,18 @@ class Equations:
     lead: Runs = ()
 
 
-Content = Bullets | Text | Visual | QuoteBox | CalloutBox | Equations
+Part = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox  # what a column holds
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Plan: content side by side; each column's parts stack top to bottom."""
+
+    columns: tuple[tuple[Part, ...], ...]
+    widths: tuple[float, ...]  # shares of the body's width, summing to 1
+
+
+Content = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox | Columns | Equations
 
 
 @dataclass(frozen=True)
@@ -99,6 +138,7 @@ class Slide:
     level: int = 0  # bookmark depth: 0 for a section's first slide, 1 under it
     anchors: tuple[str, ...] = ()  # link targets (#ref-x) that land on this slide
     line: int | None = None
+    backgrounds: tuple[Background, ...] = ()  # Marp `![bg]` pictures, behind everything
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ class Run:
     italic: bool = False
     code: bool = False
     link: str | None = None
+    color: str = ""  # an explicit "#RRGGBB", e.g. from syntax highlighting; "" = the role's
 
 
 Runs = tuple[Run, ...]
@@ -73,6 +74,7 @@ class Image:
     alt: str
     line: int | None = None
     title: str = ""
+    width: float | None = None  # the share of the content box's width the author asked for
 
 
 @dataclass(frozen=True)
@@ -130,10 +132,12 @@ class Code:
 
 @dataclass(frozen=True)
 class Table:
-    """Document: a table; the first row is the header."""
+    """Document: a table: its rows of cells, how many are header rows, column alignments."""
 
     rows: tuple[tuple[Runs, ...], ...]
     line: int | None = None
+    header: int = 1  # leading header rows (<thead>, or rows of <th>)
+    align: tuple[str, ...] = ()  # per column: "l" | "c" | "r"
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,42 @@ class Notes:
     line: int | None = None
 
 
+@dataclass(frozen=True)
+class Footnote:
+    """Document: a footnote's text (`[^1]: ...`), shown small on the slide that cites it."""
+
+    anchor: str  # "fn:1", the target of the marker's link
+    number: str  # as the marker shows it
+    runs: Runs
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Background:
+    """Document: a Marp background image (`![bg](img)`, `![bg left](img)`, ...)."""
+
+    image: Image
+    mode: str = "cover"  # cover | contain | left | right
+    share: float = 0.5  # for left/right: the share of the slide's width the image takes
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """Document: one column of a Pandoc `::: columns` block, with its requested width."""
+
+    blocks: tuple[Block, ...]
+    width: float | None = None  # share of the row, from `width="40%"`
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Document: content side by side (Pandoc `::: columns` of `::: column`)."""
+
+    columns: tuple[Column, ...]
+    line: int | None = None
+
+
 Block = (
     Heading
     | Paragraph
@@ -182,6 +222,9 @@ Block = (
     | Rule
     | Contact
     | Notes
+    | Footnote
+    | Background
+    | Columns
     | Math
 )
 
@@ -193,3 +236,4 @@ class Document:
     meta: dict[str, Any]
     blocks: tuple[Block, ...]
     dropped: tuple[str, ...] = field(default=())  # web-only chrome that was left out
+    dialect: str = "post"  # post | marp | pandoc: how the body is split into slides

@@ -116,14 +116,21 @@ def _probe(path: Path | None, data: bytes | None, where: str) -> ImageSource | I
     return ImageSource(path, data, w, h)
 
 
+Crop = tuple[int, int, int, int]  # left, top, right, bottom in the source's pixels
+
+
 def prepare(
-    src: ImageSource, pixels: tuple[int, int], cache_dir: Path | None = None
+    src: ImageSource,
+    pixels: tuple[int, int],
+    cache_dir: Path | None = None,
+    crop: Crop | None = None,
 ) -> tuple[bytes, str] | ImageProblem:
-    """`src` decoded and downsampled to `pixels`, or why it cannot be (truncated, corrupt).
+    """`src` decoded, cut to `crop`, downsampled to `pixels`, or why it cannot be (corrupt).
 
     Results are kept in the content-addressed cache, so a warm build decodes nothing.
     """
-    return _prepared(_key(src, pixels), src.path, src.data, pixels, cache_dir)
+    variant = f"{pixels[0]}x{pixels[1]}" + (f"@{crop}" if crop else "")
+    return _prepared(_key(src, variant), src.path, src.data, pixels, cache_dir, crop)
 
 
 @functools.lru_cache(maxsize=256)  # by content: a picture used twice is prepared once
@@ -133,6 +140,7 @@ def _prepared(
     data: bytes | None,
     pixels: tuple[int, int],
     cache_dir: Path | None,
+    crop: Crop | None,
 ) -> tuple[bytes, str] | ImageProblem:
     hit = cache.get(cache_dir, name)
     if hit is not None and hit[:1] in (b"J", b"P"):
@@ -140,7 +148,7 @@ def _prepared(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            encoded, fmt = encode(path, data, pixels)
+            encoded, fmt = encode(path, data, pixels, crop)
             cache.put(cache_dir, name, (b"J" if fmt == "jpeg" else b"P") + encoded)
             return encoded, fmt
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
@@ -149,32 +157,47 @@ def _prepared(
         return ImageProblem(f"image cannot be decoded ({exc}): {where}")
 
 
-def _key(src: ImageSource, pixels: tuple[int, int]) -> str:
-    """The cache entry's name: a hash of the source bytes and the size, read once per file."""
+def _key(src: ImageSource, variant: str) -> str:
+    """The cache entry's name: a hash of the source bytes and the variant (size, crop); a
+    file is read for it once per process."""
     if src.path is None:
-        return cache.key(src.data or b"", f"{pixels[0]}x{pixels[1]}")
+        return cache.key(src.data or b"", variant)
     st = src.path.stat()
-    return _file_key(src.path, st.st_mtime_ns, st.st_size, pixels)
+    return _file_key(src.path, st.st_mtime_ns, st.st_size, variant)
 
 
 @functools.lru_cache(maxsize=1024)
-def _file_key(path: Path, mtime_ns: int, size: int, pixels: tuple[int, int]) -> str:
-    return cache.key(path.read_bytes(), f"{pixels[0]}x{pixels[1]}")
+def _file_key(path: Path, mtime_ns: int, size: int, variant: str) -> str:
+    return cache.key(path.read_bytes(), variant)
 
 
 @functools.lru_cache(maxsize=256)
-def encode(path: Path | None, data: bytes | None, pixels: tuple[int, int]) -> tuple[bytes, str]:
-    """The image downsampled to `pixels`, as (bytes, "jpeg" | "png"). Raises OSError if broken."""
+def encode(
+    path: Path | None, data: bytes | None, pixels: tuple[int, int], crop: Crop | None = None
+) -> tuple[bytes, str]:
+    """The image cut to `crop` and downsampled to `pixels`, as (bytes, "jpeg" | "png").
+
+    Raises OSError if the image is broken.
+    """
     raw = path.read_bytes() if path is not None else (data or b"")
     with Image.open(io.BytesIO(raw)) as im:
         src_format = im.format
-        if im.size == pixels and src_format in ("JPEG", "PNG") and im.mode in ("RGB", "L"):
+        whole = crop is None or crop == (0, 0, *im.size)
+        if (
+            whole
+            and im.size == pixels
+            and src_format in ("JPEG", "PNG")
+            and im.mode in ("RGB", "L")
+        ):
             im.load()  # the file goes in as it is: make sure every byte of it decodes
             return raw, "jpeg" if src_format == "JPEG" else "png"
-        im.draft("RGB", pixels)  # JPEG: decode at a reduced scale when possible
+        if whole:
+            im.draft("RGB", pixels)  # JPEG: decode at a reduced scale when possible
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
         img = im.convert("RGBA") if _has_alpha(im) else im.convert("RGB")
+    if crop is not None and not whole:
+        img = img.crop(crop)
     if img.size != pixels:
         img = img.resize(pixels, Image.Resampling.LANCZOS)
     out = io.BytesIO()

@@ -17,6 +17,8 @@ from . import fonts, formula, images
 from .deck import (
     Bullets,
     CalloutBox,
+    CodeBox,
+    Columns,
     Content,
     Deck,
     DeckInfo,
@@ -24,12 +26,14 @@ from .deck import (
     Kind,
     QuoteBox,
     Slide,
+    TableBox,
     Text,
     Visual,
 )
-from .document import Figure, Math, Run, Runs, plain
+from .document import Background, Figure, Image, Math, Run, Runs, plain
 from .errors import Diagnostic, info, warning
 from .pages import (
+    Cell,
     DocInfo,
     Frame,
     Line,
@@ -42,6 +46,7 @@ from .pages import (
     ShapeFrame,
     SlideFrame,
     Span,
+    TableFrame,
     TextFrame,
 )
 from .theme import FontSpec, Theme
@@ -89,10 +94,16 @@ class _Spec:
     bold: bool = False
     italic: bool = False
     gap: float = 1.0  # space before, as a multiple of the theme's paragraph space
+    pre: bool = False  # code: spaces kept as they are, indentation included
 
 
 # roles a theme may leave unset, and the role they fall back to
-_FALLBACK_COLOR = {"footer_text": "muted", "title_bar_text": "title", "context_on_bar": "accent"}
+_FALLBACK_COLOR = {
+    "footer_text": "muted",
+    "title_bar_text": "title",
+    "context_on_bar": "accent",
+    "table_header_text": "background",
+}
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,10 @@ class _Setter:
 
     def color(self, spec: _Spec, run: Run) -> str:
         c = self.theme.colors
+        if run.color:
+            return run.color
+        if run.code and not spec.pre and "code_inline" in c and not run.link:
+            return c["code_inline"]  # inline code stands out from the prose around it
         if run.link:
             return c.get("link", c["accent"])
         return c.get(spec.color) or c.get(_FALLBACK_COLOR.get(spec.color, "text"), c["text"])
@@ -146,6 +161,18 @@ class _Setter:
         if spec.bullet and spec.number is not None:
             text_x = bullet_x + round(max(indent_step, psize * 1.5 * PT))
         return psize, lh, space, bullet_x, text_x
+
+    def widths(self, spec: _Spec) -> tuple[float, float]:
+        """The paragraph's width on one line and its widest word, in points at 1 pt."""
+        line, widest, longest = 0.0, 0.0, 0.0
+        for unit in self._units(spec):
+            if unit is None:
+                longest, line = max(longest, line), 0.0
+                continue
+            space, _, w = unit
+            line += w + (space.width if space is not None and line else 0.0)
+            widest = max(widest, w)
+        return max(longest, line), widest
 
     def height(self, specs: Sequence[_Spec], width: int, size: float) -> int:
         """The height `specs` take at `size`: what `set` returns, without placing any span."""
@@ -250,6 +277,20 @@ class _Setter:
                 if tok == "\n":
                     units.append(None)
                     space, glue = None, False
+                elif tok.isspace() and spec.pre:  # code: every space counts
+                    piece = _Piece(tok, f, color, run.link, fonts.text_width(f, tok, size), start)
+                    last_unit = units[-1] if units else None
+                    if space is not None:  # spaces that run on from the run before
+                        space = replace(
+                            space, text=space.text + tok, width=space.width + piece.width
+                        )
+                    elif last_unit is None:  # indentation: glued to the line's first word
+                        units.append((None, [piece]))
+                        glue = True
+                    elif all(p.text.isspace() for p in last_unit[1]):
+                        last_unit[1].append(piece)  # more indentation
+                    else:
+                        space, glue = piece, False
                 elif tok.isspace():
                     space = _Piece(" ", f, color, run.link, fonts.text_width(f, " ", size), start)
                     glue = False
@@ -374,6 +415,7 @@ class _Fit:
     height: int
     overflow: list[_Spec]
     size: float
+    rest: Content | None = None  # what continues on the next page, when not paragraphs
 
 
 @dataclass
@@ -390,6 +432,7 @@ class _Layout:
     setter: _Setter
     diags: list[Diagnostic] = field(default_factory=list)
     shrinks: list[float] = field(default_factory=list)  # on the slide being laid out
+    _code_background: str = "#F6F8FA"  # the box colour of the code style last set
 
     @property
     def c(self) -> dict[str, str]:
@@ -594,7 +637,7 @@ class _Layout:
             )
             shared_h = self.measure(shared, w, cap_size) if shared else 0
             img_h = h - (cap_h + pad if cap_h else 0) - (shared_h + pad if shared_h else 0)
-            row_h = max(1, min(img_h, round(avail / sum(aspects))))
+            row_h = max(1, min(img_h, round(avail / sum(aspects)), *self._asked(visual, w)))
             widths = [round(row_h * a) for a in aspects]
         if probe:
             return sum(wd * row_h for wd in widths)
@@ -622,6 +665,14 @@ class _Layout:
             self.put(page, shared, (x, sy, w, shared_h), cap_size, cap_size, "caption")
         return area
 
+    def _asked(self, visual: Visual, w: int) -> list[int]:
+        """Row heights that keep each picture within the width its author asked for."""
+        return [
+            round(f.image.width * w / self._aspect(f))
+            for f in visual.figures
+            if f.image.width is not None
+        ]
+
     def _aspect(self, fig: Figure) -> float:
         src = images.resolve(
             fig.image.src, self.assets.post, self.assets.site_root, self.assets.fetch_remote
@@ -636,6 +687,10 @@ class _Layout:
         self, page: _Page, content: Content, rect: Rect, probe: bool = False, anchor: str = "t"
     ) -> _Fit:
         body, body_min = self.size("body", 24), self.size("body_min", 16)
+        if isinstance(content, CodeBox):
+            return self.code(page, self.code_specs(content), rect, probe)
+        if isinstance(content, TableBox):
+            return self.table(page, content, rect, probe)
         if isinstance(content, CalloutBox):
             return self.callout(page, content, rect, body, body_min, probe)
         if isinstance(content, QuoteBox):
@@ -652,6 +707,220 @@ class _Layout:
             page.frames.append(fit.frame)
             self.placed(fit, top)
         return fit
+
+    # -- code -----------------------------------------------------------------------
+    def code_specs(self, box: CodeBox) -> list[_Spec]:
+        """One paragraph per line of code, coloured by the theme's Pygments style."""
+        from .highlight import highlight
+
+        style = self.theme.code.get("style", "default")
+        hl = highlight(box.text, box.language, style)
+        if not hl.language_known:
+            self.diags.append(
+                info(
+                    f"code language {box.language!r} not known; shown without colours",
+                    None,
+                    None,
+                    "code",
+                )
+            )
+        plain_color = hl.text or _contrasting(hl.background)
+        digits = len(str(len(hl.lines)))
+        specs = []
+        for n, line in enumerate(hl.lines, 1):
+            runs = (
+                [Run(f"{n:>{digits}}  ", code=True, color=hl.line_numbers)] if box.numbered else []
+            )
+            runs += [
+                Run(t.text, t.bold, t.italic, code=True, color=t.color or plain_color) for t in line
+            ]
+            specs.append(_Spec(tuple(runs), role="code", gap=0, pre=True))
+        self._code_background = hl.background
+        return specs
+
+    def code(self, page: _Page, specs: list[_Spec], rect: Rect, probe: bool = False) -> _Fit:
+        """Code in a shaded box the colour of its style, shrunk at most to the code minimum."""
+        x, y, w, h = rect
+        pad = round(0.16 * INCH)
+        size, low = self.size("code", 18), self.size("code_min", 12)
+        inner = (x + pad, y + pad, w - 2 * pad, h - 2 * pad)
+        fit = self.fit(specs, inner, size, low, "code", "t")
+        if fit.overflow and len(fit.overflow) < len(specs):
+            # too long even at the minimum: share the lines evenly between the pages needed,
+            # each at the largest size its share allows, rather than one full page and a scrap
+            kept = len(specs) - len(fit.overflow)
+            pages = -(-len(specs) // kept)
+            share = -(-len(specs) // pages)
+            fit = self.fit(specs[:share], inner, size, low, "code", "t")
+            fit.overflow = fit.overflow + specs[share:]
+        if probe or fit.frame is None:
+            return fit
+        self.placed(fit, size)
+        box_h = fit.height + 2 * pad
+        page.frames.append(ShapeFrame((x, y, w, box_h), self._code_background, None, 0, "code"))
+        page.frames.append(replace(fit.frame, rect=(inner[0], inner[1], inner[2], fit.height)))
+        return replace(fit, height=box_h)
+
+    # -- tables -----------------------------------------------------------------------
+    def table(self, page: _Page, box: TableBox, rect: Rect, probe: bool = False) -> _Fit:
+        """A table across the body: columns sized by their text, the largest size at which
+        it fits, else its rows continue on the next page under the header repeated."""
+        x, y, w, h = rect
+        top, low = self.size("table", 20), self.size("table_min", 12)
+        cols = max(len(r) for r in box.rows)
+        specs = [[self._cell_spec(box, r, c) for c in range(cols)] for r in range(len(box.rows))]
+        n, head = len(box.rows), box.header
+        sizes = [half / 2 for half in range(int(top * 2), int(low * 2) - 1, -1)]
+
+        def measure(size: float, force: bool = False) -> tuple[list[int], list[int]] | None:
+            widths = self._columns(specs, size, w, force)
+            if widths is None:
+                return None
+            return widths, [self._row_height(row, widths, size) for row in specs]
+
+        chosen: tuple[float, list[int], list[int]] | None = None
+        keep = n
+        for size in sizes:  # the largest size at which the whole table fits the page
+            m = measure(size)
+            if m is not None and sum(m[1]) <= h:
+                chosen = (size, *m)
+                break
+        if chosen is None:
+            # too tall (or too wide): the pages it needs at the minimum size, its rows shared
+            # evenly between them, at the largest size at which one share fits
+            at_low = measure(low)
+            if at_low is None:
+                at_low = measure(low, force=True)
+                self.diags.append(
+                    warning(
+                        f"table too wide for the slide even at {low:g} pt: long words break",
+                        kind="table",
+                    )
+                )
+            assert at_low is not None
+            used, fitting = sum(at_low[1][:head]), 0
+            for rh in at_low[1][head:]:
+                if used + rh > h:
+                    break
+                used, fitting = used + rh, fitting + 1
+            pages = -(-(n - head) // max(fitting, 1))
+            keep = head + -(-(n - head) // pages)
+            for size in sizes:
+                m = measure(size)
+                if m is not None and sum(m[1][:keep]) <= h:
+                    chosen = (size, *m)
+                    break
+            else:
+                chosen = (low, *at_low)
+        size, widths, heights = chosen
+        rest = replace(box, rows=box.rows[:head] + box.rows[keep:]) if keep < n else None
+        total = sum(heights[:keep])
+        if not probe:
+            self.placed(_Fit(None, total, [], size), top)
+            page.frames.append(
+                self._table_frame(specs[:keep], widths, heights[:keep], size, box.header, (x, y))
+            )
+        return _Fit(None, total, [], size, rest)
+
+    def _cell_spec(self, box: TableBox, r: int, c: int) -> _Spec:
+        runs = box.rows[r][c] if c < len(box.rows[r]) else ()
+        head = r < box.header
+        align = box.align[c] if c < len(box.align) else "l"
+        return _Spec(runs, color="table_header_text" if head else "text", bold=head, align=align)
+
+    _CELL_PAD = (round(0.1 * INCH), round(0.05 * INCH))  # horizontal, vertical
+
+    def _columns(
+        self, specs: list[list[_Spec]], size: float, width: int, force: bool = False
+    ) -> list[int] | None:
+        """Column widths filling `width`, each at least its widest word; None if impossible."""
+        pad = 2 * self._CELL_PAD[0]
+        cols = len(specs[0])
+        natural = [pad + 1.0] * cols
+        least = [float(pad)] * cols
+        for row in specs:
+            for c, spec in enumerate(row):
+                line, word = self.setter.widths(spec)
+                natural[c] = max(natural[c], pad + line * size * PT * 1.02)
+                least[c] = max(least[c], pad + word * size * PT * 1.02)
+        if sum(least) > width and not force:
+            return None
+        if force:
+            least = [min(v, width / cols) for v in least]
+        # water-filling: columns whose text fits their share keep it; the others share the rest
+        widths = list(natural)
+        if sum(natural) > width:
+            fixed: set[int] = set()
+            while True:
+                free = width - sum(least[c] for c in fixed)
+                flexible = [c for c in range(cols) if c not in fixed]
+                total = sum(natural[c] for c in flexible)
+                widths = [
+                    least[c] if c in fixed else max(least[c], natural[c] * free / total)
+                    for c in range(cols)
+                ]
+                over = [
+                    c
+                    for c in flexible
+                    if widths[c] == least[c] and natural[c] * free / total < least[c]
+                ]
+                if not over or sum(widths) <= width:
+                    break
+                fixed.update(over)
+        else:  # room to spare: spread some of it in proportion, without stretching far
+            total = min(width, max(0.6 * width, 1.5 * sum(natural)))
+            widths = [v * total / sum(natural) for v in natural]
+        out = [int(v) for v in widths]
+        out[-1] += max(0, min(width - sum(out), cols))  # rounding
+        return out
+
+    def _row_height(self, row: list[_Spec], widths: list[int], size: float) -> int:
+        padx, pady = self._CELL_PAD
+        return 2 * pady + max(
+            (
+                self.setter.height([spec], w - 2 * padx, size)
+                for spec, w in zip(row, widths, strict=True)
+            ),
+            default=round(size * PT),
+        )
+
+    def _table_frame(
+        self,
+        specs: list[list[_Spec]],
+        widths: list[int],
+        heights: list[int],
+        size: float,
+        header: int,
+        at: tuple[int, int],
+    ) -> TableFrame:
+        c = self.c
+        padx, pady = self._CELL_PAD
+        head_fill = c.get("table_header") or c["accent"]
+        band = c.get("table_band") or c.get("callout_background")
+        rows = []
+        y = at[1]
+        for r, (row, rh) in enumerate(zip(specs, heights, strict=True)):
+            cells = []
+            x = at[0]
+            for spec, cw in zip(row, widths, strict=True):
+                paras, height, _ = self.setter.set([spec], cw - 2 * padx, size)
+                inner = (x + padx, y + pady, cw - 2 * padx, rh - 2 * pady)
+                text = self._frame(paras, height, inner, "cell", "m")
+                fill = head_fill if r < header else (band if (r - header) % 2 else None)
+                cells.append(Cell((x, y, cw, rh), text, fill))
+                x += cw
+            rows.append(tuple(cells))
+            y += rh
+        rule = c.get("table_rule") or c.get("placeholder") or c["muted"]
+        return TableFrame(
+            (at[0], at[1], sum(widths), sum(heights)),
+            tuple(widths),
+            tuple(heights),
+            tuple(rows),
+            header,
+            rule,
+            round(0.75 * PT),
+        )
 
     def callout(
         self, page: _Page, box: CalloutBox, rect: Rect, body: float, body_min: float, probe: bool
@@ -704,6 +973,43 @@ class _Layout:
         )
         page.frames.append(fit.frame)
         return fit
+
+    def backdrop(self, backgrounds: Sequence[Background], rect: Rect) -> list[Frame]:
+        """Marp background pictures in `rect`, side by side, each covering its share."""
+        page = _Page()
+        x, y, w, h = rect
+        n = len(backgrounds)
+        for i, bg in enumerate(backgrounds):
+            strip = (x + w * i // n, y, w * (i + 1) // n - w * i // n, h)
+            self.cover(page, bg.image, strip, fit=bg.mode == "contain")
+        return page.frames
+
+    def cover(self, page: _Page, image: Image, rect: Rect, fit: bool = False) -> None:
+        """A picture filling `rect`: cropped to its shape (cover), or whole inside it (fit)."""
+        src = images.resolve(
+            image.src, self.assets.post, self.assets.site_root, self.assets.fetch_remote
+        )
+        if isinstance(src, images.ImageProblem):
+            self.diags.append(warning(f"background: {src.message}", None, image.line, "image"))
+            return
+        x, y, w, h = rect
+        crop: images.Crop | None = None
+        if fit:
+            scale = min(w / src.width, h / src.height)
+            dw, dh = round(src.width * scale), round(src.height * scale)
+            rect, cw, ch = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh), src.width, src.height
+        else:
+            cw = min(src.width, round(src.height * w / h))
+            ch = min(src.height, round(src.width * h / w))
+            left, top = (src.width - cw) // 2, (src.height - ch) // 2
+            crop = (left, top, left + cw, top + ch)
+        pw = max(1, min(cw, round(rect[2] / INCH * 150)))
+        px = (pw, max(1, round(ch * pw / cw)))
+        encoded = images.prepare(src, px, self.assets.cache_dir, crop)
+        if isinstance(encoded, images.ImageProblem):
+            self.diags.append(warning(f"background: {encoded.message}", None, image.line, "image"))
+            return
+        page.frames.append(PictureFrame(rect, encoded[0], encoded[1], image.alt))
 
     def theme_pictures(self, key: str, rect: Rect | None) -> list[Frame]:
         """The theme's background or logo image, fitted to `rect`."""
@@ -763,6 +1069,12 @@ class _Layout:
         return page.frames
 
 
+def _contrasting(background: str) -> str:
+    """Near-black on a light background, near-white on a dark one."""
+    r, g, b = (int(background.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return "#1B1F24" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#E6EDF3"
+
+
 def _bullets_specs(b: Bullets) -> list[_Spec]:
     out = [_Spec(b.lead, gap=0)] if b.lead else []
     for it in b.items:
@@ -820,8 +1132,32 @@ class _SlideLayout:
         self.out: list[_Laid] = []
 
     def run(self) -> list[_Laid]:
+        backgrounds = self.slide.backgrounds
+        side = next((b for b in backgrounds if b.mode in ("left", "right")), None)
+        if side is not None:
+            return self.beside(side)
         _KIND_LAYOUT.get(self.slide.kind, _SlideLayout.content)(self)
+        if backgrounds:  # full-bleed, behind everything on every page of the slide
+            under = self.lay.backdrop(backgrounds, (0, 0, self.t.width, self.t.height))
+            self.out = [replace(p, frames=(*under, *p.frames)) for p in self.out]
         return self.out
+
+    def beside(self, side: Background) -> list[_Laid]:
+        """Marp's split background: the pictures on one side, the slide laid out in the rest."""
+        t = self.t
+        iw = round(t.width * side.share)
+        narrow = _SlideLayout(
+            replace(self.lay, theme=replace(t, width=t.width - iw)),
+            replace(self.slide, backgrounds=()),
+        )
+        dx = iw if side.mode == "left" else 0
+        under = self.lay.backdrop(
+            self.slide.backgrounds, (0 if side.mode == "left" else t.width - iw, 0, iw, t.height)
+        )
+        return [
+            replace(p, slide=self.slide, frames=(*under, *(_shift(f, dx) for f in p.frames)))
+            for p in narrow.run()
+        ]
 
     # -- chrome shared by content slides ---------------------------------------------
     def context_line(self, page: _Page, rect: Rect, on_bar: bool = False) -> None:
@@ -834,11 +1170,12 @@ class _SlideLayout:
     def chrome(self, page: _Page, title: str) -> Rect:
         """Title, context line, accent bar and footer citations; returns the body's box."""
         t, lay = self.t, self.lay
-        self.context_line(page, t.box("context"), t.has("title_bar"))
+        if title.strip():
+            self.context_line(page, t.box("context"), t.has("title_bar"))
         title_max = lay.size("title", 34)
         title_min = lay.size("title_min", round(title_max * 0.62))
         on_bar = t.has("title_bar")
-        if on_bar:
+        if on_bar and title.strip():  # an untitled slide has no title bar (as in Beamer)
             page.frames.insert(
                 0, ShapeFrame(t.box("title_bar"), lay.c.get("title_bar"), None, 0, "title_bar")
             )
@@ -849,8 +1186,11 @@ class _SlideLayout:
         # and pushes the accent bar and the body down with it.
         need = lay.measure(spec, tw, title_min)
         grow = max(0, need - th)
-        lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b")
-        if t.has("accent_bar"):
+        if not title.strip():  # an untitled slide: the body takes the title's room
+            grow = ty - by
+        else:
+            lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b")
+        if t.has("accent_bar") and title.strip():
             bar = t.box("accent_bar")
             page.frames.append(
                 ShapeFrame(
@@ -875,6 +1215,19 @@ class _SlideLayout:
         shrunk = min(self.lay.shrinks) if self.lay.shrinks else None
         self.lay.shrinks.clear()
         self.out.append(_Laid(self.slide, title, tuple(page.frames), bool(self.out), shrunk))
+
+    def more(self, fit: _Fit) -> None:
+        """Continue what did not fit on the page just emitted, on as many pages as it needs."""
+        if fit.overflow:
+            self.flow(fit.overflow)
+        rest = fit.rest
+        while rest is not None:
+            page = _Page()
+            title = self.cont_title()
+            rect = self.chrome(page, title)
+            fit = self.lay.text_block(page, rest, rect)
+            self.emit(page, title)
+            rest = fit.rest
 
     def cont_title(self) -> str:
         suffix = self.t.text.get("continued", "(cont.)")
@@ -901,10 +1254,13 @@ class _SlideLayout:
                 title = self.cont_title() if self.out else self.slide.title
                 rect = self.chrome(page, title)
             assert rect is not None
-            fit = lay.fit(specs, rect, max_size, min_size, "body", "t")
-            if fit.frame:
-                page.frames.append(fit.frame)
-            lay.placed(fit, max_size)
+            if specs and specs[0].pre:  # code continued: in its box again
+                fit = lay.code(page, specs, rect)
+            else:
+                fit = lay.fit(specs, rect, max_size, min_size, "body", "t")
+                if fit.frame:
+                    page.frames.append(fit.frame)
+                lay.placed(fit, max_size)
             self.emit(page, title)
             if not fit.overflow or fit.overflow == specs:
                 return
@@ -914,6 +1270,11 @@ class _SlideLayout:
     def content(self) -> None:
         page = _Page()
         rect = self.chrome(page, self.slide.title)
+        row = next((c for c in self.slide.body if isinstance(c, Columns)), None)
+        if row is not None:
+            above = next((c for c in self.slide.body if not isinstance(c, Columns)), None)
+            self.columns(page, rect, row, above)
+            return
         visual = next((c for c in self.slide.body if isinstance(c, Visual)), None)
         text = next((c for c in self.slide.body if not isinstance(c, Visual)), None)
         if visual is None and text is None:
@@ -947,8 +1308,7 @@ class _SlideLayout:
                 return
             fit = self.lay.text_block(page, text, rect)
             self.emit(page, self.slide.title)
-            if fit.overflow:
-                self.flow(fit.overflow)
+            self.more(fit)
             return
         assert visual is not None
         if text is None:
@@ -956,6 +1316,68 @@ class _SlideLayout:
             self.emit(page, self.slide.title)
             return
         self.figure_with_text(page, rect, visual, text)
+
+    def columns(self, page: _Page, rect: Rect, row: Columns, above: Content | None) -> None:
+        """Columns side by side at their widths, under any text that leads into them."""
+        lay, t = self.lay, self.t
+        x, y, w, h = rect
+        gutter = round(t.fraction("gutter") * t.width)
+        overflow: list[_Spec] = []
+        rests: list[Content] = []  # tables that continue
+        if above is not None and not isinstance(above, Columns | Visual):
+            need = lay.text_block(_Page(), above, rect, probe=True).height
+            top_h = min(need, h // 3)
+            fit = lay.text_block(page, above, (x, y, w, top_h))
+            overflow += fit.overflow
+            rests += [fit.rest] if fit.rest is not None else []
+            y, h = y + top_h + gutter // 2, h - top_h - gutter // 2
+        n = len(row.columns)
+        avail = w - gutter * (n - 1)
+        cx = x
+        # beside a figure, text sits centred on it; columns of text only start at the top
+        anchor = "m" if any(isinstance(p, Visual) for c in row.columns for p in c) else "t"
+        for parts, share in zip(row.columns, row.widths, strict=True):
+            cw = round(avail * share)
+            more, rest = self.column(page, parts, (cx, y, cw, h), anchor)
+            overflow += more
+            rests += rest
+            cx += cw + gutter
+        self.emit(page, self.slide.title)
+        if overflow:
+            self.flow(overflow)
+        for content in rests:
+            self.more(_Fit(None, 0, [], 0.0, content))
+
+    def column(
+        self, page: _Page, parts: Sequence[Content], rect: Rect, anchor: str = "t"
+    ) -> tuple[list[_Spec], list[Content]]:
+        """One column: its texts at their natural height, its figures sharing the rest;
+        returns what continues on later pages."""
+        lay = self.lay
+        x, y, w, h = rect
+        gap = round(0.15 * INCH)
+        texts = [p for p in parts if not isinstance(p, Visual | Columns)]
+        n_vis = sum(1 for p in parts if isinstance(p, Visual))
+        heights = {id(p): lay.text_block(_Page(), p, rect, probe=True).height for p in texts}
+        if n_vis:  # figures need room too: texts keep at most half the column
+            heights = {k: min(v, h // (2 * len(texts))) for k, v in heights.items()}
+        rest = h - sum(heights.values()) - gap * (len(parts) - 1)
+        overflow: list[_Spec] = []
+        rests: list[Content] = []
+        for p in parts:
+            if isinstance(p, Visual):
+                ph = max(rest // n_vis, round(0.5 * INCH))
+                lay.figure_block(page, p, (x, y, w, ph))
+            elif isinstance(p, Columns):
+                continue
+            else:
+                alone = not n_vis and len(texts) == 1
+                ph = h if alone else heights[id(p)]
+                fit = lay.text_block(page, p, (x, y, w, ph), anchor=anchor if alone else "t")
+                overflow += fit.overflow
+                rests += [fit.rest] if fit.rest is not None else []
+            y += ph + gap
+        return overflow, rests
 
     def figure_with_text(self, page: _Page, rect: Rect, visual: Visual, text: Content) -> None:
         """A figure and some text: side by side or stacked, whichever shows the figure larger."""
@@ -985,8 +1407,7 @@ class _SlideLayout:
         beside = text_rect[1] == vis_rect[1]  # side by side: centre the text on the figure
         fit = lay.text_block(page, text, text_rect, anchor="m" if beside else "t")
         self.emit(page, self.slide.title)
-        if fit.overflow:
-            self.flow(fit.overflow)
+        self.more(fit)
 
     def references(self) -> None:
         specs = self.lay.specs(self.slide.body[0]) if self.slide.body else []
@@ -1192,13 +1613,12 @@ def _math_slide(self: _SlideLayout) -> None:
         lay.formula(page, shape, (x, top, w, height))
         top += height + fgap
     top += gap - fgap
-    overflow: list[_Spec] = []
+    fit = None
     if text is not None:
         fit = lay.text_block(page, text, (x, top, w, max(text_h, y + h - top)))
-        overflow = fit.overflow
     self.emit(page, self.slide.title)
-    if overflow:
-        self.flow(overflow)
+    if fit is not None:
+        self.more(fit)
 
 
 _Shape = tuple[Math, "formula.Outline | list[_Spec]"]  # outlines, or the TeX shown as code
@@ -1300,9 +1720,26 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     return pages_out, lay.diags
 
 
-def _relink(frame: Frame, anchors: dict[str, int]) -> Frame:
-    if not isinstance(frame, TextFrame):
+def _shift(frame: Frame, dx: int) -> Frame:
+    if not dx or isinstance(frame, SlideFrame):
         return frame
+    x, y, w, h = frame.rect
+    return replace(frame, rect=(x + dx, y, w, h))
+
+
+def _relink(frame: Frame, anchors: dict[str, int]) -> Frame:
+    if isinstance(frame, TableFrame):
+        cells = tuple(
+            tuple(replace(cell, text=_relink_text(cell.text, anchors)) for cell in row)
+            for row in frame.cells
+        )
+        return replace(frame, cells=cells)
+    if isinstance(frame, TextFrame):
+        return _relink_text(frame, anchors)
+    return frame
+
+
+def _relink_text(frame: TextFrame, anchors: dict[str, int]) -> TextFrame:
 
     def fix(s: Span) -> Span:
         if s.link and s.link.startswith("#"):

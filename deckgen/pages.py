@@ -6,6 +6,7 @@ PPTX and the PDF the same slide. Geometry is in EMU (914400 per inch, 12700 per 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .fonts import Face
@@ -104,7 +105,40 @@ class SlideFrame:
     height: int
 
 
-Frame = TextFrame | PictureFrame | ShapeFrame | SlideFrame | MathFrame
+@dataclass(frozen=True)
+class Cell:
+    """Pages: one table cell: its rectangle, its fill, and its text set inside the padding."""
+
+    rect: Rect
+    text: TextFrame
+    fill: str | None = None
+
+
+@dataclass(frozen=True)
+class TableFrame:
+    """Pages: a native table: column widths and row heights (EMU) and its cells, row by row."""
+
+    rect: Rect
+    columns: tuple[int, ...]
+    rows: tuple[int, ...]
+    cells: tuple[tuple[Cell, ...], ...]
+    header: int  # leading header rows (repeated on every page the table continues on)
+    rule: str  # colour of the lines between rows
+    rule_width: int  # EMU
+
+
+Frame = TextFrame | PictureFrame | ShapeFrame | SlideFrame | TableFrame | MathFrame
+
+
+def text_frames(frames: tuple[Frame, ...]) -> Iterator[TextFrame]:
+    """Every text frame among `frames`, table cells included, in reading order."""
+    for f in frames:
+        if isinstance(f, TextFrame):
+            yield f
+        elif isinstance(f, TableFrame):
+            for row in f.cells:
+                for cell in row:
+                    yield cell.text
 
 
 @dataclass(frozen=True)

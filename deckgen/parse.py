@@ -1,7 +1,10 @@
 """Stage 2, parse: Markdown → HTML (Python-Markdown) → DOM (lxml) → document blocks.
 
 Each HTML idiom of a blog post has one handler in `_BLOCK_HANDLERS` / `_DIV_CLASS_HANDLERS`;
-unknown HTML keeps its text and yields a diagnostic naming the tag and line.
+unknown HTML keeps its text and yields a diagnostic naming the tag and line. The dialect
+(`dialects.detect`) decides what a comment is (Marp: notes or a directive) and whether
+`![bg](img)` is a background; Pandoc fenced divs and kramdown attribute lines are rewritten
+to HTML before Markdown sees them.
 """
 
 from __future__ import annotations
@@ -10,21 +13,25 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import lxml.html
 import markdown
 from lxml import etree
 
-from . import tex
+from . import dialects, tex
 from .document import (
+    Background,
     Block,
     Callout,
     Code,
+    Column,
+    Columns,
     Contact,
     Document,
     Figure,
     FigureGrid,
+    Footnote,
     Heading,
     Image,
     ListBlock,
@@ -68,14 +75,25 @@ _KNOWN_INLINE = {
     "data", "ruby", "rt", "rp", "nobr", "picture", "source", "svg", "math",
 }  # fmt: skip
 _DROP_TAGS = {"script", "style", "noscript", "template", "button", "nav", "form", "input"}
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_BG_ALT = re.compile(r"^bg(\s|$)", re.I)
+_BG_SHARE = re.compile(r"^(\d+(?:\.\d+)?)%$")
+_BG_MODES = {"left": "left", "right": "right", "contain": "contain", "fit": "contain"}
 
 
 def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     """Turn the post body into blocks."""
+    dialect = dialects.detect(source.meta, source.body, source.path)
     body = _fenced_notes_to_aside(source.body)
+    body = dialects.kramdown_attributes(dialects.fenced_divs(body))
+    if dialect == dialects.PANDOC:
+        body = dialects.pandoc_text(body)
     body, maths = tex.protect(body)  # TeX is not Markdown: kept out of its way
     html = _markdown(body)
-    parser = _Parser(source)
+    parser = _Parser(source, dialect)
+    if dialect == dialects.MARP:
+        parser.marp_front_matter()
     if html.strip():
         root = _dom(html)
         if _depth(root) > _MAX_DEPTH:
@@ -88,8 +106,10 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         body_el = root.find("body")
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
-    blocks = tex.restore(tuple(parser.blocks), maths, source.line_of)
-    return Document(dict(source.meta), blocks, tuple(parser.dropped)), parser.diags
+    blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
+    meta = {**source.meta, **parser.settings}
+    doc = Document(meta, blocks, tuple(parser.dropped), dialect)
+    return doc, parser.diags
 
 
 def _dom(html: str) -> etree._Element:
@@ -168,6 +188,13 @@ def _text(el: etree._Element) -> str:
     return "".join(t for t in el.itertext() if isinstance(t, str))
 
 
+def _cell_align(cell: etree._Element) -> str:
+    """A table cell's alignment from `style="text-align: …"` or `align=`, as l | c | r."""
+    found = re.search(r"text-align:\s*(left|center|right)", cell.get("style") or "")
+    value = found.group(1) if found else (cell.get("align") or "").lower()
+    return {"left": "l", "center": "c", "right": "r"}.get(value, "")
+
+
 def _classes(el: etree._Element) -> set[str]:
     return set((el.get("class") or "").split())
 
@@ -217,6 +244,8 @@ def _strip_runs(runs: list[Run]) -> Runs:
 @dataclass
 class _Parser:
     source: Source
+    dialect: str = dialects.POST
+    settings: dict[str, object] = field(default_factory=dict)  # set by the post's directives
     blocks: list[Block] = field(default_factory=list)
     diags: list[Diagnostic] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
@@ -284,7 +313,28 @@ class _Parser:
     ) -> Runs:
         acc: list[Run] = []
         self._inline(el, acc, Run(""), skip, top=True)
+        if any("[^" in r.text for r in acc if not r.code):
+            acc = [self._undefined_footnotes(r) for r in acc]
         return _strip_runs(acc)
+
+    def _undefined_footnotes(self, run: Run) -> Run:
+        """A `[^x]` marker whose note was never written: reported, and left off the slide."""
+        if run.code:
+            return run
+
+        def report(m: re.Match[str]) -> str:
+            if m.group(0) not in self._reported:
+                self._reported.add(m.group(0))
+                self.diags.append(
+                    warning(
+                        f"footnote {m.group(0)} has no text (expected a line '{m.group(0)}: …')",
+                        self.source.path,
+                        self.locate(m.group(0)),
+                    )
+                )
+            return ""
+
+        return replace(run, text=_FOOTNOTE_MARK.sub(report, run.text))
 
     def _inline(
         self,
@@ -306,6 +356,11 @@ class _Parser:
             elif child.tag not in _INLINE_STYLE and child.tag not in _KNOWN_INLINE:
                 self.unknown_inline(child)
                 self._inline(child, acc, style, skip)
+            elif child.tag == "a" and "footnote-backref" in _classes(child):
+                pass  # the "↩" back to the text: web-only
+            elif child.tag == "a" and "footnote-ref" in _classes(child):
+                mark = _text(child).strip().translate(_SUPERSCRIPT)
+                acc.append(Run(mark, style.bold, style.italic, False, child.get("href")))
             elif child.tag == "br":
                 acc.append(Run("\n", style.bold, style.italic, style.code, style.link))
             elif child.tag == "img":
@@ -361,6 +416,33 @@ class _Parser:
         m = _NOTES_COMMENT.match(c.text or "")
         if m and m.group(1).strip():
             yield Notes(m.group(1).strip(), self.locate(m.group(1).strip()[:40]))
+        elif self.dialect == dialects.MARP:
+            yield from self.marp_comment(c.text or "")
+
+    def marp_front_matter(self) -> None:
+        """Marp's global directives in the front matter style its slides: reported, ignored."""
+        for key in self.source.meta:
+            if key.lower() in dialects.MARP_STYLE_DIRECTIVES:
+                m = re.search(rf"^{re.escape(key)}\s*:", self.source.text, re.M)
+                line = self.source.text.count("\n", 0, m.start()) + 1 if m else None
+                self.diags.append(
+                    info(f"Marp directive ignored: {key}", self.source.path, line, "directive")
+                )
+
+    def marp_comment(self, text: str) -> Iterator[Block]:
+        """In a Marp deck a comment is directives (reported, ignored) or the slide's notes."""
+        found = dialects.marp_directives(text)
+        if found is not None:
+            line = self.locate(text.strip()[:40])
+            for name, value in found.items():
+                if name == dialects.HEADING_DIVIDER:
+                    self.settings[name] = value  # global: where slides split, read by the plan
+                    continue
+                self.diags.append(
+                    info(f"Marp directive ignored: {name}", self.source.path, line, "directive")
+                )
+        elif text.strip():
+            yield Notes(text.strip(), self.locate(text.strip()[:40]))
 
     def block(self, el: etree._Element) -> Iterator[Block]:
         if _is_chrome(el):
@@ -383,23 +465,56 @@ class _Parser:
 
     def heading(self, el: etree._Element) -> Iterator[Block]:
         runs = self.runs(el)
-        yield Heading(int(el.tag[1]), runs, self.locate_text(plain(runs)), el.get("id"))
+        heading = Heading(int(el.tag[1]), runs, self.locate_text(plain(runs)), el.get("id"))
+        yield heading
+        backdrop = el.get("background-image") or el.get("data-background-image")
+        if self.dialect == dialects.PANDOC and backdrop:  # ## Title {background-image="x"}
+            mode = "contain" if el.get("background-size") == "contain" else "cover"
+            yield Background(Image(backdrop.strip(), "", heading.line), mode, line=heading.line)
 
     def paragraph(self, el: etree._Element) -> Iterator[Block]:
         runs = self.runs(el, skip=lambda c: c.tag == "img")
         if runs:
             yield Paragraph(runs, self.locate_text(plain(runs)), _centered(el))
-        for img in el.iter("img"):  # pictures in a paragraph are never lost
-            yield self.figure_of(img, ())
+        imgs = list(el.iter("img"))
+        share = dialects.width_share(el.get("width"), el.get("style")) if len(imgs) == 1 else None
+        # Pandoc: an image alone in its paragraph is a figure captioned by its alt text
+        alt_caption = self.dialect == dialects.PANDOC and not runs and len(imgs) == 1
+        for img in imgs:  # pictures in a paragraph are never lost
+            if self.dialect == dialects.MARP and _BG_ALT.match(img.get("alt") or ""):
+                yield self.background(img)
+            else:
+                caption = _strip_runs([Run(img.get("alt") or "")]) if alt_caption else ()
+                yield self.figure_of(img, caption, share)
 
-    def image(self, el: etree._Element) -> Image:
+    def background(self, img: etree._Element) -> Background:
+        """`![bg](img)`, `![bg left:40%](img)`, `![bg contain](img)`: a slide's backdrop."""
+        words = (img.get("alt") or "").split()[1:]
+        mode, share, alt = "cover", 0.5, []
+        for w in words:
+            side, _, pct = w.lower().partition(":")
+            m = _BG_SHARE.match(pct)
+            if side in _BG_MODES:
+                mode = _BG_MODES[side]
+                share = float(m.group(1)) / 100 if m and 0 < float(m.group(1)) < 100 else share
+            elif side not in ("cover", "auto") and not _BG_SHARE.match(w) and "=" not in w:
+                alt.append(w)  # bg keywords and filters are not the picture's description
+        image = replace(self.image(img), alt=dialects.marp_image_alt(" ".join(alt))[0])
+        return Background(image, mode, share, image.line)
+
+    def image(self, el: etree._Element, share: float | None = None) -> Image:
         src = (el.get("src") or "").strip()
+        alt = _norm(el.get("alt") or "").strip()
+        own = dialects.width_share(el.get("width"), el.get("style"))
+        if self.dialect == dialects.MARP:  # ![w:300 sepia A chart](c.png)
+            alt, marp_share = dialects.marp_image_alt(alt)
+            own = own if own is not None else marp_share
         return Image(
-            src, _norm(el.get("alt") or "").strip(), self.locate(src), el.get("title") or ""
+            src, alt, self.locate(src), el.get("title") or "", own if own is not None else share
         )
 
-    def figure_of(self, img: etree._Element, caption: Runs) -> Figure:
-        image = self.image(img)
+    def figure_of(self, img: etree._Element, caption: Runs, share: float | None = None) -> Figure:
+        image = self.image(img, share)
         if not caption and image.title:
             caption = (Run(image.title),)
         return Figure(image, caption, image.line)
@@ -452,6 +567,31 @@ class _Parser:
             figs.append(self.figure_of(img, caption))
         if figs:
             yield FigureGrid(tuple(figs), figs[0].line)
+
+    def columns(self, el: etree._Element) -> Iterator[Block]:
+        """Pandoc `::: columns`: each `::: column` child is one column, in order."""
+        cols: list[Column] = []
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "div" and "column" in _classes(child):
+                share = dialects.width_share(child.get("data-width"))
+                cols.append(Column(tuple(self.children(child)), share))
+            else:
+                cols.append(Column(tuple(self.block(child))))
+        cols = [c for c in cols if c.blocks]
+        if len(cols) == 1:
+            yield from cols[0].blocks
+        elif cols:
+            yield Columns(tuple(cols), _first_line(cols[0].blocks))
+
+    def footnotes(self, el: etree._Element) -> Iterator[Block]:
+        """Python-Markdown's footnote list: one Footnote per item, numbered as its marker."""
+        for n, li in enumerate(el.iter("li"), start=1):
+            paras = [self.runs(c) for c in li if isinstance(c.tag, str) and c.tag == "p"]
+            runs = _strip_runs([r for p in paras for r in (*p, Run(" "))]) or self.runs(li)
+            anchor = li.get("id") or f"fn:{n}"
+            yield Footnote(anchor, str(n), runs, self.locate_text(plain(runs)))
 
     def reference(self, el: etree._Element) -> Iterator[Block]:
         runs = self.runs(el)
@@ -546,12 +686,28 @@ class _Parser:
         yield Code(text, lang, self.locate(first) if first.strip() else None)
 
     def table(self, el: etree._Element) -> Iterator[Block]:
-        rows = []
+        rows: list[tuple[Runs, ...]] = []
+        header = 0
+        align: list[str] = []
         for tr in el.iter("tr"):
-            rows.append(tuple(self.runs(td) for td in tr if td.tag in ("td", "th")))
+            cells = [td for td in tr if td.tag in ("td", "th")]
+            if not cells:
+                continue
+            parent = tr.getparent()
+            in_head = parent is not None and parent.tag == "thead"
+            if len(rows) == header and (in_head or all(c.tag == "th" for c in cells)):
+                header += 1
+            rows.append(tuple(self.runs(td) for td in cells))
+            for i, cell in enumerate(cells):
+                if i >= len(align):
+                    align.append("")
+                align[i] = align[i] or _cell_align(cell)
         if rows:
             first = plain(rows[0][0]) if rows[0] else ""
-            yield Table(tuple(rows), self.locate_text(first))
+            width = max(len(r) for r in rows)
+            padded = tuple(r + ((),) * (width - len(r)) for r in rows)
+            aligns = tuple((a or "l") for a in (align + [""] * width)[:width])
+            yield Table(padded, self.locate_text(first), min(header, len(rows) - 1), aligns)
 
     def rule(self, el: etree._Element) -> Iterator[Block]:
         yield Rule()
@@ -620,4 +776,11 @@ _DIV_CLASS_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Bloc
     "figure-grid": _Parser.grid,
     "reference": _Parser.reference,
     "notes": _Parser.notes_aside,
+    "columns": _Parser.columns,
+    "column": _Parser.children,
+    "footnote": _Parser.footnotes,
 }
+
+
+def _first_line(blocks: tuple[Block, ...]) -> int | None:
+    return next((b.line for b in blocks if getattr(b, "line", None) is not None), None)

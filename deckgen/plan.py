@@ -2,7 +2,9 @@
 
 `plan_deck(doc, theme) -> (Deck, diagnostics)`. The rules are what a speaker does by hand:
 one idea per slide, titled by its heading; a figure and a list may share a slide; prose
-that a reader would say rather than read goes to the notes, kept whole.
+that a reader would say rather than read goes to the notes, kept whole. Decks written as
+slides for another tool (`Document.dialect`: Marp, Pandoc) are split as that tool splits
+them, and everything written on a slide stays on it.
 """
 
 from __future__ import annotations
@@ -15,21 +17,27 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import dialects
 from .deck import (
     BulletItem,
     Bullets,
     CalloutBox,
+    CodeBox,
+    Columns,
     Content,
     Deck,
     DeckInfo,
     Equations,
     Kind,
+    Part,
     QuoteBox,
     Slide,
+    TableBox,
     Text,
     Visual,
 )
 from .document import (
+    Background,
     Block,
     Callout,
     Code,
@@ -37,6 +45,7 @@ from .document import (
     Document,
     Figure,
     FigureGrid,
+    Footnote,
     Heading,
     ListBlock,
     ListItem,
@@ -51,7 +60,9 @@ from .document import (
     Table,
     plain,
 )
+from .document import Columns as ColumnsBlock
 from .errors import DeckgenError, Diagnostic
+from .tex import to_unicode
 from .theme import Theme
 
 _REFERENCES_TITLE = re.compile(
@@ -127,6 +138,9 @@ class _Draft:
     authored: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)  # anchors cited here
     footer_refs: list[Reference] = field(default_factory=list)
+    said_cites: list[str] = field(default_factory=list)  # anchors cited in prose moved to notes
+    backgrounds: list[Background] = field(default_factory=list)
+    body: tuple[Content, ...] | None = None  # a title slide's own body (Marp)
 
     def empty(self) -> bool:
         return self.visual is None and self.text is None and not self.prose_shown
@@ -140,6 +154,7 @@ class _Planner:
     slides: list[_Draft] = field(default_factory=list)
     diags: list[Diagnostic] = field(default_factory=list)
     _prose: list[Paragraph] = field(default_factory=list)  # prose of the section being planned
+    code_line_numbers: bool = False
 
     # -- sections -------------------------------------------------------------------
     def section(
@@ -181,6 +196,7 @@ class _Planner:
         else:
             self._prose.append(block)
             draft.notes.append(plain(block.runs))
+            draft.said_cites.extend(r.link[1:] for r in block.runs if _is_cite(r) and r.link)
         return draft, False
 
     def _list(self, block: ListBlock, draft: _Draft, rest: Sequence[Block]) -> _Step:
@@ -200,7 +216,7 @@ class _Planner:
         if isinstance(eqs, Equations) and not lead and len(eqs.formulas) < _MAX_FORMULAS:
             draft.visual = Equations((*eqs.formulas, math), eqs.lead)
         else:
-            if draft.visual is not None:
+            if draft.visual is not None or isinstance(draft.text, Columns):
                 draft = self._continue(draft)
             draft.visual = Equations((math,), lead)
         draft.notes.append(FORMULA_NOTE + math.tex)  # the TeX, for the speaker to read
@@ -221,17 +237,30 @@ class _Planner:
         return draft, False
 
     def _code(self, block: Code, draft: _Draft, rest: Sequence[Block]) -> _Step:
-        lines = tuple((Run(ln, code=True),) for ln in block.text.split("\n") if ln.strip())
-        return self._place_text(draft, Text(lines)), False
+        if not block.text.strip():
+            return draft, False
+        code = CodeBox(block.text, block.language, self.code_line_numbers)
+        return self._place_text(draft, code), False
 
     def _table(self, block: Table, draft: _Draft, rest: Sequence[Block]) -> _Step:
-        rows = tuple(BulletItem(_join_cells(row)) for row in block.rows)
-        return self._place_text(draft, Bullets(rows)), False
+        table = TableBox(block.rows, block.header, block.align)
+        return self._place_text(draft, table), False
 
     def _subheading(self, block: Heading, draft: _Draft, rest: Sequence[Block]) -> _Step:
         # a heading below the slide level: a bold line in the flow
         line = tuple(replace(r, bold=True) for r in block.runs)
         return self._place_text(draft, Text((line,))), False
+
+    def _columns(self, block: ColumnsBlock, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        if not draft.empty():  # columns fill the body: they start a slide of their own
+            draft = self._continue(draft)
+        draft.text = self.columns(block, draft)
+        self._cite(draft, draft.text)
+        return draft, False
+
+    def _background(self, block: Background, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        draft.backgrounds.append(block)
+        return draft, False
 
     def _rule(self, block: Rule, draft: _Draft, rest: Sequence[Block]) -> _Step:
         if not draft.empty() and _has_content(rest):
@@ -347,6 +376,212 @@ class _Planner:
                 break
         draft.footer_refs.append(ref)
 
+    # -- slides written as slides (Marp, Pandoc): one slide each, everything shown -------
+    def authored(
+        self,
+        title: str,
+        blocks: Sequence[Block],
+        context: str = "",
+        section: str = "",
+        level: int = 0,
+        line: int | None = None,
+    ) -> _Draft:
+        """One slide with all of `blocks` on it, in order; notes only from written notes."""
+        draft = _Draft(title, context=context, section=section or title, level=level, line=line)
+        self.slides.append(draft)
+        stack = self.stack(blocks, draft)
+        figures = tuple(f for c in stack if isinstance(c, Visual) for f in c.figures)
+        formulas = tuple(m for c in stack if isinstance(c, Equations) for m in c.formulas)
+        if formulas and (figures or any(isinstance(c, Columns) for c in stack)):
+            # one slide shows figures or formulas large, not both: these formulas read as text
+            stack = [_formulas_as_text(c) if isinstance(c, Equations) else c for c in stack]
+            formulas = ()
+        rows = [c for c in stack if isinstance(c, Columns)]
+        if rows:  # side by side: the text outside the columns above them
+            others = [c for c in stack if not isinstance(c, Columns | Visual)]
+            visuals = tuple(c for c in stack if isinstance(c, Visual))
+            row = _join_rows(rows, visuals)
+            draft.body = (_flow(others), row) if others else (row,)
+            draft.kind = Kind.BULLETS
+        else:
+            lead = _lead_in(stack) if formulas else None
+            if lead is not None:
+                stack.remove(lead)
+            texts = [c for c in stack if not isinstance(c, Visual | Equations)]
+            draft.visual = Visual(figures) if figures else None
+            if formulas:
+                draft.visual = Equations(formulas, lead.paragraphs[0] if lead else ())
+            draft.text = _flow(texts) if texts else None
+        for content in stack:
+            self._cite(draft, content)
+        return draft
+
+    def stack(self, blocks: Sequence[Block], draft: _Draft) -> list[Content]:
+        """`blocks` as slide content, top to bottom; text next to text is one flow."""
+        out: list[Content] = []
+        pending: list[Content] = []
+        for b in blocks:
+            for part in _PARTS.get(type(b), _no_part)(self, b, draft):
+                if isinstance(part, Visual | Columns | Equations):
+                    if pending:
+                        out.append(_flow(pending))
+                        pending = []
+                    if isinstance(part, Visual) and out and isinstance(out[-1], Visual):
+                        out[-1] = Visual((*out[-1].figures, *part.figures))
+                    else:
+                        out.append(part)
+                else:
+                    pending.append(part)
+        if pending:
+            out.append(_flow(pending))
+        return out
+
+    def columns(self, block: ColumnsBlock, draft: _Draft) -> Columns:
+        """Pandoc columns: each column's blocks stacked; widths as asked, the rest shared."""
+        cols: list[tuple[Part, ...]] = []
+        for col in block.columns:
+            parts: list[Part] = []
+            for c in self.stack(col.blocks, draft):  # columns in a column: one after another
+                if isinstance(c, Columns):
+                    parts.extend(p for inner in c.columns for p in inner)
+                elif isinstance(c, Equations):
+                    parts.append(_formulas_as_text(c))  # a column is too narrow to set them
+                else:
+                    parts.append(c)
+            cols.append(tuple(parts))
+        asked = [col.width for col in block.columns]
+        free = max(0.0, 1.0 - sum(w for w in asked if w))
+        unset = sum(1 for w in asked if not w)
+        shares = [w if w else (free / unset if free > 0 else 1 / len(asked)) for w in asked]
+        total = sum(shares) or 1.0
+        return Columns(tuple(cols), tuple(w / total for w in shares))
+
+    def _part_text(self, block: Paragraph | Contact, draft: _Draft) -> list[Content]:
+        paras = (block.runs,) if isinstance(block, Paragraph) else block.paragraphs
+        return [Text(paras)]
+
+    def _part_list(self, block: ListBlock, draft: _Draft) -> list[Content]:
+        return [self._bullets(block)]
+
+    def _part_figures(self, block: Figure | FigureGrid, draft: _Draft) -> list[Content]:
+        figures = (block,) if isinstance(block, Figure) else block.figures
+        return [Visual(tuple(self._caption(f, draft) for f in figures))]
+
+    def _part_quote(self, block: Quote, draft: _Draft) -> list[Content]:
+        return [QuoteBox(block.paragraphs)]
+
+    def _part_callout(self, block: Callout, draft: _Draft) -> list[Content]:
+        return [CalloutBox(block.title, block.paragraphs)]
+
+    def _part_code(self, block: Code, draft: _Draft) -> list[Content]:
+        if not block.text.strip():
+            return []
+        return [CodeBox(block.text, block.language, self.code_line_numbers)]
+
+    def _part_table(self, block: Table, draft: _Draft) -> list[Content]:
+        return [TableBox(block.rows, block.header, block.align)]
+
+    def _part_heading(self, block: Heading, draft: _Draft) -> list[Content]:
+        return [Text((tuple(replace(r, bold=True) for r in block.runs),))]
+
+    def _part_notes(self, block: Notes, draft: _Draft) -> list[Content]:
+        draft.authored.extend(_paragraphs(block.text))
+        return []
+
+    def _part_background(self, block: Background, draft: _Draft) -> list[Content]:
+        draft.backgrounds.append(block)
+        return []
+
+    def _part_reference(self, block: Reference, draft: _Draft) -> list[Content]:
+        self._reference(block, draft)
+        return []
+
+    def _part_math(self, block: Math, draft: _Draft) -> list[Content]:
+        return [Equations((block,))]
+
+    def _part_columns(self, block: ColumnsBlock, draft: _Draft) -> list[Content]:
+        return [self.columns(block, draft)]
+
+
+def _no_part(planner: _Planner, block: Block, draft: _Draft) -> list[Content]:
+    return []  # a rule inside a slide: the slide is already split
+
+
+_PARTS: dict[type, Callable[[_Planner, Any, _Draft], list[Content]]] = {
+    Paragraph: _Planner._part_text,
+    Contact: _Planner._part_text,
+    ListBlock: _Planner._part_list,
+    Figure: _Planner._part_figures,
+    FigureGrid: _Planner._part_figures,
+    Quote: _Planner._part_quote,
+    Callout: _Planner._part_callout,
+    Code: _Planner._part_code,
+    Table: _Planner._part_table,
+    Heading: _Planner._part_heading,
+    Notes: _Planner._part_notes,
+    Background: _Planner._part_background,
+    Reference: _Planner._part_reference,
+    ColumnsBlock: _Planner._part_columns,
+    Math: _Planner._part_math,
+}
+
+
+def _lead_in(stack: list[Content]) -> Text | None:
+    """A one-line text ending in a colon right before the first formulas: it leads into them."""
+    for before, after in itertools.pairwise(stack):
+        if isinstance(after, Equations):
+            if isinstance(before, Text) and len(before.paragraphs) == 1:
+                text = plain(before.paragraphs[0]).rstrip()
+                if text.endswith(":") and words(text) <= _LEAD_WORDS:
+                    return before
+            return None
+    return None
+
+
+def _formulas_as_text(e: Equations) -> Text:
+    """Formulas where they cannot be set large: each an italic line of Unicode text."""
+    return Text(tuple((Run(to_unicode(m.tex), italic=True),) for m in e.formulas))
+
+
+def _flow(parts: Sequence[Content]) -> Content:
+    """Several pieces of text as one flow: lists keep their bullets, prose has none."""
+    if len(parts) == 1 and not (
+        isinstance(parts[0], Text)
+        and len(parts[0].paragraphs) > 1
+        and not all(p and p[0].code for p in parts[0].paragraphs)
+    ):
+        return parts[0]
+    items: list[BulletItem] = []
+    for part in parts:
+        items.extend(_FLOW_ITEMS[type(part)](part))
+    return Bullets(tuple(items))
+
+
+def _quote_items(q: QuoteBox) -> list[BulletItem]:
+    return [BulletItem(tuple(replace(r, italic=True) for r in p), plain=True) for p in q.paragraphs]
+
+
+def _callout_items(c: CalloutBox) -> list[BulletItem]:
+    head = [BulletItem((Run(c.title, bold=True),), plain=True)] if c.title else []
+    return head + [BulletItem(p, plain=True) for p in c.paragraphs]
+
+
+_FLOW_ITEMS: dict[type, Callable[[Any], list[BulletItem]]] = {
+    Bullets: lambda b: ([BulletItem(b.lead, plain=True)] if b.lead else []) + list(b.items),
+    Text: lambda t: [BulletItem(p, plain=True) for p in t.paragraphs],
+    QuoteBox: _quote_items,
+    CalloutBox: _callout_items,
+}
+
+
+def _join_rows(rows: Sequence[Columns], visuals: tuple[Visual, ...]) -> Columns:
+    """Several column rows on one slide become one row; a figure outside them, a last column."""
+    cols = [c for r in rows for c in r.columns] + [(v,) for v in visuals]
+    widths = [w / len(rows) for r in rows for w in r.widths]
+    widths += [sum(widths) / max(len(widths), 1)] * len(visuals)
+    total = sum(widths) or 1.0
+    return Columns(tuple(cols), tuple(w / total for w in widths))
+
 
 _Step = tuple[_Draft, bool]
 _BLOCK_PLAN: dict[type, Callable[[_Planner, Any, _Draft, Sequence[Block]], _Step]] = {
@@ -363,7 +598,10 @@ _BLOCK_PLAN: dict[type, Callable[[_Planner, Any, _Draft, Sequence[Block]], _Step
     Table: _Planner._table,
     Heading: _Planner._subheading,
     Rule: _Planner._rule,
+    ColumnsBlock: _Planner._columns,
+    Background: _Planner._background,
 }  # Contact blocks are taken out before sections are planned: they make the closing slide
+# Footnote blocks are taken out first too: each goes to the slide that shows its marker
 
 
 def _leads_in(p: Paragraph) -> bool:
@@ -391,15 +629,6 @@ def _has_content(blocks: Sequence[Block]) -> bool:
     return any(not isinstance(b, Rule | Reference | Notes) for b in blocks)
 
 
-def _join_cells(row: Iterable[Runs]) -> Runs:
-    out: list[Run] = []
-    for cell in row:
-        if out:
-            out.append(Run("  |  "))
-        out.extend(cell)
-    return tuple(out)
-
-
 def _flatten_items(items: Iterable[ListItem]) -> list[Runs]:
     out: list[Runs] = []
     for it in items:
@@ -411,6 +640,8 @@ def _flatten_items(items: Iterable[ListItem]) -> list[Runs]:
 
 
 def _content_runs(content: Content) -> list[Runs]:
+    if isinstance(content, Columns):
+        return [r for col in content.columns for part in col for r in _content_runs(part)]
     if isinstance(content, Bullets):
         return [content.lead, *(i.runs for i in content.items)]
     if isinstance(content, Visual):
@@ -478,7 +709,28 @@ def plan_deck(
     info = _info(doc, path)
     refs = {b.anchor: b for b in doc.blocks if isinstance(b, Reference) and b.anchor}
     planner = _Planner(theme, path, refs)
-    blocks = list(doc.blocks)
+    deck_opts = doc.meta.get("deck")
+    planner.code_line_numbers = isinstance(deck_opts, dict) and deck_opts.get(
+        "code_line_numbers"
+    ) in (True, "true", "yes")
+    footnotes = {b.anchor: b for b in doc.blocks if isinstance(b, Footnote)}
+    blocks: list[Block] = [b for b in doc.blocks if not isinstance(b, Footnote)]
+    title_body = _DIALECT_PLAN.get(doc.dialect, _plan_post)(planner, doc, info, blocks)
+    if len(planner.slides) > MAX_SLIDES:
+        raise DeckgenError(
+            f"{len(planner.slides)} slides: more than the {MAX_SLIDES} one deck may have "
+            "(expected fewer sections: split the post into several talks)",
+            path,
+        )
+    slides = _finish(planner.slides, title_body, _notes_mode(doc, path), footnotes)
+    return Deck(info, tuple(slides)), planner.diags
+
+
+def _plan_post(
+    planner: _Planner, doc: Document, info: DeckInfo, blocks: list[Block]
+) -> tuple[Content, ...]:
+    """A blog post: `##` sections become slides; prose is said, not shown."""
+    theme = planner.theme
     # A leading h1 that repeats the title is the title, not a section.
     first_heading = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), None)
     if first_heading is not None:
@@ -536,15 +788,130 @@ def plan_deck(
         closing.text = Text(tuple(p for c in contact for p in c.paragraphs))
         closing.section = closing.title
         planner.slides.append(closing)
+    return title_body
 
-    if len(planner.slides) > MAX_SLIDES:
-        raise DeckgenError(
-            f"{len(planner.slides)} slides: more than the {MAX_SLIDES} one deck may have "
-            "(expected fewer sections: split the post into several talks)",
-            path,
-        )
-    slides = _finish(planner.slides, title_body, _notes_mode(doc, path))
-    return Deck(info, tuple(slides)), planner.diags
+
+def _plan_marp(
+    planner: _Planner, doc: Document, info: DeckInfo, blocks: list[Block]
+) -> tuple[Content, ...]:
+    """A Marp deck: N `---` rulers make N + 1 slides, each titled by its first heading.
+
+    With `headingDivider: N`, a heading of level N or above also starts a slide (unless
+    nothing is on the slide yet).
+    """
+    divider = dialects.heading_divider(doc.meta.get(dialects.HEADING_DIVIDER))
+    groups: list[list[Block]] = [[]]
+    for b in blocks:
+        if isinstance(b, Rule):
+            groups.append([])
+            continue
+        if isinstance(b, Heading) and b.level <= divider and any(map(_shown, groups[-1])):
+            groups.append([])
+        groups[-1].append(b)
+    for n, group in enumerate(groups):
+        heading = next((b for b in group if isinstance(b, Heading)), None)
+        rest = [b for b in group if b is not heading]
+        title = plain(heading.runs) if heading is not None else ""
+        line = heading.line if heading is not None else _first_line(rest)
+        lead = _title_slide_body(heading, rest) if n == 0 else None
+        if lead is not None:
+            draft = planner.authored(title, [b for b in rest if not _shown(b)], line=line)
+            byline = _byline(info)
+            if len(lead) < 2 and byline:  # the front matter's author and date, as a byline
+                lead = (*(lead or (Text(((Run(""),),)),)), Text(((Run(byline),),)))
+            draft.kind, draft.body = Kind.TITLE, lead
+        else:
+            planner.authored(title, rest, line=line)
+    return ()
+
+
+def _title_slide_body(heading: Heading | None, blocks: list[Block]) -> tuple[Content, ...] | None:
+    """A first slide that is a `#` title with at most two short lines under it is a title slide."""
+    shown = [b for b in blocks if _shown(b)]
+    if heading is None or heading.level != 1 or len(shown) > 2:
+        return None
+    if not all(isinstance(b, Paragraph) and words(plain(b.runs)) <= 25 for b in shown):
+        return None
+    return tuple(Text((b.runs,)) for b in shown if isinstance(b, Paragraph))
+
+
+def _shown(block: Block) -> bool:
+    return not isinstance(block, Notes | Background | Reference)
+
+
+def _plan_pandoc(
+    planner: _Planner, doc: Document, info: DeckInfo, blocks: list[Block]
+) -> tuple[Content, ...]:
+    """A Pandoc / Quarto slide file, as `pandoc --slide-level 2` splits it.
+
+    Headings above the slide level make section slides, headings at it one slide each, a
+    horizontal rule a new untitled slide; deeper headings stay in the slide's flow.
+    """
+    level = _slide_level(doc.meta)
+    if doc.meta.get("title"):
+        title_draft = _Draft(info.title, kind=Kind.TITLE, section=info.title, line=1)
+        planner.slides.append(title_draft)
+    title_body = (Text(((Run(info.subtitle),),)), Text(((Run(_byline(info)),),)))
+    slides: list[tuple[Heading | None, list[Block]]] = [(None, [])]
+    for b in blocks:
+        if isinstance(b, Heading) and b.level <= level:
+            slides.append((b, []))
+        elif isinstance(b, Rule):
+            slides.append((None, []))
+        else:
+            slides[-1][1].append(b)
+    section = ""
+    for heading, own in slides:
+        title = plain(heading.runs) if heading is not None else ""
+        line = heading.line if heading is not None else _first_line(own)
+        shown = any(_shown(b) for b in own)
+        if heading is not None and heading.level < level:
+            section = title
+            planner.slides.append(_Draft(title, kind=Kind.SECTION, section=title, line=line))
+            if shown:  # content under a section heading: a slide of its own after it
+                planner.authored(title, own, section=title, line=line)
+            else:
+                _notes_only(planner, own)
+        elif heading is None and not shown:  # a rule right before a heading, or a preamble
+            _notes_only(planner, own)  # with only notes: they belong to the slide before
+        else:
+            context = section if section != title else ""
+            level_ = 1 if section else 0
+            planner.authored(title, own, context, section or title, level_, line)
+    return title_body
+
+
+def _notes_only(planner: _Planner, blocks: Sequence[Block]) -> None:
+    """Blocks that show nothing (notes, footnote texts) go to the last slide so far."""
+    if not planner.slides:
+        if not any(isinstance(b, Notes | Background | Reference) for b in blocks):
+            return
+        planner.authored("", blocks)
+        return
+    draft = planner.slides[-1]
+    for b in blocks:
+        _PARTS.get(type(b), _no_part)(planner, b, draft)
+
+
+def _slide_level(meta: dict[str, Any]) -> int:
+    for key in ("slide-level", "slide_level"):
+        value = meta.get(key)
+        if isinstance(value, int) and 1 <= value <= 6:
+            return value
+    return 2
+
+
+def _first_line(blocks: Sequence[Block]) -> int | None:
+    return next((b.line for b in blocks if getattr(b, "line", None) is not None), None)
+
+
+_DIALECT_PLAN: dict[
+    str, Callable[[_Planner, Document, DeckInfo, list[Block]], tuple[Content, ...]]
+] = {
+    dialects.POST: _plan_post,
+    dialects.MARP: _plan_marp,
+    dialects.PANDOC: _plan_pandoc,
+}
 
 
 def _byline(info: DeckInfo) -> str:
@@ -610,33 +977,34 @@ def _notes_mode(doc: Document, path: Path | None) -> str:
 
 
 def _finish(
-    drafts: list[_Draft], title_body: tuple[Content, ...], notes_mode: str = "generated"
+    drafts: list[_Draft],
+    title_body: tuple[Content, ...],
+    notes_mode: str = "generated",
+    footnotes: dict[str, Footnote] | None = None,
 ) -> list[Slide]:
     """Whole-deck pass: continuation titles, anchors, notes and footer citations."""
     slides: list[Slide] = []
     anchors_on: dict[str, int] = {}
     seen_title: dict[tuple[str, str], int] = {}
-    for d in drafts:
-        kind = _kind(d)
-        body: tuple[Content, ...]
-        if kind is Kind.TITLE:
-            body = title_body
-        else:
-            body = tuple(c for c in (d.visual, d.text) if c is not None)
+    kinds = [_kind(d) for d in drafts]
+    bodies = [_body(d, k, title_body) for d, k in zip(drafts, kinds, strict=True)]
+    marks, said = _place_footnotes(drafts, bodies, footnotes or {})
+    for d, kind, body, shown, told in zip(drafts, kinds, bodies, marks, said, strict=True):
         key = (d.context, d.title)
         title = d.title
-        if kind not in (Kind.TITLE, Kind.CLOSING) and key in seen_title:
+        if kind not in (Kind.TITLE, Kind.CLOSING) and key in seen_title and title:
             title = f"{d.title} (cont.)"
         seen_title[key] = seen_title.get(key, 0) + 1
-        footer = tuple(r.runs for r in d.footer_refs)
+        footer = tuple(r.runs for r in d.footer_refs) + tuple(_footnote_runs(f) for f in shown)
         generated = notes_mode == "generated"
         notes = [*d.authored, *(d.notes if generated else ())]
         if generated:  # the full text of each citation shown in short on the slide
             notes += [f"{REFERENCE_NOTE}{plain(r.runs)}" for r in d.footer_refs]
+        notes += [f"{FOOTNOTE_NOTE}{f.number}: {plain(f.runs)}" for f in (*shown, *told)]
         anchors = (
             tuple(d.citations)
             if kind is Kind.REFERENCES
-            else tuple(r.anchor for r in d.footer_refs if r.anchor)
+            else tuple(r.anchor for r in d.footer_refs if r.anchor) + tuple(f.anchor for f in shown)
         )
         for a in anchors:
             if kind is Kind.REFERENCES or a not in anchors_on:
@@ -653,6 +1021,51 @@ def _finish(
                 level=d.level,
                 anchors=anchors,
                 line=d.line,
+                backgrounds=tuple(d.backgrounds),
             )
         )
     return slides
+
+
+FOOTNOTE_NOTE = "Footnote "
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _body(d: _Draft, kind: Kind, title_body: tuple[Content, ...]) -> tuple[Content, ...]:
+    if d.body is not None:
+        return d.body
+    if kind is Kind.TITLE:
+        return title_body
+    if isinstance(d.text, Columns) and isinstance(d.visual, Visual):  # a figure after columns
+        return (_join_rows([d.text], (d.visual,)),)
+    return tuple(c for c in (d.visual, d.text) if c is not None)
+
+
+def _footnote_runs(f: Footnote) -> Runs:
+    return (Run(f.number.translate(_SUPERSCRIPT) + " "), *f.runs)
+
+
+def _place_footnotes(
+    drafts: list[_Draft], bodies: list[tuple[Content, ...]], footnotes: dict[str, Footnote]
+) -> tuple[list[list[Footnote]], list[list[Footnote]]]:
+    """Each footnote: in the footer of every slide that shows its marker, else in the notes
+    of the slide whose notes say it, else of the last slide. Nothing is lost."""
+    shown: list[list[Footnote]] = [[] for _ in drafts]
+    said: list[list[Footnote]] = [[] for _ in drafts]
+    if not footnotes:
+        return shown, said
+    placed: set[str] = set()
+    for i, body in enumerate(bodies):
+        for content in body:
+            for runs in _content_runs(content):
+                for r in runs:
+                    f = footnotes.get(r.link[1:]) if r.link and _is_cite(r) else None
+                    if f is not None and f not in shown[i]:
+                        shown[i].append(f)
+                        placed.add(f.anchor)
+    for anchor, f in footnotes.items():
+        if anchor in placed or not drafts:
+            continue
+        i = next((n for n, d in enumerate(drafts) if anchor in d.said_cites), len(drafts) - 1)
+        said[i].append(f)
+    return shown, said

@@ -1,7 +1,11 @@
-"""Stage 1, source: read the post, split its YAML front matter, resolve Liquid variables.
+"""Stage 1, source: read the post, split its YAML front matter, resolve Liquid and Hugo.
 
 `read_source(path) -> (Source, diagnostics)`. Line numbers always refer to the file as the
-author sees it, so `body_line` records where the body starts.
+author sees it, so `body_line` records where the body starts, and every rewrite here keeps
+the number of lines. Liquid variables are substituted, `{% raw %}` keeps its text verbatim,
+`{% highlight %}` becomes a code fence, other Liquid tags are dropped with a warning. Hugo's
+`figure` shortcode becomes a `<figure>`; other shortcodes lose their tags (with a warning)
+and keep their inner text.
 """
 
 from __future__ import annotations
@@ -9,19 +13,30 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import markdown
+import tomllib
 import yaml
 
-from .errors import DeckgenError, Diagnostic, warning
+from .errors import DeckgenError, Diagnostic, info, warning
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_LIQUID_VAR = re.compile(r"\{\{\s*(.*?)\s*\}\}")
-_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+).*?-?%\}", re.S)
+_TOML_FRONT = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)  # Hugo
+_LIQUID_VAR = re.compile(r"\{\{(?![<%])\s*(.*?)\s*\}\}")
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
+_LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
+_LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
+_KEPT = re.compile("\ue000(\\d+)\ue001")  # a placeholder for verbatim text
+_HUGO = re.compile(r"\{\{([<%])\s*(/?)\s*([\w.-]+)(.*?)\s*[>%]\}\}", re.S)
+_HUGO_ESCAPED = re.compile(r"\{\{([<%])/\*\s*(.*?)\s*\*/([>%])\}\}", re.S)
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_HUGO_PARAM = re.compile(rf"([\w-]+)\s*=\s*({_QUOTED}|`[^`]*`|\S+)|({_QUOTED}|\S+)")
 # Liquid filters that leave a site path as it is for our purposes.
 _PATH_FILTERS = {"relative_url", "absolute_url", "escape", "strip", "xml_escape", "url_encode"}
 
@@ -61,6 +76,7 @@ def read_source(path: Path) -> tuple[Source, list[Diagnostic]]:
     if not text.strip():
         raise DeckgenError("empty file (expected a Markdown post)", path)
     meta, body, body_line = _split_front_matter(text, path)
+    body = _resolve_hugo(body, path, body_line, diags)
     body = _resolve_liquid(body, meta, path, body_line, diags)
     return Source(path, meta, body, body_line, text), diags
 
@@ -85,16 +101,22 @@ def _decode(raw: bytes, path: Path, diags: list[Diagnostic]) -> str:
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
     m = _FRONT.match(text)
+    toml = _TOML_FRONT.match(text) if not m else None
+    if toml:
+        m = toml
     if not m:
         return {}, text, 1
     block = m.group(1) or ""
-    try:
-        meta = yaml.safe_load(block)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise DeckgenError(f"invalid YAML front matter: {problem}", path, line) from None
+    if toml:
+        meta = _toml(block, path)
+    else:
+        try:
+            meta = yaml.safe_load(block)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            problem = getattr(exc, "problem", None) or "syntax error"
+            raise DeckgenError(f"invalid YAML front matter: {problem}", path, line) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -110,9 +132,20 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int
     return meta, text[m.end() :], body_line
 
 
+def _toml(block: str, path: Path) -> Any:
+    """Hugo's `+++` front matter, in TOML."""
+    try:
+        return tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) + 1 if m else 1
+        problem = str(exc).split(" (at ")[0]
+        raise DeckgenError(f"invalid TOML front matter: {problem}", path, line) from None
+
+
 def _key_line(block: str, key: str) -> int | None:
     for i, line in enumerate(block.split("\n")):
-        if line.startswith(f"{key}:"):
+        if re.match(rf"{re.escape(key)}\s*[:=]", line):
             return i + 2
     return None
 
@@ -162,12 +195,111 @@ def _resolve_liquid(
         return str(value)
 
     def tag(m: re.Match[str]) -> str:
+        name = m.group(1)
+        keep = "\n" * m.group(0).count("\n")  # keep line numbers
+        if name in _LIQUID_BLOCKS:
+            return _LIQUID_BLOCKS[name](m.group(2).strip()) + keep
         line = body_line + body.count("\n", 0, m.start())
-        diags.append(warning(f"Liquid tag dropped: {{% {m.group(1)} %}}", path, line))
-        return "\n" * m.group(0).count("\n")  # keep line numbers
+        args = " ".join(m.group(2).split())
+        label = f"{name} {args}" if args and len(args) <= 60 else name
+        diags.append(warning(f"Liquid tag dropped: {{% {label} %}}", path, line))
+        return keep
 
+    def comment(m: re.Match[str]) -> str:
+        line = body_line + body.count("\n", 0, m.start())
+        diags.append(info("Liquid comment left out", path, line))
+        return "\n" * m.group(0).count("\n")
+
+    kept: list[str] = []
+
+    def raw(m: re.Match[str]) -> str:
+        kept.append(m.group(1))
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    if "{%" in body:  # {% raw %} is verbatim: nothing inside it is resolved
+        body = _LIQUID_RAW.sub(raw, body)
+        body = _LIQUID_COMMENT.sub(comment, body)
     if "{{" in body:
         body = _LIQUID_VAR.sub(var, body)
     if "{%" in body:
         body = _LIQUID_TAG.sub(tag, body)
+    if kept:
+        body = _KEPT.sub(lambda m: kept[int(m.group(1))], body)
     return body
+
+
+# Liquid block tags that mean something on a slide: the tag becomes Markdown
+_LIQUID_BLOCKS: dict[str, Callable[[str], str]] = {
+    "highlight": lambda args: "```" + (args.split()[0] if args else ""),
+    "endhighlight": lambda args: "```",
+}
+
+
+# -- Hugo shortcodes --------------------------------------------------------------------
+
+
+def _hugo_params(text: str) -> tuple[dict[str, str], list[str]]:
+    named: dict[str, str] = {}
+    positional: list[str] = []
+    for m in _HUGO_PARAM.finditer(text):
+        if m.group(1):
+            named[m.group(1).lower()] = _unquote(m.group(2))
+        elif m.group(3):
+            positional.append(_unquote(m.group(3)))
+    return named, positional
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in '"`':
+        value = value[1:-1]
+        return value.replace('\\"', '"') if value else value
+    return value
+
+
+def _hugo_figure(named: dict[str, str], positional: list[str]) -> str:
+    src = named.get("src") or (positional[0] if positional else "")
+    attrs = {"src": src, "alt": named.get("alt", ""), "title": named.get("title", "")}
+    attrs["width"] = named.get("width", "")
+    img = "<img " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items() if v) + ">"
+    caption = " ".join(x for x in (named.get("caption", ""), named.get("attr", "")) if x)
+    if caption:  # Hugo renders the caption as Markdown, under the title when there is one
+        title = named.get("title", "")
+        rendered = markdown.markdown(caption, output_format="html").strip()
+        rendered = rendered.removeprefix("<p>").removesuffix("</p>")
+        lead = f"<strong>{html.escape(title)}</strong> " if title else ""
+        img += f"<figcaption>{lead}{rendered}</figcaption>"
+    return f"<figure>{img}</figure>"
+
+
+# Hugo shortcodes that mean something on a slide: name → HTML or Markdown for it
+_HUGO_SHORTCODES: dict[str, Callable[[dict[str, str], list[str]], str]] = {
+    "figure": _hugo_figure,
+    "highlight": lambda named, pos: "```" + (pos[0] if pos else ""),
+    "/highlight": lambda named, pos: "```",
+}
+
+
+def _resolve_hugo(body: str, path: Path, body_line: int, diags: list[Diagnostic]) -> str:
+    """Hugo shortcodes: `figure` becomes a `<figure>`, others keep only their inner text."""
+    if "{{<" not in body and "{{%" not in body:
+        return body
+
+    def shortcode(m: re.Match[str]) -> str:
+        keep = "\n" * m.group(0).count("\n")
+        name = m.group(2) + m.group(3)
+        handler = _HUGO_SHORTCODES.get(name.lower())
+        line = body_line + body.count("\n", 0, m.start())
+        if handler is not None:
+            named, positional = _hugo_params(m.group(4))
+            if name.lower() == "figure" and not (named.get("src") or positional):
+                diags.append(warning("Hugo figure without src: dropped", path, line))
+                return keep
+            return handler(named, positional) + keep
+        if not m.group(2):  # report the opening tag; its closing tag goes quietly
+            diags.append(
+                warning(f"Hugo shortcode dropped: {m.group(3)}; its inner text is kept", path, line)
+            )
+        return keep
+
+    body = _HUGO.sub(shortcode, body)
+    return _HUGO_ESCAPED.sub(r"{{\1 \2 \3}}", body)  # {{</* x */>}} shows the shortcode

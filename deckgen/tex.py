@@ -255,22 +255,36 @@ def _indented_code(body: str) -> dict[int, int]:
 
 
 def restore(
-    blocks: tuple[Block, ...], found: list[Found], line_of: Callable[[int], int]
+    blocks: tuple[Block, ...], found: list[Found], body: str, line_of: Callable[[int], int]
 ) -> tuple[Block, ...]:
-    """Blocks with every placeholder replaced: display paragraphs become `Math` blocks,
-    other formulas italic Unicode runs; code gets its source back, exactly as written."""
+    """Blocks with every placeholder replaced: display paragraphs become `Math` blocks (with
+    their line in `body`, the post as written), other formulas italic Unicode runs; code gets
+    its source back, exactly as written."""
     if not found:
         return blocks
+    lines = _lines(found, body, line_of)
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Paragraph) and len(b.runs) == 1:
             m = _TOKEN.fullmatch(b.runs[0].text.strip())
             if m and _index(m) < len(found) and found[_index(m)].display:
                 f = found[_index(m)]
-                out.append(Math(f.tex, True, line_of(f.offset)))
+                out.append(Math(f.tex, True, lines[_index(m)]))
                 continue
         out.append(_walk(b, found))
     return tuple(out)
+
+
+def _lines(found: list[Found], body: str, line_of: Callable[[int], int]) -> list[int]:
+    """Each formula's line: found in order in the body as written (earlier steps may have
+    changed the text that was searched)."""
+    lines, cursor = [], 0
+    for f in found:
+        at = body.find(f.source, cursor)
+        if at >= 0:
+            cursor = at + len(f.source)
+        lines.append(line_of(at if at >= 0 else f.offset))
+    return lines
 
 
 def _walk(value: Any, found: list[Found], code: bool = False) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,7 @@ class Theme:
     footer: Mapping[str, str]
     raw_boxes: Mapping[str, Any]
     images: Mapping[str, Path]  # logo, background: files in the theme's folder
+    code: Mapping[str, str] = field(default_factory=dict)  # style: a Pygments style name
 
     def box(self, name: str, layout: str | None = None) -> Box:
         """A named box, from the layout's own table when it has one."""
@@ -143,6 +144,7 @@ _SCHEMA: dict[str, dict[str, Callable[[Any], str | None]]] = {
     "text": {"*": _string},
     "footer": {"left": _template, "center": _template, "right": _template},
     "images": {"logo": _string, "background": _string},
+    "code": {"style": _string},
     "limits": {"*": _number},
     "boxes": {"*": _box},
 }
@@ -252,6 +254,7 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
         footer=data.get("footer", {}),
         raw_boxes=data["boxes"],
         images=data.get("images", {}),
+        code=data.get("code", {}),
     )
 
 

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,37 @@ def write_post(folder: Path, body: str, front: str = "title: A Test Talk\nauthor
     post = folder / "post.md"
     post.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
     return post
+
+
+@pytest.fixture(scope="session")
+def tables_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build(FIXTURES / "tables.md", tmp_path_factory.mktemp("tables"))
+
+
+@pytest.fixture(scope="session")
+def code_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build(FIXTURES / "code.md", tmp_path_factory.mktemp("code"))
+
+
+def output(result: BuildResult, suffix: str) -> Path:
+    return next(p for p in result.written if p.suffix == suffix)
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], BuildResult]:
+    """Build `tests/fixtures/<name>.md` (images under the checkout) once per session."""
+    built: dict[str, BuildResult] = {}
+
+    def get(name: str) -> BuildResult:
+        if name not in built:
+            out = tmp_path_factory.mktemp(name)
+            built[name] = build(FIXTURES / f"{name}.md", out, site_root=ROOT)
+        return built[name]
+
+    return get
+
+
+def outputs(result: BuildResult) -> tuple[Path, Path]:
+    """The PPTX and the PDF a build wrote."""
+    by_suffix = {p.suffix: p for p in result.written}
+    return by_suffix[".pptx"], by_suffix[".pdf"]

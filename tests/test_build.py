@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from deckgen.build import BuildResult, build
+from deckgen.build import BuildResult, build, expand_posts
 from deckgen.cli import main
 
 from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, needs_sample, write_post
@@ -205,3 +205,10 @@ def test_a_folder_without_posts_is_an_error(tmp_path: Path) -> None:
         f"{tmp_path}: error: is a directory with no Markdown posts "
         "(expected a .md file or a folder of them)"
     )
+
+
+def test_a_folder_build_includes_quarto_files(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "b.qmd").write_text("# B\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("# C\n", encoding="utf-8")
+    assert [p.name for p in expand_posts([tmp_path])] == ["a.md", "b.qmd"]

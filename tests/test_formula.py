@@ -15,7 +15,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from deckgen import formula
-from deckgen.build import BuildResult, StrictError, build
+from deckgen.build import BuildResult, StrictError, build, compile_post
 from deckgen.pages import MathFrame, TextFrame
 from deckgen.plan import FORMULA_NOTE
 
@@ -253,3 +253,25 @@ def test_building_twice_gives_the_same_bytes(built: BuildResult, tmp_path: Path)
     again = build(POST, tmp_path)
     for first, second in zip(built.written, again.written, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.suffix
+
+
+def test_a_pandoc_slide_sets_its_formula_and_a_column_reads_one_as_text(tmp_path: Path) -> None:
+    post = tmp_path / "talk.md"
+    post.write_text(
+        "---\ntitle: T\nformat: revealjs\n---\n\n## Energy\n\nMass is energy:\n\n$$E = mc^2$$\n\n"
+        "- with $c$ the speed of light\n\n## Columns\n\n:::: columns\n::: column\n"
+        "$$a^2 + b^2 = c^2$$\n:::\n::: column\n- right\n:::\n::::\n",
+        encoding="utf-8",
+    )
+    pages = compile_post(post).pages.pages
+    energy = next(p for p in pages if p.title == "Energy")
+    assert [f.tex for f in energy.frames if isinstance(f, MathFrame)] == ["E = mc^2"]
+    body = [
+        s.text for f in energy.frames if isinstance(f, TextFrame) for p in f.paras for s in p.spans
+    ]
+    assert "Mass is energy:" in body and "c" in body
+    columns = next(p for p in pages if p.title == "Columns")
+    assert not any(isinstance(f, MathFrame) for f in columns.frames)
+    assert "a² + b² = c²" in [
+        s.text for f in columns.frames if isinstance(f, TextFrame) for p in f.paras for s in p.spans
+    ]

@@ -325,3 +325,30 @@ def test_check_exits_1_naming_a_missing_image_and_writes_nothing(tmp_path: Path)
     report = json.loads(run_cli("check", str(path), "--json").stdout)
     assert report["errors"] == 1
     assert report["slides"][1]["issues"][0]["message"].startswith("image not found: gone.png")
+
+
+BROKEN_DIALECTS = {
+    "marp-only-rulers": "---\nmarp: true\n---\n---\n\n---\n",
+    "marp-odd-comments": "---\nmarp: true\n---\n<!-- : -->\n<!-- {x: [} -->\n<!-- 12: 3 -->\n# T\n",
+    "marp-bad-bg": "---\nmarp: true\n---\n![bg left:0%](a.png)\n![bg right:x](nope)\n# T\n",
+    "marp-bad-divider": "---\nmarp: true\nheadingDivider: [0, true, 9]\n---\n# A\n## B\n",
+    "pandoc-unclosed-divs": '---\nformat: revealjs\n---\n:::: columns\n::: {.column width="x"}\na\n',
+    "pandoc-empty-columns": "---\nformat: revealjs\n---\n## S\n\n:::: columns\n::: column\n:::\n::::\n",
+    "hugo-broken": "---\ntitle: x\n---\n{{< figure >}}\n{{% figure src= %}}\n{{< /x >}}\n{{< \n>}}\n",
+    "liquid-unclosed": "---\ntitle: x\n---\n{% raw %}never closed\n{% comment %}\nopen\n",
+    "footnotes-odd": "---\ntitle: x\n---\n## A[^1]\n\n- [^nope] and [^1]\n\n[^1]: \n[^2]: unused\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_DIALECTS))
+def test_broken_dialect_syntax_builds_with_diagnostics_and_no_traceback(
+    tmp_path: Path, name: str
+) -> None:
+    post = tmp_path / f"{name}.md"
+    post.write_text(BROKEN_DIALECTS[name], encoding="utf-8")
+    proc = run_cli("build", str(post), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (tmp_path / "out" / f"{name}.pptx").is_file()
+    for line in proc.stderr.splitlines():
+        assert line.startswith(str(post)), line  # every diagnostic names the file

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from deckgen import fonts
-from deckgen.build import compile_post
-from deckgen.pages import Page, Pages, PictureFrame, Rect, ShapeFrame, TextFrame
+from deckgen.build import BuildResult, compile_post
+from deckgen.pages import Page, Pages, PictureFrame, Rect, ShapeFrame, TableFrame, TextFrame
+from deckgen.theme import load_theme
 
-from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, write_post
+from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, output, outputs, write_post
 
 MIN_BODY = 16
 
@@ -214,3 +219,172 @@ def test_lines_never_break_where_a_style_changes_inside_a_word(tmp_path: Path) -
     ]
     assert len(starts) > 3
     assert not any(s.startswith((",", ".", ")")) for s in starts)
+
+
+def _pptx_tables(result: BuildResult) -> list[tuple[str, list[list[str]], float]]:
+    from pptx import Presentation
+
+    prs = Presentation(str(output(result, ".pptx")))
+    out = []
+    for slide in prs.slides:
+        for sh in slide.shapes:
+            if sh.has_table:
+                rows = [[c.text for c in row.cells] for row in sh.table.rows]
+                size = sh.table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
+                out.append((slide.shapes.title.text, rows, size))
+    return out
+
+
+def test_a_table_too_tall_continues_with_its_header_repeated_at_one_size(
+    tables_build: BuildResult,
+) -> None:
+    runs = [t for t in _pptx_tables(tables_build) if t[0].startswith("Every run we made")]
+    assert [t[0] for t in runs] == ["Every run we made", "Every run we made (cont.)"]
+    assert all(t[1][0] == ["Run", "Seed", "Loss"] for t in runs)
+    body = [row[0] for t in runs for row in t[1][1:]]
+    assert body == [f"r{n:02d}" for n in range(1, 23)]  # every row once, in order
+    assert abs(len(runs[0][1]) - len(runs[1][1])) <= 1  # shared evenly
+    assert runs[0][2] == runs[1][2] >= 16  # one size, still readable
+
+
+def test_a_table_too_wide_shrinks_to_the_minimum_then_warns(tables_build: BuildResult) -> None:
+    wide = next(t for t in _pptx_tables(tables_build) if t[0] == "A very wide comparison")
+    assert wide[2] == 12  # the default theme's table minimum
+    assert len(wide[1][0]) == 10
+    assert any("table too wide" in d.message for d in tables_build.compiled.diagnostics)
+
+
+def test_table_cells_stay_inside_their_table_and_the_table_inside_the_body(
+    tables_build: BuildResult,
+) -> None:
+    for page in tables_build.compiled.pages.pages:
+        for f in page.frames:
+            if isinstance(f, TableFrame):
+                x, y, w, h = f.rect
+                assert x + w <= tables_build.compiled.theme.width
+                assert y + h <= tables_build.compiled.theme.height * 0.93
+                for row in f.cells:
+                    for cell in row:
+                        cx, cy, cw, ch = cell.text.rect
+                        assert x <= cx and cx + cw <= x + w and y <= cy and cy + ch <= y + h
+
+
+def _code_lines(page: Page) -> list[str]:
+    frame = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "code")
+    return ["".join(s.text for s in p.spans) for p in frame.paras]
+
+
+def test_long_code_continues_in_its_box_on_evenly_filled_pages(code_build: BuildResult) -> None:
+    pages = [p for p in code_build.compiled.pages.pages if p.title.startswith("A long listing")]
+    assert [p.title for p in pages] == ["A long listing", "A long listing (cont.)"]
+    first, second = (_code_lines(p) for p in pages)
+    assert abs(len(first) - len(second)) <= 1
+    numbers = [int(line.split()[0]) for line in first + second if line.strip()]
+    assert numbers == sorted(numbers) and numbers[-1] == 25
+    assert all(any(isinstance(f, ShapeFrame) and f.role == "code" for f in p.frames) for p in pages)
+
+
+def test_an_unknown_code_language_is_reported_and_kept(code_build: BuildResult) -> None:
+    assert any("klingon-script" in d.message for d in code_build.compiled.diagnostics)
+    page = next(p for p in code_build.compiled.pages.pages if p.title.startswith("Text in"))
+    assert _code_lines(page) == ["1  qapla' batlh"]
+
+
+def test_the_dark_theme_sets_code_on_a_dark_box_in_light_text(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Code\n\n```python\nx = compute(1)\n```\n")
+    pages = compile_post(post, theme="dark").pages
+    page = pages.pages[1]
+    box = next(f for f in page.frames if isinstance(f, ShapeFrame) and f.role == "code")
+    assert box.fill == "#0D1117"
+    frame = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "code")
+    plain = next(s for s in frame.paras[0].spans if s.text.strip() == "x")
+    assert plain.color.upper() == "#E6EDF3"
+
+
+def test_inline_code_is_set_in_the_code_font_and_colour(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Calls\n\n- call `fit()` before `predict()`\n")
+    page = compile_post(post).pages.pages[1]
+    body = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "body")
+    spans = {s.text: s for p in body.paras for s in p.spans}
+    assert spans["fit()"].face.family == "IBM Plex Mono"
+    assert spans["fit()"].color == "#9A3412"
+    assert spans["call "].color != "#9A3412"
+
+
+# -- footnotes and image sizes from the post ---------------------------------------------
+
+
+def test_footnote_text_is_small_at_the_bottom_of_the_slide_that_cites_it_and_in_its_notes(
+    fixture_build: Callable[[str], BuildResult],
+) -> None:
+    pptx, pdf = outputs(fixture_build("footnotes"))
+    prs = Presentation(str(pptx))
+    slide = prs.slides[1]
+    texts = {sh.text_frame.text: sh for sh in slide.shapes if sh.has_text_frame}
+    body = next(t for t in texts if "Deep reefs stay cooler" in t)
+    assert "heatwaves¹" in body and "nearby²" in body and "[^" not in body
+    [foot] = [sh for t, sh in texts.items() if "Mesophotic reefs" in t]
+    assert foot.top > 0.8 * prs.slide_height
+    sizes = {r.font.size.pt for p in foot.text_frame.paragraphs for r in p.runs if r.font.size}
+    assert sizes and max(sizes) <= 12
+    assert "Larvae drift upward on internal waves." in foot.text_frame.text
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "Footnote 1: Mesophotic reefs, thirty to one hundred and fifty metres down." in notes
+    assert "Footnote 2: Larvae drift upward on internal waves." in notes
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[1]
+        words = page.extract_words(extra_attrs=["size"])
+        meso = next(w for w in words if w["text"] == "Mesophotic")
+        assert meso["top"] > 0.8 * page.height and meso["size"] <= 12
+
+
+def test_a_footnote_cited_only_in_prose_that_is_said_goes_to_that_slides_notes(
+    tmp_path: Path,
+) -> None:
+    post = write_post(
+        tmp_path,
+        "## Counts\n\n- A bullet on the slide\n\nSaid aloud and cited.[^n] More prose here.\n\n"
+        "[^n]: The source of the count.\n",
+    )
+    pages = compile_post(post).pages.pages
+    assert "Footnote 1: The source of the count." in pages[1].notes
+
+
+def test_width_attribute_makes_the_picture_that_share_of_the_content_width(
+    fixture_build: Callable[[str], BuildResult],
+) -> None:
+    prs = Presentation(str(outputs(fixture_build("images-attrs"))[0]))
+    body_w = load_theme().box("body")[2]
+    widths = []
+    for slide in list(prs.slides)[1:3]:  # `{: width="50%"}` and `<img width="400">`
+        [pic] = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        widths.append(pic.width / body_w)
+    assert widths == pytest.approx([0.5, 0.5], abs=0.02)
+    texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "Larvae drift between neighbouring reefs" in texts  # the image's title: its caption
+    assert "{:" not in texts and ".center" not in texts
+    assert "Write {{ page.title }} to show the title" in texts  # {% raw %} is verbatim
+
+
+def test_a_width_never_makes_a_picture_larger_than_the_layout_would(tmp_path: Path) -> None:
+    make_png(tmp_path / "tall.png", (400, 1600))
+    plain = compile_post(write_post(tmp_path, "## Tall\n\n![Tall](tall.png)\n")).pages
+    wide = compile_post(
+        write_post(tmp_path, '## Tall\n\n<img src="tall.png" alt="Tall" width="90%">\n')
+    ).pages
+    [a] = [f for f in plain.pages[1].frames if isinstance(f, PictureFrame)]
+    [b] = [f for f in wide.pages[1].frames if isinstance(f, PictureFrame)]
+    assert b.rect == a.rect
+
+
+@pytest.mark.parametrize("theme", ["default", "academic"])
+def test_an_untitled_slide_gives_the_title_room_to_its_text_and_draws_no_title_bar(
+    tmp_path: Path, theme: str
+) -> None:
+    post = write_post(tmp_path, "## Titled\n\n- a\n\n---\n\nUntitled words here.\n", "format: pptx")
+    _, untitled = compile_post(post, theme=theme).pages.pages
+    th = load_theme(theme)
+    assert not [f for f in untitled.frames if isinstance(f, ShapeFrame) and f.role == "title_bar"]
+    [text] = [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "body"]
+    assert text.rect[1] <= th.box("title")[1] < th.box("body")[1]
+    assert not [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "title"]

@@ -162,3 +162,9 @@ def test_notes_command_writes_text_to_stdout_or_a_file(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert out.read_text(encoding="utf-8").startswith("# Speaking Notes in Three Dialects")
+
+
+def test_an_untitled_slide_is_named_by_its_number_in_the_script(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Titled\n\n- a\n\n---\n\nUntitled text.\n", "format: revealjs")
+    entries = script(compile_post(post).pages)
+    assert [e.title for e in entries] == ["Titled", "Slide 2"]

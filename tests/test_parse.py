@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from deckgen.document import (
+    Background,
     Callout,
     Code,
+    Columns,
     Contact,
     Document,
     Figure,
     FigureGrid,
+    Footnote,
     Heading,
     ListBlock,
     Notes,
@@ -18,6 +21,7 @@ from deckgen.document import (
     Quote,
     Reference,
     Rule,
+    Table,
     plain,
 )
 from deckgen.errors import Diagnostic
@@ -169,3 +173,165 @@ def test_lists_nested_by_two_spaces_nest(tmp_path: Path) -> None:
 def test_thematic_break_is_a_rule(tmp_path: Path) -> None:
     doc, _ = parse(tmp_path, "a\n\n---\n\nb\n")
     assert isinstance(doc.blocks[1], Rule)
+
+
+def test_a_markdown_table_keeps_its_header_row_and_column_alignments(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "| a | b | c |\n|:--|--:|:-:|\n| 1 | 2 | 3 |\n| 4 | 5 | 6 |\n")
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert table.header == 1
+    assert table.align == ("l", "r", "c")
+    assert [[plain(c) for c in row] for row in table.rows] == [
+        ["a", "b", "c"],
+        ["1", "2", "3"],
+        ["4", "5", "6"],
+    ]
+    assert table.line == 4
+
+
+def test_an_html_table_with_th_cells_and_ragged_rows_is_padded(tmp_path: Path) -> None:
+    html = (
+        "<table><tr><th>Name</th><th>Value</th></tr>"
+        "<tr><td>x</td></tr><tr><td align='right'>y</td><td>2</td></tr></table>\n"
+    )
+    doc, _ = parse(tmp_path, html)
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert table.header == 1
+    assert [[plain(c) for c in row] for row in table.rows] == [
+        ["Name", "Value"],
+        ["x", ""],
+        ["y", "2"],
+    ]
+    assert table.align == ("r", "l")
+
+
+def test_a_fenced_code_block_keeps_its_language_and_indentation(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "```python\ndef f():\n    return 1\n```\n")
+    code = next(b for b in doc.blocks if isinstance(b, Code))
+    assert code.language == "python"
+    assert code.text == "def f():\n    return 1"
+
+
+def parse_with(tmp_path: Path, front: str, body: str) -> tuple[Document, list[Diagnostic]]:
+    path = tmp_path / "post.md"
+    path.write_text(f"---\n{front}\n---\n" + body, encoding="utf-8")
+    return parse_document(read_source(path)[0])
+
+
+def test_marp_comments_are_notes_directives_are_reported_and_bg_is_a_background(
+    tmp_path: Path,
+) -> None:
+    doc, diags = parse_with(
+        tmp_path,
+        "marp: true",
+        "<!-- _class: lead -->\n\n# One\n\n![bg left:30% brightness:.5](a.png)\n\n"
+        "<!-- Say hello. -->\n\n---\n\n![bg](b.jpg)\n![A chart](c.png)\n",
+    )
+    assert doc.dialect == "marp"
+    assert kinds(doc) == ["Heading", "Background", "Notes", "Rule", "Background", "Figure"]
+    left, full = (b for b in doc.blocks if isinstance(b, Background))
+    assert (left.image.src, left.mode, left.share, left.line) == ("a.png", "left", 0.3, 8)
+    assert (full.image.src, full.mode) == ("b.jpg", "cover")
+    assert [b.text for b in doc.blocks if isinstance(b, Notes)] == ["Say hello."]
+    assert [(d.level, d.line, d.message) for d in diags] == [
+        ("info", 4, "Marp directive ignored: _class")
+    ]
+
+
+def test_outside_marp_a_plain_comment_is_not_a_note_and_bg_alt_is_a_figure(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse(tmp_path, "<!-- just a comment -->\n\n![bg](b.jpg)\n")
+    assert kinds(doc) == ["Figure"]
+
+
+def test_pandoc_columns_keep_their_blocks_and_widths(tmp_path: Path) -> None:
+    doc, _ = parse_with(
+        tmp_path,
+        "format: revealjs",
+        ':::: columns\n::: {.column width="40%"}\n- a\n- b\n:::\n::: column\n'
+        "![The chart](c.png)\n:::\n::::\n",
+    )
+    [cols] = doc.blocks
+    assert isinstance(cols, Columns)
+    assert [c.width for c in cols.columns] == [0.4, None]
+    assert [kinds(Document({}, c.blocks)) for c in cols.columns] == [["ListBlock"], ["Figure"]]
+    fig = cols.columns[1].blocks[0]
+    assert isinstance(fig, Figure) and plain(fig.caption) == "The chart"  # Pandoc: alt = caption
+
+
+def test_footnote_marker_is_a_superscript_number_and_its_text_a_footnote_block(
+    tmp_path: Path,
+) -> None:
+    doc, diags = parse(tmp_path, "Deep reefs stay cool[^deep].\n\n[^deep]: Thirty metres *down*.\n")
+    para, note = doc.blocks
+    assert isinstance(para, Paragraph) and plain(para.runs) == "Deep reefs stay cool¹."
+    assert [r.link for r in para.runs if r.text == "¹"] == ["#fn:deep"]
+    assert isinstance(note, Footnote)
+    assert (note.anchor, note.number, plain(note.runs), note.line) == (
+        "fn:deep",
+        "1",
+        "Thirty metres down.",
+        6,
+    )
+    assert diags == []
+
+
+def test_image_title_is_its_caption_and_attribute_lines_give_its_width(tmp_path: Path) -> None:
+    doc, _ = parse(
+        tmp_path,
+        '![A map](m.png "Larvae drift")\n{: width="50%"}\n\n{: .center}\n![B](b.png)\n\n'
+        '<img src="c.png" alt="C" width="200">\n\n<img src="d.png" alt="D" style="width: 25%">\n',
+    )
+    figs = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert len(figs) == len(doc.blocks) == 4  # no attribute line is left as text
+    assert plain(figs[0].caption) == "Larvae drift"
+    assert [f.image.width for f in figs] == [0.5, None, 0.25, 0.25]
+
+
+def test_marp_image_keywords_size_the_picture_and_never_reach_its_alt_text(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse_with(
+        tmp_path,
+        "marp: true",
+        "![w:640 sepia A reef chart](c.png)\n\n![bg right brightness:.5 Reef at dawn](d.jpg)\n",
+    )
+    fig, bg = doc.blocks
+    assert isinstance(fig, Figure) and (fig.image.alt, fig.image.width) == ("A reef chart", 0.5)
+    assert isinstance(bg, Background) and (bg.image.alt, bg.mode) == ("Reef at dawn", "right")
+
+
+def test_pandoc_pauses_vanish_and_quarto_cells_are_code_in_their_language(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse_with(
+        tmp_path, "format: revealjs", "- a\n\n. . .\n\n- b\n\n```{python}\nx = 1\n```\n"
+    )
+    assert kinds(doc) == ["ListBlock", "Code"]
+    lst, code = doc.blocks
+    assert isinstance(lst, ListBlock) and [plain(i.runs) for i in lst.items] == ["a", "b"]
+    assert isinstance(code, Code) and (code.language, code.text) == ("python", "x = 1")
+
+
+def test_a_footnote_marker_without_its_note_is_reported_by_line_and_not_shown(
+    tmp_path: Path,
+) -> None:
+    doc, diags = parse(tmp_path, "Intro.\n\nA claim[^gone] stands.\n")
+    para = doc.blocks[1]
+    assert isinstance(para, Paragraph) and plain(para.runs) == "A claim stands."
+    assert [(d.level, d.line, d.message) for d in diags] == [
+        ("warning", 6, "footnote [^gone] has no text (expected a line '[^gone]: …')")
+    ]
+
+
+def test_pandoc_slide_background_attribute_is_a_background(tmp_path: Path) -> None:
+    doc, _ = parse_with(
+        tmp_path, "format: revealjs", '## Reef {background-image="reef.jpg"}\n\n- a\n'
+    )
+    heading, bg, _ = doc.blocks
+    assert isinstance(heading, Heading) and plain(heading.runs) == "Reef"
+    assert isinstance(bg, Background) and (bg.image.src, bg.mode, bg.line) == (
+        "reef.jpg",
+        "cover",
+        4,
+    )

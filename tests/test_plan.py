@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deckgen.deck import Bullets, CalloutBox, Deck, Kind, QuoteBox, Text, Visual
+import pytest
+
+from deckgen.deck import Bullets, CalloutBox, Columns, Deck, Kind, QuoteBox, Text, Visual
 from deckgen.document import Run, plain
 from deckgen.parse import parse_document
 from deckgen.plan import plan_deck, split_sentences
@@ -155,3 +157,105 @@ def test_authored_notes_come_before_generated_notes(tmp_path: Path) -> None:
     body = "## A\n\n<!-- notes: Say hello first. -->\n\n- point\n\nMore prose here.\n"
     deck = plan(tmp_path, body)
     assert deck.slides[1].notes == ("Say hello first.", "More prose here.")
+
+
+def test_marp_rulers_split_slides_exactly_and_the_first_heading_of_any_level_titles_each(
+    tmp_path: Path,
+) -> None:
+    deck = plan(
+        tmp_path,
+        "Intro line\n\n---\n\n### Small title\n\n## Later heading\n\n- a point\n\n---\n\n---\n\n"
+        "![Chart](c.png)\n",
+        "marp: true",
+    )
+    assert [s.title for s in deck.slides] == ["", "Small title", "", ""]
+    assert deck.slides[1].kind is Kind.BULLETS
+    [flow] = deck.slides[1].body
+    assert isinstance(flow, Bullets)
+    assert [plain(i.runs) for i in flow.items] == ["Later heading", "a point"]
+    assert deck.slides[3].kind is Kind.FIGURE
+
+
+def test_pandoc_keeps_every_block_of_a_slide_on_that_one_slide(tmp_path: Path) -> None:
+    body = "## Busy\n\n" + "\n\n".join(f"Paragraph number {n} is shown." for n in range(5))
+    body += "\n\n- one\n- two\n\n> A quote.\n"
+    deck = plan(tmp_path, body, "title: T\nformat: beamer")
+    assert [s.title for s in deck.slides] == ["T", "Busy"]
+    [flow] = deck.slides[1].body
+    assert isinstance(flow, Bullets)
+    shown = [plain(i.runs) for i in flow.items]
+    assert shown[:5] == [f"Paragraph number {n} is shown." for n in range(5)]
+    assert shown[5:] == ["one", "two", "A quote."]
+    assert deck.slides[1].notes == ()  # nothing moved off the slide
+
+
+def test_pandoc_slide_level_from_metadata(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path, "## Part\n\n### A\n\nx\n\n### B\n\ny\n", "format: revealjs\nslide-level: 3"
+    )
+    assert [(s.kind, s.title, s.context) for s in deck.slides] == [
+        (Kind.SECTION, "Part", ""),
+        (Kind.BULLETS, "A", "Part"),
+        (Kind.BULLETS, "B", "Part"),
+    ]
+
+
+def test_a_footnote_is_in_the_footer_of_every_slide_showing_its_marker(tmp_path: Path) -> None:
+    deck = plan(tmp_path, "## One\n\n- a[^x]\n\n## Two\n\n- b[^x]\n\n[^x]: The note.\n")
+    for slide in deck.slides[1:]:
+        assert [plain(c) for c in slide.citations] == ["¹ The note."]
+        assert "Footnote 1: The note." in slide.notes
+
+
+def test_columns_in_a_blog_post_take_a_slide_and_a_figure_after_them_joins_them(
+    tmp_path: Path,
+) -> None:
+    deck = plan(
+        tmp_path,
+        "## Side by side\n\n- lead bullet\n\n:::: columns\n::: column\nLeft words.\n:::\n"
+        "::: column\nRight words.\n:::\n::::\n\n![A chart](c.png)\n",
+    )
+    first, second = deck.slides[1:]
+    assert isinstance(first.body[0], Bullets)
+    [row] = second.body
+    assert isinstance(row, Columns) and len(row.columns) == 3
+    assert isinstance(row.columns[2][0], Visual)
+    assert sum(row.widths) == pytest.approx(1.0)
+
+
+def test_pandoc_notes_before_any_slide_go_to_the_title_slide(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path,
+        "::: notes\nGreet the room.\n:::\n\n## First\n\n- a\n",
+        "title: T\nformat: revealjs",
+    )
+    assert [s.title for s in deck.slides] == ["T", "First"]
+    assert deck.slides[0].notes == ("Greet the room.",)
+
+
+def test_columns_inside_a_column_are_stacked_in_it_and_nothing_is_lost(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path,
+        "## S\n\n:::: columns\n::: column\n::: columns\n::: column\nInner left.\n:::\n"
+        "::: column\nInner right.\n:::\n:::\n:::\n::: column\nOuter right.\n:::\n::::\n",
+        "format: revealjs",
+    )
+    [row] = deck.slides[0].body
+    assert isinstance(row, Columns)
+    texts = [
+        [plain(p) for part in col if isinstance(part, Text) for p in part.paragraphs]
+        for col in row.columns
+    ]
+    assert texts == [["Inner left.", "Inner right."], ["Outer right."]]
+
+
+def test_marp_heading_divider_splits_before_headings_as_well_as_at_rulers(
+    tmp_path: Path,
+) -> None:
+    body = "# Deck\n\n## One\n\n- a\n\n### Detail\n\n- b\n\n## Two\n\n- c\n\n---\n\nLast.\n"
+    front = plan(tmp_path, body, "marp: true\nheadingDivider: 2")
+    assert [s.title for s in front.slides] == ["Deck", "One", "Two", ""]
+    in_comment = plan(tmp_path, "<!-- headingDivider: 2 -->\n\n" + body, "marp: true")
+    assert [s.title for s in in_comment.slides] == ["Deck", "One", "Two", ""]
+    without = plan(tmp_path, body, "marp: true")
+    assert [s.title for s in without.slides] == ["Deck", ""]

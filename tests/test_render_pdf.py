@@ -7,9 +7,9 @@ from pathlib import Path
 import pdfplumber
 from pypdf import PdfReader
 
-from deckgen.build import build
+from deckgen.build import BuildResult, build
 
-from .conftest import embedded_fonts, needs_pdftoppm, write_post
+from .conftest import embedded_fonts, needs_pdftoppm, output, write_post
 
 BODY = """
 ## Part
@@ -87,3 +87,39 @@ def test_pages_render_with_poppler(tmp_path: Path) -> None:
     pdf = _pdf(tmp_path)
     subprocess.run(["pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "p")], check=True)
     assert len(list(tmp_path.glob("p-*.png"))) == 4
+
+
+def _word_x(page: pdfplumber.page.Page, text: str) -> float:
+    return next(w["x0"] for w in page.extract_words() if w["text"] == text) / float(page.width)
+
+
+def test_a_table_is_drawn_where_the_pptx_puts_it_with_every_cell(
+    tables_build: BuildResult,
+) -> None:
+    from pptx import Presentation
+
+    prs = Presentation(str(output(tables_build, ".pptx")))
+    table_shape = next(sh for sh in prs.slides[1].shapes if sh.has_table)
+    with pdfplumber.open(output(tables_build, ".pdf")) as pdf:
+        page = pdf.pages[1]
+        text = page.extract_text()
+        for cell in ("Model", "Parameters", "Tiny", "61.5", "phone", "the slowest of the three"):
+            assert cell in text
+        # the first column's text starts at the table's left edge plus the cell padding
+        left = (table_shape.left + 0.1 * 914400) / prs.slide_width
+        assert abs(_word_x(page, "Model") - left) < 0.01
+        # the header row is filled with the accent colour
+        fills = {tuple(round(v, 2) for v in r["non_stroking_color"] or ()) for r in page.rects}
+        assert (0.12, 0.37, 0.68) in fills, fills
+
+
+def test_code_is_drawn_in_several_colours_in_the_embedded_mono_font(
+    code_build: BuildResult,
+) -> None:
+    path = output(code_build, ".pdf")
+    assert any("IBMPlexMono" in name for name in embedded_fonts(path))
+    with pdfplumber.open(path) as pdf:
+        chars = [c for c in pdf.pages[1].chars if "PlexMono" in c["fontname"]]
+    assert "".join(c["text"] for c in chars).startswith("1  def train(model")
+    colors = {tuple(c["non_stroking_color"]) for c in chars}
+    assert len(colors) >= 4, colors

@@ -6,12 +6,14 @@ import zipfile
 from pathlib import Path
 
 from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 
-from deckgen.build import build
+from deckgen.build import BuildResult, build
 
-from .conftest import make_png, needs_soffice, write_post
+from .conftest import make_png, needs_soffice, output, write_post
 
 BODY = """
 ## Lists and links
@@ -181,3 +183,47 @@ def test_the_template_layouts_fit_the_16_by_9_page(tmp_path: Path) -> None:
         sh for sh in prs.slide_master.shapes if sh.is_placeholder and sh.placeholder_format.idx == 0
     )
     assert title.width > prs.slide_width * 0.8  # stretched, not left at the 4:3 width
+
+
+def _tables(prs: Presentation) -> list[tuple[str, object]]:
+    return [(s.shapes.title.text, sh.table) for s in prs.slides for sh in s.shapes if sh.has_table]
+
+
+def test_a_markdown_table_is_a_native_table_with_its_cells_header_and_alignment(
+    tables_build: BuildResult,
+) -> None:
+    prs = Presentation(str(output(tables_build, ".pptx")))
+    title, table = _tables(prs)[0]
+    assert title == "Results at a glance"
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells[0] == ["Model", "Parameters", "Accuracy", "Remarks"]
+    assert cells[2] == ["Base", "85M", "72.3", "see the appendix"]
+    header = table.cell(0, 0)
+    assert header.fill.fore_color.rgb == RGBColor.from_string("1F5FAD")  # the accent
+    assert header.text_frame.paragraphs[0].runs[0].font.bold
+    aligns = [table.cell(1, c).text_frame.paragraphs[0].alignment for c in range(3)]
+    assert aligns == [PP_ALIGN.LEFT, PP_ALIGN.RIGHT, PP_ALIGN.CENTER]
+
+
+def test_code_is_set_in_the_code_font_with_runs_in_several_colours(code_build: BuildResult) -> None:
+    prs = Presentation(str(output(code_build, ".pptx")))
+    slide = prs.slides[1]
+    code = next(sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.TEXT_BOX)
+    runs = [r for p in code.text_frame.paragraphs for r in p.runs]
+    assert {r.font.name for r in runs} == {"IBM Plex Mono"}
+    colors = {str(r.font.color.rgb) for r in runs if r.text.strip()}
+    assert len(colors) >= 4, colors
+    lines = ["".join(r.text for r in p.runs) for p in code.text_frame.paragraphs]
+    assert lines[0] == "1  def train(model, batches, steps=100):"
+    assert lines[2] == "3      for step, batch in enumerate(batches):"  # number, then indent
+
+
+def test_code_sits_on_a_box_in_its_style_colour(code_build: BuildResult) -> None:
+    prs = Presentation(str(output(code_build, ".pptx")))
+    slide = prs.slides[1]
+    shapes = [sh for sh in slide.shapes if sh.name.startswith("Code")]
+    box = next(sh for sh in shapes if sh.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE)
+    text = next(sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.TEXT_BOX)
+    assert box.fill.fore_color.rgb == RGBColor.from_string("F8F8F8")  # Pygments' default
+    assert box.left < text.left and box.top < text.top
+    assert box.top + box.height > text.top + text.height

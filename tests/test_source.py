@@ -112,6 +112,71 @@ def test_unknown_variables_and_liquid_tags_warn_and_keep_later_lines(tmp_path: P
     source, diags = read_source(post)
     assert [(d.line, d.message) for d in diags] == [
         (6, "unknown Liquid variable {{ page.nope }}"),
-        (4, "Liquid tag dropped: {% include %}"),
+        (4, "Liquid tag dropped: {% include card.html %}"),
     ]
     assert source.line_of(source.body.index("after")) == 7
+
+
+def test_liquid_raw_is_verbatim_comments_vanish_and_highlight_becomes_a_fence(
+    tmp_path: Path,
+) -> None:
+    post = write(
+        tmp_path,
+        "---\ntitle: T\n---\n{% raw %}{{ page.title }} {% if x %}{% endraw %}\n"
+        "{% comment %}\nhidden\n{% endcomment %}\n{% highlight python %}\nx = 1\n"
+        "{% endhighlight %}\n{% link _posts/a.md %}\nlast\n",
+    )
+    source, diags = read_source(post)
+    assert source.body.startswith("{{ page.title }} {% if x %}\n")
+    assert "hidden" not in source.body
+    assert "```python\nx = 1\n```" in source.body
+    assert [(d.level, d.line, d.message) for d in diags] == [
+        ("info", 5, "Liquid comment left out"),
+        ("warning", 11, "Liquid tag dropped: {% link _posts/a.md %}"),
+    ]
+    assert source.line_of(source.body.index("last")) == 12
+
+
+def test_hugo_figure_becomes_html_and_other_shortcodes_keep_their_inner_text(
+    tmp_path: Path,
+) -> None:
+    post = write(
+        tmp_path,
+        '---\ntitle: T\n---\n{{< figure src="/a.png" alt="A" caption="The *cap*" >}}\n'
+        "{{% aside %}}\nKept words.\n{{% /aside %}}\n{{</* figure src=x */>}}\nlast\n",
+    )
+    source, diags = read_source(post)
+    assert '<figure><img src="/a.png" alt="A"><figcaption>The <em>cap</em></figcaption>' in (
+        source.body
+    )
+    assert "Kept words." in source.body and "aside" not in source.body
+    assert "{{< figure src=x >}}" in source.body  # an escaped shortcode is shown as written
+    assert [(d.line, d.message) for d in diags] == [
+        (5, "Hugo shortcode dropped: aside; its inner text is kept")
+    ]
+    assert source.line_of(source.body.index("last")) == 9
+
+
+def test_hugo_toml_front_matter_is_read_and_errors_name_the_line(tmp_path: Path) -> None:
+    post = write(tmp_path, '+++\ntitle = "Hugo Talk"\ndate = 2025-10-10\n+++\nBody\n')
+    source, _ = read_source(post)
+    assert source.meta["title"] == "Hugo Talk" and source.body == "Body\n"
+    bad = write(tmp_path, '+++\ntitle = "x"\ntitle = = 3\n+++\nBody\n')
+    with pytest.raises(DeckgenError) as err:
+        read_source(bad)
+    assert err.value.line == 3 and "invalid TOML front matter" in err.value.message
+
+
+def test_a_hugo_figure_without_src_is_reported_by_line(tmp_path: Path) -> None:
+    source, diags = read_source(write(tmp_path, "---\ntitle: T\n---\nA\n{{< figure alt=x >}}\n"))
+    assert "figure" not in source.body
+    assert [(d.line, d.message) for d in diags] == [(5, "Hugo figure without src: dropped")]
+
+
+def test_a_hugo_figure_keeps_its_title_and_attribution_in_the_caption(tmp_path: Path) -> None:
+    post = write(
+        tmp_path,
+        '---\ntitle: T\n---\n{{< figure src="a.png" title="Reef" caption="At dawn" attr="Ada" >}}\n',
+    )
+    source, _ = read_source(post)
+    assert "<figcaption><strong>Reef</strong> At dawn Ada</figcaption>" in source.body

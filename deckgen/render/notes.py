@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..pages import Page, Pages, TextFrame
+from ..pages import Page, Pages, text_frames
 from ..plan import FORMULA_NOTE, REFERENCE_NOTE
 
 _WORD = re.compile(r"\w+")
@@ -35,15 +35,16 @@ def script(pages: Pages, wpm: int = 130) -> list[ScriptSlide]:
         spoken = [n for n in page.notes if not n.startswith((REFERENCE_NOTE, FORMULA_NOTE))]
         said = " ".join(spoken) if spoken else _slide_text(page)
         seconds = round(len(_WORD.findall(said)) * 60 / wpm)
-        out.append(ScriptSlide(page.number, page.title, page.notes, seconds))
+        title = page.title or f"Slide {page.number}"  # an untitled slide (Pandoc's ---)
+        out.append(ScriptSlide(page.number, title, page.notes, seconds))
     return out
 
 
 def _slide_text(page: Page) -> str:
     return " ".join(
         s.text
-        for f in page.frames
-        if isinstance(f, TextFrame) and f.role not in _SKIP_ROLES
+        for f in text_frames(page.frames)
+        if f.role not in _SKIP_ROLES
         for p in f.paras
         for s in p.spans
     )

@@ -30,7 +30,9 @@ from ..pages import (
     PictureFrame,
     ShapeFrame,
     SlideFrame,
+    TableFrame,
     TextFrame,
+    text_frames,
 )
 
 EMU_PER_PT = 12700
@@ -63,13 +65,13 @@ def _spans(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:
         for f in page.frames:
             if isinstance(f, SlideFrame):
                 yield from _spans([f.page])
-            elif isinstance(f, TextFrame):
-                for p in f.paras:
-                    if p.bullet and p.spans:
-                        yield p.spans[0].face, p.bullet
-                    for line in p.lines:
-                        for s in line.spans:
-                            yield s.face, s.text
+        for text in text_frames(page.frames):
+            for p in text.paras:
+                if p.bullet and p.spans:
+                    yield p.spans[0].face, p.bullet
+                for line in p.lines:
+                    for s in line.spans:
+                        yield s.face, s.text
 
 
 def _register_converted(pages: Pages) -> None:
@@ -252,10 +254,29 @@ def _bullet(c: Canvas, para: Para, fx: int, fy: int, h: int) -> None:
     c.drawString(_pt(fx + para.bullet_indent), _pt(h - fy - para.lines[0].baseline), para.bullet)
 
 
+def _table(c: Canvas, f: TableFrame, h: int, links: bool) -> None:
+    for row in f.cells:
+        for cell in row:
+            if cell.fill:
+                x, y, w, hh = cell.rect
+                c.setFillColor(_color(cell.fill))
+                c.rect(_pt(x), _pt(h - y - hh), _pt(w), _pt(hh), stroke=0, fill=1)
+    x, y, w, _ = f.rect
+    c.setStrokeColor(_color(f.rule))
+    c.setLineWidth(_pt(f.rule_width))
+    for rh in f.rows:  # a rule under every row
+        y += rh
+        c.line(_pt(x), _pt(h - y), _pt(x + w), _pt(h - y))
+    for row in f.cells:
+        for cell in row:
+            _text(c, cell.text, h, links)
+
+
 _DRAW: dict[type[Frame], Callable[[Canvas, Any, int, bool], None]] = {
     ShapeFrame: _shape,
     PictureFrame: _picture,
     TextFrame: _text,
     SlideFrame: _slide,
+    TableFrame: _table,
     MathFrame: _math,
 }

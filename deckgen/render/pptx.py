@@ -30,7 +30,18 @@ from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
 from pptx.util import Emu
 
-from ..pages import Frame, MathFrame, Page, Pages, Para, PictureFrame, ShapeFrame, Span, TextFrame
+from ..pages import (
+    Frame,
+    MathFrame,
+    Page,
+    Pages,
+    Para,
+    PictureFrame,
+    ShapeFrame,
+    Span,
+    TableFrame,
+    TextFrame,
+)
 
 _TITLE_ONLY = 5  # the default template's "Title Only" layout
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -242,6 +253,40 @@ class _SlideWriter:
         assert isinstance(frame, MathFrame)
         return self.picture(PictureFrame(frame.rect, frame.png, "png", frame.tex))
 
+    def table(self, frame: Frame) -> str:
+        assert isinstance(frame, TableFrame)
+        x, y, w, h = frame.rect
+        grid = "".join(f'<a:gridCol w="{cw}"/>' for cw in frame.columns)
+        rule = f'w="{frame.rule_width}">{_fill(frame.rule)}'
+        rows = []
+        for r, (row, rh) in enumerate(zip(frame.cells, frame.rows, strict=True)):
+            cells = []
+            for cell in row:
+                cx, cy, cw, ch = cell.rect
+                tx, ty, tw, th = cell.text.rect
+                top = "<a:lnT><a:noFill/></a:lnT>" if r == 0 else ""
+                cells.append(
+                    "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>"
+                    + ("".join(self._paragraph(p) for p in cell.text.paras) or "<a:p/>")
+                    + f'</a:txBody><a:tcPr marL="{tx - cx}" marR="{cx + cw - tx - tw}" '
+                    f'marT="{ty - cy}" marB="{cy + ch - ty - th}" anchor="ctr">'
+                    f"<a:lnL><a:noFill/></a:lnL><a:lnR><a:noFill/></a:lnR>{top}"
+                    f"<a:lnB {rule}</a:lnB>"
+                    + (_fill(cell.fill) if cell.fill else "<a:noFill/>")
+                    + "</a:tcPr></a:tc>"
+                )
+            rows.append(f'<a:tr h="{rh}">' + "".join(cells) + "</a:tr>")
+        return (
+            f"<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr {self._id('Table')}/>"
+            '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/>'
+            f'</p:nvGraphicFramePr><p:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/>'
+            '</p:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/'
+            f'drawingml/2006/table"><a:tbl><a:tblPr firstRow="{int(frame.header > 0)}" '
+            f'bandRow="1"/><a:tblGrid>{grid}</a:tblGrid>'
+            + "".join(rows)
+            + "</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"
+        )
+
     def _text_body(self, frame: TextFrame) -> str:
         anchor = {"t": "t", "m": "ctr", "b": "b"}[frame.anchor]
         paras = "".join(self._paragraph(p) for p in frame.paras) or "<a:p/>"
@@ -299,6 +344,7 @@ _FRAME_WRITERS: dict[type, Callable[[_SlideWriter, Frame], str]] = {
     TextFrame: _SlideWriter.text,
     ShapeFrame: _SlideWriter.shape,
     PictureFrame: _SlideWriter.picture,
+    TableFrame: _SlideWriter.table,
     MathFrame: _SlideWriter.formula,
 }
 
