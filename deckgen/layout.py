@@ -1598,7 +1598,7 @@ def _math_slide(self: _SlideLayout) -> None:
         probe = lay.text_block(_Page(), text, (x, 0, w, h), probe=True)
         text_h = min(probe.height, round(h * 0.45))
     room = h - lead_h - text_h - gap * (bool(lead) + (text is not None))
-    shapes = [_formula_shape(lay, m, w, body, body_min) for m in eqs.formulas]
+    shapes = [_formula_shape(lay, m) for m in eqs.formulas]
     alone = text is None and not lead  # a formula on its own is set larger still
     size = lay.size("math", body * _MATH_SCALE) * (1.25 if alone else 1)
     heights = _formula_heights(shapes, w, room, size)
@@ -1624,14 +1624,14 @@ def _math_slide(self: _SlideLayout) -> None:
 _Shape = tuple[Math, "formula.Outline | list[_Spec]"]  # outlines, or the TeX shown as code
 
 
-def _formula_shape(lay: _Layout, math: Math, width: int, body: float, body_min: float) -> _Shape:
+def _formula_shape(lay: _Layout, math: Math) -> _Shape:
     """A formula's outlines, or (with a warning) its TeX in the code font when it cannot be set."""
     shape = formula.outline(math.tex)
     if isinstance(shape, formula.Outline):
         return math, shape
     lay.diags.append(
         warning(
-            f"formula not rendered ({shape}); shown as TeX: {math.tex[:60]}",
+            f"formula not rendered ({shape}); shown as TeX: {' '.join(math.tex.split())[:60]}",
             None,
             math.line,
             "math",
@@ -1649,7 +1649,7 @@ def _formula_heights(shapes: list[_Shape], width: int, room: int, size: float) -
             scale = min(size, width / PT / shape.width)
             heights.append(shape.height * scale * PT)
         else:
-            heights.append(len(shape) * size * 0.8 * 1.3 * PT)
+            heights.append(len(shape) * size * 0.5 * 1.3 * PT)  # TeX as code: body size
     fgap = round(0.2 * INCH) * (len(shapes) - 1)
     total = sum(heights) + fgap
     factor = min(1.0, max(room - fgap, 1) / max(total - fgap, 1))

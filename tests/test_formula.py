@@ -200,7 +200,7 @@ def test_tex_mathtext_cannot_set_is_shown_as_code_with_a_located_warning(
     assert len(warnings) == 1
     w = warnings[0]
     assert (w.level, w.path, w.line) == ("warning", POST, ALIGN_LINE)
-    assert "\\begin" in w.message
+    assert "\\begin{align}" in w.message and "\n" not in w.message
     page = next(p for p in built.compiled.pages.pages if p.title == "Aligned steps")
     shown = [s for f in page.frames if isinstance(f, TextFrame) for p in f.paras for s in p.spans]
     assert any(s.text == "\\begin{align}" and "Mono" in s.face.family for s in shown)
