@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 MATH_FONT = "cm"  # mathtext's Computer Modern: formulas look as they do in LaTeX and MathJax
 _REF = 100.0  # matplotlib sets formula outlines at 100 pt
+_MAX_TEX = 2000  # characters: past this a "formula" is not one a slide can show
 _PAD = 0.02  # em of room around the ink, so antialiased edges are never cut
 # TeX that mathtext does not know but that only says how to set a formula, or has a synonym
 _NORMALISE = (
@@ -61,10 +62,14 @@ def outline(tex: str) -> Outline | str:
     source = normalise(tex)
     if not source or "$" in source.replace("\\$", ""):
         return "not a single formula"
+    if len(source) > _MAX_TEX:
+        return f"longer than {_MAX_TEX} characters"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             verts, codes = TextToPath().get_text_path(prop, f"${source}$", ismath=True)
+    except RecursionError:
+        return "nested too deeply"
     except Exception as exc:  # mathtext raises ValueError with pyparsing's report
         return _reason(str(exc))
     v = np.asarray(verts, dtype=float)

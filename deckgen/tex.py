@@ -394,9 +394,19 @@ def to_unicode(tex: str) -> str:
     """Inline TeX as text a reader understands: Greek letters and operators as Unicode,
     simple sub- and superscripts as Unicode scripts (else `x_(i+1)`), fractions as `a/b`."""
     reader = _Reader(_TEX_TOKEN.findall(tex))
-    text = reader.sequence()
+    try:
+        text = reader.sequence()
+    except _TooDeep:  # nested past reading: the TeX without its markup
+        text = re.sub(r"\\(?=[A-Za-z])|[{}]", "", tex)
     text = unicodedata.normalize("NFC", re.sub(r"[ \t\n]+", " ", text).strip())
     return text or tex
+
+
+_MAX_NESTING = 50  # groups deeper than this are read flat
+
+
+class _TooDeep(Exception):
+    """TeX nested deeper than the reader follows."""
 
 
 class _Reader:
@@ -407,6 +417,7 @@ class _Reader:
         self.i = 0
         self.depth = 0  # inside an argument (a script, a fraction): set tight
         self.in_text = 0  # inside \\text{…}: spaces are words' spaces
+        self.level = 0  # groups open
 
     def next(self) -> str | None:
         if self.i >= len(self.tokens):
@@ -416,6 +427,15 @@ class _Reader:
         return tok
 
     def sequence(self, until: str | None = None) -> str:
+        self.level += 1
+        if self.level > _MAX_NESTING:
+            raise _TooDeep
+        try:
+            return self._sequence(until)
+        finally:
+            self.level -= 1
+
+    def _sequence(self, until: str | None) -> str:
         out = ""
         big = False  # after ∑ or ∫ and their limits, before what they apply to
         while True:

@@ -84,6 +84,8 @@ def test_a_formula_outline_is_closed_paths_inside_its_box() -> None:
         (r"a \\ b", "more than one line"),
         (r"x_{", "Expected"),
         (r"\notacommand", r"Unknown symbol: \notacommand"),
+        ("{" * 400 + "x" + "}" * 400, "nested too deeply"),
+        ("a+" * 1200, "longer than 2000 characters"),
     ],
 )
 def test_tex_mathtext_cannot_set_gives_a_one_line_reason(tex: str, reason: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deckgen.document import Code, Document, ListBlock, Math, Paragraph, Run, plain
 from deckgen.parse import parse_document
@@ -147,3 +149,16 @@ def test_inline_tex_reads_as_unicode(tex: str, text: str) -> None:
 @pytest.mark.parametrize("tex", ["", "x_", "\\frac{", "}{", "^^", "\\", "\\sqrt[", "{{{"])
 def test_broken_tex_still_reads_without_raising(tex: str) -> None:
     assert isinstance(to_unicode(tex), str)
+
+
+def test_tex_nested_past_reading_is_read_flat() -> None:
+    assert to_unicode("{" * 300 + "x" + "}" * 300) == "x"
+    assert to_unicode("\\sqrt{" * 200 + "x" + "}" * 200).endswith("x")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*"ab $\\{}^_`()[]\n-+", "\\frac", "\\alpha"])).map("".join))
+def test_any_text_is_read_without_raising_and_placeholders_never_leak(text: str) -> None:
+    assert "\ue000" not in to_unicode(text)
+    out, found = protect(text)
+    assert out.count("\ue000") == len(found)
