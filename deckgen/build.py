@@ -24,7 +24,8 @@ from .plan import plan_deck
 from .source import read_source
 from .theme import Theme, load_theme
 
-FORMATS = ("pptx", "pdf")
+FORMATS = ("pptx", "pdf", "html")
+DEFAULT_FORMATS = ("pptx", "pdf")
 _POST_SUFFIXES = (".md", ".markdown", ".qmd")  # .qmd: Quarto
 
 
@@ -62,6 +63,10 @@ def _render(fmt: str) -> Callable[[Pages], bytes]:
         from .render.pptx import render_pptx
 
         return render_pptx
+    if fmt == "html":
+        from .render.html import render_html
+
+        return render_html
     from .render.pdf import render_pdf
 
     return render_pdf
@@ -100,7 +105,7 @@ def compile_post(
 def build(
     post: Path,
     outdir: Path,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     theme: str | None = None,
     site_root: Path | None = None,
     strict: bool = False,

@@ -88,7 +88,11 @@ def _formats(value: str) -> list[str]:
     help="Folder for the outputs.",
 )
 @click.option(
-    "--format", "fmt", default="pptx,pdf", show_default=True, help="Comma-separated: pptx, pdf."
+    "--format",
+    "fmt",
+    default="pptx,pdf",
+    show_default=True,
+    help="Comma-separated: pptx, pdf, html.",
 )
 @_site_root
 @_theme
@@ -236,6 +240,58 @@ def check_command(
         click.echo(render_text(report), nl=False)
     if report.errors:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("post", type=click.Path(path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the deck in a browser.")
+@_site_root
+@_theme
+@_aspect
+@_guard
+def serve(
+    post: Path,
+    port: int,
+    open_browser: bool,
+    site_root: Path | None,
+    theme: str | None,
+    aspect: str | None,
+) -> None:
+    """Preview POST.md as an HTML deck on 127.0.0.1, rebuilt and reloaded on every change.
+
+    Watches the post, its images and the theme. A build error shows over the last good
+    deck, which stays usable. Ctrl-C stops.
+    """
+    from .cache import default_dir as default_cache_dir
+    from .errors import DeckgenError
+    from .serve import Preview, make_server, run
+
+    if not post.is_file():
+        raise DeckgenError("file not found (expected a Markdown post)", post)
+
+    def log(line: str) -> None:
+        click.echo(line, err=True)
+
+    preview = Preview(post, theme, site_root, aspect, default_cache_dir(), log)
+    server = make_server(preview, port)
+    preview.build()
+    url = f"http://127.0.0.1:{server.server_address[1]}/#1"
+    click.echo(f"serving {post} at {url} (Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        run(preview, server)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
 
 
 @main.command()

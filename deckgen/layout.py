@@ -433,6 +433,7 @@ class _Layout:
     diags: list[Diagnostic] = field(default_factory=list)
     shrinks: list[float] = field(default_factory=list)  # on the slide being laid out
     _code_background: str = "#F6F8FA"  # the box colour of the code style last set
+    _sources: dict[str, images.ImageSource | images.ImageProblem] = field(default_factory=dict)
 
     @property
     def c(self) -> dict[str, str]:
@@ -440,6 +441,14 @@ class _Layout:
 
     def size(self, name: str, default: float) -> float:
         return float(self.theme.sizes.get(name, default))
+
+    def source(self, src: str) -> images.ImageSource | images.ImageProblem:
+        """The image `src` of the post, found and probed once per build."""
+        found = self._sources.get(src)
+        if found is None:
+            a = self.assets
+            found = self._sources[src] = images.resolve(src, a.post, a.site_root, a.fetch_remote)
+        return found
 
     # -- text fitting ---------------------------------------------------------------
     def fit(
@@ -543,9 +552,7 @@ class _Layout:
     def picture(self, page: _Page, fig: Figure, rect: Rect) -> Rect:
         """Fit `fig`'s image into `rect` (centred); draw a placeholder when it cannot be shown."""
         x, y, w, h = rect
-        src = images.resolve(
-            fig.image.src, self.assets.post, self.assets.site_root, self.assets.fetch_remote
-        )
+        src = self.source(fig.image.src)
         alt = fig.image.alt or Path(fig.image.src.split("?")[0]).name
         if isinstance(src, images.ImageProblem):
             self.diags.append(warning(src.message, None, fig.image.line, "image"))
@@ -674,9 +681,7 @@ class _Layout:
         ]
 
     def _aspect(self, fig: Figure) -> float:
-        src = images.resolve(
-            fig.image.src, self.assets.post, self.assets.site_root, self.assets.fetch_remote
-        )
+        src = self.source(fig.image.src)
         return src.width / src.height if isinstance(src, images.ImageSource) else 16 / 9
 
     def _caption_specs(self, runs: Runs) -> list[_Spec]:
@@ -986,9 +991,7 @@ class _Layout:
 
     def cover(self, page: _Page, image: Image, rect: Rect, fit: bool = False) -> None:
         """A picture filling `rect`: cropped to its shape (cover), or whole inside it (fit)."""
-        src = images.resolve(
-            image.src, self.assets.post, self.assets.site_root, self.assets.fetch_remote
-        )
+        src = self.source(image.src)
         if isinstance(src, images.ImageProblem):
             self.diags.append(warning(f"background: {src.message}", None, image.line, "image"))
             return

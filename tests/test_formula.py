@@ -3,7 +3,9 @@ PPTX (a picture with the TeX as alt text) and the PDF (vector outlines)."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -277,3 +279,15 @@ def test_a_pandoc_slide_sets_its_formula_and_a_column_reads_one_as_text(tmp_path
     assert "a² + b² = c²" in [
         s.text for f in columns.frames if isinstance(f, TextFrame) for p in f.paras for s in p.spans
     ]
+
+
+def test_the_html_deck_draws_each_formula_as_a_labelled_svg_path(tmp_path: Path) -> None:
+    page = build(POST, tmp_path, formats=["html"]).written[0].read_text(encoding="utf-8")
+    for tex in (INTEGRAL, SERIES):
+        label = html.escape(tex, quote=True)
+        m = re.search(
+            rf'<path d="(M[^"]+)" fill="#[0-9A-Fa-f]{{6}}" role="img" aria-label="{re.escape(label)}">',
+            page,
+        )
+        assert m is not None, tex
+        assert m.group(1).count("C") > 10 and m.group(1).endswith("Z")

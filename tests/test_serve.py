@@ -1,0 +1,177 @@
+"""The preview server without a browser: builds, errors, what it watches, what it serves."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deckgen.serve import EVENTS, Preview, make_server, watch
+
+from .conftest import make_png, write_post
+from .test_cli import run_cli
+
+BODY = "## First\n\n- one\n- two\n\n## Second\n\n![a chart](img/chart.png)\n"
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Preview:
+    make_png(tmp_path / "img" / "chart.png")
+    post = write_post(tmp_path, BODY)
+    lines: list[str] = []
+    p = Preview(post, log=lines.append)
+    p.lines = lines  # type: ignore[attr-defined]
+    return p
+
+
+def test_a_failed_build_keeps_the_last_good_deck_and_reports(preview: Preview) -> None:
+    assert preview.build()
+    good = preview.state
+    assert good.html and b"A Test Talk" in good.html and good.error is None
+    preview.post.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    assert not preview.build()
+    assert preview.state.html == good.html and preview.state.deck == good.deck
+    assert preview.state.error and "invalid YAML front matter" in preview.state.error
+    assert any("invalid YAML" in line for line in preview.lines)  # type: ignore[attr-defined]
+    write_post(preview.post.parent, BODY, "title: Fixed")
+    assert preview.build()
+    assert preview.state.error is None and preview.state.deck != good.deck
+
+
+def test_it_watches_the_post_its_images_and_the_theme(preview: Preview) -> None:
+    preview.build()
+    watched = preview.watched()
+    folder = preview.post.parent.resolve()
+    assert preview.post.resolve() in watched
+    assert folder / "img" / "chart.png" in watched
+    assert any(p.name == "default.toml" for p in watched)
+
+
+def test_the_page_carries_the_live_script_before_the_end_of_body(preview: Preview) -> None:
+    preview.build()
+    page = preview.page()
+    assert page.index(b"new EventSource(DECKGEN_EVENTS)") < page.rindex(b"</body>")
+    assert f"var DECKGEN_DECK = {json.dumps(preview.state.deck)};".encode() in page
+
+
+@pytest.fixture
+def served(preview: Preview) -> Iterator[tuple[Preview, int]]:
+    preview.build()
+    server = make_server(preview, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield preview, server.server_address[1]
+    preview.stop()
+    server.shutdown()
+    server.server_close()
+
+
+def _get(port: int, path: str, host: str = "127.0.0.1") -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Host": f"{host}:{port}"})
+    return conn.getresponse()
+
+
+def test_it_serves_the_deck_on_localhost_only(served: tuple[Preview, int]) -> None:
+    preview, port = served
+    response = _get(port, "/")
+    assert response.status == 200 and response.read() == preview.page()
+    assert response.getheader("Cache-Control") == "no-store"
+    assert _get(port, "/post.html").status == 200
+    assert _get(port, "/../etc/passwd").status == 404
+    assert _get(port, "/", host="attacker.example").status == 403  # DNS rebinding
+
+
+def test_the_event_stream_tells_of_new_decks_and_errors(served: tuple[Preview, int]) -> None:
+    preview, port = served
+    response = _get(port, EVENTS)
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def event() -> dict[str, object]:
+        while True:
+            line = response.readline().decode()
+            if line.startswith("data: "):
+                return dict(json.loads(line[6:]))
+
+    first = event()
+    assert first == {"deck": preview.state.deck, "error": None}
+    preview.post.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    preview.build()
+    second = event()
+    assert second["deck"] == first["deck"] and "invalid YAML" in str(second["error"])
+
+
+@pytest.mark.parametrize("what", ["post", "image", "theme"])
+def test_a_change_on_disk_rebuilds(tmp_path: Path, what: str) -> None:
+    make_png(tmp_path / "img" / "chart.png")
+    post = write_post(tmp_path, BODY)
+    theme = tmp_path / "themes" / "mine.toml"
+    theme.parent.mkdir()
+    theme.write_text('extends = "default"\n', encoding="utf-8")
+    preview = Preview(post, theme=str(theme))
+    assert preview.build()
+    before = preview.state.deck
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)  # let the watcher start
+        if what == "post":
+            write_post(tmp_path, BODY, "title: Changed")
+        elif what == "image":
+            make_png(tmp_path / "img" / "chart.png", color="#aa3333")
+        else:
+            theme.write_text('extends = "default"\n[colors]\naccent = "#AA2200"\n', "utf-8")
+        assert preview.wait(preview.state, 10) is not None
+        assert preview.state.deck != before
+        if what == "theme":
+            assert b"#AA2200" in (preview.state.html or b"")
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_unrelated_files_do_not_rebuild(preview: Preview) -> None:
+    preview.build()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)
+        (preview.post.parent / "notes.txt").write_text("scratch", encoding="utf-8")
+        (preview.post.parent / ".post.md.swp").write_text("swap", encoding="utf-8")
+        assert preview.wait(preview.state, 1.0) is None
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_serve_refuses_a_missing_post_and_a_busy_port(tmp_path: Path) -> None:
+    proc = run_cli("serve", str(tmp_path / "nope.md"), "--port", "0")
+    assert proc.returncode == 1 and "file not found" in proc.stderr
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        post = write_post(tmp_path, BODY)
+        proc = run_cli("serve", str(post), "--port", str(port))
+    assert proc.returncode == 2 and f"port {port} is in use" in proc.stderr
+
+
+def test_a_post_that_never_built_still_gets_a_page_that_waits_for_a_fix(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    preview = Preview(post)
+    assert not preview.build()
+    assert preview.state.deck == "" and preview.state.error
+    page = preview.page()
+    assert b"build failed" in page and b"new EventSource(DECKGEN_EVENTS)" in page
+    write_post(tmp_path, BODY)
+    assert preview.build() and preview.state.deck
