@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .document import Background, Figure, Run, Runs
+from .document import Background, Figure, Math, Run, Runs
 
 
 class Kind(str, Enum):
@@ -23,6 +23,7 @@ class Kind(str, Enum):
     CALLOUT = "callout"
     REFERENCES = "references"
     CLOSING = "closing"
+    MATH = "math"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,14 @@ class CodeBox:
         return tuple((Run(line, code=True),) for line in self.text.split("\n"))
 
 
+@dataclass(frozen=True)
+class Equations:
+    """Plan: displayed formulas, set large and centred, with the line that leads into them."""
+
+    formulas: tuple[Math, ...]
+    lead: Runs = ()
+
+
 Part = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox  # what a column holds
 
 
@@ -112,7 +121,7 @@ class Columns:
     widths: tuple[float, ...]  # shares of the body's width, summing to 1
 
 
-Content = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox | Columns
+Content = Bullets | Text | Visual | QuoteBox | CalloutBox | TableBox | CodeBox | Columns | Equations
 
 
 @dataclass(frozen=True)

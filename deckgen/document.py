@@ -156,6 +156,15 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Math:
+    """Document: a formula in TeX (`$$…$$` or `\\[…\\]` on its own is displayed)."""
+
+    tex: str
+    display: bool = True
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Notes:
     """Document: speaker notes the author wrote in the post."""
 
@@ -216,6 +225,7 @@ Block = (
     | Footnote
     | Background
     | Columns
+    | Math
 )
 
 

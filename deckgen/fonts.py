@@ -145,8 +145,27 @@ def cjk_face(index: int) -> Face | None:
     return Face(_CJK_FAMILY[index], path, False, False, index)
 
 
+@functools.lru_cache(maxsize=8)
+def symbol_face(bold: bool, italic: bool) -> Face | None:
+    """DejaVu Sans, for symbols the theme's font lacks (math operators, arrows, scripts).
+
+    The file is the one matplotlib ships (deckgen's formula renderer), found without
+    importing matplotlib; None when it is not there.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    style = {(False, False): "", (True, False): "-Bold", (False, True): "-Oblique"}
+    name = f"DejaVuSans{style.get((bold, italic), '-BoldOblique')}.ttf"
+    path = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf" / name
+    return Face("DejaVu Sans", path, bold, italic) if path.is_file() else None
+
+
 def face_for(ch: str, primary: Face) -> Face | None:
-    """The face that draws `ch`: the theme's, else the CJK fallback, else None (missing)."""
+    """The face that draws `ch`: the theme's, else the CJK fallback, else the symbol
+    fallback, else None (missing)."""
     o = ord(ch)
     if o < 0x80 or o in coverage(primary):
         return primary
@@ -155,6 +174,9 @@ def face_for(ch: str, primary: Face) -> Face | None:
     fallback = cjk_face(_script_index(ch))
     if fallback is not None and o in coverage(fallback):
         return fallback
+    symbols = symbol_face(primary.bold, primary.italic)
+    if symbols is not None and o in coverage(symbols):
+        return symbols
     return None
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import fonts, images
+from . import fonts, formula, images
 from .deck import (
     Bullets,
     CalloutBox,
@@ -22,6 +22,7 @@ from .deck import (
     Content,
     Deck,
     DeckInfo,
+    Equations,
     Kind,
     QuoteBox,
     Slide,
@@ -29,13 +30,14 @@ from .deck import (
     Text,
     Visual,
 )
-from .document import Background, Figure, Image, Run, Runs, plain
+from .document import Background, Figure, Image, Math, Run, Runs, plain
 from .errors import Diagnostic, info, warning
 from .pages import (
     Cell,
     DocInfo,
     Frame,
     Line,
+    MathFrame,
     Page,
     Pages,
     Para,
@@ -60,6 +62,8 @@ _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # CJK punctuation that may not begin a line (kinsoku): it stays with the character before it
 _NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
+_MATH_DPI = 300  # formulas are line art: pixels per inch of their picture in the PPTX
+_MATH_SCALE = 1.6  # a displayed formula's size, relative to the body text
 
 
 @dataclass(frozen=True)
@@ -317,8 +321,8 @@ class _Setter:
             if face is None:
                 self.missing.add(ch)
                 face = primary
-            elif face is not primary:
-                self.fallbacks.add(face.family)
+            elif face is not primary and face != fonts.symbol_face(primary.bold, primary.italic):
+                self.fallbacks.add(face.family)  # the East Asian fallback the PPTX names
             if out and out[-1][1] == face:
                 out[-1] = (out[-1][0] + ch, face)
             else:
@@ -574,6 +578,24 @@ class _Layout:
             return self.placeholder(page, rect, alt, fig.image.src)
         page.frames.append(PictureFrame(r, encoded[0], encoded[1], fig.image.alt))
         return r
+
+    def formula(self, page: _Page, shape: _Shape, rect: Rect) -> None:
+        """A formula centred in `rect`, as large as its height allows; or its TeX as code."""
+        math, drawn = shape
+        x, y, w, h = rect
+        if not isinstance(drawn, formula.Outline):
+            size = h / PT / len(drawn) / 1.3
+            self.put(page, drawn, rect, size, min(size, 9), "formula_tex", "m")
+            return
+        pt = min(h / PT / drawn.height, w / PT / drawn.width)  # the size it is set at
+        dw, dh = round(drawn.width * pt * PT), round(drawn.height * pt * PT)
+        box = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh)
+        k = pt * PT
+        path = tuple((op, tuple(round(v * k) for v in args)) for op, args in drawn.ops)
+        color = self.c.get("math") or self.c["text"]
+        px = (max(1, round(dw / INCH * _MATH_DPI)), max(1, round(dh / INCH * _MATH_DPI)))
+        png = formula.picture(math.tex, px[0], px[1], color)
+        page.frames.append(MathFrame(box, math.tex, path, png, color))
 
     def placeholder(self, page: _Page, rect: Rect, alt: str, src: str) -> Rect:
         x, y, w, h = rect
@@ -1562,11 +1584,87 @@ class _SlideLayout:
         self.emit(page, self.slide.title)
 
 
+def _math_slide(self: _SlideLayout) -> None:
+    """Formulas large and centred, the line that leads into them above, the slide's text
+    below; text that does not fit continues on the next slide. The group is centred."""
+    lay = self.lay
+    page = _Page()
+    x, y, w, h = self.chrome(page, self.slide.title)
+    eqs = next(c for c in self.slide.body if isinstance(c, Equations))
+    text = next((c for c in self.slide.body if not isinstance(c, Visual | Equations)), None)
+    body, body_min = lay.size("body", 24), lay.size("body_min", 16)
+    gap = round(0.3 * INCH)
+    lead = [_Spec(eqs.lead)] if eqs.lead else []
+    lead_h = lay.fit(lead, (x, 0, w, h // 4), body, body_min, "body", split=False).height
+    text_h = 0
+    if text is not None:
+        probe = lay.text_block(_Page(), text, (x, 0, w, h), probe=True)
+        text_h = min(probe.height, round(h * 0.45))
+    room = h - lead_h - text_h - gap * (bool(lead) + (text is not None))
+    shapes = [_formula_shape(lay, m) for m in eqs.formulas]
+    alone = text is None and not lead  # a formula on its own is set larger still
+    size = lay.size("math", body * _MATH_SCALE) * (1.25 if alone else 1)
+    heights = _formula_heights(shapes, w, room, size)
+    fgap = round(0.2 * INCH)
+    stack = sum(heights) + fgap * (len(heights) - 1)
+    total = lead_h + stack + text_h + gap * (bool(lead) + (text is not None))
+    top = y + max(0, (h - total) // 2)
+    if lead:
+        lay.put(page, lead, (x, top, w, lead_h), body, body_min, "body", "t")
+        top += lead_h + gap
+    for shape, height in zip(shapes, heights, strict=True):
+        lay.formula(page, shape, (x, top, w, height))
+        top += height + fgap
+    top += gap - fgap
+    fit = None
+    if text is not None:
+        fit = lay.text_block(page, text, (x, top, w, max(text_h, y + h - top)))
+    self.emit(page, self.slide.title)
+    if fit is not None:
+        self.more(fit)
+
+
+_Shape = tuple[Math, "formula.Outline | list[_Spec]"]  # outlines, or the TeX shown as code
+
+
+def _formula_shape(lay: _Layout, math: Math) -> _Shape:
+    """A formula's outlines, or (with a warning) its TeX in the code font when it cannot be set."""
+    shape = formula.outline(math.tex)
+    if isinstance(shape, formula.Outline):
+        return math, shape
+    lay.diags.append(
+        warning(
+            f"formula not rendered ({shape}); shown as TeX: {' '.join(math.tex.split())[:60]}",
+            None,
+            math.line,
+            "math",
+        )
+    )
+    lines = [ln.strip() for ln in math.tex.strip().split("\n") if ln.strip()]
+    return math, [_Spec((Run(ln, code=True),), role="code", align="c", gap=0) for ln in lines]
+
+
+def _formula_heights(shapes: list[_Shape], width: int, room: int, size: float) -> list[int]:
+    """Each formula's height: at `size`, narrowed to the width, all shrunk to share `room`."""
+    heights: list[float] = []
+    for _, shape in shapes:
+        if isinstance(shape, formula.Outline):
+            scale = min(size, width / PT / shape.width)
+            heights.append(shape.height * scale * PT)
+        else:
+            heights.append(len(shape) * size * 0.5 * 1.3 * PT)  # TeX as code: body size
+    fgap = round(0.2 * INCH) * (len(shapes) - 1)
+    total = sum(heights) + fgap
+    factor = min(1.0, max(room - fgap, 1) / max(total - fgap, 1))
+    return [max(1, round(hh * factor)) for hh in heights]
+
+
 _KIND_LAYOUT: dict[Kind, Callable[[_SlideLayout], None]] = {
     Kind.TITLE: _SlideLayout.title,
     Kind.SECTION: _SlideLayout.section,
     Kind.REFERENCES: _SlideLayout.references,
     Kind.CLOSING: _SlideLayout.closing,
+    Kind.MATH: _math_slide,
 }
 
 

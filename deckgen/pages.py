@@ -73,6 +73,18 @@ class PictureFrame:
 
 
 @dataclass(frozen=True)
+class MathFrame:
+    """Pages: a displayed formula: its outlines for vector output, a PNG of the same for the
+    PPTX, both filling `rect`; `tex` is its alt text."""
+
+    rect: Rect
+    tex: str
+    path: tuple[tuple[str, tuple[int, ...]], ...]  # M/L/C/Z in EMU from the rect's top left
+    png: bytes
+    color: str  # "#RRGGBB"
+
+
+@dataclass(frozen=True)
 class ShapeFrame:
     """Pages: a filled rectangle (callout box, accent bar, placeholder)."""
 
@@ -115,7 +127,7 @@ class TableFrame:
     rule_width: int  # EMU
 
 
-Frame = TextFrame | PictureFrame | ShapeFrame | SlideFrame | TableFrame
+Frame = TextFrame | PictureFrame | ShapeFrame | SlideFrame | TableFrame | MathFrame
 
 
 def text_frames(frames: tuple[Frame, ...]) -> Iterator[TextFrame]:

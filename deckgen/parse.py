@@ -19,7 +19,7 @@ import lxml.html
 import markdown
 from lxml import etree
 
-from . import dialects
+from . import dialects, tex
 from .document import (
     Background,
     Block,
@@ -89,6 +89,7 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     body = dialects.kramdown_attributes(dialects.fenced_divs(body))
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
+    body, maths = tex.protect(body)  # TeX is not Markdown: kept out of its way
     html = _markdown(body)
     parser = _Parser(source, dialect)
     if dialect == dialects.MARP:
@@ -105,8 +106,9 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         body_el = root.find("body")
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
+    blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
     meta = {**source.meta, **parser.settings}
-    doc = Document(meta, tuple(parser.blocks), tuple(parser.dropped), dialect)
+    doc = Document(meta, blocks, tuple(parser.dropped), dialect)
     return doc, parser.diags
 
 

@@ -27,6 +27,7 @@ from .deck import (
     Content,
     Deck,
     DeckInfo,
+    Equations,
     Kind,
     Part,
     QuoteBox,
@@ -48,6 +49,7 @@ from .document import (
     Heading,
     ListBlock,
     ListItem,
+    Math,
     Notes,
     Paragraph,
     Quote,
@@ -60,6 +62,7 @@ from .document import (
 )
 from .document import Columns as ColumnsBlock
 from .errors import DeckgenError, Diagnostic
+from .tex import to_unicode
 from .theme import Theme
 
 _REFERENCES_TITLE = re.compile(
@@ -73,6 +76,7 @@ _ABBREV = re.compile(
 )
 MAX_SLIDES = 2000  # no talk is longer; past this, building would only waste the author's time
 _LEAD_WORDS = 35  # a paragraph this short may stand on a slide whole
+_MAX_FORMULAS = 3  # displayed formulas stacked on one slide before the next one continues
 
 
 def words(text: str) -> int:
@@ -127,7 +131,7 @@ class _Draft:
     section: str = ""
     level: int = 0
     line: int | None = None
-    visual: Visual | None = None
+    visual: Visual | Equations | None = None  # what the slide shows large: figures or formulas
     text: Content | None = None
     prose_shown: list[Runs] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -183,10 +187,12 @@ class _Planner:
     # -- whether it also used the block after this one
     def _paragraph(self, block: Paragraph, draft: _Draft, rest: Sequence[Block]) -> _Step:
         nxt = rest[0] if rest else None
-        if block.centered and draft.visual is not None and not draft.visual.caption:
+        if block.centered and isinstance(draft.visual, Visual) and not draft.visual.caption:
             draft.visual = replace(draft.visual, caption=block.runs)  # a figure's caption
         elif isinstance(nxt, ListBlock) and plain(block.runs).rstrip().endswith(":"):
             return self._place_text(draft, self._bullets(nxt, lead=block.runs)), True
+        elif isinstance(nxt, Math) and _leads_in(block):
+            return self._place_math(draft, nxt, lead=block.runs), True
         else:
             self._prose.append(block)
             draft.notes.append(plain(block.runs))
@@ -200,6 +206,21 @@ class _Planner:
         figures = (block,) if isinstance(block, Figure) else block.figures
         visual = Visual(tuple(self._caption(f, draft) for f in figures))
         return self._place_visual(draft, visual), False
+
+    def _math(self, block: Math, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        return self._place_math(draft, block), False
+
+    def _place_math(self, draft: _Draft, math: Math, lead: Runs = ()) -> _Draft:
+        """Formulas share a slide (a few, stacked); after a figure they start a new one."""
+        eqs = draft.visual
+        if isinstance(eqs, Equations) and not lead and len(eqs.formulas) < _MAX_FORMULAS:
+            draft.visual = Equations((*eqs.formulas, math), eqs.lead)
+        else:
+            if draft.visual is not None or isinstance(draft.text, Columns):
+                draft = self._continue(draft)
+            draft.visual = Equations((math,), lead)
+        draft.notes.append(FORMULA_NOTE + math.tex)  # the TeX, for the speaker to read
+        return draft
 
     def _quote(self, block: Quote, draft: _Draft, rest: Sequence[Block]) -> _Step:
         return self._place_text(draft, QuoteBox(block.paragraphs)), False
@@ -369,6 +390,12 @@ class _Planner:
         draft = _Draft(title, context=context, section=section or title, level=level, line=line)
         self.slides.append(draft)
         stack = self.stack(blocks, draft)
+        figures = tuple(f for c in stack if isinstance(c, Visual) for f in c.figures)
+        formulas = tuple(m for c in stack if isinstance(c, Equations) for m in c.formulas)
+        if formulas and (figures or any(isinstance(c, Columns) for c in stack)):
+            # one slide shows figures or formulas large, not both: these formulas read as text
+            stack = [_formulas_as_text(c) if isinstance(c, Equations) else c for c in stack]
+            formulas = ()
         rows = [c for c in stack if isinstance(c, Columns)]
         if rows:  # side by side: the text outside the columns above them
             others = [c for c in stack if not isinstance(c, Columns | Visual)]
@@ -377,9 +404,13 @@ class _Planner:
             draft.body = (_flow(others), row) if others else (row,)
             draft.kind = Kind.BULLETS
         else:
-            figures = tuple(f for c in stack if isinstance(c, Visual) for f in c.figures)
-            texts = [c for c in stack if not isinstance(c, Visual)]
+            lead = _lead_in(stack) if formulas else None
+            if lead is not None:
+                stack.remove(lead)
+            texts = [c for c in stack if not isinstance(c, Visual | Equations)]
             draft.visual = Visual(figures) if figures else None
+            if formulas:
+                draft.visual = Equations(formulas, lead.paragraphs[0] if lead else ())
             draft.text = _flow(texts) if texts else None
         for content in stack:
             self._cite(draft, content)
@@ -391,7 +422,7 @@ class _Planner:
         pending: list[Content] = []
         for b in blocks:
             for part in _PARTS.get(type(b), _no_part)(self, b, draft):
-                if isinstance(part, Visual | Columns):
+                if isinstance(part, Visual | Columns | Equations):
                     if pending:
                         out.append(_flow(pending))
                         pending = []
@@ -413,6 +444,8 @@ class _Planner:
             for c in self.stack(col.blocks, draft):  # columns in a column: one after another
                 if isinstance(c, Columns):
                     parts.extend(p for inner in c.columns for p in inner)
+                elif isinstance(c, Equations):
+                    parts.append(_formulas_as_text(c))  # a column is too narrow to set them
                 else:
                     parts.append(c)
             cols.append(tuple(parts))
@@ -463,6 +496,9 @@ class _Planner:
         self._reference(block, draft)
         return []
 
+    def _part_math(self, block: Math, draft: _Draft) -> list[Content]:
+        return [Equations((block,))]
+
     def _part_columns(self, block: ColumnsBlock, draft: _Draft) -> list[Content]:
         return [self.columns(block, draft)]
 
@@ -486,7 +522,25 @@ _PARTS: dict[type, Callable[[_Planner, Any, _Draft], list[Content]]] = {
     Background: _Planner._part_background,
     Reference: _Planner._part_reference,
     ColumnsBlock: _Planner._part_columns,
+    Math: _Planner._part_math,
 }
+
+
+def _lead_in(stack: list[Content]) -> Text | None:
+    """A one-line text ending in a colon right before the first formulas: it leads into them."""
+    for before, after in itertools.pairwise(stack):
+        if isinstance(after, Equations):
+            if isinstance(before, Text) and len(before.paragraphs) == 1:
+                text = plain(before.paragraphs[0]).rstrip()
+                if text.endswith(":") and words(text) <= _LEAD_WORDS:
+                    return before
+            return None
+    return None
+
+
+def _formulas_as_text(e: Equations) -> Text:
+    """Formulas where they cannot be set large: each an italic line of Unicode text."""
+    return Text(tuple((Run(to_unicode(m.tex), italic=True),) for m in e.formulas))
 
 
 def _flow(parts: Sequence[Content]) -> Content:
@@ -539,6 +593,7 @@ _BLOCK_PLAN: dict[type, Callable[[_Planner, Any, _Draft, Sequence[Block]], _Step
     Callout: _Planner._callout,
     Reference: _Planner._ref,
     Notes: _Planner._notes,
+    Math: _Planner._math,
     Code: _Planner._code,
     Table: _Planner._table,
     Heading: _Planner._subheading,
@@ -547,6 +602,12 @@ _BLOCK_PLAN: dict[type, Callable[[_Planner, Any, _Draft, Sequence[Block]], _Step
     Background: _Planner._background,
 }  # Contact blocks are taken out before sections are planned: they make the closing slide
 # Footnote blocks are taken out first too: each goes to the slide that shows its marker
+
+
+def _leads_in(p: Paragraph) -> bool:
+    """A short line ending in a colon introduces what follows it on the slide."""
+    text = plain(p.runs).rstrip()
+    return text.endswith(":") and words(text) <= _LEAD_WORDS
 
 
 def _merge_lists(a: Bullets, b: Bullets) -> Bullets:
@@ -585,12 +646,16 @@ def _content_runs(content: Content) -> list[Runs]:
         return [content.lead, *(i.runs for i in content.items)]
     if isinstance(content, Visual):
         return [content.caption, *(f.caption for f in content.figures)]
+    if isinstance(content, Equations):
+        return [content.lead]
     return list(content.paragraphs)
 
 
 def _kind(d: _Draft) -> Kind:
     if d.kind is not None:
         return d.kind
+    if isinstance(d.visual, Equations):
+        return Kind.MATH
     if d.visual is not None:
         return Kind.GRID if len(d.visual.figures) > 1 else Kind.FIGURE
     if isinstance(d.text, QuoteBox):
@@ -898,6 +963,7 @@ def _ref_key(text: str) -> str:
 
 NOTES_MODES = ("generated", "authored")
 REFERENCE_NOTE = "Reference: "  # a note that is read, not said
+FORMULA_NOTE = "Formula: "  # a displayed formula's TeX, also read rather than said
 
 
 def _notes_mode(doc: Document, path: Path | None) -> str:
@@ -970,7 +1036,7 @@ def _body(d: _Draft, kind: Kind, title_body: tuple[Content, ...]) -> tuple[Conte
         return d.body
     if kind is Kind.TITLE:
         return title_body
-    if isinstance(d.text, Columns) and d.visual is not None:  # a figure after the columns
+    if isinstance(d.text, Columns) and isinstance(d.visual, Visual):  # a figure after columns
         return (_join_rows([d.text], (d.visual,)),)
     return tuple(c for c in (d.visual, d.text) if c is not None)
 

@@ -63,6 +63,17 @@ def test_fonts_are_embedded_subsets_and_no_base14_font_is_used(tmp_path: Path) -
     assert not any("Helvetica" in n for n in names)
 
 
+def test_a_second_post_in_the_same_process_gets_its_own_cjk_glyphs(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = write_post(tmp_path / "a", "## 一\n\n- 世\n")
+    build(first, tmp_path / "a" / "out", formats=["pdf"])
+    second = write_post(tmp_path / "b", "## 二\n\n- 模型让智能体\n")
+    pdf = build(second, tmp_path / "b" / "out", formats=["pdf"]).written[0]
+    with pdfplumber.open(pdf) as doc:
+        assert "模型让智能体" in doc.pages[-1].extract_text()
+
+
 def test_metadata(tmp_path: Path) -> None:
     meta = PdfReader(_pdf(tmp_path)).metadata
     assert (meta.title, meta.author, meta.subject) == ("Deck", "Ada", "About")

@@ -23,6 +23,7 @@ from typing import Any
 from ..fonts import Face
 from ..pages import (
     Frame,
+    MathFrame,
     Page,
     Pages,
     Para,
@@ -205,6 +206,19 @@ class _Writer:
         alt = _esc(f.alt)
         return f'<use {place} role="img" aria-label="{alt}"><title>{alt}</title></use>'
 
+    def formula(self, f: MathFrame, links: bool = True) -> str:
+        """A displayed formula as one filled SVG path, labelled with its TeX."""
+        x, y, _, _ = f.rect
+        d = []
+        for op, args in f.path:
+            pts = [_pt((x if i % 2 == 0 else y) + v) for i, v in enumerate(args)]
+            d.append(op + " ".join(pts))
+        tex = _esc(f.tex)
+        return (
+            f'<path d="{"".join(d)}" fill="{_esc(f.color)}" role="img" aria-label="{tex}">'
+            f"<title>{tex}</title></path>"
+        )
+
     def slide(self, f: SlideFrame, links: bool = False) -> str:
         x, y, w, h = f.rect
         return (
@@ -257,6 +271,7 @@ _FRAME_WRITERS: dict[type, Callable[[_Writer, Any, bool], str]] = {
     ShapeFrame: _Writer.shape,
     SlideFrame: _Writer.slide,
     TableFrame: _Writer.table,
+    MathFrame: _Writer.formula,
 }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..pages import Page, Pages, text_frames
-from ..plan import REFERENCE_NOTE
+from ..plan import FORMULA_NOTE, REFERENCE_NOTE
 
 _WORD = re.compile(r"\w+")
 _SKIP_ROLES = {"slide_number", "citation", "context"}
@@ -32,7 +32,7 @@ def script(pages: Pages, wpm: int = 130) -> list[ScriptSlide]:
     """Each slide's entry in the script, with its estimated speaking time."""
     out = []
     for page in pages.pages:
-        spoken = [n for n in page.notes if not n.startswith(REFERENCE_NOTE)]
+        spoken = [n for n in page.notes if not n.startswith((REFERENCE_NOTE, FORMULA_NOTE))]
         said = " ".join(spoken) if spoken else _slide_text(page)
         seconds = round(len(_WORD.findall(said)) * 60 / wpm)
         title = page.title or f"Slide {page.number}"  # an untitled slide (Pandoc's ---)

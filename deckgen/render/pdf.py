@@ -17,12 +17,13 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 
 from .. import fonts
 from ..fonts import Face
 from ..pages import (
     Frame,
+    MathFrame,
     Page,
     Pages,
     Para,
@@ -84,7 +85,11 @@ def _register_converted(pages: Pages) -> None:
         name = f"{face.key}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
         if _registered.get(face) != name:
             data = fonts.embeddable(face, text)
-            pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+            font = TTFont(name, io.BytesIO(data))
+            # reportlab gives a font whose face (PostScript) name it has seen the first font
+            # registered with that face: an earlier post's subset, without this post's glyphs
+            font.face.name = name.encode()
+            pdfmetrics.registerFont(font)
             _registered[face] = name
 
 
@@ -179,6 +184,26 @@ def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
     c.addLiteral("EMC")
 
 
+def _math(c: Canvas, f: MathFrame, h: int, links: bool) -> None:
+    """A formula as filled vector outlines, with its TeX as the alt text."""
+    x, y, _, _ = f.rect
+    c.addLiteral(f"/Span <</Alt {_pdf_text(f.tex)}>> BDC")
+    c.setFillColor(_color(f.color))
+    p = c.beginPath()
+    for op, a in f.path:
+        pts = [_pt(x + v) if i % 2 == 0 else _pt(h - y - v) for i, v in enumerate(a)]
+        if op == "M":
+            p.moveTo(*pts)
+        elif op == "L":
+            p.lineTo(*pts)
+        elif op == "C":
+            p.curveTo(*pts)
+        else:
+            p.close()
+    c.drawPath(p, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+    c.addLiteral("EMC")
+
+
 class _Picture(ImageReader):
     """A picture for reportlab. A JPEG is embedded as it is, so it is named by its encoded
     bytes rather than by decoding every pixel just to hash them, as reportlab otherwise does."""
@@ -253,4 +278,5 @@ _DRAW: dict[type[Frame], Callable[[Canvas, Any, int, bool], None]] = {
     TextFrame: _text,
     SlideFrame: _slide,
     TableFrame: _table,
+    MathFrame: _math,
 }

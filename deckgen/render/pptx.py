@@ -32,6 +32,7 @@ from pptx.util import Emu
 
 from ..pages import (
     Frame,
+    MathFrame,
     Page,
     Pages,
     Para,
@@ -247,6 +248,11 @@ class _SlideWriter:
             f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
         )
 
+    def formula(self, frame: Frame) -> str:
+        """A displayed formula: its picture, with the TeX as the alt text."""
+        assert isinstance(frame, MathFrame)
+        return self.picture(PictureFrame(frame.rect, frame.png, "png", frame.tex))
+
     def table(self, frame: Frame) -> str:
         assert isinstance(frame, TableFrame)
         x, y, w, h = frame.rect
@@ -339,6 +345,7 @@ _FRAME_WRITERS: dict[type, Callable[[_SlideWriter, Frame], str]] = {
     ShapeFrame: _SlideWriter.shape,
     PictureFrame: _SlideWriter.picture,
     TableFrame: _SlideWriter.table,
+    MathFrame: _SlideWriter.formula,
 }
 
 

@@ -1,0 +1,164 @@
+"""TeX math in the source: found outside code, kept from Markdown, read as Unicode text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deckgen.document import Code, Document, ListBlock, Math, Paragraph, Run, plain
+from deckgen.parse import parse_document
+from deckgen.source import read_source
+from deckgen.tex import protect, to_unicode
+
+
+def parse(tmp_path: Path, body: str) -> Document:
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: T\n---\n" + body, encoding="utf-8")  # the body starts on line 4
+    return parse_document(read_source(path)[0])[0]
+
+
+def texts(body: str) -> list[tuple[str, bool]]:
+    return [(f.tex, f.display) for f in protect(body)[1]]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Tickets cost $5 and $10.",
+        "From $5-$10 a day.",
+        "It is $ 5 $ or so.",
+        "Pay $5, then $6.",
+        "A lone $ sign.",
+        "Escaped \\$x\\$ dollars.",
+        "Not closed $x\n\ny$ across paragraphs.",
+    ],
+)
+def test_dollars_that_are_money_are_not_math(body: str) -> None:
+    assert texts(body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("Say $E = mc^2$ here.", [("E = mc^2", False)]),
+        ("Angles $\\alpha$ and $\\beta$.", [("\\alpha", False), ("\\beta", False)]),
+        ("Rate \\(\\eta\\) set.", [("\\eta", False)]),
+        ("$$\\int_0^1 x\\,dx$$", [("\\int_0^1 x\\,dx", True)]),
+        ("\\[ a^2 + b^2 \\]", [("a^2 + b^2", True)]),
+        ("Costs $x_{\\$}$ now.", [("x_{\\$}", False)]),
+    ],
+)
+def test_formulas_are_found_with_their_tex_and_whether_they_are_displayed(
+    body: str, found: list[tuple[str, bool]]
+) -> None:
+    assert texts(body) == found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Code `$x_1$` inline.",
+        "Code ``a $x$ b`` inline.",
+        "```\n$x$ and $$y$$\n```\n",
+        "~~~~\n\\(z\\)\n~~~~\n",
+        "Para.\n\n    indented $x$ code\n",
+        "<pre>$x$</pre>",
+        "<!-- notes: $x$ -->",
+    ],
+)
+def test_math_inside_code_and_comments_is_left_as_written(body: str) -> None:
+    out, found = protect(body)
+    assert found == [] and out == body
+
+
+def test_an_indented_line_inside_a_list_is_not_code() -> None:
+    assert texts("- item\n\n    more about $x$\n") == [("x", False)]
+
+
+def test_underscores_and_stars_in_tex_never_become_emphasis(tmp_path: Path) -> None:
+    doc = parse(tmp_path, "Both $a_1 * b_2$ and $c_1 * d_2$ are products.\n")
+    para = doc.blocks[0]
+    assert isinstance(para, Paragraph)
+    assert plain(para.runs) == "Both a₁*b₂ and c₁*d₂ are products."
+    assert [r.text for r in para.runs if r.italic] == ["a₁*b₂", "c₁*d₂"]
+
+
+def test_inline_math_is_an_italic_run_of_unicode_without_dollars(tmp_path: Path) -> None:
+    doc = parse(tmp_path, "- Energy is $E = mc^2$ at rest\n- Angles \\(\\alpha + \\beta\\)\n")
+    lst = doc.blocks[0]
+    assert isinstance(lst, ListBlock)
+    first, second = (item.runs for item in lst.items)
+    assert first == (Run("Energy is "), Run("E = mc²", italic=True), Run(" at rest"))
+    assert second[-1] == Run("α + β", italic=True)
+
+
+def test_money_and_escaped_dollars_read_as_written(tmp_path: Path) -> None:
+    doc = parse(tmp_path, "Tickets cost $5 and $10, a \\$20 pass both.\n")
+    assert plain(doc.blocks[0].runs) == "Tickets cost $5 and $10, a $20 pass both."  # type: ignore[union-attr]
+
+
+def test_a_displayed_formula_on_its_own_is_a_math_block_with_its_line(tmp_path: Path) -> None:
+    doc = parse(tmp_path, "Lead in:\n$$\n\\frac{a_1}{b_2}\n$$\nAfter.\n\n\\[ x^2 \\]\n")
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Math", "Paragraph", "Math"]
+    assert doc.blocks[1] == Math("\\frac{a_1}{b_2}", True, 5)
+    assert doc.blocks[3] == Math("x^2", True, 10)
+
+
+def test_a_displayed_formula_inside_a_sentence_reads_inline(tmp_path: Path) -> None:
+    doc = parse(tmp_path, "Here $$x^2$$ is squared.\n")
+    assert plain(doc.blocks[0].runs) == "Here x² is squared."  # type: ignore[union-attr]
+
+
+def test_code_keeps_its_dollars_exactly(tmp_path: Path) -> None:
+    doc = parse(tmp_path, 'Use `$x_1$` here.\n\n```\ncost = "$x$" + $$y$$\n```\n')
+    para, code = doc.blocks
+    assert isinstance(para, Paragraph) and Run("$x_1$", code=True) in para.runs
+    assert isinstance(code, Code) and code.text == 'cost = "$x$" + $$y$$'
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        ("E = mc^2", "E = mc²"),
+        ("E=mc^2", "E = mc²"),
+        ("\\alpha+\\beta", "α + β"),
+        ("x_{t+1} = x_t - \\eta \\nabla f(x_t)", "xₜ₊₁ = xₜ − η∇f(xₜ)"),
+        ("-x", "−x"),
+        ("\\frac{1}{3}", "1/3"),
+        ("\\frac{n(n+1)}{2}", "n(n+1)/2"),
+        ("\\frac{a+b}{c}", "(a+b)/c"),
+        ("\\sqrt{x^2 + y^2}", "√(x²+y²)"),
+        ("\\mathbb{R}^n", "ℝⁿ"),
+        ("e^{i\\pi} + 1 = 0", "e^(iπ) + 1 = 0"),
+        ("\\sum_{i=1}^{n} x_i", "∑ᵢ₌₁ⁿ xᵢ"),
+        ("\\text{if } x \\le 0", "if x ≤ 0"),
+        ("\\hat{y}", "ŷ"),
+        ("\\left( a \\right)", "(a)"),
+        ("\\operatorname{softmax}(QK^\\top)", "softmax(QKᵀ)"),
+        ("\\unknowncommand{x}", "unknowncommandx"),
+        ("10^{-3}", "10⁻³"),
+    ],
+)
+def test_inline_tex_reads_as_unicode(tex: str, text: str) -> None:
+    assert to_unicode(tex) == text
+
+
+@pytest.mark.parametrize("tex", ["", "x_", "\\frac{", "}{", "^^", "\\", "\\sqrt[", "{{{"])
+def test_broken_tex_still_reads_without_raising(tex: str) -> None:
+    assert isinstance(to_unicode(tex), str)
+
+
+def test_tex_nested_past_reading_is_read_flat() -> None:
+    assert to_unicode("{" * 300 + "x" + "}" * 300) == "x"
+    assert to_unicode("\\sqrt{" * 200 + "x" + "}" * 200).endswith("x")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*"ab $\\{}^_`()[]\n-+", "\\frac", "\\alpha"])).map("".join))
+def test_any_text_is_read_without_raising_and_placeholders_never_leak(text: str) -> None:
+    assert "\ue000" not in to_unicode(text)
+    out, found = protect(text)
+    assert out.count("\ue000") == len(found)
