@@ -11,6 +11,7 @@ characters used and converts the outlines to TrueType with fontTools.
 
 from __future__ import annotations
 
+import array
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,13 +116,22 @@ _CJK_FAMILY = {0: "Noto Sans CJK JP", 1: "Noto Sans CJK KR", 2: "Noto Sans CJK S
 
 
 @functools.lru_cache(maxsize=64)
-def coverage(f: Face) -> frozenset[int]:
-    """The code points `f` has glyphs for."""
+def coverage(f: Face, cache_dir: Path | None = None) -> frozenset[int]:
+    """The code points `f` has glyphs for; kept in `cache_dir` (by the font file's identity),
+    so a warm build neither imports fontTools nor reads a cmap."""
+    from . import cache
+
+    st = f.path.stat()
+    name = cache.key(f"{f.path}|{f.index}|{st.st_size}|{st.st_mtime_ns}", "coverage")
+    hit = cache.get(cache_dir, name)
+    if hit is not None and len(hit) % 4 == 0:
+        return frozenset(array.array("I", hit))
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(f.path), fontNumber=f.index, lazy=True)
-    cmap = font["cmap"].getBestCmap() or {}
-    return frozenset(cmap)
+    points = sorted((font["cmap"].getBestCmap() or {}).keys())
+    cache.put(cache_dir, name, array.array("I", points).tobytes())
+    return frozenset(points)
 
 
 def _script_index(ch: str) -> int:
@@ -163,19 +173,19 @@ def symbol_face(bold: bool, italic: bool) -> Face | None:
     return Face("DejaVu Sans", path, bold, italic) if path.is_file() else None
 
 
-def face_for(ch: str, primary: Face) -> Face | None:
+def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | None:
     """The face that draws `ch`: the theme's, else the CJK fallback, else the symbol
     fallback, else None (missing)."""
     o = ord(ch)
-    if o < 0x80 or o in coverage(primary):
+    if o < 0x80 or o in coverage(primary, cache_dir):
         return primary
     if ch.isspace():
         return primary
     fallback = cjk_face(_script_index(ch))
-    if fallback is not None and o in coverage(fallback):
+    if fallback is not None and o in coverage(fallback, cache_dir):
         return fallback
     symbols = symbol_face(primary.bold, primary.italic)
-    if symbols is not None and o in coverage(symbols):
+    if symbols is not None and o in coverage(symbols, cache_dir):
         return symbols
     return None
 

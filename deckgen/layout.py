@@ -133,6 +133,7 @@ class _Setter:
     missing: set[str] = field(default_factory=set)  # characters no bundled font covers
     _unit_cache: dict[_Spec, list[_Unit | None]] = field(default_factory=dict)
     fallbacks: set[str] = field(default_factory=set)  # fallback families used
+    cache_dir: Path | None = None  # where font coverage is kept between builds
 
     def face(self, spec: _Spec, run: Run) -> fonts.Face:
         role = "code" if run.code else spec.role
@@ -317,7 +318,7 @@ class _Setter:
             return [(tok, primary)]
         out: list[tuple[str, fonts.Face]] = []
         for ch in tok:
-            face = fonts.face_for(ch, primary)
+            face = fonts.face_for(ch, primary, self.cache_dir)
             if face is None:
                 self.missing.add(ch)
                 face = primary
@@ -1673,7 +1674,7 @@ _KIND_LAYOUT: dict[Kind, Callable[[_SlideLayout], None]] = {
 
 def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagnostic]]:
     """Lay out every slide; continue overflowing ones; number pages and resolve links."""
-    lay = _Layout(theme, assets, _Setter(theme))
+    lay = _Layout(theme, assets, _Setter(theme, cache_dir=assets.cache_dir))
     laid: list[_Laid] = []
     first_page: dict[int, int] = {}
     for i, slide in enumerate(deck.slides):

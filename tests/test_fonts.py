@@ -123,3 +123,22 @@ def test_a_converted_cjk_subset_keeps_the_source_timestamp_so_builds_are_byte_id
     source = FTFont(str(face.path), fontNumber=face.index, lazy=True)
     subset = FTFont(io.BytesIO(fonts.embeddable(face, "世界")))
     assert subset["head"].modified == source["head"].modified
+
+
+def test_a_warm_build_reads_font_coverage_from_the_cache_not_the_font(tmp_path: Path) -> None:
+    post = tmp_path / "latin.md"
+    post.write_text("---\ntitle: Café — naïve\n---\n## Á\n\n- ü ß ©\n", encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path; from deckgen.build import build; "
+        f"build(Path({str(post)!r}), Path({str(tmp_path / 'o')!r}), formats=['pptx'], "
+        f"cache_dir=Path({str(tmp_path / 'cache')!r})); "
+        "print('fontTools.ttLib' in sys.modules)"
+    )
+    cold, warm = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        for _ in range(2)
+    )
+    assert (cold.stdout.strip(), warm.stdout.strip()) == ("True", "False"), warm.stderr
+    face = fonts.face(FontSpec("Fira Sans"))
+    fonts.coverage.cache_clear()
+    assert fonts.coverage(face, tmp_path / "cache") == fonts.coverage(face)
