@@ -188,6 +188,18 @@ def _text(el: etree._Element) -> str:
     return "".join(t for t in el.itertext() if isinstance(t, str))
 
 
+_TASK = re.compile(r"^\[([ xX])\]\s+")
+
+
+def _task_box(runs: Runs) -> Runs:
+    """A task list item's "[ ]" / "[x]" as the box GitHub draws: ☐ / ☑."""
+    if not runs or runs[0].link or not _TASK.match(runs[0].text):
+        return runs
+    first = runs[0]
+    box = "☐ " if _TASK.match(first.text).group(1) == " " else "☑ "  # type: ignore[union-attr]
+    return (Run(box + _TASK.sub("", first.text, count=1), first.bold, first.italic), *runs[1:])
+
+
 def _cell_align(cell: etree._Element) -> str:
     """A table cell's alignment from `style="text-align: …"` or `align=`, as l | c | r."""
     found = re.search(r"text-align:\s*(left|center|right)", cell.get("style") or "")
@@ -669,10 +681,27 @@ class _Parser:
                 continue
             runs = self.runs(li, skip=lambda c: c.tag in ("ul", "ol", "pre", "blockquote"))
             children = tuple(self.list_block(c) for c in li if c.tag in ("ul", "ol"))
-            items.append(ListItem(runs, children))
+            items.append(ListItem(_task_box(runs), children))
         start = int(el.get("start", "1")) if (el.get("start") or "1").isdigit() else 1
         first = plain(items[0].runs) if items else ""
         return ListBlock(el.tag == "ol", tuple(items), start, self.locate_text(first))
+
+    def definitions(self, el: etree._Element) -> Iterator[Block]:
+        """A definition list: one bullet per term, "term: definition", the term in bold."""
+        items: list[ListItem] = []
+        for child in el:
+            runs = self.runs(child)
+            if child.tag == "dt" and runs:
+                term = tuple(Run(r.text, True, r.italic, r.code, r.link) for r in runs)
+                items.append(ListItem(term))
+            elif child.tag == "dd" and runs:
+                if items and not items[-1].children and plain(items[-1].runs)[-1:] != ":":
+                    last = items[-1]
+                    items[-1] = ListItem((*last.runs, Run(": "), *runs))
+                else:
+                    items.append(ListItem(runs))
+        if items:
+            yield ListBlock(False, tuple(items), 1, self.locate_text(plain(items[0].runs)))
 
     def code(self, el: etree._Element) -> Iterator[Block]:
         code_el = el.find("code")
@@ -762,7 +791,7 @@ _BLOCK_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Block]]]
     "table": _Parser.table,
     "hr": _Parser.rule,
     "iframe": _Parser.iframe,
-    "dl": _Parser.children,
+    "dl": _Parser.definitions,
     "dt": _Parser.paragraph,
     "dd": _Parser.paragraph,
     "details": _Parser.children,

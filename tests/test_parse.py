@@ -335,3 +335,24 @@ def test_pandoc_slide_background_attribute_is_a_background(tmp_path: Path) -> No
         "cover",
         4,
     )
+
+
+def test_task_list_items_show_their_boxes(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "- [x] collect the data\n- [ ] train the model\n- [link](x) stays\n")
+    items = next(b for b in doc.blocks if isinstance(b, ListBlock)).items
+    assert [plain(i.runs) for i in items] == [
+        "☑ collect the data",
+        "☐ train the model",
+        "link stays",
+    ]
+
+
+def test_a_definition_list_is_a_list_of_bold_terms_and_their_definitions(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "Latency\n: the time one request takes\n\nThroughput\n: per second\n")
+    block = next(b for b in doc.blocks if isinstance(b, ListBlock))
+    assert [plain(i.runs) for i in block.items] == [
+        "Latency: the time one request takes",
+        "Throughput: per second",
+    ]
+    assert block.items[0].runs[0].bold and not block.items[0].runs[-1].bold
+    assert block.line == 4
