@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import array
 import functools
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,8 +193,6 @@ def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | No
 
 def embeddable(f: Face, chars: str) -> bytes:
     """A TrueType font with just the glyphs for `chars`, converted from CFF outlines."""
-    import io
-
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -242,4 +241,31 @@ def embeddable(f: Face, chars: str) -> bytes:
         post.glyphOrder = order
     out = io.BytesIO()
     font.save(out)
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=32)
+def web_subset(f: Face, chars: str) -> bytes:
+    """The face cut down to `chars`, as a WOFF web font.
+
+    Layout features are dropped, so the browser neither kerns nor forms ligatures: the glyphs
+    advance exactly as the layout measured them and as the PDF draws them.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(f.path), fontNumber=f.index, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = []
+    options.drop_tables += ["GPOS", "GSUB", "GDEF", "kern", "DSIG"]
+    options.hinting = False
+    options.desubroutinize = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    font.flavor = "woff"  # zlib, in the standard library: WOFF2 would need brotli
+    out = io.BytesIO()
+    font.save(out, reorderTables=True)
     return out.getvalue()

@@ -12,10 +12,10 @@ import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from deckgen import fonts
 from deckgen.build import BuildResult, build, compile_post
 from deckgen.errors import DeckgenError
 from deckgen.pages import PictureFrame
-from deckgen.render import html as html_render
 from deckgen.render.html import render_html, safe_link
 
 from .conftest import EXAMPLE, ROOT, make_png, write_post
@@ -132,7 +132,7 @@ def test_printing_gives_one_slide_per_page_of_the_slide_size(
 def test_same_pages_same_bytes(tmp_path: Path) -> None:
     compiled = compile_post(EXAMPLE, site_root=ROOT)
     first = render_html(compiled.pages)
-    html_render._subset.cache_clear()
+    fonts.web_subset.cache_clear()
     assert render_html(compiled.pages) == first
     again = compile_post(EXAMPLE, site_root=ROOT)
     assert render_html(again.pages) == first

@@ -12,14 +12,13 @@ become links.
 from __future__ import annotations
 
 import base64
-import functools
 import html
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
+from .. import fonts
 from ..fonts import Face
 from ..pages import (
     Frame,
@@ -91,33 +90,6 @@ def _spans(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:
                         yield s.face, s.text
 
 
-@functools.lru_cache(maxsize=32)
-def _subset(f: Face, chars: str) -> bytes:
-    """The face cut down to `chars`, as a WOFF web font.
-
-    Layout features are dropped, so the browser neither kerns nor forms ligatures: the glyphs
-    advance exactly as the layout measured them and as the PDF draws them.
-    """
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(f.path), fontNumber=f.index, recalcTimestamp=False)
-    options = subset.Options()
-    options.layout_features = []
-    options.drop_tables += ["GPOS", "GSUB", "GDEF", "kern", "DSIG"]
-    options.hinting = False
-    options.desubroutinize = True
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    font.flavor = "woff"  # zlib, in the standard library: WOFF2 would need brotli
-    out = io.BytesIO()
-    font.save(out, reorderTables=True)
-    return out.getvalue()
-
-
 def _font_faces(pages: Pages) -> tuple[dict[Face, str], str]:
     """A CSS family name for each face used, and the @font-face rules that embed them."""
     used: dict[Face, set[str]] = {}
@@ -127,7 +99,7 @@ def _font_faces(pages: Pages) -> tuple[dict[Face, str], str]:
     rules = []
     for i, (face, chars) in enumerate(used.items()):
         name = names[face] = f"dg{i}"
-        data = _subset(face, "".join(sorted(chars | {" "})))
+        data = fonts.web_subset(face, "".join(sorted(chars | {" "})))
         uri = f"data:font/woff;base64,{base64.b64encode(data).decode('ascii')}"
         rules.append(
             f"@font-face{{font-family:{name};src:url({uri}) format('woff');"
