@@ -81,11 +81,13 @@ class TableBox:
     rows: tuple[tuple[Runs, ...], ...]
     header: int = 1
     align: tuple[str, ...] = ()
+    lead: Runs = ()  # the line that introduces it, shown above it
 
     @property
     def paragraphs(self) -> tuple[Runs, ...]:
-        """Every cell's text, row by row (for citations and coverage)."""
-        return tuple(cell for row in self.rows for cell in row)
+        """The lead and every cell's text, row by row (for citations and coverage)."""
+        lead = (self.lead,) if self.lead else ()
+        return (*lead, *(cell for row in self.rows for cell in row))
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,13 @@ class CodeBox:
     text: str
     language: str = ""
     numbered: bool = False  # line numbers (front matter deck.code_line_numbers)
+    lead: Runs = ()  # the line that introduces it, shown above it
 
     @property
     def paragraphs(self) -> tuple[Runs, ...]:
-        """The code's lines (for coverage)."""
-        return tuple((Run(line, code=True),) for line in self.text.split("\n"))
+        """The lead and the code's lines (for coverage)."""
+        lead = (self.lead,) if self.lead else ()
+        return (*lead, *((Run(line, code=True),) for line in self.text.split("\n")))
 
 
 @dataclass(frozen=True)

@@ -693,10 +693,13 @@ class _Layout:
         self, page: _Page, content: Content, rect: Rect, probe: bool = False, anchor: str = "t"
     ) -> _Fit:
         body, body_min = self.size("body", 24), self.size("body_min", 16)
-        if isinstance(content, CodeBox):
-            return self.code(page, self.code_specs(content), rect, probe)
-        if isinstance(content, TableBox):
-            return self.table(page, content, rect, probe)
+        if isinstance(content, CodeBox | TableBox):
+            below, used = self.lead(page, content.lead, rect, probe)
+            if isinstance(content, CodeBox):
+                fit = self.code(page, self.code_specs(content), below, probe)
+            else:
+                fit = self.table(page, content, below, probe)
+            return replace(fit, height=fit.height + used)
         if isinstance(content, CalloutBox):
             return self.callout(page, content, rect, body, body_min, probe)
         if isinstance(content, QuoteBox):
@@ -713,6 +716,21 @@ class _Layout:
             page.frames.append(fit.frame)
             self.placed(fit, top)
         return fit
+
+    def lead(self, page: _Page, lead: Runs, rect: Rect, probe: bool) -> tuple[Rect, int]:
+        """The line that introduces a table or code block, above it; the room left below."""
+        if not lead:
+            return rect, 0
+        x, y, w, h = rect
+        size = self.size("body", 24)
+        fit = self.fit([_Spec(lead)], (x, y, w, h // 3), size, self.size("body_min", 16), "body")
+        if fit.frame is None:
+            return rect, 0
+        if not probe:
+            page.frames.append(replace(fit.frame, rect=(x, y, w, fit.height)))
+            self.placed(fit, size)
+        used = fit.height + round(0.12 * INCH)
+        return (x, y + used, w, h - used), used
 
     # -- code -----------------------------------------------------------------------
     def code_specs(self, box: CodeBox) -> list[_Spec]:
@@ -819,7 +837,8 @@ class _Layout:
             else:
                 chosen = (low, *at_low)
         size, widths, heights = chosen
-        rest = replace(box, rows=box.rows[:head] + box.rows[keep:]) if keep < n else None
+        more = box.rows[:head] + box.rows[keep:]
+        rest = replace(box, rows=more, lead=()) if keep < n else None
         total = sum(heights[:keep])
         if not probe:
             self.placed(_Fit(None, total, [], size), top)

@@ -193,6 +193,12 @@ class _Planner:
             return self._place_text(draft, self._bullets(nxt, lead=block.runs)), True
         elif isinstance(nxt, Math) and _leads_in(block):
             return self._place_math(draft, nxt, lead=block.runs), True
+        elif isinstance(nxt, Table | Code) and _leads_in(block) and _has_rows_or_text(nxt):
+            step = _BLOCK_PLAN[type(nxt)](self, nxt, draft, rest[1:])
+            box = step[0].text
+            if isinstance(box, TableBox | CodeBox) and not box.lead:
+                step[0].text = replace(box, lead=block.runs)
+            return step[0], True
         else:
             self._prose.append(block)
             draft.notes.append(plain(block.runs))
@@ -602,6 +608,10 @@ _BLOCK_PLAN: dict[type, Callable[[_Planner, Any, _Draft, Sequence[Block]], _Step
     Background: _Planner._background,
 }  # Contact blocks are taken out before sections are planned: they make the closing slide
 # Footnote blocks are taken out first too: each goes to the slide that shows its marker
+
+
+def _has_rows_or_text(block: Table | Code) -> bool:
+    return bool(block.rows) if isinstance(block, Table) else bool(block.text.strip())
 
 
 def _leads_in(p: Paragraph) -> bool:

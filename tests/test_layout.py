@@ -388,3 +388,24 @@ def test_an_untitled_slide_gives_the_title_room_to_its_text_and_draws_no_title_b
     [text] = [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "body"]
     assert text.rect[1] <= th.box("title")[1] < th.box("body")[1]
     assert not [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "title"]
+
+
+def test_a_line_ending_in_a_colon_leads_into_a_table_or_code_above_it(tmp_path: Path) -> None:
+    rows = "\n".join(f"| r{n} | {n} |" for n in range(1, 31))
+    body = (
+        "## Runs\n\nEvery run we made:\n\n| Run | Seed |\n|---|---|\n" + rows + "\n\n"
+        "## Code\n\nThe whole loop:\n\n```python\nfor x in xs:\n    f(x)\n```\n"
+    )
+    pages = compile_post(write_post(tmp_path, body)).pages.pages
+    runs = [p for p in pages if p.title.startswith("Runs")]
+    assert len(runs) >= 2
+    lead = next(f for f in runs[0].frames if isinstance(f, TextFrame) and f.role == "body")
+    table = next(f for f in runs[0].frames if isinstance(f, TableFrame))
+    assert "".join(s.text for s in lead.paras[0].spans) == "Every run we made:"
+    assert lead.rect[1] + lead.rect[3] <= table.rect[1]  # above the table, not over it
+    for later in runs[1:]:  # the lead is not repeated where the table continues
+        assert not any(isinstance(f, TextFrame) and f.role == "body" for f in later.frames)
+    code_page = next(p for p in pages if p.title == "Code")
+    texts = [f for f in code_page.frames if isinstance(f, TextFrame) and f.role == "body"]
+    assert ["".join(s.text for s in t.paras[0].spans) for t in texts] == ["The whole loop:"]
+    assert "The whole loop:" not in " ".join(code_page.notes)
