@@ -129,24 +129,24 @@ def fenced_divs(body: str) -> str:
     """
     if ":::" not in body:
         return body
-    return outside_code(body, _fenced_divs)
+    depth = [0]  # divs open so far: a div may hold code blocks, so it spans several parts
+    text = outside_code(body, lambda part: _fenced_divs(part, depth))
+    return text + "\n</div>\n" * depth[0]
 
 
-def _fenced_divs(text: str) -> str:
+def _fenced_divs(text: str, depth: list[int]) -> str:
     out: list[str] = []
-    depth = 0
     for line in text.split("\n"):
         m = _FENCE_OPEN.match(line)
         if m:
             out.append(f"\n{_div_tag(m.group(2))}\n")
-            depth += 1
+            depth[0] += 1
             continue
-        if depth and _FENCE_CLOSE.match(line):
+        if depth[0] and _FENCE_CLOSE.match(line):
             out.append("\n</div>\n")
-            depth -= 1
+            depth[0] -= 1
             continue
         out.append(line)
-    out.extend(["\n</div>\n"] * depth)
     return "\n".join(out)
 
 

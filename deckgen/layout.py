@@ -435,6 +435,7 @@ class _Layout:
     shrinks: list[float] = field(default_factory=list)  # on the slide being laid out
     _code_background: str = "#F6F8FA"  # the box colour of the code style last set
     _sources: dict[str, images.ImageSource | images.ImageProblem] = field(default_factory=dict)
+    _warned: set[int] = field(default_factory=set)  # tables already reported too wide
 
     @property
     def c(self) -> dict[str, str]:
@@ -777,8 +778,10 @@ class _Layout:
             share = -(-len(specs) // pages)
             fit = self.fit(specs[:share], inner, size, low, "code", "t")
             fit.overflow = fit.overflow + specs[share:]
-        if probe or fit.frame is None:
+        if fit.frame is None:
             return fit
+        if probe:  # the box's height, padding included
+            return replace(fit, height=fit.height + 2 * pad)
         self.placed(fit, size)
         box_h = fit.height + 2 * pad
         page.frames.append(ShapeFrame((x, y, w, box_h), self._code_background, None, 0, "code"))
@@ -813,8 +816,11 @@ class _Layout:
             # too tall (or too wide): the pages it needs at the minimum size, its rows shared
             # evenly between them, at the largest size at which one share fits
             at_low = measure(low)
-            if at_low is None:
+            too_wide = at_low is None
+            if too_wide:
                 at_low = measure(low, force=True)
+            if too_wide and id(box.rows[0]) not in self._warned:
+                self._warned.add(id(box.rows[0]))  # once a table, not once a page of it
                 self.diags.append(
                     warning(
                         f"table too wide for the slide even at {low:g} pt: long words break",

@@ -407,7 +407,13 @@ class _Planner:
             others = [c for c in stack if not isinstance(c, Columns | Visual)]
             visuals = tuple(c for c in stack if isinstance(c, Visual))
             row = _join_rows(rows, visuals)
-            draft.body = (_flow(others), row) if others else (row,)
+            above = _flow(others) if others else None
+            if isinstance(above, Columns):  # text with a table or code: its own first column
+                n = len(row.columns)
+                widths = (1 / (n + 1), *(w * n / (n + 1) for w in row.widths))
+                row = Columns((*above.columns, *row.columns), widths)
+                above = None
+            draft.body = (above, row) if above is not None else (row,)
             draft.kind = Kind.BULLETS
         else:
             lead = _lead_in(stack) if formulas else None
@@ -550,7 +556,22 @@ def _formulas_as_text(e: Equations) -> Text:
 
 
 def _flow(parts: Sequence[Content]) -> Content:
-    """Several pieces of text as one flow: lists keep their bullets, prose has none."""
+    """Several pieces of text as one flow: lists keep their bullets, prose has none; with a
+    table or code among them, the pieces stack top to bottom in one column instead."""
+    if len(parts) > 1 and any(isinstance(p, CodeBox | TableBox) for p in parts):
+        stacked: list[Part] = []
+        text: list[Content] = []
+        for part in parts:
+            if isinstance(part, CodeBox | TableBox):
+                if text:
+                    stacked.append(_as_part(_flow(text)))
+                    text = []
+                stacked.append(part)
+            else:
+                text.append(part)
+        if text:
+            stacked.append(_as_part(_flow(text)))
+        return Columns((tuple(stacked),), (1.0,))
     if len(parts) == 1 and not (
         isinstance(parts[0], Text)
         and len(parts[0].paragraphs) > 1
@@ -561,6 +582,11 @@ def _flow(parts: Sequence[Content]) -> Content:
     for part in parts:
         items.extend(_FLOW_ITEMS[type(part)](part))
     return Bullets(tuple(items))
+
+
+def _as_part(content: Content) -> Part:
+    assert not isinstance(content, Columns | Equations)  # a flow of text is neither
+    return content
 
 
 def _quote_items(q: QuoteBox) -> list[BulletItem]:
@@ -1004,7 +1030,8 @@ def _finish(
         title = d.title
         if kind not in (Kind.TITLE, Kind.CLOSING) and key in seen_title and title:
             title = f"{d.title} (cont.)"
-        seen_title[key] = seen_title.get(key, 0) + 1
+        if kind is not Kind.TITLE:  # a section may share the talk's title: not a continuation
+            seen_title[key] = seen_title.get(key, 0) + 1
         footer = tuple(r.runs for r in d.footer_refs) + tuple(_footnote_runs(f) for f in shown)
         generated = notes_mode == "generated"
         notes = [*d.authored, *(d.notes if generated else ())]

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.slide import Slide
 
-from deckgen.build import BuildResult, build
+from deckgen.build import BuildResult, build, compile_post
 from deckgen.dialects import MARP, PANDOC, POST, detect, fenced_divs, marp_directive
+from deckgen.pages import text_frames
 
 from .conftest import FIXTURES, ROOT, outputs
 
@@ -227,3 +229,32 @@ def test_dialect_decks_build_to_the_same_bytes_twice(tmp_path: Path) -> None:
         a = build(FIXTURES / f"{name}.md", tmp_path / "a", site_root=ROOT)
         b = build(FIXTURES / f"{name}.md", tmp_path / "b", site_root=ROOT, cache_dir=tmp_path)
         assert [p.read_bytes() for p in a.written] == [p.read_bytes() for p in b.written]
+
+
+@pytest.mark.parametrize(
+    ("front", "body"),
+    [
+        ("marp: true", "# Code\n\n```python\nprint(1)\n```\n\nThis prints one.\n"),
+        ("marp: true", "# Two\n\n```python\nprint(1)\n```\n\n```python\nprint(2)\n```\n"),
+        ("format: revealjs", "## Table\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nA sentence under.\n"),
+        (
+            "format: revealjs",
+            "## Cols\n\n:::: columns\n::: column\nLeft text.\n\n```python\nx = 1\n```\n"
+            ":::\n::: column\nRight\n:::\n::::\n",
+        ),
+    ],
+)
+def test_code_and_tables_share_a_slide_with_text_in_decks_for_other_tools(
+    tmp_path: Path, front: str, body: str
+) -> None:
+    post = tmp_path / "deck.md"
+    post.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
+    pages = compile_post(post).pages.pages
+    frames = [f for p in pages for f in p.frames]
+    texts = " ".join(
+        "".join(s.text for s in p.spans) for f in text_frames(tuple(frames)) for p in f.paras
+    )
+    for word in ("print(1)", "This prints one", "print(2)", "A sentence under", "x = 1", "Right"):
+        if word in body:
+            assert word in texts
+    assert ":::" not in texts  # the column fences around a code block are read, not shown

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from deckgen.build import compile_post
 from deckgen.deck import Bullets, CalloutBox, Columns, Deck, Kind, QuoteBox, Text, Visual
 from deckgen.document import Run, plain
 from deckgen.parse import parse_document
@@ -259,3 +260,10 @@ def test_marp_heading_divider_splits_before_headings_as_well_as_at_rulers(
     assert [s.title for s in in_comment.slides] == ["Deck", "One", "Two", ""]
     without = plan(tmp_path, body, "marp: true")
     assert [s.title for s in without.slides] == ["Deck", ""]
+
+
+def test_a_section_titled_like_the_talk_is_not_a_continuation(tmp_path: Path) -> None:
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: Intro\n---\n## Intro\n\n- first point\n", encoding="utf-8")
+    pages = compile_post(post).pages.pages
+    assert [p.title for p in pages] == ["Intro", "Intro"]
