@@ -40,7 +40,8 @@ def highlight(code: str, language: str, style: str) -> Highlighted:
     from pygments.lexers.special import TextLexer
     from pygments.util import ClassNotFound
 
-    options = {"stripnl": False, "ensurenl": False, "tabsize": TAB}
+    # ensurenl: session lexers (console, pycon, psql, ...) drop a last line without a newline
+    options = {"stripnl": False, "ensurenl": True, "tabsize": TAB}
     known = True
     try:
         lexer = get_lexer_by_name(language, **options) if language else TextLexer(**options)
@@ -63,6 +64,8 @@ def highlight(code: str, language: str, style: str) -> Highlighted:
                     line[-1] = Token(line[-1].text + part, color, bold, italic)
                 else:
                     line.append(Token(part, color, bold, italic))
+    if len(lines) > 1 and not lines[-1] and not code.expandtabs(TAB).endswith("\n"):
+        lines.pop()  # the newline the lexer was given, not the code's own
     s = _style_class(style)
     plain = s.style_for_token(_token_root())["color"]
     return Highlighted(

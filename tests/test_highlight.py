@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from deckgen.highlight import highlight
 
 CODE = 'def f(x):\n    return x + 1  # one more\n\n\tprint("tab")'
@@ -35,3 +37,10 @@ def test_the_style_gives_the_box_colour_and_an_unknown_style_falls_back() -> Non
 def test_token_types_the_style_does_not_name_take_their_parents_colour() -> None:
     hl = highlight("key: value\n", "yaml", "default")
     assert "".join(t.text for t in hl.lines[0]) == "key: value"
+
+
+@pytest.mark.parametrize("language", ["console", "pycon", "psql", "python", ""])
+def test_every_line_survives_whatever_the_lexer(language: str) -> None:
+    code = "$ pip install deckgen\nSuccessfully installed deckgen\n$ deckgen --help"
+    hl = highlight(code, language, "default")
+    assert ["".join(t.text for t in line) for line in hl.lines] == code.split("\n")
