@@ -150,7 +150,13 @@ def _flatten(html: str, limit: int) -> str:
     return "".join(out)
 
 
+# a fence opener with more after its language (Hugo `{linenos=table}`, `title="app.py"`,
+# Quarto's `{python}`): Python-Markdown knows only the bare language
+_FENCE_INFO = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*\{?\.?([\w+#.-]+)\}?[ \t]+\S[^\n]*$", re.M)
+
+
 def _markdown(body: str) -> str:
+    body = _FENCE_INFO.sub(r"\1\2\3", body)
     if _TWO_SPACE_NESTING.search(body):
         return markdown.markdown(
             body,
@@ -753,9 +759,15 @@ def _same(el: etree._Element, style: Run) -> Run:
     return style
 
 
+_SAFE_LINK = re.compile(r"^(?:#|https?://|mailto:)[^\x00-\x20\x7f]*$", re.I)
+
+
 def _link(el: etree._Element, style: Run) -> Run:
+    """A link's target when it is one a slide can follow: an anchor in the post, a web or mail
+    address. Anything else (javascript:, file:, a site-relative path, a URL with a control
+    character or a space in it) keeps its text and loses the link."""
     href = (el.get("href") or "").strip()
-    if href.lower().startswith(("javascript:", "vbscript:", "data:")):
+    if not _SAFE_LINK.match(href):
         href = ""
     return Run("", style.bold, style.italic, style.code, href or style.link)
 

@@ -356,3 +356,43 @@ def test_a_definition_list_is_a_list_of_bold_terms_and_their_definitions(tmp_pat
     ]
     assert block.items[0].runs[0].bold and not block.items[0].runs[-1].bold
     assert block.line == 4
+
+
+def test_only_web_mail_and_in_post_links_survive(tmp_path: Path) -> None:
+    body = (
+        "- [a](https://example.org/x) [b](mailto:a@b.c) [c](#ref-x)\n"
+        "- [d](java\tscript:alert(1)) [e](file:///etc/passwd) [f](/about/)\n"
+        '- <a href="java&#10;script:alert(2)">g</a> [h](//evil.example)\n'
+    )
+    doc, _ = parse(tmp_path, body)
+    first, second, third = next(b for b in doc.blocks if isinstance(b, ListBlock)).items
+    links = {r.text: r.link for r in first.runs if r.text.strip()}
+    assert links == {"a": "https://example.org/x", "b": "mailto:a@b.c", "c": "#ref-x"}
+    assert [(plain(i.runs), {r.link for r in i.runs}) for i in (second, third)] == [
+        ("d e f", {None}),
+        ("g h", {None}),
+    ]
+
+
+def test_control_characters_in_the_front_matter_never_break_the_pptx(tmp_path: Path) -> None:
+    from deckgen.build import build
+
+    post = tmp_path / "p.md"
+    post.write_text('---\ntitle: "Cost \\alpha"\nauthor: "A\\u0001B"\n---\n## S\n\n- x\n')
+    result = build(post, tmp_path / "out", formats=["pptx"])
+    from pptx import Presentation
+
+    assert Presentation(str(result.written[0])).core_properties.title == "Cost lpha"
+
+
+def test_a_fence_with_attributes_after_its_language_is_still_code(tmp_path: Path) -> None:
+    body = (
+        "## A\n\n```go {linenos=table,hl_lines=[2]}\nfunc f() {}\n```\n\n"
+        '## B\n\n```python title="app.py"\nprint(1)\n```\n'
+    )
+    doc, _ = parse(tmp_path, body)
+    assert [(b.language, b.text) for b in doc.blocks if isinstance(b, Code)] == [
+        ("go", "func f() {}"),
+        ("python", "print(1)"),
+    ]
+    assert [plain(b.runs) for b in doc.blocks if isinstance(b, Heading)] == ["A", "B"]

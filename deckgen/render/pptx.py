@@ -118,11 +118,11 @@ def _resize_template(prs: Any, width: int, height: int) -> None:
 def _properties(prs: Any, pages: Pages) -> None:
     cp = prs.core_properties
     info = pages.info
-    cp.title = info.title
-    cp.author = info.author
-    cp.subject = info.subject
-    cp.keywords = ", ".join(info.keywords)
-    cp.last_modified_by = info.author or "deckgen"
+    cp.title = _clean(info.title)
+    cp.author = _clean(info.author)
+    cp.subject = _clean(info.subject)
+    cp.keywords = _clean(", ".join(info.keywords))
+    cp.last_modified_by = _clean(info.author) or "deckgen"
     cp.revision = 1
     when = dt.datetime(2000, 1, 1)
     if info.date:
@@ -336,7 +336,7 @@ class _SlideWriter:
                 return ""
             rid = self.part.relate_to(self.slides[n], RT.SLIDE)
             return f'<a:hlinkClick r:id="{rid}" action="ppaction://hlinksldjump"/>'
-        rid = self.part.relate_to(target, RT.HYPERLINK, is_external=True)
+        rid = self.part.relate_to(_clean(target), RT.HYPERLINK, is_external=True)
         return f'<a:hlinkClick r:id="{rid}"/>'
 
 
@@ -398,6 +398,11 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _hex(color: str) -> str:
     return color.lstrip("#").upper()
+
+
+def _clean(text: str) -> str:
+    """`text` without the characters XML cannot hold (control characters)."""
+    return _XML_INVALID.sub("", text)
 
 
 def _text(text: str) -> str:
