@@ -57,7 +57,8 @@ _BACKTICKS = re.compile(r"`+")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 
 
-_NEXT = re.compile(r"[`<\\$\n]")
+_NEXT = re.compile(r"[`<\\$\n\]]")
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)")
 
 
 def protect(body: str) -> tuple[str, list[Found]]:
@@ -134,7 +135,16 @@ def _dollars(body: str, i: int, out: list[str], found: list[Found]) -> int:
     return i + run_len
 
 
+def _bracket(body: str, i: int, out: list[str], found: list[Found]) -> int:
+    """A link's target, `](…)`, is an address: a `$` in it is never math."""
+    m = _LINK_TARGET.match(body, i)
+    end = m.end() if m else i + 1
+    out.append(body[i:end])
+    return end
+
+
 _STEP: dict[str, Callable[[str, int, list[str], list[Found]], int]] = {
+    "]": _bracket,
     "\n": _newline,
     "`": _backticks,
     "<": _html,
@@ -161,7 +171,7 @@ def _emit(body: str, out: list[str], found: list[Found], f: Found, end: int) -> 
 def _dollar(body: str, i: int) -> tuple[Found | None, int]:
     """The formula opening with the `$` at `i`, and where it ends; None when it is money."""
     marks = _marks(body)
-    limit = _after(marks.blank_lines, i, len(body))
+    limit = min(_after(marks.blank_lines, i, len(body)), _cell_end(body, i))
     if body.startswith("$$", i):
         end = body.find("$$", i + 2, limit)
         if end < 0 or not body[i + 2 : end].strip():
@@ -173,6 +183,18 @@ def _dollar(body: str, i: int) -> tuple[Found | None, int]:
     if j >= limit or _after(marks.doubles, i, limit) < j:  # a `$$` first: this `$` was money
         return None, i
     return Found(body[i + 1 : j], False, i, body[i : j + 1]), j + 1
+
+
+def _cell_end(body: str, i: int) -> int:
+    """In a pipe-table row, where the cell holding `i` ends: math never crosses a cell, as
+    Pandoc splits a row into cells before it reads them. Elsewhere, the end of the body."""
+    start = body.rfind("\n", 0, i) + 1
+    if not body[start:i].lstrip().startswith("|"):
+        return len(body)
+    m = re.compile(r"(?<!\\)\|").search(body, i)
+    line_end = body.find("\n", i)
+    line_end = len(body) if line_end < 0 else line_end
+    return m.start() if m and m.start() < line_end else line_end
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,13 @@ def test_any_text_is_read_without_raising_and_placeholders_never_leak(text: str)
     assert "\ue000" not in to_unicode(text)
     out, found = protect(text)
     assert out.count("\ue000") == len(found)
+
+
+def test_math_never_crosses_a_table_cell() -> None:
+    assert texts("| small | $5 | $\\alpha$ |\n|---|---|---|\n") == [("\\alpha", False)]
+
+
+def test_a_dollar_in_a_link_target_is_part_of_the_address() -> None:
+    body = "see [the docs](https://example.com/api/$version$/x.html) and $y$"
+    assert texts(body) == [("y", False)]
+    assert "https://example.com/api/$version$/x.html" in protect(body)[0]
