@@ -76,9 +76,21 @@ def read_source(path: Path) -> tuple[Source, list[Diagnostic]]:
     if not text.strip():
         raise DeckgenError("empty file (expected a Markdown post)", path)
     meta, body, body_line = _split_front_matter(text, path)
+    jekyll = _is_jekyll(text, meta, body, path)
     body = _resolve_hugo(body, path, body_line, diags)
-    body = _resolve_liquid(body, meta, path, body_line, diags)
+    if jekyll:  # Liquid is Jekyll's; Hugo, Marp, Pandoc and Quarto leave `{{ }}` as written
+        body = _resolve_liquid(body, meta, path, body_line, diags)
     return Source(path, meta, body, body_line, text), diags
+
+
+def _is_jekyll(text: str, meta: dict[str, Any], body: str, path: Path) -> bool:
+    """Whether the post is a Jekyll post, whose Liquid is resolved: not a Hugo post (`+++`
+    front matter or shortcodes), and not a deck written for Marp, Pandoc or Quarto."""
+    from .dialects import POST, detect
+
+    if _TOML_FRONT.match(text) or _HUGO.search(body):
+        return False
+    return detect(meta, body, path) == POST
 
 
 def _decode(raw: bytes, path: Path, diags: list[Diagnostic]) -> str:

@@ -180,3 +180,19 @@ def test_a_hugo_figure_keeps_its_title_and_attribution_in_the_caption(tmp_path: 
     )
     source, _ = read_source(post)
     assert "<figcaption><strong>Reef</strong> At dawn Ada</figcaption>" in source.body
+
+
+@pytest.mark.parametrize(
+    "front",
+    ["---\nmarp: true\n---\n", "---\nformat: revealjs\n---\n", "+++\ntitle = 'H'\n+++\n"],
+)
+def test_decks_for_other_tools_keep_double_braces_as_written(tmp_path: Path, front: str) -> None:
+    body = "## S\n\n```yaml\nimage: {{ .Values.image }}\n```\n\nUse `{{ .Release.Name }}`.\n"
+    source, diags = read_source(write(tmp_path, front + body))
+    assert "{{ .Values.image }}" in source.body and "{{ .Release.Name }}" in source.body
+    assert not [d for d in diags if "Liquid" in d.message]
+
+
+def test_a_jekyll_post_still_resolves_its_liquid(tmp_path: Path) -> None:
+    source, _ = read_source(write(tmp_path, "---\ntitle: T\n---\nBy {{ page.title }}.\n"))
+    assert source.body.strip() == "By T."
