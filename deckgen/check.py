@@ -141,6 +141,11 @@ def _block_text(block: Block) -> list[str]:
         out += _items_text(block.items)
     for fig in getattr(block, "figures", ()) or ():
         out += _block_text(fig)
+    for row in getattr(block, "rows", ()) or ():  # a table's cells
+        out += [plain(cell) for cell in row]
+    for column in getattr(block, "columns", ()) or ():  # Pandoc columns' blocks
+        for inner in column.blocks:
+            out += _block_text(inner)
     text = getattr(block, "text", None)
     if isinstance(text, str):
         out.append(text)

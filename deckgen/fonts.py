@@ -195,6 +195,8 @@ def embeddable(f: Face, chars: str) -> bytes:
     """A TrueType font with just the glyphs for `chars`, converted from CFF outlines."""
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
+
+    _quiet_fonttools()
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
@@ -254,6 +256,7 @@ def web_subset(f: Face, chars: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
+    _quiet_fonttools()
     font = TTFont(str(f.path), fontNumber=f.index, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
@@ -269,3 +272,10 @@ def web_subset(f: Face, chars: str) -> bytes:
     out = io.BytesIO()
     font.save(out, reorderTables=True)
     return out.getvalue()
+
+
+def _quiet_fonttools() -> None:
+    """fontTools logs each table it cannot subset ("meta NOT subset"): not the user's news."""
+    import logging
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
