@@ -732,7 +732,10 @@ class _Parser:
             in_head = parent is not None and parent.tag == "thead"
             if len(rows) == header and (in_head or all(c.tag == "th" for c in cells)):
                 header += 1
-            rows.append(tuple(self.runs(td) for td in cells))
+            row = tuple(self.runs(td) for td in cells)
+            if rows and len(rows) >= header and not any(plain(c) for c in row):
+                continue  # an empty body row (Python-Markdown's, under a header-only table)
+            rows.append(row)
             for i, cell in enumerate(cells):
                 if i >= len(align):
                     align.append("")

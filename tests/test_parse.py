@@ -396,3 +396,9 @@ def test_a_fence_with_attributes_after_its_language_is_still_code(tmp_path: Path
         ("python", "print(1)"),
     ]
     assert [plain(b.runs) for b in doc.blocks if isinstance(b, Heading)] == ["A", "B"]
+
+
+def test_a_header_only_table_gets_no_empty_row(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "| a | b |\n|---|---|\n")
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert [[plain(c) for c in row] for row in table.rows] == [["a", "b"]]
