@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import re
 import warnings
 from dataclasses import dataclass
@@ -51,6 +52,18 @@ def normalise(tex: str) -> str:
     return text
 
 
+class _MissingGlyphs(logging.Handler):
+    """Collects the characters mathtext has no glyph for (it logs them, then draws a box)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.chars: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "does not have a glyph" in str(record.msg) and len(record.args or ()) >= 2:
+            self.chars.append(str(record.args[1]))  # type: ignore[index]
+
+
 @functools.lru_cache(maxsize=512)
 def outline(tex: str) -> Outline | str:
     """The outlines of a displayed formula, or a one-line reason mathtext cannot set it."""
@@ -64,6 +77,10 @@ def outline(tex: str) -> Outline | str:
         return "not a single formula"
     if len(source) > _MAX_TEX:
         return f"longer than {_MAX_TEX} characters"
+    missing = _MissingGlyphs()
+    log = logging.getLogger("matplotlib.mathtext")
+    log.addHandler(missing)
+    log.propagate = False  # its notes are ours to report, not to print
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -72,6 +89,10 @@ def outline(tex: str) -> Outline | str:
         return "nested too deeply"
     except Exception as exc:  # mathtext raises ValueError with pyparsing's report
         return _reason(str(exc))
+    finally:
+        log.removeHandler(missing)
+    if missing.chars:  # mathtext would draw a dummy box: show the TeX instead
+        return "no math glyph for " + ", ".join(repr(c) for c in missing.chars[:3])
     v = np.asarray(verts, dtype=float)
     if len(v) == 0:
         return "nothing to draw"

@@ -752,6 +752,12 @@ def plan_deck(
     footnotes = {b.anchor: b for b in doc.blocks if isinstance(b, Footnote)}
     blocks: list[Block] = [b for b in doc.blocks if not isinstance(b, Footnote)]
     title_body = _DIALECT_PLAN.get(doc.dialect, _plan_post)(planner, doc, info, blocks)
+    if not planner.slides:
+        raise DeckgenError(
+            "no slides: the deck has no title and no content (expected a title "
+            "in the front matter or some slides)",
+            path,
+        )
     if len(planner.slides) > MAX_SLIDES:
         raise DeckgenError(
             f"{len(planner.slides)} slides: more than the {MAX_SLIDES} one deck may have "

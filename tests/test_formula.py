@@ -293,3 +293,10 @@ def test_the_html_deck_draws_each_formula_as_a_labelled_svg_path(tmp_path: Path)
         )
         assert m is not None, tex
         assert m.group(1).count("C") > 10 and m.group(1).endswith("Z")
+
+
+def test_a_character_mathtext_cannot_draw_falls_back_instead_of_a_dummy_box() -> None:
+    from deckgen import formula
+
+    reason = formula.outline("\\text{मनी} + x")
+    assert isinstance(reason, str) and "no math glyph" in reason

@@ -34,7 +34,7 @@ FRAGMENTS = [
     "{{{{ page.{} }}}}", "{{% include {} %}}", "<div style='text-align:center'><a href='mailto:{}'>{}</a></div>",
     "| {} | {} | {} |\n|:--|--:|:-:|\n| {} | {} | {} |\n| {} |", "```python\n    {}\n\t{}\n```",
     "```{}\n{}\n```", "<table><tr><th>{}</th></tr><tr><td>{}</td><td>{}</td></tr></table>",
-    "text[^{}]\n\n[^{}]: {}", '![{}](x.png "{}")\n{{: width="{}%"}}', "{{{{< figure src=\"{}\" >}}}}",
+    "text[^{}]\n\n[^{}]: {}", "$${}$$", "a ${}$ b", ":::: columns\n::: column\n{}\n:::\n::::", '![{}](x.png "{}")\n{{: width="{}%"}}', "{{{{< figure src=\"{}\" >}}}}",
 ]  # fmt: skip
 
 
@@ -44,7 +44,17 @@ def posts(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 12))):
         fragment = draw(st.sampled_from(FRAGMENTS))
         parts.append(fragment.format(*(draw(words) for _ in range(fragment.count("{}")))))
-    front = draw(st.sampled_from(["", "---\ntitle: Fuzz\n---\n", "---\n---\n"]))
+    front = draw(
+        st.sampled_from(
+            [
+                "",
+                "---\ntitle: Fuzz\n---\n",
+                "---\n---\n",
+                "---\nmarp: true\n---\n",
+                "---\nformat: revealjs\n---\n",
+            ]
+        )
+    )
     return front + "\n\n".join(parts) + "\n"
 
 

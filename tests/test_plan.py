@@ -267,3 +267,12 @@ def test_a_section_titled_like_the_talk_is_not_a_continuation(tmp_path: Path) ->
     post.write_text("---\ntitle: Intro\n---\n## Intro\n\n- first point\n", encoding="utf-8")
     pages = compile_post(post).pages.pages
     assert [p.title for p in pages] == ["Intro", "Intro"]
+
+
+def test_a_deck_with_no_title_and_no_content_fails_clearly(tmp_path: Path) -> None:
+    from deckgen.errors import DeckgenError
+
+    post = tmp_path / "empty.md"
+    post.write_text("---\nformat: revealjs\n---\n\n", encoding="utf-8")
+    with pytest.raises(DeckgenError, match="no slides"):
+        compile_post(post)
