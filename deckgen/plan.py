@@ -764,7 +764,8 @@ def plan_deck(
             "(expected fewer sections: split the post into several talks)",
             path,
         )
-    slides = _finish(planner.slides, title_body, _notes_mode(doc, path), footnotes)
+    headings = {b.line: b for b in doc.blocks if isinstance(b, Heading) and b.line is not None}
+    slides = _finish(planner.slides, title_body, _notes_mode(doc, path), footnotes, headings)
     return Deck(info, tuple(slides)), planner.diags
 
 
@@ -1023,6 +1024,7 @@ def _finish(
     title_body: tuple[Content, ...],
     notes_mode: str = "generated",
     footnotes: dict[str, Footnote] | None = None,
+    headings: dict[int, Heading] | None = None,
 ) -> list[Slide]:
     """Whole-deck pass: continuation titles, anchors, notes and footer citations."""
     slides: list[Slide] = []
@@ -1030,7 +1032,7 @@ def _finish(
     seen_title: dict[tuple[str, str], int] = {}
     kinds = [_kind(d) for d in drafts]
     bodies = [_body(d, k, title_body) for d, k in zip(drafts, kinds, strict=True)]
-    marks, said = _place_footnotes(drafts, bodies, footnotes or {})
+    marks, said = _place_footnotes(drafts, bodies, footnotes or {}, headings or {})
     for d, kind, body, shown, told in zip(drafts, kinds, bodies, marks, said, strict=True):
         key = (d.context, d.title)
         title = d.title
@@ -1089,7 +1091,10 @@ def _footnote_runs(f: Footnote) -> Runs:
 
 
 def _place_footnotes(
-    drafts: list[_Draft], bodies: list[tuple[Content, ...]], footnotes: dict[str, Footnote]
+    drafts: list[_Draft],
+    bodies: list[tuple[Content, ...]],
+    footnotes: dict[str, Footnote],
+    headings: dict[int, Heading],
 ) -> tuple[list[list[Footnote]], list[list[Footnote]]]:
     """Each footnote: in the footer of every slide that shows its marker, else in the notes
     of the slide whose notes say it, else of the last slide. Nothing is lost."""
@@ -1099,13 +1104,14 @@ def _place_footnotes(
         return shown, said
     placed: set[str] = set()
     for i, body in enumerate(bodies):
-        for content in body:
-            for runs in _content_runs(content):
-                for r in runs:
-                    f = footnotes.get(r.link[1:]) if r.link and _is_cite(r) else None
-                    if f is not None and f not in shown[i]:
-                        shown[i].append(f)
-                        placed.add(f.anchor)
+        heading = headings.get(drafts[i].line or -1)
+        title = (heading.runs,) if heading and plain(heading.runs) == drafts[i].title else ()
+        for runs in (*title, *(r for c in body for r in _content_runs(c))):
+            for r in runs:
+                f = footnotes.get(r.link[1:]) if r.link and _is_cite(r) else None
+                if f is not None and f not in shown[i]:
+                    shown[i].append(f)
+                    placed.add(f.anchor)
     for anchor, f in footnotes.items():
         if anchor in placed or not drafts:
             continue

@@ -276,3 +276,13 @@ def test_a_deck_with_no_title_and_no_content_fails_clearly(tmp_path: Path) -> No
     post.write_text("---\nformat: revealjs\n---\n\n", encoding="utf-8")
     with pytest.raises(DeckgenError, match="no slides"):
         compile_post(post)
+
+
+def test_a_footnote_marked_in_a_heading_is_at_the_foot_of_that_slide(tmp_path: Path) -> None:
+    body = (
+        "## Heading with note[^h]\n\n- a point\n\n## Later\n\n- another\n\n[^h]: the heading note\n"
+    )
+    slides = plan(tmp_path, body).slides
+    first = next(s for s in slides if s.title.startswith("Heading with note"))
+    assert [plain(c) for c in first.citations] == ["¹ the heading note"]
+    assert "Footnote 1: the heading note" in first.notes
