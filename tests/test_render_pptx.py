@@ -227,3 +227,14 @@ def test_code_sits_on_a_box_in_its_style_colour(code_build: BuildResult) -> None
     assert box.fill.fore_color.rgb == RGBColor.from_string("F8F8F8")  # Pygments' default
     assert box.left < text.left and box.top < text.top
     assert box.top + box.height > text.top + text.height
+
+
+def test_relationships_are_written_exactly_as_python_pptx_would(tmp_path: Path) -> None:
+    from deckgen.render.pptx import _rels_xml
+
+    body = BODY + '\n## Odd links\n\n- [q](https://example.org/?a=1&b="2"<3>) and [r](#ref-z)\n'
+    prs, _ = _build(tmp_path, body)
+    parts = [p for p in prs.part.package.iter_parts() if p._rels]
+    assert len(parts) > 5
+    for part in parts:
+        assert _rels_xml(part.rels) == part.rels.xml, part.partname
