@@ -6,7 +6,7 @@ PPTX and the PDF the same slide. Geometry is in EMU (914400 per inch, 12700 per 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .fonts import Face
@@ -177,3 +177,19 @@ class Pages:
     pages: tuple[Page, ...]
     info: DocInfo
     east_asian_font: str = ""  # the CJK family the text falls back to, if any
+
+
+def drawn_text(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:
+    """Every face drawn in `pages` with the text it draws, bullets and slides drawn inside
+    pages (the handout's) included: what a renderer's embedded fonts must cover."""
+    for page in pages:
+        for f in page.frames:
+            if isinstance(f, SlideFrame):
+                yield from drawn_text([f.page])
+        for text in text_frames(page.frames):
+            for p in text.paras:
+                if p.bullet and p.spans:
+                    yield p.spans[0].face, p.bullet
+                for line in p.lines:
+                    for s in line.spans:
+                        yield s.face, s.text

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -31,7 +31,7 @@ from ..pages import (
     SlideFrame,
     TableFrame,
     TextFrame,
-    text_frames,
+    drawn_text,
 )
 
 EMU_PER_PT = 12700
@@ -75,25 +75,10 @@ def safe_link(link: str | None) -> str | None:
 # -- fonts ---------------------------------------------------------------------------------
 
 
-def _spans(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:
-    """Every face drawn in `pages` with the text it draws (slides inside pages included)."""
-    for page in pages:
-        for f in page.frames:
-            if isinstance(f, SlideFrame):
-                yield from _spans([f.page])
-        for text in text_frames(page.frames):
-            for p in text.paras:
-                if p.bullet and p.spans:
-                    yield p.spans[0].face, p.bullet
-                for line in p.lines:
-                    for s in line.spans:
-                        yield s.face, s.text
-
-
 def _font_faces(pages: Pages) -> tuple[dict[Face, str], str]:
     """A CSS family name for each face used, and the @font-face rules that embed them."""
     used: dict[Face, set[str]] = {}
-    for face, text in _spans(pages.pages):
+    for face, text in drawn_text(pages.pages):
         used.setdefault(face, set()).update(text)
     names: dict[Face, str] = {}
     rules = []

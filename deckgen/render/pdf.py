@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from reportlab import rl_config
@@ -32,7 +32,7 @@ from ..pages import (
     SlideFrame,
     TableFrame,
     TextFrame,
-    text_frames,
+    drawn_text,
 )
 
 EMU_PER_PT = 12700
@@ -59,25 +59,10 @@ def _font(face: Face) -> str:
     return name
 
 
-def _spans(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:
-    """Every face drawn in `pages` with the text it draws (slides inside pages included)."""
-    for page in pages:
-        for f in page.frames:
-            if isinstance(f, SlideFrame):
-                yield from _spans([f.page])
-        for text in text_frames(page.frames):
-            for p in text.paras:
-                if p.bullet and p.spans:
-                    yield p.spans[0].face, p.bullet
-                for line in p.lines:
-                    for s in line.spans:
-                        yield s.face, s.text
-
-
 def _register_converted(pages: Pages) -> None:
     """Faces with CFF outlines: embed a TrueType subset of just the characters used."""
     used: dict[Face, set[str]] = {}
-    for face, text in _spans(pages.pages):
+    for face, text in drawn_text(pages.pages):
         if face.needs_conversion:
             used.setdefault(face, set()).update(text)
     for face, chars in used.items():
@@ -98,7 +83,7 @@ def render_pdf(pages: Pages) -> bytes:
     _images.clear()
     buf = io.BytesIO()
     _register_converted(pages)
-    first = next(_spans(pages.pages), None)
+    first = next(drawn_text(pages.pages), None)
     initial = _font(first[0]) if first else "Helvetica"
     size = (_pt(pages.width), _pt(pages.height))
     c = Canvas(
