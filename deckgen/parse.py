@@ -2,9 +2,9 @@
 
 Each HTML idiom of a blog post has one handler in `_BLOCK_HANDLERS` / `_DIV_CLASS_HANDLERS`;
 unknown HTML keeps its text and yields a diagnostic naming the tag and line. The dialect
-(`dialects.detect`) decides what a comment is (Marp: notes or a directive) and whether
-`![bg](img)` is a background; Pandoc fenced divs and kramdown attribute lines are rewritten
-to HTML before Markdown sees them.
+(`Source.dialect`, from `dialects.detect`) decides what a comment is (Marp: notes or a
+directive) and whether `![bg](img)` is a background; Pandoc fenced divs and kramdown
+attribute lines are rewritten to HTML before Markdown sees them.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ _BG_MODES = {"left": "left", "right": "right", "contain": "contain", "fit": "con
 
 def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     """Turn the post body into blocks."""
-    dialect = dialects.detect(source.meta, source.body, source.path)
+    dialect = source.dialect
     body = _fenced_notes_to_aside(source.body)
     body = dialects.kramdown_attributes(dialects.fenced_divs(body))
     if dialect == dialects.PANDOC:

@@ -24,6 +24,7 @@ import markdown
 import tomllib
 import yaml
 
+from . import dialects
 from .errors import DeckgenError, Diagnostic, info, warning
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -50,6 +51,7 @@ class Source:
     body: str
     body_line: int  # 1-based line number of the body's first line in the file
     text: str = field(repr=False, default="")  # the whole decoded file, for line look-ups
+    dialect: str = "post"  # how its body becomes slides: post | marp | pandoc (dialects.py)
 
     def line_of(self, offset: int) -> int:
         """The file line of a character offset into `body`."""
@@ -76,21 +78,13 @@ def read_source(path: Path) -> tuple[Source, list[Diagnostic]]:
     if not text.strip():
         raise DeckgenError("empty file (expected a Markdown post)", path)
     meta, body, body_line = _split_front_matter(text, path)
-    jekyll = _is_jekyll(text, meta, body, path)
+    hugo = bool(_TOML_FRONT.match(text) or _HUGO.search(body))  # `+++` or shortcodes
     body = _resolve_hugo(body, path, body_line, diags)
-    if jekyll:  # Liquid is Jekyll's; Hugo, Marp, Pandoc and Quarto leave `{{ }}` as written
+    dialect = dialects.detect(meta, body, path)
+    if dialect == dialects.POST and not hugo:
+        # Liquid is Jekyll's; Hugo, Marp, Pandoc and Quarto leave `{{ }}` as written
         body = _resolve_liquid(body, meta, path, body_line, diags)
-    return Source(path, meta, body, body_line, text), diags
-
-
-def _is_jekyll(text: str, meta: dict[str, Any], body: str, path: Path) -> bool:
-    """Whether the post is a Jekyll post, whose Liquid is resolved: not a Hugo post (`+++`
-    front matter or shortcodes), and not a deck written for Marp, Pandoc or Quarto."""
-    from .dialects import POST, detect
-
-    if _TOML_FRONT.match(text) or _HUGO.search(body):
-        return False
-    return detect(meta, body, path) == POST
+    return Source(path, meta, body, body_line, text, dialect), diags
 
 
 def _decode(raw: bytes, path: Path, diags: list[Diagnostic]) -> str:
