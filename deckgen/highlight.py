@@ -70,22 +70,16 @@ def highlight(code: str, language: str, style: str) -> Highlighted:
     plain = s.style_for_token(_token_root())["color"]
     return Highlighted(
         tuple(tuple(line) for line in lines),
-        _hex(s.background_color) or "#F6F8FA",
+        background(style),
         _hex(plain),
         _hex(s.line_number_color) or "#8A8F98",
         known,
     )
 
 
-def style_exists(style: str) -> bool:
-    from pygments.styles import get_style_by_name
-    from pygments.util import ClassNotFound
-
-    try:
-        get_style_by_name(style)
-    except ClassNotFound:
-        return False
-    return True
+def background(style: str) -> str:
+    """The Pygments style's background colour, as "#RRGGBB": the code box's fill."""
+    return _hex(_style_class(style).background_color) or "#F6F8FA"
 
 
 @functools.lru_cache(maxsize=16)

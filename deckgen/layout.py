@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import fonts, formula, images
+from . import fonts, formula, highlight, images
 from .deck import (
     Bullets,
     CalloutBox,
@@ -433,7 +433,6 @@ class _Layout:
     setter: _Setter
     diags: list[Diagnostic] = field(default_factory=list)
     shrinks: list[float] = field(default_factory=list)  # on the slide being laid out
-    _code_background: str = "#F6F8FA"  # the box colour of the code style last set
     _sources: dict[str, images.ImageSource | images.ImageProblem] = field(default_factory=dict)
     _warned: set[int] = field(default_factory=set)  # tables already reported too wide
 
@@ -736,10 +735,8 @@ class _Layout:
     # -- code -----------------------------------------------------------------------
     def code_specs(self, box: CodeBox) -> list[_Spec]:
         """One paragraph per line of code, coloured by the theme's Pygments style."""
-        from .highlight import highlight
-
         style = self.theme.code.get("style", "default")
-        hl = highlight(box.text, box.language, style)
+        hl = highlight.highlight(box.text, box.language, style)
         if not hl.language_known:
             self.diags.append(
                 info(
@@ -760,7 +757,6 @@ class _Layout:
                 Run(t.text, t.bold, t.italic, code=True, color=t.color or plain_color) for t in line
             ]
             specs.append(_Spec(tuple(runs), role="code", gap=0, pre=True))
-        self._code_background = hl.background
         return specs
 
     def code(self, page: _Page, specs: list[_Spec], rect: Rect, probe: bool = False) -> _Fit:
@@ -784,7 +780,8 @@ class _Layout:
             return replace(fit, height=fit.height + 2 * pad)
         self.placed(fit, size)
         box_h = fit.height + 2 * pad
-        page.frames.append(ShapeFrame((x, y, w, box_h), self._code_background, None, 0, "code"))
+        fill = highlight.background(self.theme.code.get("style", "default"))
+        page.frames.append(ShapeFrame((x, y, w, box_h), fill, None, 0, "code"))
         page.frames.append(replace(fit.frame, rect=(inner[0], inner[1], inner[2], fit.height)))
         return replace(fit, height=box_h)
 
