@@ -46,19 +46,51 @@ class Face:
 
 
 @functools.lru_cache(maxsize=64)
-def face(spec: FontSpec, bold: bool = False, italic: bool = False) -> Face:
-    """The installed face for a theme font, made bold and/or italic."""
-    import fontpkg
+def face(
+    spec: FontSpec, bold: bool = False, italic: bool = False, cache_dir: Path | None = None
+) -> Face:
+    """The installed face for a theme font, made bold and/or italic.
+
+    The file fontpkg chooses is kept in `cache_dir`, keyed by the state of the installed
+    packages (the modification times of the folders on `sys.path`), so a warm build neither
+    imports fontpkg nor reads every package's entry points.
+    """
+    from . import cache
 
     weight = max(spec.weight, 700) if bold else spec.weight
+    style = "italic" if italic else "normal"
+    name = cache.key(spec.family, str(weight), style, _installed_state(), "font path")
+    hit = cache.get(cache_dir, name)
+    if hit is not None and Path(hit.decode()).is_file():
+        return Face(spec.family, Path(hit.decode()), weight >= 600, italic)
+    import fontpkg
+
     try:
-        path = fontpkg.path(spec.family, weight, "italic" if italic else "normal", nearest=True)
+        path = fontpkg.path(spec.family, weight, style, nearest=True)
     except Exception as exc:  # fontpkg raises its own LookupErrors
         raise DeckgenError(
             f"font {spec.family!r} is not installed (expected a fontpkg package: "
             f"pip install fontpkg-{spec.family.lower().replace(' ', '-')}): {exc}"
         ) from None
+    cache.put(cache_dir, name, str(path).encode())
     return Face(spec.family, Path(path), weight >= 600, italic)
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_state() -> str:
+    """Changes whenever a package is installed or removed: the folders on `sys.path`, each
+    with its modification time. The first is left out: it is the script's folder or the
+    working directory, which changes with every file written there."""
+    import os
+    import sys
+
+    state = []
+    for folder in sys.path[1:]:
+        try:
+            state.append(f"{folder}:{os.stat(folder or '.').st_mtime_ns}")
+        except OSError:
+            state.append(f"{folder}:-")
+    return "|".join(state)
 
 
 class _Metrics:

@@ -138,7 +138,7 @@ class _Setter:
     def face(self, spec: _Spec, run: Run) -> fonts.Face:
         role = "code" if run.code else spec.role
         font: FontSpec = self.theme.fonts.get(role, self.theme.fonts["body"])
-        return fonts.face(font, run.bold or spec.bold, run.italic or spec.italic)
+        return fonts.face(font, run.bold or spec.bold, run.italic or spec.italic, self.cache_dir)
 
     def color(self, spec: _Spec, run: Run) -> str:
         c = self.theme.colors
