@@ -6,18 +6,16 @@ the requested formats and writes each file atomically (a temporary file, then a 
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from .document import Document
 from .errors import DeckgenError, Diagnostic, UsageError
 from .layout import PAPERS, Assets, lay_out, lay_out_handout
+from .output import Renderers, render_all, write_format
 from .pages import Pages
 from .parse import parse_document
 from .plan import plan_deck
@@ -55,21 +53,6 @@ class StrictError(DeckgenError):
     def __init__(self, message: str, path: Path, diagnostics: tuple[Diagnostic, ...]):
         super().__init__(message, path)
         self.diagnostics = diagnostics
-
-
-def _render(fmt: str) -> Callable[[Pages], bytes]:
-    # imported lazily: a PPTX-only build never loads reportlab, a PDF-only one never pptx
-    if fmt == "pptx":
-        from .render.pptx import render_pptx
-
-        return render_pptx
-    if fmt == "html":
-        from .render.html import render_html
-
-        return render_html
-    from .render.pdf import render_pdf
-
-    return render_pdf
 
 
 def compile_post(
@@ -115,8 +98,10 @@ def build(
     paper: str = "a4",
     fetch_remote: bool = False,
     cache_dir: Path | None = None,
+    renderers: Renderers | None = None,
 ) -> BuildResult:
-    """Compile `post` and write `outdir/<stem>.<fmt>` for each format."""
+    """Compile `post` and write `outdir/<stem>.<fmt>` for each format (with `renderers`
+    started ahead, when the caller has them)."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
@@ -129,82 +114,16 @@ def build(
     targets: list[tuple[Path, str]] = [(outdir / f"{post.stem}.{fmt}", fmt) for fmt in formats]
     if publish:
         targets.append((_publish_path(compiled, site_root), "pdf"))
-    _render_all(targets, compiled.pages)
+    render_all(targets, compiled.pages, renderers)
     written = [path for path, _ in targets]
     if notes_pages:
         if paper not in PAPERS:
             raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
         handout = lay_out_handout(compiled.pages, compiled.theme, paper)
         path = outdir / f"{post.stem}-notes.pdf"
-        write_atomic(path, _render("pdf")(handout))
+        write_format("pdf", [path], handout)
         written.append(path)
     return BuildResult(tuple(written), compiled)
-
-
-def _render_all(targets: Sequence[tuple[Path, str]], pages: Pages) -> None:
-    """Render each format once and write its files; two formats render on two cores."""
-    by_format: dict[str, list[Path]] = {}
-    for path, fmt in targets:
-        by_format.setdefault(fmt, []).append(path)
-    if len(by_format) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
-        theirs = sorted(by_format)[-1]  # the second process renders one format
-        child = _fork_render(theirs, by_format.pop(theirs), pages)
-        try:
-            for fmt, paths in by_format.items():
-                _write_format(fmt, paths, pages)
-        except BaseException:
-            os.kill(child[0], 9)
-            os.waitpid(child[0], 0)
-            raise
-        _join(child)
-        return
-    for fmt, paths in by_format.items():
-        _write_format(fmt, paths, pages)
-
-
-def _write_format(fmt: str, paths: Sequence[Path], pages: Pages) -> None:
-    data = _render(fmt)(pages)
-    for path in paths:
-        write_atomic(path, data)
-
-
-def _fork_render(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int]:
-    """Render `fmt` in a forked process that writes its files; (pid, pipe for its error)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: render, write, report an error on the pipe, never return
-        os.close(read)
-        code = 0
-        try:
-            _write_format(fmt, paths, pages)
-        except DeckgenError as exc:
-            where = str(exc.path) if exc.path is not None else None
-            report = {"message": exc.message, "path": where, "line": exc.line}
-            os.write(write, json.dumps(report).encode())
-            code = exc.exit_code
-        except BaseException as exc:  # reported by the parent as an internal error
-            os.write(write, json.dumps({"internal": f"{type(exc).__name__}: {exc}"}).encode())
-            code = 70
-        finally:
-            os._exit(code)
-    os.close(write)
-    return pid, read
-
-
-def _join(child: tuple[int, int]) -> None:
-    pid, pipe = child
-    with os.fdopen(pipe, "rb") as fh:
-        raw = fh.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) == 0:
-        return
-    report: dict[str, Any] = (
-        json.loads(raw) if raw else {"internal": "the second rendering process died"}
-    )
-    if "internal" in report:
-        raise RuntimeError(report["internal"])
-    path = Path(report["path"]) if report.get("path") else None
-    raise DeckgenError(report["message"], path, report.get("line"))
 
 
 def _publish_path(compiled: Compiled, site_root: Path | None) -> Path:
@@ -220,59 +139,6 @@ def _publish_path(compiled: Compiled, site_root: Path | None) -> Path:
             f"pdf: expected a .pdf path inside the site root, got {pdf!r}", compiled.post
         )
     return target
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that it is either the old file or the whole new one.
-
-    The bytes go to an unnamed file (Linux O_TMPFILE) that gets a name only once complete,
-    then is renamed over `path`: even a build killed with SIGKILL leaves no partial file.
-    Elsewhere a hidden temporary file is used, removed on any error or interrupt.
-    """
-    if path.is_dir():
-        raise DeckgenError("output path is a directory (expected a file name)", path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DeckgenError(f"cannot write output: {exc.strerror}", path.parent) from None
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        if not _write_unnamed(path.parent, tmp, data):
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise DeckgenError(f"cannot write output: {exc.strerror}", path) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-def _write_unnamed(folder: Path, name: Path, data: bytes) -> bool:
-    """Write `data` to an unnamed file in `folder`, then link it as `name`; False if unsupported."""
-    flag = getattr(os, "O_TMPFILE", 0)
-    if not flag or not Path("/proc/self/fd").is_dir():
-        return False
-    try:
-        fd = os.open(folder, flag | os.O_WRONLY, 0o644)
-    except OSError:
-        return False  # a file system without O_TMPFILE
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        with contextlib.suppress(FileNotFoundError):
-            name.unlink()  # a stale name from a crashed run with the same pid
-        # linkat(AT_SYMLINK_FOLLOW); CPython only asks for it when a dir_fd is given
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.link(f"/proc/self/fd/{fd}", name.name, dst_dir_fd=dir_fd, follow_symlinks=True)
-        finally:
-            os.close(dir_fd)
-    finally:
-        os.close(fd)
-    return True
 
 
 @dataclass(frozen=True)

@@ -146,21 +146,34 @@ def build(
 
     Several posts are built in parallel, one process per core.
     """
+    from .output import Renderers
+
+    formats = _formats(fmt)
+    # one post (the usual case): each format's renderer is imported by its own process
+    # while this one imports the stages and compiles
+    one_post = len(posts) == 1 and not posts[0].is_dir()
+    with Renderers(formats if one_post else ()) as renderers:
+        _build(posts, formats, renderers, outdir=outdir, site_root=site_root, theme=theme,
+               aspect=aspect, strict=strict, notes_pages=notes_pages, paper=paper,
+               fetch_remote=fetch_remote, publish=publish,
+               cache_dir=cache_dir, no_cache=no_cache)  # fmt: skip
+
+
+def _build(
+    posts: tuple[Path, ...],
+    formats: list[str],
+    renderers: Any,
+    no_cache: bool,
+    cache_dir: Path | None,
+    **given: Any,
+) -> None:
     from .build import StrictError, build_all, expand_posts
     from .build import build as run_build
     from .cache import default_dir as default_cache_dir
 
     options = {
-        "outdir": outdir,
-        "formats": _formats(fmt),
-        "theme": theme,
-        "site_root": site_root,
-        "strict": strict,
-        "publish": publish,
-        "aspect": aspect,
-        "notes_pages": notes_pages,
-        "paper": paper,
-        "fetch_remote": fetch_remote,
+        **given,
+        "formats": formats,
         "cache_dir": None if no_cache else (cache_dir or default_cache_dir()),
     }
     found = expand_posts(posts)
@@ -174,7 +187,7 @@ def build(
             failed |= outcome.exit_code != 0
         sys.exit(1 if failed else 0)
     try:
-        result = run_build(found[0], **options)  # type: ignore[arg-type]
+        result = run_build(found[0], **options, renderers=renderers)
     except StrictError as exc:
         _report(exc.diagnostics)
         raise
@@ -204,7 +217,8 @@ def notes(
     post: Path, output: Path | None, fmt: str, wpm: int, site_root: Path | None, theme: str | None
 ) -> None:
     """Write the speaker script of POST.md: every slide's notes and speaking time."""
-    from .build import compile_post, write_atomic
+    from .build import compile_post
+    from .output import write_atomic
     from .render.notes import render_notes
 
     compiled = compile_post(post, theme, site_root)

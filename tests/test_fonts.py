@@ -125,20 +125,33 @@ def test_a_converted_cjk_subset_keeps_the_source_timestamp_so_builds_are_byte_id
     assert subset["head"].modified == source["head"].modified
 
 
-def test_a_warm_build_reads_font_coverage_from_the_cache_not_the_font(tmp_path: Path) -> None:
+def test_a_warm_build_reads_font_coverage_and_paths_from_the_cache(tmp_path: Path) -> None:
     post = tmp_path / "latin.md"
     post.write_text("---\ntitle: Café — naïve\n---\n## Á\n\n- ü ß ©\n", encoding="utf-8")
     code = (
         "import sys; from pathlib import Path; from deckgen.build import build; "
         f"build(Path({str(post)!r}), Path({str(tmp_path / 'o')!r}), formats=['pptx'], "
         f"cache_dir=Path({str(tmp_path / 'cache')!r})); "
-        "print('fontTools.ttLib' in sys.modules)"
+        "print('fontTools.ttLib' in sys.modules, 'fontpkg' in sys.modules)"
     )
     cold, warm = (
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         for _ in range(2)
     )
-    assert (cold.stdout.strip(), warm.stdout.strip()) == ("True", "False"), warm.stderr
+    assert (cold.stdout.split(), warm.stdout.split()) == (["True"] * 2, ["False"] * 2), warm.stderr
     face = fonts.face(FontSpec("Fira Sans"))
     fonts.coverage.cache_clear()
     assert fonts.coverage(face, tmp_path / "cache") == fonts.coverage(face)
+
+
+def test_a_cached_font_path_that_no_longer_exists_is_looked_up_again(tmp_path: Path) -> None:
+    from deckgen import cache
+
+    spec = FontSpec("Fira Sans")
+    fonts.face.cache_clear()
+    real = fonts.face(spec, cache_dir=tmp_path)
+    name = cache.key(spec.family, str(spec.weight), "normal", fonts._installed_state(), "font path")
+    assert cache.get(tmp_path, name) == str(real.path).encode()
+    cache.put(tmp_path, name, str(tmp_path / "gone.ttf").encode())
+    fonts.face.cache_clear()
+    assert fonts.face(spec, cache_dir=tmp_path).path == real.path
