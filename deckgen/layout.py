@@ -8,6 +8,7 @@ renderer, so the PPTX and the PDF show the same slide.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -57,8 +58,8 @@ _CJK = (  # scripts written without spaces: a line may break between any two cha
     "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 )
-_TOKEN = re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+")
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
+_CJK_FIRST = "\u2e80"  # text below this has none: most text takes the plain tokenizer
+_PLAIN_TOKEN = re.compile(r"\n|[ \t]+|[^\s]+")
 # CJK punctuation that may not begin a line (kinsoku): it stays with the character before it
 _NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
@@ -273,7 +274,7 @@ class _Setter:
         offset = 0
         for run in spec.runs:
             f, color = self.face(spec, run), self.color(spec, run)
-            for tok in _TOKEN.findall(run.text):
+            for tok in _tokens(run.text):
                 start, offset = offset, offset + len(tok)
                 if tok == "\n":
                     units.append(None)
@@ -302,12 +303,12 @@ class _Setter:
                         start += len(text)
                         last = units[-1] if units else None
                         kinsoku = tok in _NO_LINE_START and space is None
-                        joined = n or (glue and not _CJK_CHAR.match(tok)) or kinsoku
+                        joined = n or (glue and not _is_cjk(tok)) or kinsoku
                         if last is not None and joined:
                             last[1].append(piece)
                         else:
                             units.append((space, [piece]))
-                    space, glue = None, not _CJK_CHAR.match(tok)
+                    space, glue = None, not _is_cjk(tok)
         measured = [None if u is None else (u[0], u[1], sum(p.width for p in u[1])) for u in units]
         self._unit_cache[spec] = measured
         return measured
@@ -382,6 +383,24 @@ class _Setter:
             )
             out.append(Line(baseline, spans))
         return out
+
+
+def _tokens(text: str) -> list[str]:
+    """Newlines, runs of spaces, words; each CJK character is a word of its own."""
+    if not text or max(text) < _CJK_FIRST:
+        return _PLAIN_TOKEN.findall(text)
+    return _cjk_patterns()[0].findall(text)
+
+
+def _is_cjk(token: str) -> bool:
+    return token[0] >= _CJK_FIRST and _cjk_patterns()[1].match(token) is not None
+
+
+@functools.cache
+def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The CJK tokenizer and character test; compiled on first use (their character
+    classes take milliseconds to compile, and most posts have no CJK text)."""
+    return re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+"), re.compile(rf"[{_CJK}]")
 
 
 def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
