@@ -33,6 +33,7 @@ from .deck import (
 )
 from .document import Background, Figure, Image, Math, Run, Runs, plain
 from .errors import Diagnostic, info, warning
+from .fork import Forked, can_fork
 from .pages import (
     Cell,
     DocInfo,
@@ -1718,9 +1719,10 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     lay = _Layout(theme, assets, _Setter(theme, cache_dir=assets.cache_dir))
     laid: list[_Laid] = []
     first_page: dict[int, int] = {}
-    for i, slide in enumerate(deck.slides):
+    each = _lay_slides(lay, deck.slides)
+    for i, (slide, pages_of_slide) in enumerate(zip(deck.slides, each, strict=True)):
         first_page[i] = len(laid) + 1
-        laid.extend(_SlideLayout(lay, slide).run())
+        laid.extend(_Laid(slide, *page) for page in pages_of_slide)
     anchors: dict[str, int] = {}
     for i, slide in enumerate(deck.slides):
         for a in slide.anchors:
@@ -1763,6 +1765,53 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
     pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
     return pages_out, lay.diags
+
+
+_PageOf = tuple[str, tuple[Frame, ...], bool, float | None]  # a `_Laid` without its slide
+_Part = tuple[list[list[_PageOf]], list[Diagnostic], set[str], set[str]]
+_SPLIT_FROM = 40  # slides: a deck this long is laid out in two halves, on two cores
+# (below it, copying the process costs about what the second core saves)
+
+
+def _lay_slides(lay: _Layout, slides: Sequence[Slide]) -> list[list[_PageOf]]:
+    """Each slide's pages (what `_Laid` holds besides the slide), in order.
+
+    A long deck's second half is laid out in a forked process while this one lays out the
+    first; its pages, diagnostics and missing characters are merged in slide order, so the
+    result is the same as on one core.
+    """
+    half = len(slides) // 2
+    later = (
+        Forked(lambda: _lay_part(lay, slides[half:]))
+        if (len(slides) >= _SPLIT_FROM and can_fork())
+        else None
+    )
+    try:
+        first = _lay_part(lay, slides[: half if later else len(slides)])
+    except BaseException:
+        if later is not None:
+            later.cancel()
+        raise
+    if later is None:
+        return first[0]
+    second = later.result()
+    if second is None:  # the child failed: lay the half out here, meeting its error if any
+        return first[0] + _lay_part(lay, slides[half:])[0]
+    pages, diags, missing, fallbacks = second
+    lay.diags.extend(diags)
+    lay.setter.missing |= missing
+    lay.setter.fallbacks |= fallbacks
+    return first[0] + pages
+
+
+def _lay_part(lay: _Layout, slides: Sequence[Slide]) -> _Part:
+    """Lay out `slides`: their pages, and what the layout reported meanwhile."""
+    start = len(lay.diags)
+    pages = [
+        [(p.title, p.frames, p.continued, p.shrunk_to) for p in _SlideLayout(lay, s).run()]
+        for s in slides
+    ]
+    return pages, lay.diags[start:], set(lay.setter.missing), set(lay.setter.fallbacks)
 
 
 def _shift(frame: Frame, dx: int) -> Frame:

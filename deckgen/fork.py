@@ -1,0 +1,68 @@
+"""Run part of a stage in a forked process, on the second core.
+
+The forked process inherits the stage's inputs, so only its result crosses a pipe (pickled).
+If it fails for any reason, the caller gets None and does that part itself: the result, or
+the error the caller then meets, is exactly what a build on one core gives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """A second core, and no other thread whose locks a forked copy could inherit held."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+
+
+class Forked(Generic[T]):
+    """Fork: `work` running in a child process; `result()` waits for what it returned."""
+
+    def __init__(self, work: Callable[[], T]):
+        read, write = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child: never returns
+            os.close(read)
+            code = 1
+            try:
+                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as fh:
+                    fh.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pipe = read
+
+    def result(self) -> T | None:
+        """What `work` returned, or None when the child failed."""
+        with os.fdopen(self._pipe, "rb") as fh:
+            data = fh.read()
+        _, status = os.waitpid(self._pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0 or not data:
+            return None
+        enabled = gc.isenabled()
+        gc.disable()  # many small objects, none of them garbage: collecting only costs time
+        try:
+            result: T = pickle.loads(data)
+        finally:
+            if enabled:
+                gc.enable()
+        return result
+
+    def cancel(self) -> None:
+        """Stop the child and reap it (when the caller fails before asking for the result)."""
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, 9)
+        with contextlib.suppress(OSError):
+            os.close(self._pipe)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
