@@ -31,6 +31,7 @@ class ImageSource:
     data: bytes | None
     width: int
     height: int
+    digest: str = ""  # a hash of the bytes, when known (names the cached variants)
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,14 @@ class ImageProblem:
 
 
 def resolve(
-    src: str, post_dir: Path, site_root: Path | None, fetch_remote: bool = False
+    src: str,
+    post_dir: Path,
+    site_root: Path | None,
+    fetch_remote: bool = False,
+    cache_dir: Path | None = None,
 ) -> ImageSource | ImageProblem:
-    """Find and check the image `src` as written in a post."""
+    """Find and check the image `src` as written in a post; a file's size and hash are kept
+    in `cache_dir`, by its path, modification time and length."""
     if not src:
         return ImageProblem("image has no src")
     m = _DATA_URI.match(src)
@@ -75,7 +81,22 @@ def resolve(
         return ImageProblem(f"image path leaves the allowed folder: {src}")
     if not candidate.is_file():
         return ImageProblem(f"image not found: {src} (looked in: {candidate})")
-    return _probe(candidate, None, str(candidate))
+    return _probe_file(candidate, cache_dir)
+
+
+def _probe_file(path: Path, cache_dir: Path | None) -> ImageSource | ImageProblem:
+    """`_probe` for a file, remembered between builds (a warm build opens no image)."""
+    st = path.stat()
+    name = cache.key(f"{path}|{st.st_mtime_ns}|{st.st_size}", "probe")
+    hit = (cache.get(cache_dir, name) or b"").split()
+    if len(hit) == 3 and hit[0].isdigit() and hit[1].isdigit():
+        return ImageSource(path, None, int(hit[0]), int(hit[1]), hit[2].decode())
+    found = _probe(path, None, str(path))
+    if isinstance(found, ImageSource):
+        digest = _file_digest(path, st.st_mtime_ns, st.st_size)
+        found = ImageSource(path, None, found.width, found.height, digest)
+        cache.put(cache_dir, name, f"{found.width} {found.height} {digest}".encode())
+    return found
 
 
 REMOTE_TIMEOUT = 10.0  # seconds
@@ -158,17 +179,20 @@ def _prepared(
 
 
 def _key(src: ImageSource, variant: str) -> str:
-    """The cache entry's name: a hash of the source bytes and the variant (size, crop); a
-    file is read for it once per process."""
-    if src.path is None:
-        return cache.key(src.data or b"", variant)
-    st = src.path.stat()
-    return _file_key(src.path, st.st_mtime_ns, st.st_size, variant)
+    """The cache entry's name: a hash of the source bytes and the variant (size, crop)."""
+    digest = src.digest
+    if not digest and src.path is None:
+        digest = cache.key(src.data or b"")
+    elif not digest and src.path is not None:
+        st = src.path.stat()
+        digest = _file_digest(src.path, st.st_mtime_ns, st.st_size)
+    return cache.key(digest, variant)
 
 
 @functools.lru_cache(maxsize=1024)
-def _file_key(path: Path, mtime_ns: int, size: int, variant: str) -> str:
-    return cache.key(path.read_bytes(), variant)
+def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
+    """A hash of the file's bytes; a file is read for it once per process."""
+    return cache.key(path.read_bytes())
 
 
 @functools.lru_cache(maxsize=256)

@@ -468,7 +468,8 @@ class _Layout:
         found = self._sources.get(src)
         if found is None:
             a = self.assets
-            found = self._sources[src] = images.resolve(src, a.post, a.site_root, a.fetch_remote)
+            found = images.resolve(src, a.post, a.site_root, a.fetch_remote, a.cache_dir)
+            self._sources[src] = found
         return found
 
     # -- text fitting ---------------------------------------------------------------
@@ -1062,7 +1063,7 @@ class _Layout:
         path = self.theme.images.get(key)
         if path is None or rect is None:
             return []
-        src = images.resolve(path.name, path.parent, None)
+        src = images.resolve(path.name, path.parent, None, cache_dir=self.assets.cache_dir)
         if isinstance(src, images.ImageProblem):
             self.diags.append(
                 warning(f"theme {key}: {src.message}", self.theme.path, None, "image")

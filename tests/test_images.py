@@ -6,6 +6,7 @@ import base64
 import io
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from deckgen import images
@@ -73,3 +74,25 @@ def test_drawings_stay_png_and_photos_become_jpeg(tmp_path: Path) -> None:
     assert images.encode(noisy, None, (200, 150))[1] == "jpeg"
     data, _ = images.encode(noisy, None, (200, 150))
     assert Image.open(io.BytesIO(data)).size == (200, 150)
+
+
+def test_a_warm_resolve_opens_no_image_and_a_changed_file_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir = tmp_path / "cache"
+    make_png(tmp_path / "a.png", (300, 200))
+    cold = images.resolve("a.png", tmp_path, None, cache_dir=cache_dir)
+    assert isinstance(cold, images.ImageSource) and cold.digest
+
+    def no_opening(*args: object) -> None:
+        raise AssertionError("a warm resolve opened the image")
+
+    with monkeypatch.context() as m:
+        m.setattr(images, "_probe", no_opening)
+        warm = images.resolve("a.png", tmp_path, None, cache_dir=cache_dir)
+    assert warm == cold
+    make_png(tmp_path / "a.png", (640, 480))  # a new size: a new length and time
+    changed = images.resolve("a.png", tmp_path, None, cache_dir=cache_dir)
+    assert isinstance(changed, images.ImageSource)
+    assert (changed.width, changed.height) == (640, 480)
+    assert changed.digest != cold.digest
