@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -62,8 +62,10 @@ def compile_post(
     aspect: str | None = None,
     fetch_remote: bool = False,
     cache_dir: Path | None = None,
+    on_theme: Callable[[Theme, Path | None], None] | None = None,
 ) -> Compiled:
-    """Run every stage up to layout; write nothing."""
+    """Run every stage up to layout; write nothing. `on_theme` hears the theme as soon as it
+    is known (the renderers waiting in another process warm up for it)."""
     source, diags = read_source(post)
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
@@ -75,6 +77,8 @@ def compile_post(
             raise DeckgenError(f"deck.theme: {exc.message}", post) from None
     else:
         th = load_theme(theme or "default", aspect)
+    if on_theme is not None:
+        on_theme(th, cache_dir)
     doc, d = parse_document(source)
     diags += d
     deck, d = plan_deck(doc, th, post)
@@ -105,7 +109,8 @@ def build(
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
-    compiled = compile_post(post, theme, site_root, aspect, fetch_remote, cache_dir)
+    prepare = renderers.prepare if renderers is not None else None
+    compiled = compile_post(post, theme, site_root, aspect, fetch_remote, cache_dir, prepare)
     warnings = [d for d in compiled.diagnostics if d.level in ("warning", "error")]
     if strict and warnings:
         raise StrictError(

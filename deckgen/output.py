@@ -20,12 +20,14 @@ import pickle
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DeckgenError
+from .fork import can_fork
 
 if TYPE_CHECKING:
     from .pages import Pages
+    from .theme import Theme
 
 # format -> (module, function); imported only when that format is rendered
 _RENDERERS = {
@@ -42,12 +44,20 @@ def renderer(fmt: str) -> Callable[[Pages], bytes]:
     return fn
 
 
+def _prepare(fmt: str, theme: Theme, cache_dir: Path | None) -> None:
+    """Let the renderer of `fmt` warm up for `theme` (load its fonts), when it can."""
+    prepare = getattr(importlib.import_module(_RENDERERS[fmt][0], __package__), "prepare", None)
+    if prepare is not None:
+        prepare(theme, cache_dir)
+
+
 class Renderers:
     """Output: a process started before the compile that imports the renderers of the
-    formats asked for, then waits for the pages. Close it when done; unused, it is stopped."""
+    formats asked for, then waits: told the theme, it loads its fonts; given the pages, it
+    renders them. Close it when done; unused, it is stopped."""
 
     def __init__(self, formats: Sequence[str]):
-        self._worker: tuple[int, int, int] | None = None  # pid, job fd, report fd
+        self._worker: tuple[int, IO[bytes], int] | None = None  # pid, job pipe, report fd
         wanted = [fmt for fmt in dict.fromkeys(formats) if fmt in _RENDERERS]
         if not wanted or not hasattr(os, "fork"):
             return
@@ -60,9 +70,14 @@ class Renderers:
             _serve(wanted, report_write, job_read)
         os.close(job_read)
         os.close(report_write)
-        self._worker = (pid, job_write, report_read)
+        self._worker = (pid, os.fdopen(job_write, "wb"), report_read)
 
-    def take(self) -> tuple[int, int, int] | None:
+    def prepare(self, theme: Theme, cache_dir: Path | None) -> None:
+        """Tell the worker the theme, as soon as it is known."""
+        if self._worker is not None:
+            _send(self._worker[1], ("prepare", theme, cache_dir), close=False)
+
+    def take(self) -> tuple[int, IO[bytes], int] | None:
         """The waiting worker, now the caller's to feed and join."""
         worker, self._worker = self._worker, None
         return worker
@@ -75,7 +90,8 @@ class Renderers:
         pid, job, report = worker
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        os.close(job)
+        with contextlib.suppress(OSError):
+            job.close()
         os.close(report)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
@@ -101,7 +117,7 @@ def render_all(
         return
     pid, job, report = worker
     try:
-        _send(job, pickle.dumps((by_format, pages), protocol=pickle.HIGHEST_PROTOCOL))
+        _send(job, ("render", by_format, pages), close=True)
     except BaseException:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
@@ -113,7 +129,7 @@ def render_all(
 
 def _render_here(by_format: dict[str, list[Path]], pages: Pages) -> None:
     """Render in this process, and one format in a forked one when there are two."""
-    if len(by_format) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+    if len(by_format) > 1 and can_fork():
         theirs = sorted(by_format)[-1]
         child = _fork(theirs, by_format.pop(theirs), pages)
         try:
@@ -137,13 +153,16 @@ def write_format(fmt: str, paths: Sequence[Path], pages: Pages) -> None:
         write_atomic(path, data)
 
 
-def _send(fd: int, data: bytes) -> None:
-    """Hand the worker its job; a worker that died already reports why when joined."""
+def _send(job: IO[bytes], message: tuple[object, ...], close: bool) -> None:
+    """Write a message to the worker; a worker that died reports why when joined."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        pickle.dump(message, job, protocol=pickle.HIGHEST_PROTOCOL)
+        job.flush()
+        if close:
+            job.close()
     except BrokenPipeError:
-        pass
+        with contextlib.suppress(OSError):
+            job.close()
 
 
 def _serve(
@@ -152,21 +171,18 @@ def _serve(
     job: int | None,
     work: tuple[dict[str, list[Path]], Pages] | None = None,
 ) -> None:
-    """A rendering process: import the renderers, take the work (paths by format, pages)
-    from the pipe unless given, render and write; report an error on `report`; exit."""
+    """A rendering process: import the renderers, then (unless given its work) take messages
+    from the pipe: warm up for a theme, then render and write the pages. Reports an error on
+    `report`, and exits: never returns."""
     code = 0
     try:
         for fmt in formats:
             renderer(fmt)
         if work is None:
             assert job is not None
-            with os.fdopen(job, "rb") as fh:
-                data = fh.read()
-            if not data:  # the build stopped before rendering
-                os._exit(0)
-            gc.disable()  # a short-lived process: unpickling many objects needs no collector
-            work = pickle.loads(data)
-        _render_here(*work)
+            work = _messages(formats, os.fdopen(job, "rb"))
+        if work is not None:
+            _render_here(*work)
     except DeckgenError as exc:
         where = str(exc.path) if exc.path is not None else None
         message = {"message": exc.message, "path": where, "line": exc.line}
@@ -177,6 +193,23 @@ def _serve(
         code = 70
     finally:
         os._exit(code)
+
+
+def _messages(formats: Sequence[str], job: IO[bytes]) -> tuple[dict[str, list[Path]], Pages] | None:
+    """Read the worker's messages until its work arrives; None if the build stopped first."""
+    gc.disable()  # a short-lived process whose objects are never garbage: no collections
+    with job:
+        while True:
+            try:
+                kind, *rest = pickle.load(job)
+            except EOFError:
+                return None
+            if kind == "render":
+                by_format, pages = rest
+                return by_format, pages
+            for fmt in formats:  # "prepare": a head start only, so a failure is no error
+                with contextlib.suppress(Exception):
+                    _prepare(fmt, *rest)
 
 
 def _fork(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int]:

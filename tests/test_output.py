@@ -12,6 +12,7 @@ import pytest
 from deckgen.build import compile_post
 from deckgen.errors import DeckgenError
 from deckgen.output import Renderers, render_all
+from deckgen.theme import Theme
 
 from .conftest import EXAMPLE, ROOT
 
@@ -77,3 +78,33 @@ def test_without_a_worker_each_format_is_rendered_once_for_all_its_paths(tmp_pat
     targets = [(tmp_path / "a.pdf", "pdf"), (tmp_path / "b" / "a.pdf", "pdf")]
     render_all(targets, pages)
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b" / "a.pdf").read_bytes()
+
+
+@needs_fork
+@pytest.mark.parametrize("prepare_fails", [False, True])
+def test_a_build_through_the_worker_equals_one_without_and_warming_up_is_only_a_head_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepare_fails: bool
+) -> None:
+    from deckgen.build import build
+    from deckgen.render import pdf
+
+    calls: list[str] = []
+
+    def failing(theme: object, cache_dir: object) -> None:
+        raise RuntimeError("no fonts today")
+
+    if prepare_fails:  # the worker is a fork of this process: it sees the patch
+        monkeypatch.setattr(pdf, "prepare", failing)
+    plain = build(EXAMPLE, tmp_path / "plain", site_root=ROOT)
+    with Renderers(["pptx", "pdf"]) as renderers:
+        original = renderers.prepare
+
+        def tell(theme: Theme, cache_dir: Path | None) -> None:
+            calls.append(theme.name)
+            original(theme, cache_dir)
+
+        renderers.prepare = tell  # type: ignore[method-assign]
+        ahead = build(EXAMPLE, tmp_path / "ahead", site_root=ROOT, renderers=renderers)
+    assert calls == ["default"]  # the theme reached the worker before the pages
+    for a, b in zip(plain.written, ahead.written, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
@@ -34,6 +35,7 @@ from ..pages import (
     TextFrame,
     drawn_text,
 )
+from ..theme import Theme
 
 EMU_PER_PT = 12700
 rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
@@ -57,6 +59,20 @@ def _font(face: Face) -> str:
         pdfmetrics.registerFont(TTFont(face.key, str(face.path)))
         name = _registered[face] = face.key
     return name
+
+
+def prepare(theme: Theme, cache_dir: Path | None) -> None:
+    """Warm up for `theme` before the pages arrive: load its text faces (reportlab reads a
+    whole font file in Python) and the image plugins reportlab opens pictures with."""
+    from PIL import Image
+
+    Image.preinit()
+    for role, bold in (("body", False), ("title", False), ("body", True), ("code", False)):
+        spec = theme.fonts.get(role)
+        if spec is not None:
+            face = fonts.face(spec, bold, False, cache_dir)
+            if not face.needs_conversion:
+                _font(face)
 
 
 def _register_converted(pages: Pages) -> None:
