@@ -17,6 +17,7 @@ import importlib
 import json
 import os
 import pickle
+import select
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -44,11 +45,15 @@ def renderer(fmt: str) -> Callable[[Pages], bytes]:
     return fn
 
 
-def _prepare(fmt: str, theme: Theme, cache_dir: Path | None) -> None:
-    """Let the renderer of `fmt` warm up for `theme` (load its fonts), when it can."""
+def _prepare(fmt: str, theme: Theme, cache_dir: Path | None, job: IO[bytes]) -> None:
+    """Let the renderer of `fmt` warm up for `theme` (load its fonts), when it can, until
+    the pages arrive on `job`."""
     prepare = getattr(importlib.import_module(_RENDERERS[fmt][0], __package__), "prepare", None)
-    if prepare is not None:
-        prepare(theme, cache_dir)
+    if prepare is None:
+        return
+    for _ in prepare(theme, cache_dir):
+        if select.select([job], [], [], 0)[0]:
+            return
 
 
 class Renderers:
@@ -207,9 +212,10 @@ def _messages(formats: Sequence[str], job: IO[bytes]) -> tuple[dict[str, list[Pa
             if kind == "render":
                 by_format, pages = rest
                 return by_format, pages
+            theme, cache_dir = rest
             for fmt in formats:  # "prepare": a head start only, so a failure is no error
                 with contextlib.suppress(Exception):
-                    _prepare(fmt, *rest)
+                    _prepare(fmt, theme, cache_dir, job)
 
 
 def _fork(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int]:

@@ -279,7 +279,7 @@ def test_a_build_killed_while_writing_leaves_the_old_output_or_the_new_one(tmp_p
     assert first.returncode == 0
     old = {p.name: p.read_bytes() for p in out.iterdir()}
     killed = 0
-    for delay in (0.4, 0.8, 1.2, 1.6, 2.0, 2.4):
+    for delay in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.8):
         proc = subprocess.Popen(
             [sys.executable, "-m", "deckgen.cli", "build", str(EXAMPLE), "--site-root",
              str(ROOT), "-o", str(out), "--theme", "dark"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,16 +61,29 @@ def _font(face: Face) -> str:
     return name
 
 
-def prepare(theme: Theme, cache_dir: Path | None) -> None:
-    """Warm up for `theme` before the pages arrive: load its text faces (reportlab reads a
-    whole font file in Python) and the image plugins reportlab opens pictures with."""
+# the faces a deck most often uses, most used first: (role, bold, italic)
+_LIKELY_FACES = (
+    ("body", False, False),
+    ("title", False, False),
+    ("body", True, False),
+    ("body", False, True),
+    ("code", False, False),
+    ("body", True, True),
+)
+
+
+def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
+    """Warm up for `theme` before the pages arrive, one step at a time (the caller stops
+    when they do): reportlab's image plugins, then the theme's faces, most used first
+    (reportlab reads a whole font file in Python)."""
     from PIL import Image
 
     Image.preinit()
-    for role, bold in (("body", False), ("title", False), ("body", True), ("code", False)):
+    for role, bold, italic in _LIKELY_FACES:
+        yield
         spec = theme.fonts.get(role)
         if spec is not None:
-            face = fonts.face(spec, bold, False, cache_dir)
+            face = fonts.face(spec, bold, italic, cache_dir)
             if not face.needs_conversion:
                 _font(face)
 

@@ -5,32 +5,30 @@ them), text in text boxes with real bullets and numbering, pictures with their a
 live hyperlinks (including jumps to other slides), and speaker notes. Output is byte-stable:
 fixed core-property dates and fixed zip timestamps. The only module that imports pptx.
 
-python-pptx makes the package: the template's master, layouts, theme, notes master and
-properties, the parts and their relationships, the content types and the zip. Each slide and
-notes page is written as one DrawingML document, with no per-shape object model, so a deck of
-a thousand slides costs a few milliseconds a slide.
+python-pptx makes the package's base: its default template's master, layouts, themes and
+notes master, stretched to the slide size, with an empty slide list. That base is kept in
+the cache by slide size and python-pptx's identity, so a warm build does not import
+python-pptx at all. Each slide and notes page is written as one DrawingML document, its
+relationships as python-pptx writes them, and the whole is zipped with fixed timestamps: a
+deck of a thousand slides costs a few milliseconds a slide.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib.util
 import io
+import os
 import re
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from pptx import Presentation
-from pptx.opc.constants import CONTENT_TYPE as CT
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.package import Part
-from pptx.opc.packuri import PackURI
-from pptx.opc.serialized import PackageWriter
-from pptx.util import Emu
-
 from ..pages import (
+    DocInfo,
     Frame,
     MathFrame,
     Page,
@@ -42,170 +40,270 @@ from ..pages import (
     TableFrame,
     TextFrame,
 )
+from ..theme import Theme
 
 _TITLE_ONLY = 5  # the default template's "Title Only" layout
+_LAYOUT = "../slideLayouts/slideLayout6.xml"  # the part python-pptx names it
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_BASE_VERSION = "1"  # bump when the base package changes
 # Text boxes are a little wider than the width text was wrapped to, on the side away from the
 # alignment, so an application whose rounding differs never wraps a line sooner.
 _WRAP_TOLERANCE = 0.02
-_MEDIA = {"jpeg": ("jpg", CT.JPEG), "png": ("png", CT.PNG)}
+_OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_CT = "application/vnd.openxmlformats-officedocument.presentationml."
+_RT_SLIDE, _RT_NOTES, _RT_IMAGE = _OD + "slide", _OD + "notesSlide", _OD + "image"
+_RT_LAYOUT, _RT_MASTER, _RT_LINK = _OD + "slideLayout", _OD + "notesMaster", _OD + "hyperlink"
+_MEDIA = {"jpeg": ("jpg", "image/jpeg"), "png": ("png", "image/png")}
+
+
+def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
+    """Before the pages arrive: have the base package for the theme's slide size ready."""
+    _base(theme.width, theme.height, cache_dir)
+    yield
 
 
 def render_pptx(pages: Pages) -> bytes:
     """The PPTX file's bytes."""
-    prs = Presentation()
-    _resize_template(prs, pages.width, pages.height)
-    _properties(prs, pages)
-    package = prs.part.package
-    layout = prs.slide_layouts[_TITLE_ONLY].part
-    notes_master = prs.part.notes_master_part  # created from python-pptx's default
-    relate_slide = _relater(prs.part)
-    slide_ids = prs.slides._sldIdLst
-    parts = [
-        Part(PackURI(f"/ppt/slides/slide{n}.xml"), CT.PML_SLIDE, package)
-        for n in range(1, len(pages.pages) + 1)
-    ]
-    media: dict[bytes, Part] = {}
-    notes_count = 0
-    for n, (part, page) in enumerate(zip(parts, pages.pages, strict=True)):
-        slide_ids._add_sldId(id=256 + n, rId=relate_slide(part, RT.SLIDE))
-        part.relate_to(layout, RT.SLIDE_LAYOUT)
-        writer = _SlideWriter(part, parts, media, package, pages.east_asian_font)
-        part.blob = writer.slide(page)
+    base = _base(pages.width, pages.height, None)
+    media: dict[bytes, str] = {}  # picture -> its part name
+    out = _Zip()
+    slides, notes, pres_rels = [], [], []
+    first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
+    for n, page in enumerate(pages.pages, start=1):
+        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font)
+        xml = writer.slide(page)
         if page.notes:
-            notes_count += 1
-            notes = Part(
-                PackURI(f"/ppt/notesSlides/notesSlide{notes_count}.xml"),
-                CT.PML_NOTES_SLIDE,
-                package,
-                _notes_xml(page.notes),
-            )
-            notes.relate_to(notes_master, RT.NOTES_MASTER)
-            notes.relate_to(part, RT.SLIDE)
-            part.relate_to(notes, RT.NOTES_SLIDE)
-    buf = io.BytesIO()
-    _StableWriter.write(buf, package._rels, tuple(package.iter_parts()))
-    return buf.getvalue()
+            notes.append(n)
+            writer.rels.add(_RT_NOTES, f"../notesSlides/notesSlide{len(notes)}.xml")
+        slides.append((xml, writer.rels))
+        pres_rels.append((f"rId{first_rid + n - 1}", f"slides/slide{n}.xml"))
+    for name, data in base.items():
+        out.write(name, _assembled(name, data, pages, pres_rels, len(notes), set(media.values())))
+    for n, (xml, rels) in enumerate(slides, start=1):
+        out.write(f"ppt/slides/slide{n}.xml", xml)
+        out.write(f"ppt/slides/_rels/slide{n}.xml.rels", rels.xml())
+    for k, n in enumerate(notes, start=1):
+        out.write(f"ppt/notesSlides/notesSlide{k}.xml", _notes_xml(pages.pages[n - 1].notes))
+        rels = _Rels()
+        rels.add(_RT_MASTER, "../notesMasters/notesMaster1.xml")
+        rels.add(_RT_SLIDE, f"../slides/slide{n}.xml")
+        out.write(f"ppt/notesSlides/_rels/notesSlide{k}.xml.rels", rels.xml())
+    for data, name in media.items():
+        out.write(name, data)
+    return out.close()
 
 
-def _relater(part: Any) -> Callable[[Part, str], str]:
-    """`part.relate_to` without its scan of every existing relationship, for new targets.
+def _assembled(
+    name: str,
+    data: bytes,
+    pages: Pages,
+    slides: list[tuple[str, str]],
+    notes: int,
+    media: set[str],
+) -> bytes:
+    """A member of the base package, with this deck's slides, notes and properties added."""
+    if name == "docProps/core.xml":
+        return _core_xml(pages.info)
+    if name == "ppt/presentation.xml":
+        ids = "".join(f'<p:sldId id="{255 + n}" r:id="{rid}"/>' for n, (rid, _) in
+                      enumerate(slides, start=1))  # fmt: skip
+        return data.replace(b"<p:sldIdLst/>", f"<p:sldIdLst>{ids}</p:sldIdLst>".encode(), 1)
+    if name == "ppt/_rels/presentation.xml.rels":
+        rels = "".join(
+            f'<Relationship Id="{rid}" Type="{_RT_SLIDE}" Target="{target}"/>'
+            for rid, target in slides
+        )
+        return data.replace(b"</Relationships>", rels.encode() + b"</Relationships>", 1)
+    if name == "[Content_Types].xml":
+        return _content_types(data, len(slides), notes, media)
+    return data
 
-    python-pptx checks a new relationship against all the others; the presentation part of a
-    deck of a thousand slides then spends most of its time scanning. A new slide is never
-    related yet. Relies on `_Relationships._add_relationship`; without it, the scan is kept.
-    """
-    add = getattr(part.rels, "_add_relationship", None)
-    if add is None:
-        return lambda target, reltype: str(part.relate_to(target, reltype))
-    return lambda target, reltype: str(add(reltype, target))
+
+def _content_types(base: bytes, slides: int, notes: int, media: set[str]) -> bytes:
+    """The base's content types with the slides', notes' and pictures', sorted as
+    python-pptx sorts them."""
+    defaults = dict(re.findall(r'<Default Extension="([^"]+)" ContentType="([^"]+)"/>',
+                               base.decode()))  # fmt: skip
+    overrides = dict(re.findall(r'<Override PartName="([^"]+)" ContentType="([^"]+)"/>',
+                                base.decode()))  # fmt: skip
+    types = dict(_MEDIA.values())
+    defaults.update({ext: types[ext] for ext in (m.rsplit(".", 1)[1] for m in media)})
+    for n in range(1, slides + 1):
+        overrides[f"/ppt/slides/slide{n}.xml"] = _CT + "slide+xml"
+    for n in range(1, notes + 1):
+        overrides[f"/ppt/notesSlides/notesSlide{n}.xml"] = _CT + "notesSlide+xml"
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        + "".join(
+            f'<Default Extension="{e}" ContentType="{t}"/>' for e, t in sorted(defaults.items())
+        )
+        + "".join(
+            f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in sorted(overrides.items())
+        )
+        + "</Types>"
+    ).encode()
 
 
-def _resize_template(prs: Any, width: int, height: int) -> None:
-    """Set the slide size and stretch the template's master and layouts to it, so a slide the
-    speaker adds in PowerPoint gets placeholders that fit the 16:9 (or 4:3) page."""
+def _next_rid(rels: bytes) -> int:
+    return max((int(n) for n in re.findall(rb'Id="rId(\d+)"', rels)), default=0) + 1
+
+
+def _core_xml(info: DocInfo) -> bytes:
+    """The document properties, as python-pptx writes them."""
+    when = "2000-01-01T00:00:00Z"
+    if info.date:
+        with contextlib.suppress(ValueError):
+            when = dt.datetime.fromisoformat(info.date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    author = _text(info.author)
+    date = f'xsi:type="dcterms:W3CDTF">{when}'
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        + _element("dc:title", info.title)
+        + _element("dc:subject", info.subject)
+        + _element("dc:creator", info.author)
+        + _element("cp:keywords", ", ".join(info.keywords))
+        + "<dc:description>Made with deckgen</dc:description>"
+        + f"<cp:lastModifiedBy>{author or 'deckgen'}</cp:lastModifiedBy>"
+        + "<cp:revision>1</cp:revision>"
+        + f"<dcterms:created {date}</dcterms:created><dcterms:modified {date}</dcterms:modified>"
+        + f"<cp:category/><cp:lastPrinted>{when}</cp:lastPrinted></cp:coreProperties>"
+    ).encode()
+
+
+def _element(tag: str, text: str) -> str:
+    return f"<{tag}>{_text(text)}</{tag}>"
+
+
+# -- the base package, made by python-pptx ----------------------------------------------
+
+
+def _base(width: int, height: int, cache_dir: Path | None) -> dict[str, bytes]:
+    """The base package's members, in order: kept per process; from the cache when
+    `cache_dir` has it, else made by python-pptx."""
+    members = _bases.get((width, height))
+    if members is not None:
+        return members
+    from .. import cache
+
+    name = cache.key("pptx base", _BASE_VERSION, _pptx_identity(), f"{width}x{height}")
+    data = cache.get(cache_dir, name)
+    if data is None:
+        data = _make_base(width, height)
+        cache.put(cache_dir, name, data)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    _bases[(width, height)] = members
+    return members
+
+
+_bases: dict[tuple[int, int], dict[str, bytes]] = {}
+
+
+def _pptx_identity() -> str:
+    """Which python-pptx is installed, found without importing it."""
+    spec = importlib.util.find_spec("pptx")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    with contextlib.suppress(OSError):
+        st = os.stat(origin)
+        return f"{origin}|{st.st_size}|{st.st_mtime_ns}"
+    return origin
+
+
+def _make_base(width: int, height: int) -> bytes:
+    """python-pptx's default template stretched to the slide size, with its notes master and
+    an empty slide list; each member's bytes as python-pptx writes them."""
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    prs: Any = Presentation()
     sx, sy = width / prs.slide_width, height / prs.slide_height
     prs.slide_width, prs.slide_height = Emu(width), Emu(height)
+    # stretch the master and layouts, so a slide the speaker adds in PowerPoint gets
+    # placeholders that fit the 16:9 (or 4:3) page; shapes without a position inherit it
     masters = [prs.slide_master, *prs.slide_layouts]
-    own = [sh for m in masters for sh in m.shapes if sh._element.xfrm is not None]
-    for shape in own:  # shapes without their own position inherit the (scaled) master's
+    for shape in [sh for m in masters for sh in m.shapes if sh._element.xfrm is not None]:
         if shape.left is not None and shape.width is not None:
             shape.left, shape.width = Emu(round(shape.left * sx)), Emu(round(shape.width * sx))
         if shape.top is not None and shape.height is not None:
             shape.top, shape.height = Emu(round(shape.top * sy)), Emu(round(shape.height * sy))
+    assert prs.slide_layouts[_TITLE_ONLY].part.partname.endswith(_LAYOUT[2:])
+    prs.part.notes_master_part  # noqa: B018  (made from python-pptx's default on first use)
+    prs.slides  # noqa: B018  (adds the empty slide list the slides are written into)
+    raw = io.BytesIO()
+    prs.save(raw)
+    out = _Zip()
+    with zipfile.ZipFile(raw) as zf:
+        for info in zf.infolist():
+            out.write(info.filename, zf.read(info))
+    return out.close()
 
 
-def _properties(prs: Any, pages: Pages) -> None:
-    cp = prs.core_properties
-    info = pages.info
-    cp.title = _clean(info.title)
-    cp.author = _clean(info.author)
-    cp.subject = _clean(info.subject)
-    cp.keywords = _clean(", ".join(info.keywords))
-    cp.last_modified_by = _clean(info.author) or "deckgen"
-    cp.revision = 1
-    when = dt.datetime(2000, 1, 1)
-    if info.date:
-        with contextlib.suppress(ValueError):
-            when = dt.datetime.fromisoformat(info.date)
-    cp.created = when
-    cp.modified = when
-    cp.last_printed = when
-    cp.comments = "Made with deckgen"
+# -- package writing --------------------------------------------------------------------
 
 
-class _StableWriter(PackageWriter):
-    """python-pptx's package writer with fixed member timestamps, so equal input gives equal
-    bytes; pictures are stored as they are (JPEG and PNG do not deflate further, only slower)."""
+class _Zip:
+    """Package members in a zip with fixed timestamps, so equal input gives equal bytes;
+    pictures are stored as they are (JPEG and PNG do not deflate further, only slower)."""
 
-    def _write(self) -> None:
-        out = self._pkg_file
-        assert not isinstance(out, str)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-            self._write_content_types_stream(_Members(zf))  # type: ignore[arg-type]
-            self._write_pkg_rels(_Members(zf))  # type: ignore[arg-type]
-            self._write_parts(_Members(zf))
+    def __init__(self) -> None:
+        self._buf = io.BytesIO()
+        self._zf = zipfile.ZipFile(self._buf, "w", zipfile.ZIP_DEFLATED)
 
-    def _write_parts(self, phys_writer: Any) -> None:
-        """Each part, then its relationships, written as a string (python-pptx builds an
-        element per relationship: most of a large deck's packaging time)."""
-        for part in self._parts:
-            phys_writer.write(part.partname, part.blob)
-            if part._rels:
-                phys_writer.write(part.partname.rels_uri, _rels_xml(part.rels))
-
-
-def _rels_xml(rels: Any) -> bytes:
-    """A part's relationships as python-pptx serializes them: in numerical rId order."""
-
-    def order(rid: str) -> tuple[int, str]:
-        return (int(rid[3:]) if rid.startswith("rId") and rid[3:].isdigit() else 0, rid)
-
-    items = []
-    for rid in sorted(rels.keys(), key=order):
-        rel = rels[rid]
-        mode = ' TargetMode="External"' if rel.is_external else ""
-        items.append(
-            f'<Relationship Id="{_attr(rid)}" Type="{_attr(rel.reltype)}" '
-            f'Target="{_attr(rel.target_ref)}"{mode}/>'
-        )
-    return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + "".join(items)
-        + "</Relationships>"
-    ).encode()
-
-
-@dataclass(frozen=True)
-class _Members:
-    """Writes package members into a zip with a fixed timestamp."""
-
-    zf: zipfile.ZipFile
-
-    def write(self, uri: PackURI, blob: bytes) -> None:
-        info = zipfile.ZipInfo(uri.membername, _FIXED_TIME)
-        media = uri.membername.startswith("ppt/media/")
+    def write(self, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, _FIXED_TIME)
+        media = name.startswith("ppt/media/")
         info.compress_type = zipfile.ZIP_STORED if media else zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
-        self.zf.writestr(info, blob)
+        self._zf.writestr(info, data)
+
+    def close(self) -> bytes:
+        self._zf.close()
+        return self._buf.getvalue()
+
+
+@dataclass
+class _Rels:
+    """Writes one part's relationships as python-pptx would: numbered in the order they are
+    made, a target related twice keeping its first number."""
+
+    items: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    _ids: dict[tuple[str, str, bool], str] = field(default_factory=dict)
+
+    def add(self, reltype: str, target: str, external: bool = False) -> str:
+        key = (reltype, target, external)
+        rid = self._ids.get(key)
+        if rid is None:
+            rid = self._ids[key] = f"rId{len(self.items) + 1}"
+            self.items.append((rid, reltype, target, external))
+        return rid
+
+    def xml(self) -> bytes:
+        items = "".join(
+            f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(target)}"'
+            + (' TargetMode="External"/>' if external else "/>")
+            for rid, reltype, target, external in self.items
+        )
+        return (
+            "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + items
+            + "</Relationships>"
+        ).encode()
 
 
 class _SlideWriter:
-    """Writes one slide's DrawingML, relating its pictures and links as it goes."""
+    """Writes one slide's DrawingML, relating its layout, pictures and links as it goes."""
 
-    def __init__(
-        self,
-        part: Part,
-        slides: list[Part],
-        media: dict[bytes, Part],
-        package: Any,
-        east_asian: str,
-    ) -> None:
-        self.part = part
+    def __init__(self, slides: int, media: dict[bytes, str], east_asian: str) -> None:
         self.slides = slides
         self.media = media
-        self.package = package
+        self.rels = _Rels()
+        self.rels.add(_RT_LAYOUT, _LAYOUT)
         # the East Asian slot names the CJK font, so CJK characters in a run use it
         self.east_asian = _attr(east_asian) if east_asian else ""
         self.next_id = 2
@@ -266,10 +364,9 @@ class _SlideWriter:
         assert isinstance(frame, PictureFrame)
         image = self.media.get(frame.data)
         if image is None:
-            ext, content_type = _MEDIA[frame.format]
-            name = PackURI(f"/ppt/media/image{len(self.media) + 1}.{ext}")
-            image = self.media[frame.data] = Part(name, content_type, self.package, frame.data)
-        rid = self.part.relate_to(image, RT.IMAGE)
+            ext = _MEDIA[frame.format][0]
+            image = self.media[frame.data] = f"ppt/media/image{len(self.media) + 1}.{ext}"
+        rid = self.rels.add(_RT_IMAGE, "../" + image[4:])
         return (
             f'<p:pic><p:nvPicPr><p:cNvPr {self._id("Picture")} descr="{_attr(frame.alt)}"/>'
             f'<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
@@ -361,12 +458,12 @@ class _SlideWriter:
 
     def _link(self, target: str) -> str:
         if target.startswith("#slide="):
-            n = int(target.split("=", 1)[1]) - 1
-            if not 0 <= n < len(self.slides):
+            n = int(target.split("=", 1)[1])
+            if not 1 <= n <= self.slides:
                 return ""
-            rid = self.part.relate_to(self.slides[n], RT.SLIDE)
+            rid = self.rels.add(_RT_SLIDE, f"slide{n}.xml")
             return f'<a:hlinkClick r:id="{rid}" action="ppaction://hlinksldjump"/>'
-        rid = self.part.relate_to(_clean(target), RT.HYPERLINK, is_external=True)
+        rid = self.rels.add(_RT_LINK, _clean(target), external=True)
         return f'<a:hlinkClick r:id="{rid}"/>'
 
 
