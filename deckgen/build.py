@@ -11,20 +11,36 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .deck import PAPERS, Assets, Deck
 from .document import Document
 from .errors import DeckgenError, Diagnostic, UsageError
-from .layout import PAPERS, Assets, lay_out, lay_out_handout
-from .output import Renderers, render_all, write_format
-from .pages import Pages
+from .output import Job, Worker, finish
 from .parse import parse_document
 from .plan import plan_deck
 from .source import read_source
 from .theme import Theme, load_theme
 
+if TYPE_CHECKING:
+    from .pages import Pages
+
+
 FORMATS = ("pptx", "pdf", "html")
 DEFAULT_FORMATS = ("pptx", "pdf")
 _POST_SUFFIXES = (".md", ".markdown", ".qmd")  # .qmd: Quarto
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Build: one post read, parsed and planned into slides: everything before layout."""
+
+    post: Path
+    deck: Deck
+    diagnostics: tuple[Diagnostic, ...]
+    meta: dict[str, object]
+    theme: Theme
+    document: Document
 
 
 @dataclass(frozen=True)
@@ -41,10 +57,13 @@ class Compiled:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """Build: the files written and the diagnostics."""
+    """Build: the files written, the number of slides and the diagnostics; `compiled` has
+    the pages, unless a worker process laid them out."""
 
     written: tuple[Path, ...]
-    compiled: Compiled
+    slides: int
+    diagnostics: tuple[Diagnostic, ...]
+    compiled: Compiled | None
 
 
 class StrictError(DeckgenError):
@@ -55,17 +74,14 @@ class StrictError(DeckgenError):
         self.diagnostics = diagnostics
 
 
-def compile_post(
+def plan_post(
     post: Path,
     theme: str | None = None,
-    site_root: Path | None = None,
     aspect: str | None = None,
-    fetch_remote: bool = False,
-    cache_dir: Path | None = None,
-    on_theme: Callable[[Theme, Path | None], None] | None = None,
-) -> Compiled:
-    """Run every stage up to layout; write nothing. `on_theme` hears the theme as soon as it
-    is known (the renderers waiting in another process warm up for it)."""
+    on_theme: Callable[[Theme], None] | None = None,
+) -> Planned:
+    """Read, parse and plan `post`. `on_theme` hears the theme as soon as it is known (a
+    worker process warms up for it)."""
     source, diags = read_source(post)
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
@@ -78,15 +94,30 @@ def compile_post(
     else:
         th = load_theme(theme or "default", aspect)
     if on_theme is not None:
-        on_theme(th, cache_dir)
+        on_theme(th)
     doc, d = parse_document(source)
     diags += d
     deck, d = plan_deck(doc, th, post)
     diags += d
-    pages, d = lay_out(deck, th, Assets(post.parent, site_root, fetch_remote, cache_dir))
-    diags += d
-    located = tuple(x if x.path is not None else replace(x, path=post) for x in diags)
-    return Compiled(post, pages, located, dict(source.meta), th, doc)
+    return Planned(post, deck, tuple(diags), dict(source.meta), th, doc)
+
+
+def compile_post(
+    post: Path,
+    theme: str | None = None,
+    site_root: Path | None = None,
+    aspect: str | None = None,
+    fetch_remote: bool = False,
+    cache_dir: Path | None = None,
+) -> Compiled:
+    """Run every stage up to layout; write nothing."""
+    from .layout import lay_out
+
+    planned = plan_post(post, theme, aspect)
+    assets = Assets(post.parent, site_root, fetch_remote, cache_dir)
+    pages, diags = lay_out(planned.deck, planned.theme, assets)
+    located = _located(post, (*planned.diagnostics, *diags))
+    return Compiled(post, pages, located, planned.meta, planned.theme, planned.document)
 
 
 def build(
@@ -102,47 +133,60 @@ def build(
     paper: str = "a4",
     fetch_remote: bool = False,
     cache_dir: Path | None = None,
-    renderers: Renderers | None = None,
+    worker: Worker | None = None,
 ) -> BuildResult:
-    """Compile `post` and write `outdir/<stem>.<fmt>` for each format (with `renderers`
-    started ahead, when the caller has them)."""
+    """Compile `post` and write `outdir/<stem>.<fmt>` for each format; the layout and the
+    rendering run in `worker` when the caller started one."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
-    prepare = renderers.prepare if renderers is not None else None
-    compiled = compile_post(post, theme, site_root, aspect, fetch_remote, cache_dir, prepare)
-    warnings = [d for d in compiled.diagnostics if d.level in ("warning", "error")]
-    if strict and warnings:
-        raise StrictError(
-            f"{len(warnings)} warning(s) and --strict: no file written", post, compiled.diagnostics
-        )
+    if notes_pages and paper not in PAPERS:
+        raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
+    ahead = worker if worker is not None and worker.ready else None
+    on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
+    planned = plan_post(post, theme, aspect, on_theme)
     targets: list[tuple[Path, str]] = [(outdir / f"{post.stem}.{fmt}", fmt) for fmt in formats]
     if publish:
-        targets.append((_publish_path(compiled, site_root), "pdf"))
-    render_all(targets, compiled.pages, renderers)
-    written = [path for path, _ in targets]
-    if notes_pages:
-        if paper not in PAPERS:
-            raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
-        handout = lay_out_handout(compiled.pages, compiled.theme, paper)
-        path = outdir / f"{post.stem}-notes.pdf"
-        write_format("pdf", [path], handout)
-        written.append(path)
-    return BuildResult(tuple(written), compiled)
+        targets.append((_publish_path(post, planned.meta, site_root), "pdf"))
+    handout = (outdir / f"{post.stem}-notes.pdf", paper) if notes_pages else None
+    warned = sum(1 for d in planned.diagnostics if d.level in ("warning", "error"))
+    job = Job(
+        planned.deck,
+        planned.theme,
+        Assets(post.parent, site_root, fetch_remote, cache_dir),
+        tuple(targets),
+        handout,
+        strict,
+        warned,
+    )
+    done = ahead.finish(job) if ahead is not None else finish(job)
+    diagnostics = _located(post, (*planned.diagnostics, *done.diagnostics))
+    if not done.written:
+        count = sum(1 for d in diagnostics if d.level in ("warning", "error"))
+        raise StrictError(f"{count} warning(s) and --strict: no file written", post, diagnostics)
+    written = tuple(path for path, _ in targets) + ((handout[0],) if handout else ())
+    compiled = None
+    if done.pages is not None:
+        m, th, doc = planned.meta, planned.theme, planned.document
+        compiled = Compiled(post, done.pages, diagnostics, m, th, doc)
+    return BuildResult(written, done.slides, diagnostics, compiled)
 
 
-def _publish_path(compiled: Compiled, site_root: Path | None) -> Path:
-    pdf = str(compiled.meta.get("pdf") or "")
+def _located(post: Path, diags: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Diagnostics without a file are the post's."""
+    return tuple(d if d.path is not None else replace(d, path=post) for d in diags)
+
+
+def _publish_path(post: Path, meta: dict[str, object], site_root: Path | None) -> Path:
+    pdf = str(meta.get("pdf") or "")
     if not pdf:
-        raise UsageError(f"{compiled.post}: --publish needs `pdf:` in the front matter")
+        raise UsageError(f"{post}: --publish needs `pdf:` in the front matter")
     if site_root is None:
         raise UsageError("--publish needs --site-root (the folder the pdf: path is under)")
     root = site_root.resolve()
     target = (root / pdf.lstrip("/")).resolve()
     if not target.is_relative_to(root) or target.suffix.lower() != ".pdf":
-        raise DeckgenError(
-            f"pdf: expected a .pdf path inside the site root, got {pdf!r}", compiled.post
-        )
+        raise DeckgenError(f"pdf: expected a .pdf path inside the site root, got {pdf!r}", post)
     return target
 
 
@@ -179,11 +223,10 @@ def _build_one(post: Path, options: dict[str, object]) -> Outcome:
         return Outcome(post, (), tuple(lines), exc.exit_code)
     except DeckgenError as exc:
         return Outcome(post, (), (exc.format(),), exc.exit_code)
-    n = len(result.compiled.pages.pages)
     return Outcome(
         post,
-        tuple(f"wrote {p} ({n} slides)" for p in result.written),
-        tuple(d.format() for d in result.compiled.diagnostics),
+        tuple(f"wrote {p} ({result.slides} slides)" for p in result.written),
+        tuple(d.format() for d in result.diagnostics),
         0,
     )
 

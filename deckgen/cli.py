@@ -146,14 +146,14 @@ def build(
 
     Several posts are built in parallel, one process per core.
     """
-    from .output import Renderers
+    from .output import Worker
 
     formats = _formats(fmt)
-    # one post (the usual case): each format's renderer is imported by its own process
-    # while this one imports the stages and compiles
+    # one post (the usual case): a worker process imports the layout and the renderers
+    # while this one imports the front stages and reads, parses and plans the post
     one_post = len(posts) == 1 and not posts[0].is_dir()
-    with Renderers(formats if one_post else ()) as renderers:
-        _build(posts, formats, renderers, outdir=outdir, site_root=site_root, theme=theme,
+    with Worker(formats if one_post else ()) as worker:
+        _build(posts, formats, worker, outdir=outdir, site_root=site_root, theme=theme,
                aspect=aspect, strict=strict, notes_pages=notes_pages, paper=paper,
                fetch_remote=fetch_remote, publish=publish,
                cache_dir=cache_dir, no_cache=no_cache)  # fmt: skip
@@ -162,7 +162,7 @@ def build(
 def _build(
     posts: tuple[Path, ...],
     formats: list[str],
-    renderers: Any,
+    worker: Any,
     no_cache: bool,
     cache_dir: Path | None,
     **given: Any,
@@ -187,14 +187,13 @@ def _build(
             failed |= outcome.exit_code != 0
         sys.exit(1 if failed else 0)
     try:
-        result = run_build(found[0], **options, renderers=renderers)
+        result = run_build(found[0], **options, worker=worker)
     except StrictError as exc:
         _report(exc.diagnostics)
         raise
-    _report(result.compiled.diagnostics)
-    n = len(result.compiled.pages.pages)
+    _report(result.diagnostics)
     for path in result.written:
-        click.echo(f"wrote {path} ({n} slides)")
+        click.echo(f"wrote {path} ({result.slides} slides)")
 
 
 @main.command()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from .document import Background, Figure, Math, Run, Runs
 
@@ -165,3 +166,19 @@ class Deck:
 
     info: DeckInfo
     slides: tuple[Slide, ...]
+
+
+# -- what the layout takes besides the deck ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Layout input: where a post's images are looked up."""
+
+    post: Path
+    site_root: Path | None
+    fetch_remote: bool = False
+    cache_dir: Path | None = None  # prepared images, shared between builds
+
+
+PAPERS = {"a4": (7560310, 10692130), "letter": (7772400, 10058400)}  # notes pages: portrait, EMU

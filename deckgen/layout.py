@@ -16,6 +16,8 @@ from pathlib import Path
 
 from . import fonts, formula, highlight, images
 from .deck import (
+    PAPERS,
+    Assets,
     Bullets,
     CalloutBox,
     CodeBox,
@@ -66,16 +68,6 @@ _NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
 _MATH_DPI = 300  # formulas are line art: pixels per inch of their picture in the PPTX
 _MATH_SCALE = 1.6  # a displayed formula's size, relative to the body text
-
-
-@dataclass(frozen=True)
-class Assets:
-    """Layout input: where a post's images are looked up."""
-
-    post: Path
-    site_root: Path | None
-    fetch_remote: bool = False
-    cache_dir: Path | None = None  # prepared images, shared between builds
 
 
 # -- paragraphs to typeset --------------------------------------------------------------
@@ -1857,7 +1849,6 @@ def _relink_text(frame: TextFrame, anchors: dict[str, int]) -> TextFrame:
 
 # -- the notes handout ------------------------------------------------------------------
 
-PAPERS = {"a4": (7560310, 10692130), "letter": (7772400, 10058400)}  # portrait, EMU
 _NOTES_SIZE = 12  # points: read at arm's length, not from the back of a room
 
 

@@ -1,10 +1,12 @@
-"""Render laid-out pages and write the files atomically, on two cores.
+"""The back half of a build: lay the deck out, render it and write the files atomically.
 
-A build that knows its formats before it compiles (the command line does) starts one
-process at once, which imports the renderers (python-pptx, reportlab) while the main
-process parses and lays out the post, then takes the pages through a pipe. Without that
-head start, the main process renders. Either way, with two formats one of them is rendered
-in a forked process, so the two render on two cores.
+The command line knows a build's formats before it reads the post, so it starts a worker
+process at once: while the main process imports the front stages and parses and plans the
+post, the worker imports the layout and the renderers, hears the theme and loads its fonts
+and the PPTX base package, then takes the planned deck through a pipe, lays it out, renders
+and writes. Only the diagnostics come back. Without a worker the main process does the
+same. Either way, with two formats one of them is rendered in a forked process, so the two
+render on two cores.
 
 Light on purpose: importing this module imports no renderer and no stage.
 """
@@ -14,19 +16,20 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
-import json
 import os
 import pickle
 import select
 import signal
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import DeckgenError
+from .errors import DeckgenError, Diagnostic
 from .fork import can_fork
 
 if TYPE_CHECKING:
+    from .deck import Assets, Deck
     from .pages import Pages
     from .theme import Theme
 
@@ -38,6 +41,47 @@ _RENDERERS = {
 }
 
 
+@dataclass(frozen=True)
+class Job:
+    """Output: the back half of one build: lay `deck` out; then, unless `strict` and there
+    were warnings (`warned` of them before layout), render and write every target, and the
+    notes pages (where, on which paper) when asked."""
+
+    deck: Deck
+    theme: Theme
+    assets: Assets
+    targets: tuple[tuple[Path, str], ...]
+    notes_pages: tuple[Path, str] | None = None
+    strict: bool = False
+    warned: int = 0
+
+
+@dataclass(frozen=True)
+class Finished:
+    """Output: what the back half did: the pages (None when a worker laid them out: they
+    stay there), how many, what the layout reported, and whether the files were written."""
+
+    pages: Pages | None
+    slides: int
+    diagnostics: tuple[Diagnostic, ...]
+    written: bool
+
+
+def finish(job: Job) -> Finished:
+    """Lay out, check, render and write, in this process."""
+    from .layout import lay_out, lay_out_handout
+
+    pages, diags = lay_out(job.deck, job.theme, job.assets)
+    warned = job.warned + sum(1 for d in diags if d.level in ("warning", "error"))
+    if job.strict and warned:
+        return Finished(pages, len(pages.pages), tuple(diags), False)
+    render_all(job.targets, pages)
+    if job.notes_pages is not None:
+        path, paper = job.notes_pages
+        write_format("pdf", [path], lay_out_handout(pages, job.theme, paper))
+    return Finished(pages, len(pages.pages), tuple(diags), True)
+
+
 def renderer(fmt: str) -> Callable[[Pages], bytes]:
     """The function that renders `fmt`; a PPTX-only build never loads reportlab."""
     module, name = _RENDERERS[fmt]
@@ -46,8 +90,8 @@ def renderer(fmt: str) -> Callable[[Pages], bytes]:
 
 
 def _prepare(fmt: str, theme: Theme, cache_dir: Path | None, job: IO[bytes]) -> None:
-    """Let the renderer of `fmt` warm up for `theme` (load its fonts), when it can, until
-    the pages arrive on `job`."""
+    """Let the renderer of `fmt` warm up for `theme` (fonts, base package), when it can,
+    until the deck arrives on `job`."""
     prepare = getattr(importlib.import_module(_RENDERERS[fmt][0], __package__), "prepare", None)
     if prepare is None:
         return
@@ -56,84 +100,80 @@ def _prepare(fmt: str, theme: Theme, cache_dir: Path | None, job: IO[bytes]) -> 
             return
 
 
-class Renderers:
-    """Output: a process started before the compile that imports the renderers of the
-    formats asked for, then waits: told the theme, it loads its fonts; given the pages, it
-    renders them. Close it when done; unused, it is stopped."""
+class Worker:
+    """Output: a process started before the compile, which imports the layout and the
+    renderers of `formats`, then waits: told the theme, it warms up for it; given a `Job`,
+    it does it. Close it when done; unused, it is stopped."""
 
     def __init__(self, formats: Sequence[str]):
-        self._worker: tuple[int, IO[bytes], int] | None = None  # pid, job pipe, report fd
+        self._process: tuple[int, IO[bytes], int] | None = None  # pid, job pipe, reply fd
         wanted = [fmt for fmt in dict.fromkeys(formats) if fmt in _RENDERERS]
         if not wanted or not hasattr(os, "fork"):
             return
         job_read, job_write = os.pipe()
-        report_read, report_write = os.pipe()
+        reply_read, reply_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             os.close(job_write)
-            os.close(report_read)
-            _serve(wanted, report_write, job_read)
+            os.close(reply_read)
+            _serve(wanted, reply_write, job_read)
         os.close(job_read)
-        os.close(report_write)
-        self._worker = (pid, os.fdopen(job_write, "wb"), report_read)
+        os.close(reply_write)
+        self._process = (pid, os.fdopen(job_write, "wb"), reply_read)
+
+    @property
+    def ready(self) -> bool:
+        """Whether a worker is waiting for a job."""
+        return self._process is not None
 
     def prepare(self, theme: Theme, cache_dir: Path | None) -> None:
         """Tell the worker the theme, as soon as it is known."""
-        if self._worker is not None:
-            _send(self._worker[1], ("prepare", theme, cache_dir), close=False)
+        if self._process is not None:
+            _send(self._process[1], ("prepare", theme, cache_dir), close=False)
 
-    def take(self) -> tuple[int, IO[bytes], int] | None:
-        """The waiting worker, now the caller's to feed and join."""
-        worker, self._worker = self._worker, None
-        return worker
+    def finish(self, job: Job) -> Finished:
+        """Have the worker do `job`; what it did, or its error raised here."""
+        process, self._process = self._process, None
+        assert process is not None, "a worker does one job"
+        pid, pipe, reply = process
+        try:
+            _send(pipe, ("finish", job), close=True)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(Exception):
+                _join((pid, reply))
+            raise
+        done = _join((pid, reply))
+        assert isinstance(done, Finished)
+        return done
 
     def close(self) -> None:
         """Stop the worker if no build used it (it has written nothing)."""
-        worker = self.take()
-        if worker is None:
+        process, self._process = self._process, None
+        if process is None:
             return
-        pid, job, report = worker
+        pid, job, reply = process
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             job.close()
-        os.close(report)
+        os.close(reply)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
 
-    def __enter__(self) -> Renderers:
+    def __enter__(self) -> Worker:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def render_all(
-    targets: Sequence[tuple[Path, str]], pages: Pages, renderers: Renderers | None = None
-) -> None:
-    """Render each format once and write its files, in the waiting worker when there is one;
-    two formats render on two cores."""
+def render_all(targets: Sequence[tuple[Path, str]], pages: Pages) -> None:
+    """Render each format once and write its files; two formats render on two cores."""
     by_format: dict[str, list[Path]] = {}
     for path, fmt in targets:
         by_format.setdefault(fmt, []).append(path)
-    worker = renderers.take() if renderers else None
-    if worker is None:
-        _render_here(by_format, pages)
-        return
-    pid, job, report = worker
-    try:
-        _send(job, ("render", by_format, pages), close=True)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(Exception):
-            _join((pid, report))
-        raise
-    _join((pid, report))
-
-
-def _render_here(by_format: dict[str, list[Path]], pages: Pages) -> None:
-    """Render in this process, and one format in a forked one when there are two."""
     if len(by_format) > 1 and can_fork():
         theirs = sorted(by_format)[-1]
         child = _fork(theirs, by_format.pop(theirs), pages)
@@ -158,89 +198,93 @@ def write_format(fmt: str, paths: Sequence[Path], pages: Pages) -> None:
         write_atomic(path, data)
 
 
-def _send(job: IO[bytes], message: tuple[object, ...], close: bool) -> None:
+def _send(pipe: IO[bytes], message: tuple[object, ...], close: bool) -> None:
     """Write a message to the worker; a worker that died reports why when joined."""
     try:
-        pickle.dump(message, job, protocol=pickle.HIGHEST_PROTOCOL)
-        job.flush()
+        pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        pipe.flush()
         if close:
-            job.close()
+            pipe.close()
     except BrokenPipeError:
         with contextlib.suppress(OSError):
-            job.close()
+            pipe.close()
 
 
-def _serve(
-    formats: Sequence[str],
-    report: int,
-    job: int | None,
-    work: tuple[dict[str, list[Path]], Pages] | None = None,
-) -> None:
-    """A rendering process: import the renderers, then (unless given its work) take messages
-    from the pipe: warm up for a theme, then render and write the pages. Reports an error on
-    `report`, and exits: never returns."""
+def _serve(formats: Sequence[str], reply: int, job: int | None, work: Any = None) -> None:
+    """A worker: import the layout and the renderers, then (unless given its work: the
+    paths and pages of one format) take messages from `job`: warm up for a theme, then do a
+    `Job`. Replies with what it did or its error, and exits: never returns."""
     code = 0
+    answer: object = None
     try:
         for fmt in formats:
             renderer(fmt)
-        if work is None:
-            assert job is not None
-            work = _messages(formats, os.fdopen(job, "rb"))
         if work is not None:
-            _render_here(*work)
+            write_format(*work)
+        else:
+            assert job is not None
+            importlib.import_module(".layout", __package__)
+            todo = _messages(formats, os.fdopen(job, "rb"))
+            if todo is not None:
+                answer = replace(finish(todo), pages=None)  # the pages stay here
     except DeckgenError as exc:
-        where = str(exc.path) if exc.path is not None else None
-        message = {"message": exc.message, "path": where, "line": exc.line}
-        os.write(report, json.dumps(message).encode())
+        answer = ("error", exc.message, exc.path, exc.line)
         code = exc.exit_code
     except BaseException as exc:  # reported by the parent as an internal error
-        os.write(report, json.dumps({"internal": f"{type(exc).__name__}: {exc}"}).encode())
+        answer = ("internal", f"{type(exc).__name__}: {exc}")
         code = 70
     finally:
+        with contextlib.suppress(BaseException):
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(reply, view) :]
         os._exit(code)
 
 
-def _messages(formats: Sequence[str], job: IO[bytes]) -> tuple[dict[str, list[Path]], Pages] | None:
-    """Read the worker's messages until its work arrives; None if the build stopped first."""
+def _messages(formats: Sequence[str], pipe: IO[bytes]) -> Job | None:
+    """Read the worker's messages until its job arrives; None if the build stopped first."""
     gc.disable()  # a short-lived process whose objects are never garbage: no collections
-    with job:
+    with pipe:
         while True:
             try:
-                kind, *rest = pickle.load(job)
+                kind, *rest = pickle.load(pipe)
             except EOFError:
                 return None
-            if kind == "render":
-                by_format, pages = rest
-                return by_format, pages
+            if kind == "finish":
+                gc.enable()  # the layout makes garbage of its own
+                job: Job = rest[0]
+                return job
             theme, cache_dir = rest
             for fmt in formats:  # "prepare": a head start only, so a failure is no error
                 with contextlib.suppress(Exception):
-                    _prepare(fmt, theme, cache_dir, job)
+                    _prepare(fmt, theme, cache_dir, pipe)
 
 
 def _fork(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int]:
-    """Render `fmt` in a forked process that inherits the pages; (pid, pipe for its error)."""
+    """Render `fmt` in a forked process that inherits the pages; (pid, pipe for its reply)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read)
-        _serve([fmt], write, None, ({fmt: paths}, pages))
+        _serve([fmt], write, None, (fmt, paths, pages))
     os.close(write)
     return pid, read
 
 
-def _join(child: tuple[int, int]) -> None:
+def _join(child: tuple[int, int]) -> object:
+    """Wait for a child; its answer, or its error raised here."""
     pid, pipe = child
     with os.fdopen(pipe, "rb") as fh:
         raw = fh.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) == 0:
-        return
-    report: dict[str, Any] = json.loads(raw) if raw else {"internal": "a rendering process died"}
-    if "internal" in report:
-        raise RuntimeError(report["internal"])
-    path = Path(report["path"]) if report.get("path") else None
-    raise DeckgenError(report["message"], path, report.get("line"))
+    os.waitpid(pid, 0)
+    answer = pickle.loads(raw) if raw else ("internal", "a rendering process died")
+    if isinstance(answer, tuple) and answer and answer[0] == "error":
+        _, message, path, line = answer
+        raise DeckgenError(message, path, line)
+    if isinstance(answer, tuple) and answer and answer[0] == "internal":
+        raise RuntimeError(answer[1])
+    return answer
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -1,4 +1,4 @@
-"""Rendering processes: the worker started ahead of the compile, forks, errors, atomic writes."""
+"""The back half of a build: the worker started ahead, forks, errors, strictness."""
 
 from __future__ import annotations
 
@@ -9,39 +9,47 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.build import compile_post
+from deckgen.build import StrictError, build, compile_post
 from deckgen.errors import DeckgenError
-from deckgen.output import Renderers, render_all
+from deckgen.output import Worker, render_all
 from deckgen.theme import Theme
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import EXAMPLE, ROOT, make_png, write_post
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 
 
+def _files(result_paths: tuple[Path, ...]) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in result_paths}
+
+
 @needs_fork
-def test_the_waiting_worker_writes_the_same_bytes_as_rendering_in_process(
+def test_a_build_in_the_worker_writes_the_same_bytes_and_diagnostics_as_in_process(
     tmp_path: Path,
 ) -> None:
-    pages = compile_post(EXAMPLE, site_root=ROOT).pages
-    render_all([(tmp_path / "here.pptx", "pptx"), (tmp_path / "here.pdf", "pdf")], pages)
-    with Renderers(["pptx", "pdf"]) as renderers:
-        targets = [(tmp_path / "w.pptx", "pptx"), (tmp_path / "w.pdf", "pdf")]
-        render_all(targets, pages, renderers)
-    for suffix in ("pptx", "pdf"):
-        here, ahead = tmp_path / f"here.{suffix}", tmp_path / f"w.{suffix}"
-        assert ahead.read_bytes() == here.read_bytes()
+    here = build(EXAMPLE, tmp_path / "here", site_root=ROOT, notes_pages=True)
+    with Worker(["pptx", "pdf"]) as worker:
+        ahead = build(EXAMPLE, tmp_path / "ahead", site_root=ROOT, notes_pages=True, worker=worker)
+    assert ahead.compiled is None  # the pages stayed in the worker
+    assert here.compiled is not None
+    assert ahead.slides == here.slides == len(here.compiled.pages.pages)
+    assert ahead.diagnostics == here.diagnostics
+    assert [p.name for p in ahead.written] == [p.name for p in here.written]
+    assert _files(ahead.written) == _files(here.written)
+    assert any(p.name == "example-notes.pdf" for p in ahead.written)
 
 
 @needs_fork
-def test_the_worker_not_the_main_process_imports_the_renderers(tmp_path: Path) -> None:
+def test_the_worker_not_the_main_process_imports_the_layout_and_renderers(
+    tmp_path: Path,
+) -> None:
     code = (
         "import sys; from pathlib import Path; from deckgen.build import build; "
-        "from deckgen.output import Renderers\n"
-        "with Renderers(['pptx', 'pdf']) as r:\n"
+        "from deckgen.output import Worker\n"
+        "with Worker(['pptx', 'pdf']) as w:\n"
         f"    build(Path({str(EXAMPLE)!r}), Path({str(tmp_path)!r}), site_root=Path({str(ROOT)!r}),"
-        " renderers=r)\n"
-        "print(sorted(m for m in ('pptx', 'reportlab') if m in sys.modules))"
+        " worker=w)\n"
+        "print(sorted(m for m in ('deckgen.layout', 'pptx', 'reportlab') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "[]", proc.stderr
@@ -51,43 +59,43 @@ def test_the_worker_not_the_main_process_imports_the_renderers(tmp_path: Path) -
 
 @needs_fork
 def test_an_error_in_the_worker_arrives_as_one_located_error(tmp_path: Path) -> None:
-    pages = compile_post(EXAMPLE, site_root=ROOT).pages
-    (tmp_path / "talk.pdf").mkdir()
-    with Renderers(["pptx", "pdf"]) as renderers, pytest.raises(DeckgenError) as caught:
-        render_all(
-            [(tmp_path / "talk.pptx", "pptx"), (tmp_path / "talk.pdf", "pdf")], pages, renderers
-        )
-    assert caught.value.path == tmp_path / "talk.pdf"
+    (tmp_path / "example.pdf").mkdir()
+    with Worker(["pptx", "pdf"]) as worker, pytest.raises(DeckgenError) as caught:
+        build(EXAMPLE, tmp_path, site_root=ROOT, worker=worker)
+    assert caught.value.path == tmp_path / "example.pdf"
     assert "output path is a directory" in caught.value.message
 
 
 @needs_fork
+def test_strict_with_a_layout_warning_writes_nothing_in_the_worker_either(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## One\n\n![Gone](missing.png)\n")
+    with Worker(["pptx", "pdf"]) as worker, pytest.raises(StrictError) as caught:
+        build(post, tmp_path / "o", strict=True, worker=worker)
+    assert any("missing.png" in d.message for d in caught.value.diagnostics)
+    assert not (tmp_path / "o").exists()
+
+
+@needs_fork
 def test_an_unused_worker_is_stopped_and_writes_nothing(tmp_path: Path) -> None:
-    renderers = Renderers(["pptx"])
-    worker = renderers._worker
-    assert worker is not None
-    renderers.close()
+    worker = Worker(["pptx"])
+    process = worker._process
+    assert process is not None and worker.ready
+    worker.close()
     with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
-        os.waitpid(worker[0], os.WNOHANG)
-    assert renderers.take() is None
+        os.waitpid(process[0], os.WNOHANG)
+    assert not worker.ready
     assert list(tmp_path.iterdir()) == []
-
-
-def test_without_a_worker_each_format_is_rendered_once_for_all_its_paths(tmp_path: Path) -> None:
-    pages = compile_post(EXAMPLE, site_root=ROOT).pages
-    targets = [(tmp_path / "a.pdf", "pdf"), (tmp_path / "b" / "a.pdf", "pdf")]
-    render_all(targets, pages)
-    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b" / "a.pdf").read_bytes()
 
 
 @needs_fork
 @pytest.mark.parametrize("prepare_fails", [False, True])
-def test_a_build_through_the_worker_equals_one_without_and_warming_up_is_only_a_head_start(
+def test_warming_up_for_the_theme_is_only_a_head_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepare_fails: bool
 ) -> None:
-    from deckgen.build import build
     from deckgen.render import pdf
 
+    make_png(tmp_path / "a.png")
+    post = write_post(tmp_path, "## A\n\n- *italic* and **bold** and `code`\n\n![Chart](a.png)\n")
     calls: list[str] = []
 
     def failing(theme: object, cache_dir: object) -> None:
@@ -95,16 +103,22 @@ def test_a_build_through_the_worker_equals_one_without_and_warming_up_is_only_a_
 
     if prepare_fails:  # the worker is a fork of this process: it sees the patch
         monkeypatch.setattr(pdf, "prepare", failing)
-    plain = build(EXAMPLE, tmp_path / "plain", site_root=ROOT)
-    with Renderers(["pptx", "pdf"]) as renderers:
-        original = renderers.prepare
+    plain = build(post, tmp_path / "plain")
+    with Worker(["pptx", "pdf"]) as worker:
+        original = worker.prepare
 
         def tell(theme: Theme, cache_dir: Path | None) -> None:
             calls.append(theme.name)
             original(theme, cache_dir)
 
-        renderers.prepare = tell  # type: ignore[method-assign]
-        ahead = build(EXAMPLE, tmp_path / "ahead", site_root=ROOT, renderers=renderers)
-    assert calls == ["default"]  # the theme reached the worker before the pages
-    for a, b in zip(plain.written, ahead.written, strict=True):
-        assert a.read_bytes() == b.read_bytes(), a.name
+        worker.prepare = tell  # type: ignore[method-assign]
+        ahead = build(post, tmp_path / "ahead", worker=worker)
+    assert calls == ["default"]  # the theme reached the worker before the deck
+    assert _files(ahead.written) == _files(plain.written)
+
+
+def test_without_a_worker_each_format_is_rendered_once_for_all_its_paths(tmp_path: Path) -> None:
+    pages = compile_post(EXAMPLE, site_root=ROOT).pages
+    targets = [(tmp_path / "a.pdf", "pdf"), (tmp_path / "b" / "a.pdf", "pdf")]
+    render_all(targets, pages)
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b" / "a.pdf").read_bytes()
