@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import traceback
@@ -328,5 +329,26 @@ def themes(preview: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
+def run() -> None:
+    """The `deckgen` command: `main`, then an exit that skips tearing the interpreter down.
+
+    Every file is written and closed and every child process joined by then; freeing a few
+    hundred modules one by one only costs time (about 20 ms, a tenth of a build).
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a reader that went away (`deckgen ... | head`)
+            code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()
