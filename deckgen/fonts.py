@@ -14,11 +14,12 @@ from __future__ import annotations
 import array
 import functools
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DeckgenError
-from .theme import FontSpec
+from .theme import FontSpec, Theme
 
 _UNITS = 1000  # measure at 1000 px per em: widths come back in 1/1000 em
 
@@ -91,6 +92,25 @@ def _installed_state() -> str:
         except OSError:
             state.append(f"{folder}:-")
     return "|".join(state)
+
+
+# the faces a deck most often uses, most used first: (role, bold, italic)
+_LIKELY_FACES = (
+    ("body", False, False),
+    ("title", False, False),
+    ("body", True, False),
+    ("body", False, True),
+    ("code", False, False),
+    ("body", True, True),
+)
+
+
+def likely_faces(theme: Theme, cache_dir: Path | None = None) -> Iterator[Face]:
+    """The theme's faces a deck most likely uses, most used first (for warming up)."""
+    for role, bold, italic in _LIKELY_FACES:
+        spec = theme.fonts.get(role)
+        if spec is not None:
+            yield face(spec, bold, italic, cache_dir)
 
 
 class _Metrics:

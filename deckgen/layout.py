@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+import string
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -1705,6 +1706,16 @@ _KIND_LAYOUT: dict[Kind, Callable[[_SlideLayout], None]] = {
 
 
 # -- the deck ---------------------------------------------------------------------------
+
+
+def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
+    """Warm up for `theme` before the deck arrives, one step at a time: load the metrics
+    of its likely faces and measure the printable ASCII characters in each."""
+    for face in fonts.likely_faces(theme, cache_dir):
+        yield
+        measured = fonts.metrics(face)
+        for ch in string.printable:
+            measured.char(ch)
 
 
 def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagnostic]]:

@@ -89,10 +89,10 @@ def renderer(fmt: str) -> Callable[[Pages], bytes]:
     return fn
 
 
-def _prepare(fmt: str, theme: Theme, cache_dir: Path | None, job: IO[bytes]) -> None:
-    """Let the renderer of `fmt` warm up for `theme` (fonts, base package), when it can,
-    until the deck arrives on `job`."""
-    prepare = getattr(importlib.import_module(_RENDERERS[fmt][0], __package__), "prepare", None)
+def _prepare(module: str, theme: Theme, cache_dir: Path | None, job: IO[bytes]) -> None:
+    """Let `module` (the layout, a renderer) warm up for `theme`, when it can, until the
+    deck arrives on `job`."""
+    prepare = getattr(importlib.import_module(module, __package__), "prepare", None)
     if prepare is None:
         return
     for _ in prepare(theme, cache_dir):
@@ -256,9 +256,10 @@ def _messages(formats: Sequence[str], pipe: IO[bytes]) -> Job | None:
                 job: Job = rest[0]
                 return job
             theme, cache_dir = rest
-            for fmt in formats:  # "prepare": a head start only, so a failure is no error
+            modules = [".layout", *(_RENDERERS[fmt][0] for fmt in formats)]
+            for module in modules:  # "prepare": a head start only, so a failure is no error
                 with contextlib.suppress(Exception):
-                    _prepare(fmt, theme, cache_dir, pipe)
+                    _prepare(module, theme, cache_dir, pipe)
 
 
 def _fork(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int]:

@@ -61,17 +61,6 @@ def _font(face: Face) -> str:
     return name
 
 
-# the faces a deck most often uses, most used first: (role, bold, italic)
-_LIKELY_FACES = (
-    ("body", False, False),
-    ("title", False, False),
-    ("body", True, False),
-    ("body", False, True),
-    ("code", False, False),
-    ("body", True, True),
-)
-
-
 def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
     """Warm up for `theme` before the pages arrive, one step at a time (the caller stops
     when they do): reportlab's image plugins, then the theme's faces, most used first
@@ -79,13 +68,10 @@ def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
     from PIL import Image
 
     Image.preinit()
-    for role, bold, italic in _LIKELY_FACES:
+    for face in fonts.likely_faces(theme, cache_dir):
         yield
-        spec = theme.fonts.get(role)
-        if spec is not None:
-            face = fonts.face(spec, bold, italic, cache_dir)
-            if not face.needs_conversion:
-                _font(face)
+        if not face.needs_conversion:
+            _font(face)
 
 
 def _register_converted(pages: Pages) -> None:
