@@ -13,16 +13,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .deck import PAPERS, Assets, Deck
-from .document import Document
 from .errors import DeckgenError, Diagnostic, UsageError
 from .output import Job, Worker, finish
-from .parse import parse_document
-from .plan import plan_deck
 from .source import read_source
 from .theme import Theme, load_theme
 
 if TYPE_CHECKING:
+    from .deck import Deck
+    from .document import Document
     from .pages import Pages
 
 
@@ -95,6 +93,10 @@ def plan_post(
         th = load_theme(theme or "default", aspect)
     if on_theme is not None:
         on_theme(th)
+    # imported only now: a worker process warms up for the theme meanwhile
+    from .parse import parse_document
+    from .plan import plan_deck
+
     doc, d = parse_document(source)
     diags += d
     deck, d = plan_deck(doc, th, post)
@@ -111,6 +113,7 @@ def compile_post(
     cache_dir: Path | None = None,
 ) -> Compiled:
     """Run every stage up to layout; write nothing."""
+    from .deck import Assets
     from .layout import lay_out
 
     planned = plan_post(post, theme, aspect)
@@ -140,11 +143,13 @@ def build(
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
-    if notes_pages and paper not in PAPERS:
-        raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
     ahead = worker if worker is not None and worker.ready else None
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
     planned = plan_post(post, theme, aspect, on_theme)
+    from .deck import PAPERS, Assets
+
+    if notes_pages and paper not in PAPERS:
+        raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
     targets: list[tuple[Path, str]] = [(outdir / f"{post.stem}.{fmt}", fmt) for fmt in formats]
     if publish:
         targets.append((_publish_path(post, planned.meta, site_root), "pdf"))

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import markdown
 import tomllib
 import yaml
 
@@ -269,6 +268,8 @@ def _hugo_figure(named: dict[str, str], positional: list[str]) -> str:
     img = "<img " + " ".join(f'{k}="{html.escape(v)}"' for k, v in attrs.items() if v) + ">"
     caption = " ".join(x for x in (named.get("caption", ""), named.get("attr", "")) if x)
     if caption:  # Hugo renders the caption as Markdown, under the title when there is one
+        import markdown  # the parse stage's library, loaded with it
+
         title = named.get("title", "")
         rendered = markdown.markdown(caption, output_format="html").strip()
         rendered = rendered.removeprefix("<p>").removesuffix("</p>")
