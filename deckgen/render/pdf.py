@@ -27,7 +27,6 @@ from ..pages import (
     MathFrame,
     Page,
     Pages,
-    Para,
     PictureFrame,
     ShapeFrame,
     SlideFrame,
@@ -225,16 +224,20 @@ def _pdf_text(text: str) -> str:
 
 
 def _text(c: Canvas, f: TextFrame, h: int, links: bool) -> None:
+    """A text frame as one text object: each span placed at its origin, the font and the
+    colour set only where they change."""
     fx, fy, _, _ = f.rect
+    pen = _Pen(c.beginText())
     for para in f.paras:
-        _bullet(c, para, fx, fy, h)
+        if para.bullet and para.lines and para.spans:
+            base = _pt(h - fy - para.lines[0].baseline)
+            pen.put(para.spans[0].face, para.size, para.bullet_color,
+                    _pt(fx + para.bullet_indent), base, para.bullet)  # fmt: skip
         for line in para.lines:
             base = _pt(h - fy - line.baseline)
             for s in line.spans:
-                c.setFont(_font(s.face), s.size)
-                c.setFillColor(_color(s.color))
                 left = _pt(fx + s.x)
-                c.drawString(left, base, s.text)
+                pen.put(s.face, s.size, s.color, left, base, s.text)
                 if s.link and links:
                     rect = (left, base - s.size * 0.25, left + _pt(s.width), base + s.size * 0.85)
                     if s.link.startswith("#slide="):
@@ -243,15 +246,30 @@ def _text(c: Canvas, f: TextFrame, h: int, links: bool) -> None:
                         )
                     else:
                         c.linkURL(s.link, rect, relative=0, thickness=0)
+    if pen.used:
+        c.drawText(pen.text)
 
 
-def _bullet(c: Canvas, para: Para, fx: int, fy: int, h: int) -> None:
-    if not para.bullet or not para.lines or not para.spans:
-        return
-    face = para.spans[0].face
-    c.setFont(_font(face), para.size)
-    c.setFillColor(_color(para.bullet_color))
-    c.drawString(_pt(fx + para.bullet_indent), _pt(h - fy - para.lines[0].baseline), para.bullet)
+class _Pen:
+    """Writes spans into a reportlab text object, remembering its font and colour."""
+
+    def __init__(self, text: Any) -> None:
+        self.text = text
+        self.used = False
+        self._font: tuple[str, float] | None = None
+        self._color: str | None = None
+
+    def put(self, face: Face, size: float, color: str, x: float, y: float, s: str) -> None:
+        font = (_font(face), size)
+        if font != self._font:
+            self.text.setFont(*font)
+            self._font = font
+        if color != self._color:
+            self.text.setFillColor(_color(color))
+            self._color = color
+        self.text.setTextOrigin(x, y)
+        self.text.textOut(s)
+        self.used = True
 
 
 def _table(c: Canvas, f: TableFrame, h: int, links: bool) -> None:
