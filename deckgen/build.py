@@ -71,6 +71,9 @@ class StrictError(DeckgenError):
         super().__init__(message, path)
         self.diagnostics = diagnostics
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.message, self.path, self.diagnostics))
+
 
 def plan_post(
     post: Path,

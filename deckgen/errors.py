@@ -53,6 +53,10 @@ class DeckgenError(Exception):
     def format(self) -> str:
         return Diagnostic("error", self.message, self.path, self.line).format()
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole (a worker process hands its error to the main one)."""
+        return (type(self), (self.message, self.path, self.line))
+
 
 class UsageError(DeckgenError):
     """A problem with how deckgen was called (exit code 2, click's convention)."""

@@ -228,7 +228,7 @@ def _serve(formats: Sequence[str], reply: int, job: int | None, work: Any = None
             if todo is not None:
                 answer = replace(finish(todo), pages=None)  # the pages stay here
     except DeckgenError as exc:
-        answer = ("error", exc.message, exc.path, exc.line)
+        answer = ("error", exc)
         code = exc.exit_code
     except BaseException as exc:  # reported by the parent as an internal error
         answer = ("internal", f"{type(exc).__name__}: {exc}")
@@ -281,8 +281,7 @@ def _join(child: tuple[int, int]) -> object:
     os.waitpid(pid, 0)
     answer = pickle.loads(raw) if raw else ("internal", "a rendering process died")
     if isinstance(answer, tuple) and answer and answer[0] == "error":
-        _, message, path, line = answer
-        raise DeckgenError(message, path, line)
+        raise answer[1]
     if isinstance(answer, tuple) and answer and answer[0] == "internal":
         raise RuntimeError(answer[1])
     return answer

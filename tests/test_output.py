@@ -122,3 +122,15 @@ def test_without_a_worker_each_format_is_rendered_once_for_all_its_paths(tmp_pat
     targets = [(tmp_path / "a.pdf", "pdf"), (tmp_path / "b" / "a.pdf", "pdf")]
     render_all(targets, pages)
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b" / "a.pdf").read_bytes()
+
+
+def test_errors_cross_the_process_boundary_whole() -> None:
+    import pickle
+
+    from deckgen.errors import UsageError
+
+    usage = pickle.loads(pickle.dumps(UsageError("bad paper", Path("talk.md"), 3)))
+    assert type(usage) is UsageError and usage.exit_code == 2
+    assert (usage.message, usage.path, usage.line) == ("bad paper", Path("talk.md"), 3)
+    strict = pickle.loads(pickle.dumps(StrictError("2 warning(s)", Path("t.md"), ())))
+    assert type(strict) is StrictError and strict.diagnostics == ()
