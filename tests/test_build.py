@@ -212,3 +212,20 @@ def test_a_folder_build_includes_quarto_files(tmp_path: Path) -> None:
     (tmp_path / "b.qmd").write_text("# B\n", encoding="utf-8")
     (tmp_path / "c.txt").write_text("# C\n", encoding="utf-8")
     assert [p.name for p in expand_posts([tmp_path])] == ["a.md", "b.qmd"]
+
+
+def test_the_command_line_writes_the_same_bytes_cold_warm_and_as_the_api(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = ("build", str(EXAMPLE), "--site-root", str(ROOT), "--cache-dir", str(cache))
+    cold = run_cli(*args, "-o", str(tmp_path / "cold"))
+    assert cold.returncode == 0, cold.stderr
+    assert list(cache.rglob("*"))  # pictures, fonts and the PPTX base are cached
+    warm = run_cli(*args, "-o", str(tmp_path / "warm"))
+    assert warm.returncode == 0, warm.stderr
+    build(EXAMPLE, tmp_path / "api", site_root=ROOT)  # in one process, no cache
+    names = ("example.pptx", "example.pdf")
+    for folder in ("warm", "api"):
+        assert [(tmp_path / folder / n).read_bytes() for n in names] == [
+            (tmp_path / "cold" / n).read_bytes() for n in names
+        ], folder
+    assert warm.stdout.replace("warm", "cold") == cold.stdout
