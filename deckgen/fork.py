@@ -23,12 +23,21 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
+def fork() -> int | None:
+    """`os.fork()`, or None when the system refuses another process: callers then do the
+    work themselves."""
+    try:
+        return os.fork()
+    except OSError:
+        return None
+
+
 class Forked(Generic[T]):
     """Fork: `work` running in a child process; `result()` waits for what it returned."""
 
     def __init__(self, work: Callable[[], T]):
         read, write = os.pipe()
-        self._pid = os.fork()
+        self._pid = fork()
         if self._pid == 0:  # the child: never returns
             os.close(read)
             code = 1
@@ -43,9 +52,11 @@ class Forked(Generic[T]):
         self._pipe = read
 
     def result(self) -> T | None:
-        """What `work` returned, or None when the child failed."""
+        """What `work` returned, or None when the child failed (or never started)."""
         with os.fdopen(self._pipe, "rb") as fh:
-            data = fh.read()
+            data = fh.read() if self._pid is not None else b""
+        if self._pid is None:
+            return None
         _, status = os.waitpid(self._pid, 0)
         if os.waitstatus_to_exitcode(status) != 0 or not data:
             return None
@@ -61,8 +72,10 @@ class Forked(Generic[T]):
     def cancel(self) -> None:
         """Stop the child and reap it (when the caller fails before asking for the result)."""
         with contextlib.suppress(OSError):
-            os.kill(self._pid, 9)
-        with contextlib.suppress(OSError):
             os.close(self._pipe)
+        if self._pid is None:
+            return
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, 9)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)

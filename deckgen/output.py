@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DeckgenError, Diagnostic
-from .fork import can_fork
+from .fork import can_fork, fork
 
 if TYPE_CHECKING:
     from .deck import Assets, Deck
@@ -112,13 +112,17 @@ class Worker:
             return
         job_read, job_write = os.pipe()
         reply_read, reply_write = os.pipe()
-        pid = os.fork()
+        pid = fork()
         if pid == 0:  # the worker: never returns
             os.close(job_write)
             os.close(reply_read)
             _serve(wanted, reply_write, job_read)
         os.close(job_read)
         os.close(reply_write)
+        if pid is None:  # no process to spare: the build runs in this one
+            os.close(job_write)
+            os.close(reply_read)
+            return
         self._process = (pid, os.fdopen(job_write, "wb"), reply_read)
 
     @property
@@ -174,22 +178,24 @@ def render_all(targets: Sequence[tuple[Path, str]], pages: Pages) -> None:
     by_format: dict[str, list[Path]] = {}
     for path, fmt in targets:
         by_format.setdefault(fmt, []).append(path)
+    child = None
     if len(by_format) > 1 and can_fork():
         theirs = sorted(by_format)[-1]
-        child = _fork(theirs, by_format.pop(theirs), pages)
-        try:
-            for fmt, paths in by_format.items():
-                write_format(fmt, paths, pages)
-        except BaseException:
+        child = _fork(theirs, by_format[theirs], pages)
+        if child is not None:
+            del by_format[theirs]
+    try:
+        for fmt, paths in by_format.items():
+            write_format(fmt, paths, pages)
+    except BaseException:
+        if child is not None:
             with contextlib.suppress(OSError):
                 os.kill(child[0], signal.SIGKILL)
             with contextlib.suppress(Exception):
                 _join(child)
-            raise
+        raise
+    if child is not None:
         _join(child)
-        return
-    for fmt, paths in by_format.items():
-        write_format(fmt, paths, pages)
 
 
 def write_format(fmt: str, paths: Sequence[Path], pages: Pages) -> None:
@@ -262,14 +268,18 @@ def _messages(formats: Sequence[str], pipe: IO[bytes]) -> Job | None:
                     _prepare(module, theme, cache_dir, pipe)
 
 
-def _fork(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int]:
-    """Render `fmt` in a forked process that inherits the pages; (pid, pipe for its reply)."""
+def _fork(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int] | None:
+    """Render `fmt` in a forked process that inherits the pages; (pid, pipe for its reply),
+    or None when no process could be started."""
     read, write = os.pipe()
-    pid = os.fork()
+    pid = fork()
     if pid == 0:
         os.close(read)
         _serve([fmt], write, None, (fmt, paths, pages))
     os.close(write)
+    if pid is None:
+        os.close(read)
+        return None
     return pid, read
 
 

@@ -134,3 +134,19 @@ def test_errors_cross_the_process_boundary_whole() -> None:
     assert (usage.message, usage.path, usage.line) == ("bad paper", Path("talk.md"), 3)
     strict = pickle.loads(pickle.dumps(StrictError("2 warning(s)", Path("t.md"), ())))
     assert type(strict) is StrictError and strict.diagnostics == ()
+
+
+def test_a_system_that_refuses_new_processes_still_builds_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    normal = build(EXAMPLE, tmp_path / "normal", site_root=ROOT)
+
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    with Worker(["pptx", "pdf"]) as worker:
+        assert not worker.ready
+        alone = build(EXAMPLE, tmp_path / "alone", site_root=ROOT, worker=worker)
+    assert alone.compiled is not None  # laid out here, in the one process
+    assert _files(alone.written) == _files(normal.written)
