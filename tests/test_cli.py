@@ -128,3 +128,30 @@ def test_a_theme_image_outside_its_folder_is_refused(tmp_path: Path) -> None:
     proc = run_cli("build", str(EXAMPLE), "-o", str(tmp_path / "o"), "--theme", str(theme))
     assert proc.returncode == 1
     assert f"{theme}: error: images.logo: expected an image file in" in proc.stderr
+
+
+def _imported(*args: str) -> set[str]:
+    """The top-level packages any process of a `deckgen` run imported (the forked worker
+    inherits `-X importtime`, and reports on the same stderr)."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "deckgen.cli", *args],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def test_a_build_imports_only_the_renderers_of_its_formats(tmp_path: Path) -> None:
+    post = tmp_path / "talk.md"
+    post.write_text("---\ntitle: Talk\n---\n## One\n\n- a point\n", encoding="utf-8")
+    common = ("build", str(post), "-o", str(tmp_path / "o"), "--cache-dir", str(tmp_path / "c"))
+    cold_pptx = _imported(*common, "--format", "pptx")
+    warm_pptx = _imported(*common, "--format", "pptx")
+    pdf = _imported(*common, "--format", "pdf")
+    assert "reportlab" not in cold_pptx and "pptx" in cold_pptx  # python-pptx makes the base
+    assert not {"reportlab", "pptx", "fontTools", "fontpkg"} & warm_pptx  # the base is cached
+    assert "reportlab" in pdf and "pptx" not in pdf
