@@ -28,6 +28,7 @@ from .deck import (
     DeckInfo,
     Equations,
     Kind,
+    Part,
     QuoteBox,
     Slide,
     TableBox,
@@ -397,6 +398,14 @@ def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+"), re.compile(rf"[{_CJK}]")
 
 
+def _parts(content: Content) -> list[Part]:
+    """What a content holds, as column parts: a column's, one after another."""
+    if isinstance(content, Columns):
+        return [p for col in content.columns for p in col]
+    assert not isinstance(content, Equations)  # formulas are laid out as a visual, never here
+    return [content]
+
+
 def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
     out: list[Run] = []
     pos = 0
@@ -699,6 +708,31 @@ class _Layout:
         src = self.source(fig.image.src)
         return src.width / src.height if isinstance(src, images.ImageSource) else 16 / 9
 
+    def stacked(self, page: _Page, parts: Sequence[Part], rect: Rect, probe: bool) -> _Fit:
+        """Parts one under another, each at its natural height (a figure at most half the
+        box); what does not fit continues, in order, on the next pages."""
+        x, y, w, h = rect
+        gap = round(0.15 * INCH)
+        top, size = y, self.size("body", 24)
+        for i, part in enumerate(parts):
+            room = y + h - top
+            if i and room < round(0.5 * INCH):  # no room left: the rest continues
+                return _Fit(None, top - gap - y, [], size, Columns((tuple(parts[i:]),), (1.0,)))
+            if isinstance(part, Visual):
+                ph = max(min(room, h // 2), 1)
+                if not probe:
+                    self.figure_block(page, part, (x, top, w, ph))
+                top += ph + gap
+                continue
+            fit = self.text_block(page, part, (x, top, w, room), probe)
+            size = min(size, fit.size)
+            top += fit.height + gap
+            later = [*(_parts(fit.rest) if fit.rest is not None else []), *parts[i + 1 :]]
+            if fit.overflow or fit.rest is not None:
+                rest = Columns((tuple(later),), (1.0,)) if later else None
+                return _Fit(None, top - gap - y, fit.overflow, size, rest)
+        return _Fit(None, max(top - gap - y, 0), [], size)
+
     def _caption_specs(self, runs: Runs) -> list[_Spec]:
         return [_Spec(runs, color="muted", align="c")] if runs else []
 
@@ -707,6 +741,8 @@ class _Layout:
         self, page: _Page, content: Content, rect: Rect, probe: bool = False, anchor: str = "t"
     ) -> _Fit:
         body, body_min = self.size("body", 24), self.size("body_min", 16)
+        if isinstance(content, Columns):  # in a text's place, columns stack as one
+            return self.stacked(page, _parts(content), rect, probe)
         if isinstance(content, CodeBox | TableBox):
             below, used = self.lead(page, content.lead, rect, probe)
             if isinstance(content, CodeBox):

@@ -15,7 +15,16 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from deckgen import fonts
 from deckgen.build import BuildResult, compile_post
-from deckgen.pages import Page, Pages, PictureFrame, Rect, ShapeFrame, TableFrame, TextFrame
+from deckgen.pages import (
+    Page,
+    Pages,
+    PictureFrame,
+    Rect,
+    ShapeFrame,
+    TableFrame,
+    TextFrame,
+    drawn_text,
+)
 from deckgen.theme import load_theme
 
 from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, output, outputs, write_post
@@ -439,3 +448,17 @@ def test_a_long_deck_laid_out_on_two_cores_equals_one_core(
     assert two.diagnostics == one.diagnostics
     assert any("nowhere.png" in d.message for d in two.diagnostics)  # from the second half
     assert two.pages.east_asian_font == one.pages.east_asian_font != ""
+
+
+def test_a_formula_slide_whose_text_stacks_code_under_prose_keeps_both(tmp_path: Path) -> None:
+    # found by the fuzzer: a Marp slide of callouts, a formula and code stopped the layout
+    body = (
+        '<div class="intuition-box"><h4>Why</h4><p>Energy is conserved.</p></div>\n\n'
+        "$$E = mc^2$$\n\n```python\nprint(energy)\n```\n"
+    )
+    post = write_post(tmp_path, body, "marp: true\ntitle: T")
+    pages = compile_post(post).pages.pages
+    text = " ".join(t for page in pages for _, t in drawn_text([page]))
+    assert "Energy is conserved." in text
+    assert "print" in text and "energy" in text
+    assert any(p.kind == "math" for p in pages)
