@@ -10,9 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from PIL import Image
 
 from deckgen.build import BuildResult, build
+
+# Property tests explore new random posts on every local run; `.ci/run` picks the "ci"
+# profile, the same examples every time, so that CI fails only for a change it tests.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("DECKGEN_HYPOTHESIS", "default"))
 
 # the CLI caches prepared images; tests keep theirs out of the user's home
 os.environ.setdefault("DECKGEN_CACHE_DIR", tempfile.mkdtemp(prefix="deckgen-test-cache-"))
