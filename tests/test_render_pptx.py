@@ -57,6 +57,7 @@ def test_every_slide_title_is_in_a_title_placeholder(tmp_path: Path) -> None:
 def test_slide_size_is_16_by_9(tmp_path: Path) -> None:
     prs, _ = _build(tmp_path)
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
+    assert "type" not in prs._element.sldSz.attrib  # a custom size, not "on-screen show 4:3"
 
 
 def test_lists_use_real_numbering_and_bullets(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ from ..theme import Theme
 _TITLE_ONLY = 5  # the default template's "Title Only" layout
 _LAYOUT = "../slideLayouts/slideLayout6.xml"  # the part python-pptx names it
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-_BASE_VERSION = "1"  # bump when the base package changes
+_BASE_VERSION = "2"  # bump when the base package changes
 # Text boxes are a little wider than the width text was wrapped to, on the side away from the
 # alignment, so an application whose rounding differs never wraps a line sooner.
 _WRAP_TOLERANCE = 0.02
@@ -223,6 +223,8 @@ def _make_base(width: int, height: int) -> bytes:
     prs: Any = Presentation()
     sx, sy = width / prs.slide_width, height / prs.slide_height
     prs.slide_width, prs.slide_height = Emu(width), Emu(height)
+    if (sx, sy) != (1, 1):  # no longer the template's 4:3 "on-screen show": a custom size
+        prs._element.sldSz.attrib.pop("type", None)
     # stretch the master and layouts, so a slide the speaker adds in PowerPoint gets
     # placeholders that fit the 16:9 (or 4:3) page; shapes without a position inherit it
     masters = [prs.slide_master, *prs.slide_layouts]
