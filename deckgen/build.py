@@ -220,6 +220,18 @@ def expand_posts(paths: Sequence[Path]) -> list[Path]:
             out += found
         else:
             out.append(path)
+    unique: dict[Path, Path] = {}
+    for post in out:  # a post named twice is built once
+        unique.setdefault(post.resolve(), post)
+    out = list(unique.values())
+    seen: dict[str, Path] = {}
+    for post in out:  # each post writes <stem>.<format> into the one output folder
+        other = seen.setdefault(post.stem, post)
+        if other != post:
+            raise UsageError(
+                f"{other} and {post} would write the same files "
+                f"(expected posts with different names, or separate builds with -o)"
+            )
     return out
 
 
@@ -245,7 +257,13 @@ def build_all(posts: Sequence[Path], options: dict[str, object]) -> list[Outcome
 
     workers = max(1, min(len(posts), os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_build_one, posts, [options] * len(posts)))
+        try:
+            return list(pool.map(_build_one, posts, [options] * len(posts)))
+        except BaseException:  # interrupted: stop the posts under way, start no other
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()  # each removes what it had begun to write
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 PREVIEW = Path(__file__).resolve().parent / "preview.md"

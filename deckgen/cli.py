@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import DeckgenError
+from .errors import DeckgenError, InternalError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +45,14 @@ def _guard(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # whoever read our output stopped reading (`| head`)
+            sys.stdout = None  # nothing more to flush there
+            sys.exit(141)
+        except InternalError as exc:  # a bug, met in another process of the build
+            if debug:
+                click.echo(exc.details, err=True)
+            click.echo(f"internal error: {exc} (run with --debug for details)", err=True)
+            sys.exit(70)
         except Exception as exc:  # a bug: say so in one line
             if debug:
                 traceback.print_exc()
@@ -344,9 +352,10 @@ def run() -> None:
             print(exc.code, file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # None: started with the stream closed
+                stream.flush()
         except OSError:  # a reader that went away (`deckgen ... | head`)
-            code = code or 1
+            code = code or 141
     os._exit(code)
 
 

@@ -62,3 +62,11 @@ class UsageError(DeckgenError):
     """A problem with how deckgen was called (exit code 2, click's convention)."""
 
     exit_code = 2
+
+
+class InternalError(Exception):
+    """A bug met in another process of the build: its error and traceback, as text."""
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details

@@ -58,14 +58,12 @@ def face(
     """
     from . import cache
 
-    weight = max(spec.weight, 700) if bold else spec.weight
-    style = "italic" if italic else "normal"
-    name = cache.key(spec.family, str(weight), style, _installed_state(), "font path")
-    hit = cache.get(cache_dir, name)
-    if hit is not None and Path(hit.decode()).is_file():
-        return Face(spec.family, Path(hit.decode()), weight >= 600, italic)
+    found = cached_face(spec, bold, italic, cache_dir)
+    if found is not None:
+        return found
     import fontpkg
 
+    weight, style = _weight(spec, bold), "italic" if italic else "normal"
     try:
         path = fontpkg.path(spec.family, weight, style, nearest=True)
     except Exception as exc:  # fontpkg raises its own LookupErrors
@@ -73,8 +71,31 @@ def face(
             f"font {spec.family!r} is not installed (expected a fontpkg package: "
             f"pip install fontpkg-{spec.family.lower().replace(' ', '-')}): {exc}"
         ) from None
-    cache.put(cache_dir, name, str(path).encode())
+    cache.put(cache_dir, _path_key(spec, bold, italic), str(path).encode())
     return Face(spec.family, Path(path), weight >= 600, italic)
+
+
+def cached_face(
+    spec: FontSpec, bold: bool = False, italic: bool = False, cache_dir: Path | None = None
+) -> Face | None:
+    """`face`, when an earlier build kept its file in `cache_dir`; else None."""
+    from . import cache
+
+    hit = cache.get(cache_dir, _path_key(spec, bold, italic))
+    if hit is None or not Path(hit.decode()).is_file():
+        return None
+    return Face(spec.family, Path(hit.decode()), _weight(spec, bold) >= 600, italic)
+
+
+def _weight(spec: FontSpec, bold: bool) -> int:
+    return max(spec.weight, 700) if bold else spec.weight
+
+
+def _path_key(spec: FontSpec, bold: bool, italic: bool) -> str:
+    from . import cache
+
+    style = "italic" if italic else "normal"
+    return cache.key(spec.family, str(_weight(spec, bold)), style, _installed_state(), "font path")
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,11 +127,13 @@ _LIKELY_FACES = (
 
 
 def likely_faces(theme: Theme, cache_dir: Path | None = None) -> Iterator[Face]:
-    """The theme's faces a deck most likely uses, most used first (for warming up)."""
+    """The theme's faces a deck most likely uses, most used first, that an earlier build
+    found (for warming up: looking a face up for the first time costs more than it saves)."""
     for role, bold, italic in _LIKELY_FACES:
         spec = theme.fonts.get(role)
-        if spec is not None:
-            yield face(spec, bold, italic, cache_dir)
+        found = cached_face(spec, bold, italic, cache_dir) if spec is not None else None
+        if found is not None:
+            yield found
 
 
 class _Metrics:

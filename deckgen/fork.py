@@ -23,13 +23,28 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
+_PRIVATE: set[int] = set()  # this process's pipe ends that its own children must not hold
+
+
+def keep_private(*fds: int) -> None:
+    """Keep `fds` out of the processes this one forks: a pipe whose reader waits for end of
+    file must not stay open in a grandchild after its writer died."""
+    _PRIVATE.update(fds)
+
+
 def fork() -> int | None:
     """`os.fork()`, or None when the system refuses another process: callers then do the
-    work themselves."""
+    work themselves. The child closes the pipe ends its parent keeps private."""
     try:
-        return os.fork()
+        pid = os.fork()
     except OSError:
         return None
+    if pid == 0:
+        for fd in _PRIVATE:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _PRIVATE.clear()
+    return pid
 
 
 class Forked(Generic[T]):

@@ -20,13 +20,14 @@ import os
 import pickle
 import select
 import signal
-from collections.abc import Callable, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import DeckgenError, Diagnostic
-from .fork import can_fork, fork
+from .errors import DeckgenError, Diagnostic, InternalError
+from .fork import can_fork, fork, keep_private
 
 if TYPE_CHECKING:
     from .deck import Assets, Deck
@@ -75,27 +76,35 @@ def finish(job: Job) -> Finished:
     warned = job.warned + sum(1 for d in diags if d.level in ("warning", "error"))
     if job.strict and warned:
         return Finished(pages, len(pages.pages), tuple(diags), False)
-    render_all(job.targets, pages)
+    cache_dir = job.assets.cache_dir
+    render_all(job.targets, pages, cache_dir)
     if job.notes_pages is not None:
         path, paper = job.notes_pages
-        write_format("pdf", [path], lay_out_handout(pages, job.theme, paper))
+        write_format("pdf", [path], lay_out_handout(pages, job.theme, paper), cache_dir)
     return Finished(pages, len(pages.pages), tuple(diags), True)
 
 
-def renderer(fmt: str) -> Callable[[Pages], bytes]:
+Renderer = Callable[["Pages", "Path | None"], bytes]  # pages, cache folder -> the file
+
+
+def renderer(fmt: str) -> Renderer:
     """The function that renders `fmt`; a PPTX-only build never loads reportlab."""
     module, name = _RENDERERS[fmt]
-    fn: Callable[[Pages], bytes] = getattr(importlib.import_module(module, __package__), name)
+    fn: Renderer = getattr(importlib.import_module(module, __package__), name)
     return fn
 
 
-def _prepare(module: str, theme: Theme, cache_dir: Path | None, job: IO[bytes]) -> None:
-    """Let `module` (the layout, a renderer) warm up for `theme`, when it can, until the
-    deck arrives on `job`."""
-    prepare = getattr(importlib.import_module(module, __package__), "prepare", None)
-    if prepare is None:
-        return
-    for _ in prepare(theme, cache_dir):
+def _warm_up(fmt: str, theme: Theme, cache_dir: Path | None) -> Iterator[None]:
+    """The steps of a renderer's warm-up for `theme` (its `prepare`): the PPTX base from
+    the cache, the PDF's fonts; none when it has nothing to prepare."""
+    module = importlib.import_module(_RENDERERS[fmt][0], __package__)
+    prepare = getattr(module, "prepare", None)
+    return prepare(theme, cache_dir) if prepare is not None else iter(())
+
+
+def _prepare(steps: Iterator[None], job: IO[bytes]) -> None:
+    """Take warm-up `steps` until the deck arrives on `job`."""
+    for _ in steps:
         if select.select([job], [], [], 0)[0]:
             return
 
@@ -116,6 +125,7 @@ class Worker:
         if pid == 0:  # the worker: never returns
             os.close(job_write)
             os.close(reply_read)
+            keep_private(reply_write)  # open until it exits: never reused
             _serve(wanted, reply_write, job_read)
         os.close(job_read)
         os.close(reply_write)
@@ -136,19 +146,21 @@ class Worker:
             _send(self._process[1], ("prepare", theme, cache_dir), close=False)
 
     def finish(self, job: Job) -> Finished:
-        """Have the worker do `job`; what it did, or its error raised here."""
+        """Have the worker do `job`; what it did, or its error raised here. Interrupted
+        (Ctrl-C, SIGTERM), it stops the worker, which removes what it had begun writing."""
         process, self._process = self._process, None
         assert process is not None, "a worker does one job"
         pid, pipe, reply = process
         try:
             _send(pipe, ("finish", job), close=True)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(Exception):
-                _join((pid, reply))
+            done = _join((pid, reply))
+        except BaseException as exc:
+            if not isinstance(exc, DeckgenError | InternalError):  # still running
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
             raise
-        done = _join((pid, reply))
         assert isinstance(done, Finished)
         return done
 
@@ -173,7 +185,9 @@ class Worker:
         self.close()
 
 
-def render_all(targets: Sequence[tuple[Path, str]], pages: Pages) -> None:
+def render_all(
+    targets: Sequence[tuple[Path, str]], pages: Pages, cache_dir: Path | None = None
+) -> None:
     """Render each format once and write its files; two formats render on two cores."""
     by_format: dict[str, list[Path]] = {}
     for path, fmt in targets:
@@ -181,12 +195,12 @@ def render_all(targets: Sequence[tuple[Path, str]], pages: Pages) -> None:
     child = None
     if len(by_format) > 1 and can_fork():
         theirs = sorted(by_format)[-1]
-        child = _fork(theirs, by_format[theirs], pages)
+        child = _fork(theirs, by_format[theirs], pages, cache_dir)
         if child is not None:
             del by_format[theirs]
     try:
         for fmt, paths in by_format.items():
-            write_format(fmt, paths, pages)
+            write_format(fmt, paths, pages, cache_dir)
     except BaseException:
         if child is not None:
             with contextlib.suppress(OSError):
@@ -198,14 +212,18 @@ def render_all(targets: Sequence[tuple[Path, str]], pages: Pages) -> None:
         _join(child)
 
 
-def write_format(fmt: str, paths: Sequence[Path], pages: Pages) -> None:
-    data = renderer(fmt)(pages)
+def write_format(
+    fmt: str, paths: Sequence[Path], pages: Pages, cache_dir: Path | None = None
+) -> None:
+    data = renderer(fmt)(pages, cache_dir)
     for path in paths:
         write_atomic(path, data)
 
 
 def _send(pipe: IO[bytes], message: tuple[object, ...], close: bool) -> None:
     """Write a message to the worker; a worker that died reports why when joined."""
+    if pipe.closed:  # it died before an earlier message
+        return
     try:
         pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
         pipe.flush()
@@ -236,8 +254,11 @@ def _serve(formats: Sequence[str], reply: int, job: int | None, work: Any = None
     except DeckgenError as exc:
         answer = ("error", exc)
         code = exc.exit_code
-    except BaseException as exc:  # reported by the parent as an internal error
-        answer = ("internal", f"{type(exc).__name__}: {exc}")
+    except InternalError as exc:  # from a process of its own: passed on as it is
+        answer = ("internal", str(exc), exc.details)
+        code = 70
+    except BaseException as exc:  # a bug: reported by the parent, with its traceback
+        answer = ("internal", f"{type(exc).__name__}: {exc}", traceback.format_exc())
         code = 70
     finally:
         with contextlib.suppress(BaseException):
@@ -262,20 +283,26 @@ def _messages(formats: Sequence[str], pipe: IO[bytes]) -> Job | None:
                 job: Job = rest[0]
                 return job
             theme, cache_dir = rest
-            modules = [".layout", *(_RENDERERS[fmt][0] for fmt in formats)]
-            for module in modules:  # "prepare": a head start only, so a failure is no error
+            from .layout import prepare
+
+            # "prepare": a head start only, so a failure is no error
+            with contextlib.suppress(Exception):
+                _prepare(prepare(theme, cache_dir), pipe)
+            for fmt in formats:
                 with contextlib.suppress(Exception):
-                    _prepare(module, theme, cache_dir, pipe)
+                    _prepare(_warm_up(fmt, theme, cache_dir), pipe)
 
 
-def _fork(fmt: str, paths: list[Path], pages: Pages) -> tuple[int, int] | None:
+def _fork(
+    fmt: str, paths: list[Path], pages: Pages, cache_dir: Path | None
+) -> tuple[int, int] | None:
     """Render `fmt` in a forked process that inherits the pages; (pid, pipe for its reply),
     or None when no process could be started."""
     read, write = os.pipe()
     pid = fork()
     if pid == 0:
         os.close(read)
-        _serve([fmt], write, None, (fmt, paths, pages))
+        _serve([fmt], write, None, (fmt, paths, pages, cache_dir))
     os.close(write)
     if pid is None:
         os.close(read)
@@ -289,11 +316,11 @@ def _join(child: tuple[int, int]) -> object:
     with os.fdopen(pipe, "rb") as fh:
         raw = fh.read()
     os.waitpid(pid, 0)
-    answer = pickle.loads(raw) if raw else ("internal", "a rendering process died")
+    answer = pickle.loads(raw) if raw else ("internal", "a process of the build died", "")
     if isinstance(answer, tuple) and answer and answer[0] == "error":
         raise answer[1]
     if isinstance(answer, tuple) and answer and answer[0] == "internal":
-        raise RuntimeError(answer[1])
+        raise InternalError(answer[1], answer[2])
     return answer
 
 

@@ -229,3 +229,34 @@ def test_the_command_line_writes_the_same_bytes_cold_warm_and_as_the_api(tmp_pat
             (tmp_path / "cold" / n).read_bytes() for n in names
         ], folder
     assert warm.stdout.replace("warm", "cold") == cold.stdout
+
+
+def test_posts_that_would_write_the_same_files_are_refused_and_a_post_named_twice_built_once(
+    tmp_path: Path,
+) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_post(tmp_path / folder, "## One\n")
+    a, b = tmp_path / "a" / "post.md", tmp_path / "b" / "post.md"
+    proc = run_cli("build", str(a), str(b), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"error: {a} and {b} would write the same files "
+        "(expected posts with different names, or separate builds with -o)"
+    )
+    assert not (tmp_path / "o").exists()
+    assert expand_posts([a, tmp_path / "a" / ".." / "a" / "post.md"]) == [a]
+
+
+def test_a_reader_that_stops_reading_is_no_error_and_no_traceback(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deckgen.cli", "build", str(EXAMPLE), "--site-root", str(ROOT),
+         "-o", str(tmp_path / "o")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    proc.stdout.close()  # like `| true`
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141
+    assert b"Traceback" not in err and b"internal error" not in err
+    assert (tmp_path / "o" / "example.pdf").stat().st_size > 0

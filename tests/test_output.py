@@ -150,3 +150,88 @@ def test_a_system_that_refuses_new_processes_still_builds_the_same_bytes(
         alone = build(EXAMPLE, tmp_path / "alone", site_root=ROOT, worker=worker)
     assert alone.compiled is not None  # laid out here, in the one process
     assert _files(alone.written) == _files(normal.written)
+
+
+def _script(tmp_path: Path, patch: str, *args: str) -> subprocess.Popen[str]:
+    """`deckgen` in a subprocess, after `patch` (Python run first: the worker, a fork of
+    it, sees what it changes)."""
+    code = f"import sys\n{patch}\nfrom deckgen.cli import run\nsys.argv = ['deckgen', *sys.argv[1:]]\nrun()\n"
+    script = tmp_path / "deckgen_patched.py"
+    script.write_text(code, encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, str(script), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+@needs_fork
+def test_sigterm_to_the_command_stops_its_worker_before_it_writes(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    slow = (
+        "import time, deckgen.output as o\n_finish = o.finish\n"
+        "o.finish = lambda job: (time.sleep(2), _finish(job))[1]"
+    )
+    proc = _script(tmp_path, slow, "build", str(EXAMPLE), "--site-root", str(ROOT),
+                   "-o", str(tmp_path / "o"))  # fmt: skip
+    time.sleep(1.0)  # the worker is in its (slowed) job by now
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err.strip().splitlines()[-1] == "interrupted"
+    time.sleep(2.5)  # long enough for a worker left running to have written
+    assert not (tmp_path / "o").exists() or list((tmp_path / "o").iterdir()) == []
+
+
+@needs_fork
+def test_a_bug_in_a_render_process_is_one_line_naming_it(tmp_path: Path) -> None:
+    boom = (
+        "import deckgen.render.pptx as p\n"
+        "def boom(*a, **k):\n    raise ValueError('boom in pptx')\np.render_pptx = boom"
+    )
+    proc = _script(tmp_path, boom, "build", str(EXAMPLE), "--site-root", str(ROOT),
+                   "-o", str(tmp_path / "o"))  # fmt: skip
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 70
+    last = err.strip().splitlines()[-1]
+    assert last == "internal error: ValueError: boom in pptx (run with --debug for details)"
+    assert "Traceback" not in err
+
+
+@needs_fork
+def test_a_worker_that_died_is_reported_not_waited_for(tmp_path: Path) -> None:
+    import signal
+
+    from deckgen.errors import InternalError
+
+    worker = Worker(["pptx", "pdf"])
+    assert worker._process is not None
+    os.kill(worker._process[0], signal.SIGKILL)
+    with worker, pytest.raises(InternalError, match="died"):
+        build(EXAMPLE, tmp_path / "o", site_root=ROOT, worker=worker)
+    assert not (tmp_path / "o").exists()
+
+
+@needs_fork
+def test_a_pipe_end_kept_private_is_closed_in_every_child() -> None:
+    from deckgen.fork import Forked, keep_private
+
+    read, write = os.pipe()
+    try:
+        keep_private(write)
+
+        def is_open() -> bool:
+            try:
+                os.fstat(write)
+            except OSError:
+                return False
+            return True
+
+        assert Forked(is_open).result() is False
+        assert is_open()  # still open here
+    finally:
+        from deckgen import fork
+
+        fork._PRIVATE.discard(write)
+        os.close(read)
+        os.close(write)

@@ -252,3 +252,18 @@ def test_the_package_is_written_exactly_as_python_pptx_would(tmp_path: Path) -> 
             or f'Extension="{ext}" ContentType="{part.content_type}"' in types
         ), part.partname
     assert any(p.partname.startswith("/ppt/media/") for p in parts)
+
+
+def test_a_build_in_one_process_reads_the_pptx_base_from_the_cache_too(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    post = write_post(tmp_path, "## One\n\n- a point\n")
+    code = (
+        "import sys; from pathlib import Path; from deckgen.build import build; "
+        f"build(Path({str(post)!r}), Path({str(tmp_path / 'o')!r}), formats=['pptx'], "
+        f"cache_dir=Path({str(tmp_path / 'cache')!r})); print('pptx' in sys.modules)"
+    )
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)]
+    runs.append(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True))
+    assert [r.stdout.strip() for r in runs] == ["True", "False"], runs[1].stderr

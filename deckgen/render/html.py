@@ -16,6 +16,7 @@ import html
 import json
 from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .. import fonts
@@ -251,8 +252,9 @@ _HEAD_SCRIPT = (
 )
 
 
-def render_html(pages: Pages) -> bytes:
-    """The HTML file's bytes: every page as a slide, fonts and pictures inlined."""
+def render_html(pages: Pages, cache_dir: Path | None = None) -> bytes:
+    """The HTML file's bytes: every page as a slide, fonts and pictures inlined
+    (`cache_dir` is not needed)."""
     names, font_css = _font_faces(pages)
     writer = _Writer(names)
     w, h = _pt(pages.width), _pt(pages.height)

@@ -92,8 +92,8 @@ def _register_converted(pages: Pages) -> None:
             _registered[face] = name
 
 
-def render_pdf(pages: Pages) -> bytes:
-    """The PDF file's bytes."""
+def render_pdf(pages: Pages, cache_dir: Path | None = None) -> bytes:
+    """The PDF file's bytes (`cache_dir` is not needed: reportlab reads the fonts)."""
     _images.clear()
     buf = io.BytesIO()
     _register_converted(pages)

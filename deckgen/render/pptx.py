@@ -62,9 +62,9 @@ def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
     yield
 
 
-def render_pptx(pages: Pages) -> bytes:
-    """The PPTX file's bytes."""
-    base = _base(pages.width, pages.height, None)
+def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
+    """The PPTX file's bytes; the base package comes from `cache_dir` when kept there."""
+    base = _base(pages.width, pages.height, cache_dir)
     media: dict[bytes, str] = {}  # picture -> its part name
     out = _Zip()
     slides, notes, pres_rels = [], [], []
