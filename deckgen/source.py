@@ -58,7 +58,10 @@ class Source:
 
     @functools.cached_property
     def _newlines(self) -> list[int]:
-        return [i for i, ch in enumerate(self.body) if ch == "\n"]
+        return [m.start() for m in _NEWLINE.finditer(self.body)]
+
+
+_NEWLINE = re.compile("\n")
 
 
 def read_source(path: Path) -> tuple[Source, list[Diagnostic]]:
