@@ -1,7 +1,10 @@
 """Chain the stages and write the outputs: the public `build()`.
 
-`compile_post` runs source → document → plan → layout and writes nothing; `build` renders
-the requested formats and writes each file atomically (a temporary file, then a rename).
+`plan_post` runs source → document → plan; `compile_post` adds the layout and writes
+nothing; `build` plans the post here and hands the back half (layout, rendering, atomic
+writes: `output.finish`) to the worker process the command line started, or does it here.
+Stages the main process does not run are imported only where they are needed, so a worker
+imports them at the same time.
 """
 
 from __future__ import annotations
@@ -149,7 +152,7 @@ def build(
     ahead = worker if worker is not None and worker.ready else None
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
     planned = plan_post(post, theme, aspect, on_theme)
-    from .deck import PAPERS, Assets
+    from .deck import PAPERS, Assets  # the plan stage has loaded it by now
 
     if notes_pages and paper not in PAPERS:
         raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
