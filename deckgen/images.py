@@ -31,7 +31,7 @@ class ImageSource:
     data: bytes | None
     width: int
     height: int
-    digest: str = ""  # a hash of the bytes, when known (names the cached variants)
+    digest: str  # a hash of the bytes: names the prepared variants in the cache
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def resolve(
             data = base64.b64decode(m.group(1), validate=False)
         except ValueError:
             return ImageProblem("data: URI is not valid base64")
-        return _probe(None, data, "data: URI")
+        return _probe(None, data, "data: URI", cache.key(data))
     lower = src.lower()
     if lower.startswith(("http://", "https://", "//")):
         if not fetch_remote:
@@ -91,11 +91,9 @@ def _probe_file(path: Path, cache_dir: Path | None) -> ImageSource | ImageProble
     hit = (cache.get(cache_dir, name) or b"").split()
     if len(hit) == 3 and hit[0].isdigit() and hit[1].isdigit():
         return ImageSource(path, None, int(hit[0]), int(hit[1]), hit[2].decode())
-    found = _probe(path, None, str(path))
+    found = _probe(path, None, str(path), _file_digest(path, st.st_mtime_ns, st.st_size))
     if isinstance(found, ImageSource):
-        digest = _file_digest(path, st.st_mtime_ns, st.st_size)
-        found = ImageSource(path, None, found.width, found.height, digest)
-        cache.put(cache_dir, name, f"{found.width} {found.height} {digest}".encode())
+        cache.put(cache_dir, name, f"{found.width} {found.height} {found.digest}".encode())
     return found
 
 
@@ -117,10 +115,12 @@ def _fetch(url: str) -> ImageSource | ImageProblem:
         return ImageProblem(f"remote image could not be fetched ({exc}): {url}")
     if len(data) > REMOTE_MAX_BYTES:
         return ImageProblem(f"remote image larger than {REMOTE_MAX_BYTES >> 20} MB: {url}")
-    return _probe(None, data, url)
+    return _probe(None, data, url, cache.key(data))
 
 
-def _probe(path: Path | None, data: bytes | None, where: str) -> ImageSource | ImageProblem:
+def _probe(
+    path: Path | None, data: bytes | None, where: str, digest: str
+) -> ImageSource | ImageProblem:
     try:
         with warnings.catch_warnings():  # the size is checked below, on our own terms
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -134,7 +134,7 @@ def _probe(path: Path | None, data: bytes | None, where: str) -> ImageSource | I
         return ImageProblem(f"image too large to decode safely ({w}×{h} pixels): {where}")
     if w <= 0 or h <= 0:
         return ImageProblem(f"image has no pixels: {where}")
-    return ImageSource(path, data, w, h)
+    return ImageSource(path, data, w, h, digest)
 
 
 Crop = tuple[int, int, int, int]  # left, top, right, bottom in the source's pixels
@@ -180,13 +180,7 @@ def _prepared(
 
 def _key(src: ImageSource, variant: str) -> str:
     """The cache entry's name: a hash of the source bytes and the variant (size, crop)."""
-    digest = src.digest
-    if not digest and src.path is None:
-        digest = cache.key(src.data or b"")
-    elif not digest and src.path is not None:
-        st = src.path.stat()
-        digest = _file_digest(src.path, st.st_mtime_ns, st.st_size)
-    return cache.key(digest, variant)
+    return cache.key(src.digest, variant)
 
 
 @functools.lru_cache(maxsize=1024)
