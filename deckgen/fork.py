@@ -11,6 +11,7 @@ import contextlib
 import gc
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -47,6 +48,21 @@ def fork() -> int | None:
     return pid
 
 
+def stop(pid: int, sig: int = signal.SIGKILL) -> None:
+    """Send `sig` to a child (gone already is fine) and reap it."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, sig)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` to the file descriptor `fd` (a pipe takes it in pieces)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 class Forked(Generic[T]):
     """Fork: `work` running in a child process; `result()` waits for what it returned."""
 
@@ -57,9 +73,7 @@ class Forked(Generic[T]):
             os.close(read)
             code = 1
             try:
-                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as fh:
-                    fh.write(data)
+                write_all(write, pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
                 code = 0
             finally:
                 os._exit(code)
@@ -88,9 +102,5 @@ class Forked(Generic[T]):
         """Stop the child and reap it (when the caller fails before asking for the result)."""
         with contextlib.suppress(OSError):
             os.close(self._pipe)
-        if self._pid is None:
-            return
-        with contextlib.suppress(OSError):
-            os.kill(self._pid, 9)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self._pid, 0)
+        if self._pid is not None:
+            stop(self._pid)

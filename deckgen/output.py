@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DeckgenError, Diagnostic, InternalError
-from .fork import can_fork, fork, keep_private
+from .fork import can_fork, fork, keep_private, stop, write_all
 
 if TYPE_CHECKING:
     from .deck import Assets, Deck
@@ -156,10 +156,7 @@ class Worker:
             done = _join((pid, reply))
         except BaseException as exc:
             if not isinstance(exc, DeckgenError | InternalError):  # still running
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGTERM)
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(pid, 0)
+                stop(pid, signal.SIGTERM)  # it removes what it began writing, then exits
             raise
         assert isinstance(done, Finished)
         return done
@@ -170,13 +167,10 @@ class Worker:
         if process is None:
             return
         pid, job, reply = process
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
+        stop(pid)
         with contextlib.suppress(OSError):
             job.close()
         os.close(reply)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
 
     def __enter__(self) -> Worker:
         return self
@@ -262,10 +256,7 @@ def _serve(formats: Sequence[str], reply: int, job: int | None, work: Any = None
         code = 70
     finally:
         with contextlib.suppress(BaseException):
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(reply, view) :]
+            write_all(reply, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         os._exit(code)
 
 
@@ -361,9 +352,7 @@ def _write_unnamed(folder: Path, name: Path, data: bytes) -> bool:
     except OSError:
         return False  # a file system without O_TMPFILE
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data)
         with contextlib.suppress(FileNotFoundError):
             name.unlink()  # a stale name from a crashed run with the same pid
         # linkat(AT_SYMLINK_FOLLOW); CPython only asks for it when a dir_fd is given
