@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DeckgenError, Diagnostic, UsageError
+from .errors import DeckgenError, Diagnostic, UsageError, warnings_in
 from .output import Job, Worker, finish
 from .source import read_source
 from .theme import Theme, load_theme
@@ -160,7 +160,7 @@ def build(
     if publish:
         targets.append((_publish_path(post, planned.meta, site_root), "pdf"))
     handout = (outdir / f"{post.stem}-notes.pdf", paper) if notes_pages else None
-    warned = sum(1 for d in planned.diagnostics if d.level in ("warning", "error"))
+    warned = warnings_in(planned.diagnostics)
     job = Job(
         planned.deck,
         planned.theme,
@@ -173,7 +173,7 @@ def build(
     done = ahead.finish(job) if ahead is not None else finish(job)
     diagnostics = _located(post, (*planned.diagnostics, *done.diagnostics))
     if not done.written:
-        count = sum(1 for d in diagnostics if d.level in ("warning", "error"))
+        count = warnings_in(diagnostics)
         raise StrictError(f"{count} warning(s) and --strict: no file written", post, diagnostics)
     written = tuple(path for path, _ in targets) + ((handout[0],) if handout else ())
     compiled = None

@@ -6,6 +6,7 @@ formats both as `file:line: level: message` and maps errors to exit codes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,11 @@ class Diagnostic:
         if self.path is not None:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         return f"{where}{self.level}: {self.message}"
+
+
+def warnings_in(diags: Iterable[Diagnostic]) -> int:
+    """How many of `diags` are warnings or errors: what `--strict` refuses."""
+    return sum(1 for d in diags if d.level in ("warning", "error"))
 
 
 def warning(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .errors import DeckgenError, Diagnostic, InternalError
+from .errors import DeckgenError, Diagnostic, InternalError, warnings_in
 from .fork import can_fork, fork, keep_private, stop, write_all
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def finish(job: Job) -> Finished:
     from .layout import lay_out, lay_out_handout
 
     pages, diags = lay_out(job.deck, job.theme, job.assets)
-    warned = job.warned + sum(1 for d in diags if d.level in ("warning", "error"))
+    warned = job.warned + warnings_in(diags)
     if job.strict and warned:
         return Finished(pages, len(pages.pages), tuple(diags), False)
     cache_dir = job.assets.cache_dir
