@@ -109,10 +109,7 @@ def _assembled(
                       enumerate(slides, start=1))  # fmt: skip
         return data.replace(b"<p:sldIdLst/>", f"<p:sldIdLst>{ids}</p:sldIdLst>".encode(), 1)
     if name == "ppt/_rels/presentation.xml.rels":
-        rels = "".join(
-            f'<Relationship Id="{rid}" Type="{_RT_SLIDE}" Target="{target}"/>'
-            for rid, target in slides
-        )
+        rels = "".join(_relationship(rid, _RT_SLIDE, target) for rid, target in slides)
         return data.replace(b"</Relationships>", rels.encode() + b"</Relationships>", 1)
     if name == "[Content_Types].xml":
         return _content_types(data, len(slides), notes, media)
@@ -143,6 +140,12 @@ def _content_types(base: bytes, slides: int, notes: int, media: set[str]) -> byt
         )
         + "</Types>"
     ).encode()
+
+
+def _relationship(rid: str, reltype: str, target: str, external: bool = False) -> str:
+    """One relationship element, as python-pptx writes it."""
+    mode = ' TargetMode="External"' if external else ""
+    return f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(target)}"{mode}/>'
 
 
 def _next_rid(rels: bytes) -> int:
@@ -285,11 +288,7 @@ class _Rels:
         return rid
 
     def xml(self) -> bytes:
-        items = "".join(
-            f'<Relationship Id="{rid}" Type="{reltype}" Target="{_attr(target)}"'
-            + (' TargetMode="External"/>' if external else "/>")
-            for rid, reltype, target, external in self.items
-        )
+        items = "".join(_relationship(*item) for item in self.items)
         return (
             "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
