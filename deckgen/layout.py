@@ -1808,7 +1808,8 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
 
 
 _PageOf = tuple[str, tuple[Frame, ...], bool, float | None]  # a `_Laid` without its slide
-_Part = tuple[list[list[_PageOf]], list[Diagnostic], set[str], set[str]]
+# slides laid out: their pages, diagnostics, characters missing, fallback families used
+_Half = tuple[list[list[_PageOf]], list[Diagnostic], set[str], set[str]]
 _SPLIT_FROM = 40  # slides: a deck this long is laid out in two halves, on two cores
 # (below it, copying the process costs about what the second core saves)
 
@@ -1844,7 +1845,7 @@ def _lay_slides(lay: _Layout, slides: Sequence[Slide]) -> list[list[_PageOf]]:
     return first[0] + pages
 
 
-def _lay_part(lay: _Layout, slides: Sequence[Slide]) -> _Part:
+def _lay_part(lay: _Layout, slides: Sequence[Slide]) -> _Half:
     """Lay out `slides`: their pages, and what the layout reported meanwhile."""
     start = len(lay.diags)
     pages = [
