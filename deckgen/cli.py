@@ -9,12 +9,15 @@ import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .errors import DeckgenError, InternalError
+
+if TYPE_CHECKING:
+    from .output import Worker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -171,7 +174,7 @@ def build(
 def _build(
     posts: tuple[Path, ...],
     formats: list[str],
-    worker: Any,
+    worker: Worker,
     no_cache: bool,
     cache_dir: Path | None,
     **given: Any,
