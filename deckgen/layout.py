@@ -420,6 +420,21 @@ def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
     return tuple(r for r in out if r.text)
 
 
+def _head(spans: tuple[Span, ...], end: int) -> tuple[Span, ...]:
+    """A paragraph's runs up to offset `end`: what its lines on this page show, so every
+    renderer (the PPTX's editable runs too) holds the same words as the page."""
+    out: list[Span] = []
+    pos = 0
+    for s in spans:
+        if pos >= end:
+            break
+        out.append(s if pos + len(s.text) <= end else replace(s, text=s.text[: end - pos]))
+        pos += len(s.text)
+    if out:
+        out[-1] = replace(out[-1], text=out[-1].text.rstrip())
+    return tuple(s for s in out if s.text)
+
+
 # -- frames -----------------------------------------------------------------------------
 
 
@@ -520,7 +535,7 @@ class _Layout:
                 fit_lines = [ln for ln in p.lines if ln.baseline + round(p.line_height * 0.3) <= h]
                 n = max(len(fit_lines), 1)
                 cut = ends[i][n - 1]
-                keep_p.append(replace(p, lines=p.lines[:n]))
+                keep_p.append(replace(p, spans=_head(p.spans, cut), lines=p.lines[:n]))
                 rest = _slice(specs[i].runs, cut)
                 if rest:
                     overflow.append(replace(specs[i], runs=rest, bullet=None, gap=0))
