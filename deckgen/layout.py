@@ -192,8 +192,17 @@ class _Setter:
             psize, lh, space, bullet_x, text_x = self._metrics(spec, i, size)
             broken, line_ends = self._break(spec, psize, width - text_x)
             lines = self._place(spec, psize, width - text_x, text_x, y + space, lh, broken)
+            under = self.theme.link_underline
             runs = tuple(
-                Span(0, r.text, self.face(spec, r), psize, self.color(spec, r), r.link)
+                Span(
+                    0,
+                    r.text,
+                    self.face(spec, r),
+                    psize,
+                    self.color(spec, r),
+                    r.link,
+                    underline=under and bool(r.link),
+                )
                 for r in spec.runs
                 if r.text
             )
@@ -373,7 +382,16 @@ class _Setter:
             dx = x0 + round(shift * PT)
             baseline = top + n * lh + round((lead + asc) * PT)
             spans = tuple(
-                Span(dx + round(rx * PT), text, face, size, color, link, round(rw * PT))
+                Span(
+                    dx + round(rx * PT),
+                    text,
+                    face,
+                    size,
+                    color,
+                    link,
+                    round(rw * PT),
+                    underline=bool(link) and self.theme.link_underline,
+                )
                 for text, face, color, link, rx, rw in runs
             )
             out.append(Line(baseline, spans))

@@ -25,6 +25,7 @@ class Span:
     color: str  # "#RRGGBB"
     link: str | None = None  # URL, or "#slide=N" for a page of this deck
     width: int = 0
+    underline: bool = False  # a link, in a theme that underlines links
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class Theme:
     raw_boxes: Mapping[str, Any]
     images: Mapping[str, Path]  # logo, background: files in the theme's folder
     code: Mapping[str, str] = field(default_factory=dict)  # style: a Pygments style name
+    link_underline: bool = False  # [links] underline: links drawn underlined in every output
 
     def box(self, name: str, layout: str | None = None) -> Box:
         """A named box, from the layout's own table when it has one."""
@@ -131,6 +132,10 @@ def _font(v: Any) -> str | None:
     return f'expected {{ family = "Name", weight = 100..900 }}, got {v!r}'
 
 
+def _bool(v: Any) -> str | None:
+    return None if isinstance(v, bool) else f"expected true or false, got {v!r}"
+
+
 def _aspect(v: Any) -> str | None:
     return None if v in ASPECTS else f"expected one of {', '.join(ASPECTS)}, got {v!r}"
 
@@ -145,6 +150,7 @@ _SCHEMA: dict[str, dict[str, Callable[[Any], str | None]]] = {
     "footer": {"left": _template, "center": _template, "right": _template},
     "images": {"logo": _string, "background": _string},
     "code": {"style": _string},
+    "links": {"underline": _bool},
     "limits": {"*": _number},
     "boxes": {"*": _box},
 }
@@ -255,6 +261,7 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
         raw_boxes=data["boxes"],
         images=data.get("images", {}),
         code=data.get("code", {}),
+        link_underline=data.get("links", {}).get("underline", False),
     )
 
 

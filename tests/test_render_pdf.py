@@ -123,3 +123,30 @@ def test_code_is_drawn_in_several_colours_in_the_embedded_mono_font(
     assert "".join(c["text"] for c in chars).startswith("1  def train(model")
     colors = {tuple(c["non_stroking_color"]) for c in chars}
     assert len(colors) >= 4, colors
+
+
+def _underlines_below(pdf_path: Path, word: str) -> list[dict]:
+    """Horizontal lines drawn just below `word` on the page that shows it."""
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            hits = [w for w in page.extract_words() if w["text"] == word]
+            if hits:
+                w = hits[0]
+                return [
+                    ln
+                    for ln in page.lines
+                    if abs(ln["top"] - w["bottom"]) < 6
+                    and ln["x0"] < w["x1"]
+                    and ln["x1"] > w["x0"]
+                ]
+    raise AssertionError(f"{word!r} is on no page")
+
+
+def test_links_are_underlined_only_when_the_theme_says(tmp_path: Path) -> None:
+    assert _underlines_below(_pdf(tmp_path), "ada@example.org") == []
+    theme = tmp_path / "under.toml"
+    theme.write_text('extends = "default"\n[links]\nunderline = true\n', encoding="utf-8")
+    post = write_post(tmp_path, BODY, "title: Deck")
+    out = build(post, tmp_path / "under", formats=["pdf"], theme=str(theme)).written[0]
+    (line,) = _underlines_below(out, "ada@example.org")
+    assert line["stroking_color"] is not None

@@ -267,3 +267,39 @@ def test_a_build_in_one_process_reads_the_pptx_base_from_the_cache_too(tmp_path:
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)]
     runs.append(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True))
     assert [r.stdout.strip() for r in runs] == ["True", "False"], runs[1].stderr
+
+
+def _link_runs(prs) -> list:
+    return [
+        r._r.find(qn("a:rPr"))
+        for slide in prs.slides
+        for sh in slide.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for r in p.runs
+        if r.hyperlink.address
+    ]
+
+
+def test_links_are_not_underlined_and_keep_their_colour_unless_the_theme_says(
+    tmp_path: Path,
+) -> None:
+    """PowerPoint and LibreOffice underline a link and paint it the theme's hyperlink colour
+    unless the run says otherwise; the PDF draws neither, so the run says so."""
+    prs, _ = _build(tmp_path)
+    (rpr,) = _link_runs(prs)
+    assert rpr.get("u") == "none"
+    click = rpr.find(qn("a:hlinkClick"))
+    ext = click.find(qn("a:extLst")).find(qn("a:ext"))
+    assert ext.get("uri") == "{A12FA001-AC4F-418D-AE19-62706E023703}"
+    assert ext[0].get("val") == "tx"  # the run's own colour, the theme's link colour
+    assert rpr.find(qn("a:solidFill")).find(qn("a:srgbClr")).get("val") == "1F5FAD"
+
+
+def test_a_theme_that_underlines_links_underlines_them_in_the_pptx(tmp_path: Path) -> None:
+    theme = tmp_path / "under.toml"
+    theme.write_text('extends = "default"\n[links]\nunderline = true\n', encoding="utf-8")
+    post = write_post(tmp_path, BODY, "title: Deck")
+    out = build(post, tmp_path / "out", formats=["pptx"], theme=str(theme)).written[0]
+    (rpr,) = _link_runs(Presentation(str(out)))
+    assert rpr.get("u") == "sng"

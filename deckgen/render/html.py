@@ -61,6 +61,9 @@ def _json(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+_UNDERLINE = ' text-decoration="underline"'  # a link, in a theme that underlines links
+
+
 def safe_link(link: str | None) -> str | None:
     """The href for a span's link: `#N` for a slide of this deck, a web or mail URL, or None."""
     if not link:
@@ -197,7 +200,8 @@ class _Writer:
                         continue
                     text = (
                         f'<text x="{_pt(fx + s.x)}" y="{y}" class="{self.fonts[s.face]}"'
-                        f' font-size="{s.size:g}" fill="{_esc(s.color)}">{_esc(s.text)}</text>'
+                        f' font-size="{s.size:g}" fill="{_esc(s.color)}"'
+                        f"{_UNDERLINE if s.underline else ''}>{_esc(s.text)}</text>"
                     )
                     href = safe_link(s.link) if links else None
                     if href is None:

@@ -228,6 +228,7 @@ def _text(c: Canvas, f: TextFrame, h: int, links: bool) -> None:
     colour set only where they change."""
     fx, fy, _, _ = f.rect
     pen = _Pen(c.beginText())
+    underlines: list[tuple[float, float, float, float, str]] = []  # x, y, width, size, colour
     for para in f.paras:
         if para.bullet and para.lines and para.spans:
             base = _pt(h - fy - para.lines[0].baseline)
@@ -238,6 +239,8 @@ def _text(c: Canvas, f: TextFrame, h: int, links: bool) -> None:
             for s in line.spans:
                 left = _pt(fx + s.x)
                 pen.put(s.face, s.size, s.color, left, base, s.text)
+                if s.underline:
+                    underlines.append((left, base, _pt(s.width), s.size, s.color))
                 if s.link and links:
                     rect = (left, base - s.size * 0.25, left + _pt(s.width), base + s.size * 0.85)
                     if s.link.startswith("#slide="):
@@ -248,6 +251,10 @@ def _text(c: Canvas, f: TextFrame, h: int, links: bool) -> None:
                         c.linkURL(s.link, rect, relative=0, thickness=0)
     if pen.used:
         c.drawText(pen.text)
+    for x, y, w, size, color in underlines:  # links, in a theme that underlines them
+        c.setStrokeColor(_color(color))
+        c.setLineWidth(size * 0.06)
+        c.line(x, y - size * 0.11, x + w, y - size * 0.11)
 
 
 class _Pen:

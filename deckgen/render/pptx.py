@@ -450,9 +450,13 @@ class _SlideWriter:
         face = span.face
         family = _attr(face.family)
         link = self._link(span.link) if span.link else ""
+        # a link is underlined only where the theme says so (PowerPoint and LibreOffice
+        # underline a link whose run does not say)
+        under = ' u="sng"' if span.underline else (' u="none"' if span.link else "")
         return (
             f'<a:r><a:rPr lang="en-US" sz="{round(span.size * 100)}" b="{int(face.bold)}" '
-            f'i="{int(face.italic)}" dirty="0">{_fill(span.color)}<a:latin typeface="{family}"/>'
+            f'i="{int(face.italic)}"{under} dirty="0">{_fill(span.color)}'
+            f'<a:latin typeface="{family}"/>'
             f'<a:ea typeface="{self.east_asian or family}"/><a:cs typeface="{family}"/>{link}'
             f"</a:rPr><a:t>{_text(span.text)}</a:t></a:r>"
         )
@@ -463,9 +467,10 @@ class _SlideWriter:
             if not 1 <= n <= self.slides:
                 return ""
             rid = self.rels.add(_RT_SLIDE, f"slide{n}.xml")
-            return f'<a:hlinkClick r:id="{rid}" action="ppaction://hlinksldjump"/>'
+            jump = 'action="ppaction://hlinksldjump"'
+            return f'<a:hlinkClick r:id="{rid}" {jump}>{_RUN_COLOR}</a:hlinkClick>'
         rid = self.rels.add(_RT_LINK, _clean(target), external=True)
-        return f'<a:hlinkClick r:id="{rid}"/>'
+        return f'<a:hlinkClick r:id="{rid}">{_RUN_COLOR}</a:hlinkClick>'
 
 
 _FRAME_WRITERS: dict[type, Callable[[_SlideWriter, Frame], str]] = {
@@ -521,6 +526,13 @@ _GROUP = (
     '<a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>'
 )
 _ALGN = {"l": "l", "c": "ctr", "r": "r"}
+# a link keeps its run's colour: PowerPoint (2019 and later) paints a link in the theme's
+# hyperlink colour unless its click says "tx" with this extension (what PowerPoint writes)
+_RUN_COLOR = (
+    '<a:extLst><a:ext uri="{A12FA001-AC4F-418D-AE19-62706E023703}"><ahyp:hlinkClr '
+    'xmlns:ahyp="http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor" val="tx"/>'
+    "</a:ext></a:extLst>"
+)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
