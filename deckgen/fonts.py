@@ -238,15 +238,70 @@ def symbol_face(bold: bool, italic: bool) -> Face | None:
     The file is the one matplotlib ships (deckgen's formula renderer), found without
     importing matplotlib; None when it is not there.
     """
+    path = _mpl_fonts() / f"DejaVuSans{_DEJAVU_STYLE[(bold, italic)][0]}.ttf"
+    return Face("DejaVu Sans", path, bold, italic) if path.is_file() else None
+
+
+_DEJAVU = {"sans": "DejaVuSans", "serif": "DejaVuSerif", "mono": "DejaVuSansMono"}
+_DEJAVU_STYLE = {  # the files' style suffixes, by (bold, italic) and by whether serif
+    (False, False): ("", ""),
+    (True, False): ("-Bold", "-Bold"),
+    (False, True): ("-Oblique", "-Italic"),
+    (True, True): ("-BoldOblique", "-BoldItalic"),
+}
+
+
+def substitute(f: Face, cache_dir: Path | None = None) -> Face:
+    """The face a viewer that lacks `f` likely draws its text in: DejaVu Sans, Serif or
+    Sans Mono, by `f`'s class. LibreOffice on Linux substitutes these; they are wider than
+    the Arial, Helvetica or Calibri that PowerPoint and Keynote substitute, so text that
+    fits in them fits there too. CJK faces (and all, without matplotlib's copies of
+    DejaVu) are their own substitute."""
+    if f.family.startswith("Noto Sans CJK") or f.family == "DejaVu Sans":
+        return f
+    kind = font_class(f, cache_dir)
+    plain, serif = _DEJAVU_STYLE[(f.bold, f.italic)]
+    name = _DEJAVU[kind] + (serif if kind == "serif" else plain)
+    path = _mpl_fonts() / f"{name}.ttf"
+    family = {"sans": "DejaVu Sans", "serif": "DejaVu Serif", "mono": "DejaVu Sans Mono"}[kind]
+    return Face(family, path, f.bold, f.italic) if path.is_file() else f
+
+
+def font_class(f: Face, cache_dir: Path | None = None) -> str:
+    """ "mono", "serif" or "sans", from the font's own tables (kept in `cache_dir`)."""
+    from . import cache
+
+    st = f.path.stat()
+    name = cache.key(f"{f.path}|{f.index}|{st.st_size}|{st.st_mtime_ns}", "class")
+    hit = cache.get(cache_dir, name)
+    if hit in (b"mono", b"serif", b"sans"):
+        return hit.decode()
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(f.path), fontNumber=f.index, lazy=True)
+    os2 = font.get("OS/2")
+    family_class = (os2.sFamilyClass >> 8) if os2 is not None else 0
+    panose = os2.panose if os2 is not None else None
+    if font["post"].isFixedPitch or (panose is not None and panose.bProportion == 9):
+        kind = "mono"
+    elif 1 <= family_class <= 7 or (
+        panose is not None and panose.bFamilyType == 2 and 2 <= panose.bSerifStyle <= 10
+    ):
+        kind = "serif"
+    else:
+        kind = "sans"
+    cache.put(cache_dir, name, kind.encode())
+    return kind
+
+
+def _mpl_fonts() -> Path:
+    """The folder of the TrueType fonts matplotlib ships, found without importing it."""
     import importlib.util
 
     spec = importlib.util.find_spec("matplotlib")
     if spec is None or not spec.submodule_search_locations:
-        return None
-    style = {(False, False): "", (True, False): "-Bold", (False, True): "-Oblique"}
-    name = f"DejaVuSans{style.get((bold, italic), '-BoldOblique')}.ttf"
-    path = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf" / name
-    return Face("DejaVu Sans", path, bold, italic) if path.is_file() else None
+        return Path("/nonexistent")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
 def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | None:

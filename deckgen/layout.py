@@ -64,7 +64,10 @@ _CJK = (  # scripts written without spaces: a line may break between any two cha
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 )
 _CJK_FIRST = "\u2e80"  # text below this has none: most text takes the plain tokenizer
-_PLAIN_TOKEN = re.compile(r"\n|[ \t]+|[^\s]+")
+# A word may break after its hyphens (or en dashes) before a letter, as PowerPoint and
+# LibreOffice break it (Unicode line breaking: "state-|of-|the-|art", never "-|5")
+_HYPHENATED = r"[^\s\-–]+[\-–]+(?=[^\W\d_])"
+_PLAIN_TOKEN = re.compile(rf"\n|[ \t]+|{_HYPHENATED}|[^\s]+")
 # CJK punctuation that may not begin a line (kinsoku): it stays with the character before it
 _NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
@@ -130,11 +133,14 @@ class _Setter:
     _unit_cache: dict[_Spec, list[_Unit | None]] = field(default_factory=dict)
     fallbacks: set[str] = field(default_factory=set)  # fallback families used
     cache_dir: Path | None = None  # where font coverage is kept between builds
+    substituted: bool = False  # measure in the faces a viewer without the theme's fonts uses
 
     def face(self, spec: _Spec, run: Run) -> fonts.Face:
         role = "code" if run.code else spec.role
         font: FontSpec = self.theme.fonts.get(role, self.theme.fonts["body"])
-        return fonts.face(font, run.bold or spec.bold, run.italic or spec.italic, self.cache_dir)
+        bold, italic = run.bold or spec.bold, run.italic or spec.italic
+        found = fonts.face(font, bold, italic, self.cache_dir)
+        return fonts.substitute(found, self.cache_dir) if self.substituted else found
 
     def color(self, spec: _Spec, run: Run) -> str:
         c = self.theme.colors
@@ -312,7 +318,7 @@ class _Setter:
                             last[1].append(piece)
                         else:
                             units.append((space, [piece]))
-                    space, glue = None, not _is_cjk(tok)
+                    space, glue = None, not _is_cjk(tok) and tok[-1] not in "-–"
         measured = [None if u is None else (u[0], u[1], sum(p.width for p in u[1])) for u in units]
         self._unit_cache[spec] = measured
         return measured
@@ -413,7 +419,8 @@ def _is_cjk(token: str) -> bool:
 def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The CJK tokenizer and character test; compiled on first use (their character
     classes take milliseconds to compile, and most posts have no CJK text)."""
-    return re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+"), re.compile(rf"[{_CJK}]")
+    words = rf"[^\s{_CJK}\-–]+[\-–]+(?=[^\W\d_])|[^\s{_CJK}]+"
+    return re.compile(rf"\n|[ \t]+|[{_CJK}]|{words}"), re.compile(rf"[{_CJK}]")
 
 
 def _parts(content: Content) -> list[Part]:
@@ -486,6 +493,7 @@ class _Layout:
     theme: Theme
     assets: Assets
     setter: _Setter
+    substituted: _Setter | None = None  # the setter in the faces a viewer may substitute
     diags: list[Diagnostic] = field(default_factory=list)
     shrinks: list[float] = field(default_factory=list)  # on the slide being laid out
     _sources: dict[str, images.ImageSource | images.ImageProblem] = field(default_factory=dict)
@@ -883,7 +891,7 @@ class _Layout:
             widths = self._columns(specs, size, w, force)
             if widths is None:
                 return None
-            return widths, [self._row_height(row, widths, size) for row in specs]
+            return widths, [self._room(row, widths, size) for row in specs]
 
         chosen: tuple[float, list[int], list[int]] | None = None
         keep = n
@@ -925,11 +933,12 @@ class _Layout:
         size, widths, heights = chosen
         more = box.rows[:head] + box.rows[keep:]
         rest = replace(box, rows=more, lead=()) if keep < n else None
-        total = sum(heights[:keep])
+        total = sum(heights[:keep])  # the room it may take in the PPTX, below it nothing
         if not probe:
             self.placed(_Fit(None, total, [], size), top)
+            drawn = [self._row_height(row, widths, size) for row in specs[:keep]]
             page.frames.append(
-                self._table_frame(specs[:keep], widths, heights[:keep], size, box.header, (x, y))
+                self._table_frame(specs[:keep], widths, drawn, size, box.header, (x, y, total))
             )
         return _Fit(None, total, [], size, rest)
 
@@ -985,15 +994,26 @@ class _Layout:
         out[-1] += max(0, min(width - sum(out), cols))  # rounding
         return out
 
-    def _row_height(self, row: list[_Spec], widths: list[int], size: float) -> int:
+    def _row_height(
+        self, row: list[_Spec], widths: list[int], size: float, setter: _Setter | None = None
+    ) -> int:
         padx, pady = self._CELL_PAD
         return 2 * pady + max(
             (
-                self.setter.height([spec], w - 2 * padx, size)
+                (setter or self.setter).height([spec], w - 2 * padx, size)
                 for spec, w in zip(row, widths, strict=True)
             ),
             default=round(size * PT),
         )
+
+    def _room(self, row: list[_Spec], widths: list[int], size: float) -> int:
+        """The height a row takes in the PPTX wherever it is opened: a row grows to hold its
+        text, so where the theme's fonts are missing and wider ones are substituted, it
+        takes the taller of the two."""
+        real = self._row_height(row, widths, size)
+        if self.substituted is None:
+            return real
+        return max(real, self._row_height(row, widths, size, self.substituted))
 
     def _table_frame(
         self,
@@ -1002,7 +1022,7 @@ class _Layout:
         heights: list[int],
         size: float,
         header: int,
-        at: tuple[int, int],
+        at: tuple[int, int, int],  # x, y, and the room it may grow into
     ) -> TableFrame:
         c = self.c
         padx, pady = self._CELL_PAD
@@ -1024,7 +1044,7 @@ class _Layout:
             y += rh
         rule = c.get("table_rule") or c.get("placeholder") or c["muted"]
         return TableFrame(
-            (at[0], at[1], sum(widths), sum(heights)),
+            (at[0], at[1], sum(widths), max(sum(heights), at[2])),
             tuple(widths),
             tuple(heights),
             tuple(rows),
@@ -1790,6 +1810,7 @@ def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
 def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagnostic]]:
     """Lay out every slide; continue overflowing ones; number pages and resolve links."""
     lay = _Layout(theme, assets, _Setter(theme, cache_dir=assets.cache_dir))
+    lay.substituted = _Setter(theme, cache_dir=assets.cache_dir, substituted=True)
     laid: list[_Laid] = []
     first_page: dict[int, int] = {}
     each = _lay_slides(lay, deck.slides)

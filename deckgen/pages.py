@@ -117,7 +117,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class TableFrame:
-    """Pages: a native table: column widths and row heights (EMU) and its cells, row by row."""
+    """Pages: a native table: column widths and row heights (EMU) and its cells, row by row;
+    `rect` is the room it may take (rows grow to hold text set in substituted fonts)."""
 
     rect: Rect
     columns: tuple[int, ...]

@@ -18,7 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from deckgen import fonts
 from deckgen.build import BuildResult, build
 from deckgen.pages import TextFrame
-from deckgen.theme import FontSpec
+from deckgen.theme import FontSpec, load_theme
 
 from .conftest import FIXTURES, embedded_fonts
 
@@ -155,3 +155,22 @@ def test_a_cached_font_path_that_no_longer_exists_is_looked_up_again(tmp_path: P
     cache.put(tmp_path, name, str(tmp_path / "gone.ttf").encode())
     fonts.face.cache_clear()
     assert fonts.face(spec, cache_dir=tmp_path).path == real.path
+
+
+def test_a_face_is_substituted_by_dejavu_of_its_class_and_style() -> None:
+    """Where the theme's fonts are missing, LibreOffice draws DejaVu of the same class:
+    the layout keeps room for it."""
+    theme = load_theme("academic")
+    cases = {
+        ("title", False): "DejaVuSerif-Bold.ttf",  # IBM Plex Serif 600
+        ("body", False): "DejaVuSans.ttf",  # Fira Sans
+        ("body", True): "DejaVuSans-BoldOblique.ttf",
+        ("code", False): "DejaVuSansMono.ttf",  # IBM Plex Mono
+    }
+    for (role, styled), name in cases.items():
+        face = fonts.face(theme.fonts[role], styled, styled)
+        assert fonts.substitute(face).path.name == name
+    wide = fonts.substitute(fonts.face(theme.fonts["body"]))
+    assert fonts.text_width(wide, "substitution", 20) > fonts.text_width(
+        fonts.face(theme.fonts["body"]), "substitution", 20
+    )

@@ -462,3 +462,31 @@ def test_a_formula_slide_whose_text_stacks_code_under_prose_keeps_both(tmp_path:
     assert "Energy is conserved." in text
     assert "print" in text and "energy" in text
     assert any(p.kind == "math" for p in pages)
+
+
+def test_words_break_after_their_hyphens_as_powerpoint_breaks_them() -> None:
+    from deckgen.layout import _tokens
+
+    assert _tokens("state-of-the-art x-1 -5 co--op a–b 2024-01-05") == [
+        "state-", "of-", "the-", "art", " ", "x-1", " ", "-5", " ", "co--", "op", " ",
+        "a–", "b", " ", "2024-01-05",
+    ]  # fmt: skip
+    assert _tokens("模型 self-supervised")[-2:] == ["self-", "supervised"]
+
+
+def test_a_table_keeps_room_for_its_rows_to_grow_in_substituted_fonts(tmp_path: Path) -> None:
+    """A PPTX table's rows grow to hold their text: the table's rectangle is the room its
+    rows take when set in the wider fonts a viewer substitutes, and nothing is below it."""
+    rows = "\n".join(
+        f"| r{i} | {'a fairly long remark that wraps in a narrow column ' * 2} |" for i in range(8)
+    )
+    post = write_post(tmp_path, f"## T\n\n| Run | Remark |\n|---|---|\n{rows}\n")
+    pages = compile_post(post).pages
+    tables = [f for p in pages.pages for f in p.frames if isinstance(f, TableFrame)]
+    assert tables
+    grew = 0
+    for t in tables:
+        assert t.rect[3] >= sum(t.rows)
+        grew += t.rect[3] > sum(t.rows)
+        assert t.rect[1] + t.rect[3] <= pages.height * 0.93  # above the footer
+    assert grew  # DejaVu Sans wraps these cells onto more lines than Fira Sans

@@ -8,73 +8,24 @@ format stores its boxes does not matter, but a word shown in one and not the oth
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
-import pdfplumber
 import pytest
 from pptx import Presentation
 
-from deckgen import fonts
 from deckgen.build import build
-from deckgen.theme import load_theme
 
 from .conftest import EXAMPLE, FIXTURES, ROOT, SAMPLE, SEEDS
-
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-
-
-def _paragraph_text(p) -> str:
-    ppr = p._p.find(f"{_A}pPr")
-    mark = ""
-    if ppr is not None:
-        char = ppr.find(f"{_A}buChar")
-        num = ppr.find(f"{_A}buAutoNum")
-        if char is not None:
-            mark = char.get("char")
-        elif num is not None:
-            mark = f"{num.get('startAt', '1')}."
-    text = "".join(r.text for r in p.runs)
-    return mark + text if text else ""
-
-
-def _text_frames(shapes) -> Iterator:
-    for shape in shapes:
-        if shape.has_text_frame:
-            yield shape.text_frame
-        if getattr(shape, "has_table", False) and shape.has_table:
-            for row in shape.table.rows:
-                for cell in row.cells:
-                    yield cell.text_frame
-
-
-def _chars(text: str) -> Counter[str]:
-    """Every drawn character; one no bundled font has (the PDF draws it as the missing
-    glyph, extracted as NUL, and `check` warns of it) counts in neither."""
-    return Counter(ch for ch in text if not ch.isspace() and ch != "\0" and _drawable(ch))
-
-
-@functools.cache
-def _drawable(ch: str) -> bool:
-    body = fonts.face(load_theme().fonts["body"])
-    return fonts.face_for(ch, body) is not None
+from .slides import pdf_glyphs, pptx_boxes, text_frames
 
 
 def pptx_slides(path: Path) -> list[Counter[str]]:
-    out = []
-    for slide in Presentation(str(path)).slides:
-        text = "".join(
-            _paragraph_text(p) for tf in _text_frames(slide.shapes) for p in tf.paragraphs
-        )
-        out.append(_chars(text))
-    return out
+    return [sum((b.chars for b in boxes), Counter()) for boxes in pptx_boxes(path)]
 
 
 def pdf_pages(path: Path) -> list[Counter[str]]:
-    with pdfplumber.open(path) as pdf:
-        return [_chars("".join(c["text"] for c in page.chars)) for page in pdf.pages]
+    return [Counter(g.text for g in page) for page in pdf_glyphs(path)[1]]
 
 
 def _decks() -> list[tuple[str, Path, Path]]:
@@ -111,7 +62,7 @@ def test_a_paragraph_continued_over_slides_is_split_between_them_in_the_pptx(
     for slide in prs.slides:
         title = slide.shapes.title.text if slide.shapes.title else ""
         if title.startswith("One very long bullet"):
-            paras = [p.text for tf in _text_frames(slide.shapes) for p in tf.paragraphs]
+            paras = [p.text for sh in slide.shapes for tf in text_frames(sh) for p in tf.paragraphs]
             parts.append(next(p for p in paras if len(p.split()) > 20))
     assert len(parts) >= 2
     source = post.read_text(encoding="utf-8").split("## One very long bullet\n\n- ")[1]

@@ -420,13 +420,15 @@ class _SlideWriter:
         paras = "".join(self._paragraph(p) for p in frame.paras) or "<a:p/>"
         return (
             f'<p:txBody><a:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
-            f'anchor="{anchor}"><a:noAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody>'
+            f'anchor="{anchor}"><a:normAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody>'
         )
 
     def _paragraph(self, para: Para) -> str:
         indent = para.bullet_indent - para.indent if para.bullet else 0
         ppr = [
-            f'<a:pPr marL="{para.indent}" indent="{indent}" algn="{_ALGN[para.align]}">',
+            # no punctuation hangs past the margin: the layout keeps it inside the line
+            f'<a:pPr marL="{para.indent}" indent="{indent}" algn="{_ALGN[para.align]}" '
+            'hangingPunct="0">',
             f'<a:lnSpc><a:spcPts val="{round(para.line_height / 127)}"/></a:lnSpc>',
             f'<a:spcBef><a:spcPts val="{round(para.space_before / 127)}"/></a:spcBef>',
             '<a:spcAft><a:spcPts val="0"/></a:spcAft>',

@@ -1,0 +1,143 @@
+"""Reading decks back as a viewer draws them: each PPTX shape's box and text, each PDF
+page's characters, and LibreOffice's rendering of a PPTX."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pptx import Presentation
+
+from deckgen import fonts
+from deckgen.theme import load_theme
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+EMU_PER_PT = 12700
+
+
+def paragraph_text(p) -> str:
+    """A paragraph's text as drawn: its bullet character or list number, then its runs."""
+    text = "".join(r.text for r in p.runs)
+    ppr = p._p.find(f"{_A}pPr")
+    if not text or ppr is None:
+        return text
+    char, num = ppr.find(f"{_A}buChar"), ppr.find(f"{_A}buAutoNum")
+    if char is not None:
+        return char.get("char") + text
+    if num is not None:
+        return f"{num.get('startAt', '1')}." + text
+    return text
+
+
+def text_frames(shape) -> Iterator:
+    """A shape's text frames: its own, or its table's cells'."""
+    if shape.has_text_frame:
+        yield shape.text_frame
+    if getattr(shape, "has_table", False) and shape.has_table:
+        for row in shape.table.rows:
+            for cell in row.cells:
+                yield cell.text_frame
+
+
+def chars(text: str) -> Counter[str]:
+    """Every drawn character; one no bundled font has (the PDF draws it as the missing
+    glyph, extracted as NUL, and `check` warns of it) counts in neither output."""
+    return Counter(ch for ch in text if not ch.isspace() and ch != "\0" and _drawable(ch))
+
+
+@functools.cache
+def _drawable(ch: str) -> bool:
+    body = fonts.face(load_theme().fonts["body"])
+    return fonts.face_for(ch, body) is not None
+
+
+@dataclass(frozen=True)
+class Box:
+    """A shape with text on a PPTX slide: its rectangle in points and its characters."""
+
+    name: str
+    rect: tuple[float, float, float, float]  # x0, top, x1, bottom
+    chars: Counter[str]
+
+    def holds(self, x: float, y: float, tol: float = 1.0) -> bool:
+        x0, top, x1, bottom = self.rect
+        return x0 - tol <= x <= x1 + tol and top - tol <= y <= bottom + tol
+
+
+def pptx_boxes(path: Path) -> list[list[Box]]:
+    """Each slide's shapes that hold text, in points."""
+    out = []
+    for slide in Presentation(str(path)).slides:
+        boxes = []
+        for shape in slide.shapes:
+            text = "".join(paragraph_text(p) for tf in text_frames(shape) for p in tf.paragraphs)
+            if not chars(text):
+                continue
+            x, y = shape.left / EMU_PER_PT, shape.top / EMU_PER_PT
+            w, h = shape.width / EMU_PER_PT, shape.height / EMU_PER_PT
+            boxes.append(Box(shape.name, (x, y, x + w, y + h), chars(text)))
+        out.append(boxes)
+    return out
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A character a PDF page draws, with its box in points (top-down)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
+
+
+def pdf_glyphs(path: Path) -> tuple[tuple[float, float], list[list[Glyph]]]:
+    """The page size and each page's drawn characters (a ligature's, each at its centre)."""
+    with pdfplumber.open(path) as pdf:
+        size = (float(pdf.pages[0].width), float(pdf.pages[0].height))
+        pages = [
+            [
+                Glyph(ch, c["x0"], c["top"], c["x1"], c["bottom"])
+                for c in page.chars
+                for ch in chars(c["text"]).elements()
+            ]
+            for page in pdf.pages
+        ]
+    return size, pages
+
+
+@functools.cache
+def system_has(ch: str) -> bool:
+    """Whether a font of this system's (as fontconfig sees it) has `ch`."""
+    found = subprocess.run(
+        ["fc-list", f":charset={ord(ch):x}", "family"], capture_output=True, text=True, check=False
+    )
+    return bool(found.stdout.strip())
+
+
+def libreoffice_pdfs(pptx: Sequence[Path], outdir: Path, fontconfig: Path | None = None) -> None:
+    """Convert `pptx` to PDF with LibreOffice in one run, in a fresh profile and home (so no
+    font a user installed is seen); `fontconfig` points it at a fonts.conf of the test's."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    home = outdir / "home"
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FONTCONFIG", "XDG_"))}
+    env["HOME"] = str(home)
+    if fontconfig is not None:
+        env["FONTCONFIG_FILE"] = str(fontconfig)
+    proc = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{home}/lo",
+         "--convert-to", "pdf", "--outdir", str(outdir), *map(str, pptx)],
+        capture_output=True, text=True, timeout=600, env=env, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
