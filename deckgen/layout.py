@@ -64,11 +64,12 @@ _CJK = (  # scripts written without spaces: a line may break between any two cha
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 )
 _CJK_FIRST = "\u2e80"  # text below this has none: most text takes the plain tokenizer
-# A word may break after its hyphens (or en dashes) before a letter, as PowerPoint and
-# LibreOffice break it (Unicode line breaking: "state-|of-|the-|art", never "-|5")
-_HYPHENATED = r"[^\s\-–]+[\-–]+(?=[^\W\d_])"
+# A word may break after its hyphens before a letter and after its en dashes, as PowerPoint
+# and LibreOffice break it (Unicode line breaking: "state-|of-|the-|art", "69–|71", not "-5")
+_HYPHENATED = r"[^\s\-–]+(?:-+(?=[^\W\d_])|–+(?=\S))"
 _PLAIN_TOKEN = re.compile(rf"\n|[ \t]+|{_HYPHENATED}|[^\s]+")
 # CJK punctuation that may not begin a line (kinsoku): it stays with the character before it
+_WHOLE_LINK = 40  # characters: a link this short is kept on one line
 _NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
 _MATH_DPI = 300  # formulas are line art: pixels per inch of their picture in the PPTX
@@ -186,6 +187,21 @@ class _Setter:
             y += space + lh * max(len(lines), 1)
         return y
 
+    def rewrapped(self, specs: Sequence[_Spec], width: int, size: float, other: _Setter) -> int:
+        """The height `specs` take where a viewer keeps the lines set here but draws them in
+        `other`'s faces: each line that no longer fits wraps again."""
+        y = 0
+        for i, spec in enumerate(specs):
+            psize, lh, space, _, text_x = self._metrics(spec, i, size)
+            _, ends = self._break(spec, psize, width - text_x)
+            lines, start = 0, 0
+            for end in ends:
+                part = replace(spec, runs=_slice(spec.runs, start, end))
+                lines += max(len(other._break(part, psize, width - text_x)[0]), 1)
+                start = end
+            y += space + lh * max(lines, 1)
+        return y
+
     def set(
         self, specs: Sequence[_Spec], width: int, size: float
     ) -> tuple[list[Para], int, list[list[int]]]:
@@ -284,9 +300,16 @@ class _Setter:
         offset = 0
         for run in spec.runs:
             f, color = self.face(spec, run), self.color(spec, run)
-            for tok in _tokens(run.text):
+            # a short link ("[Smith et al., 2020]") is never broken: LibreOffice draws a link
+            # as one field, which it cannot break, and a citation reads better whole
+            whole = bool(run.link) and len(run.text) <= _WHOLE_LINK and not spec.pre
+            for n, tok in enumerate(_tokens(run.text)):
                 start, offset = offset, offset + len(tok)
-                if tok == "\n":
+                last = units[-1] if units else None
+                if whole and n and tok.isspace() and last is not None and tok != "\n":
+                    last[1].append(_Piece(" ", f, color, run.link, self._space(f), start))
+                    glue = True
+                elif tok == "\n":
                     units.append(None)
                     space, glue = None, False
                 elif tok.isspace() and spec.pre:  # code: every space counts
@@ -340,6 +363,10 @@ class _Setter:
             else:
                 out.append((ch, face))
         return out
+
+    @staticmethod
+    def _space(f: fonts.Face) -> float:
+        return fonts.text_width(f, " ", 1.0)
 
     @staticmethod
     def _chunks(piece: _Piece, first: float, avail: float, size: float = 1.0) -> list[_Piece]:
@@ -419,7 +446,7 @@ def _is_cjk(token: str) -> bool:
 def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The CJK tokenizer and character test; compiled on first use (their character
     classes take milliseconds to compile, and most posts have no CJK text)."""
-    words = rf"[^\s{_CJK}\-–]+[\-–]+(?=[^\W\d_])|[^\s{_CJK}]+"
+    words = rf"[^\s{_CJK}\-–]+(?:-+(?=[^\W\d_])|–+(?=\S))|[^\s{_CJK}]+"
     return re.compile(rf"\n|[ \t]+|[{_CJK}]|{words}"), re.compile(rf"[{_CJK}]")
 
 
@@ -994,13 +1021,11 @@ class _Layout:
         out[-1] += max(0, min(width - sum(out), cols))  # rounding
         return out
 
-    def _row_height(
-        self, row: list[_Spec], widths: list[int], size: float, setter: _Setter | None = None
-    ) -> int:
+    def _row_height(self, row: list[_Spec], widths: list[int], size: float) -> int:
         padx, pady = self._CELL_PAD
         return 2 * pady + max(
             (
-                (setter or self.setter).height([spec], w - 2 * padx, size)
+                self.setter.height([spec], w - 2 * padx, size)
                 for spec, w in zip(row, widths, strict=True)
             ),
             default=round(size * PT),
@@ -1008,12 +1033,20 @@ class _Layout:
 
     def _room(self, row: list[_Spec], widths: list[int], size: float) -> int:
         """The height a row takes in the PPTX wherever it is opened: a row grows to hold its
-        text, so where the theme's fonts are missing and wider ones are substituted, it
-        takes the taller of the two."""
+        text, so where the theme's fonts are missing and wider ones are substituted, lines
+        that no longer fit wrap again and it takes the taller of the two."""
         real = self._row_height(row, widths, size)
         if self.substituted is None:
             return real
-        return max(real, self._row_height(row, widths, size, self.substituted))
+        padx, pady = self._CELL_PAD
+        again = max(
+            (
+                self.setter.rewrapped([spec], w - 2 * padx, size, self.substituted)
+                for spec, w in zip(row, widths, strict=True)
+            ),
+            default=0,
+        )
+        return max(real, 2 * pady + again)
 
     def _table_frame(
         self,

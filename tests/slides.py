@@ -141,3 +141,44 @@ def libreoffice_pdfs(pptx: Sequence[Path], outdir: Path, fontconfig: Path | None
         capture_output=True, text=True, timeout=600, env=env, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
+
+
+def box_lines(path: Path, slides: list[list[Box]]) -> list[list[tuple[str, ...]]]:
+    """Each page's lines of text, box by box (`slides`, from the PPTX): a box's characters
+    whose baselines are within 2 pt are one line, read without spaces or list bullets."""
+    out = []
+    with pdfplumber.open(path) as pdf:
+        for page, boxes in zip(pdf.pages, slides, strict=True):
+            found: list[list[dict]] = [[] for _ in boxes]
+            for c in page.chars:
+                x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+                home = next((n for n, b in enumerate(boxes) if b.holds(x, y)), None)
+                if home is not None:
+                    found[home].append(c)
+            out.append([_lines(chars) for chars in found])
+    return out
+
+
+def _lines(chars: list[dict]) -> tuple[str, ...]:
+    rows: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: c["bottom"]):
+        if rows and c["bottom"] - rows[-1][-1]["bottom"] <= 2:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    lines = ("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])) for row in rows)
+    return tuple(t for t in ("".join(line.split()).lstrip("•–") for line in lines) if t)
+
+
+def fonts_conf(folder: Path, font_dirs: Sequence[Path]) -> Path:
+    """A fontconfig file that sees the system's fonts and `font_dirs`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    dirs = "".join(f"<dir>{d}</dir>" for d in font_dirs)
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        "<?xml version='1.0'?><!DOCTYPE fontconfig SYSTEM 'fonts.dtd'><fontconfig>"
+        "<include ignore_missing='yes'>/etc/fonts/fonts.conf</include>"
+        f"{dirs}<cachedir>{folder / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    return conf

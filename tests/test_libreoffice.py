@@ -16,9 +16,18 @@ from pathlib import Path
 import pytest
 
 from deckgen.build import build
+from deckgen.pages import drawn_text
 
 from .conftest import needs_soffice
-from .slides import Box, libreoffice_pdfs, pdf_glyphs, pptx_boxes, system_has
+from .slides import (
+    Box,
+    box_lines,
+    fonts_conf,
+    libreoffice_pdfs,
+    pdf_glyphs,
+    pptx_boxes,
+    system_has,
+)
 from .test_same_words import _decks
 
 DECKS = _decks()
@@ -84,3 +93,29 @@ def test_without_the_theme_fonts_libreoffice_draws_each_box_text_inside_its_box(
                 extra = "".join(sorted((found - want).elements()))[:60]
                 problems.append(f"slide {n} [{names}]: left the box {lost!r}, came in {extra!r}")
     assert not problems, "\n".join(problems)
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", ["example", "stress"])
+def test_with_the_theme_fonts_libreoffice_breaks_every_line_where_the_pdf_does(
+    tmp_path: Path, name: str
+) -> None:
+    """Where the fonts are installed (here: fontconfig pointed at the theme's font files),
+    every slide's lines break where the PDF's do, word for word."""
+    post, root = {n: (p, r) for n, p, r in DECKS}[name]
+    result = build(post, tmp_path, site_root=root, formats=("pptx", "pdf"))
+    pptx, pdf = result.written
+    faces = {face for face, _ in drawn_text(result.compiled.pages.pages)}
+    conf = fonts_conf(tmp_path / "fc", sorted({f.path.parent for f in faces}))
+    libreoffice_pdfs([pptx], tmp_path / "lo", fontconfig=conf)
+    boxes = pptx_boxes(pptx)
+    ours, theirs = box_lines(pdf, boxes), box_lines(tmp_path / "lo" / pdf.name, boxes)
+    differ = [
+        f"slide {n} [{box.name}]: PDF {a} LibreOffice {b}"
+        for n, (page_a, page_b, page_boxes) in enumerate(
+            zip(ours, theirs, boxes, strict=True), start=1
+        )
+        for a, b, box in zip(page_a, page_b, page_boxes, strict=True)
+        if a != b
+    ]
+    assert not differ, "\n".join(differ)

@@ -303,3 +303,34 @@ def test_a_theme_that_underlines_links_underlines_them_in_the_pptx(tmp_path: Pat
     out = build(post, tmp_path / "out", formats=["pptx"], theme=str(theme)).written[0]
     (rpr,) = _link_runs(Presentation(str(out)))
     assert rpr.get("u") == "sng"
+
+
+def test_a_paragraph_keeps_the_lines_it_was_laid_out_in(tmp_path: Path) -> None:
+    """Each laid-out line but the last ends in a line break, so PowerPoint and LibreOffice
+    with the fonts break the paragraph where the PDF does, and the box is as tall as the text
+    (a viewer that substitutes wider fonts shrinks the text to fit, keeping the lines)."""
+    from deckgen.build import compile_post
+    from deckgen.pages import TextFrame
+
+    words = " ".join(f"word{n}" for n in range(60))
+    post = write_post(tmp_path, f"## Lines\n\n- {words}\n- short\n")
+    body = next(
+        f for f in compile_post(post).pages.pages[1].frames
+        if isinstance(f, TextFrame) and f.role == "body"
+    )  # fmt: skip
+    laid = [len(p.lines) for p in body.paras]
+    assert laid[0] > 2
+    out = build(post, tmp_path / "out", formats=["pptx"]).written[0]
+    shape = next(
+        sh for sh in Presentation(str(out)).slides[1].shapes
+        if sh.has_text_frame and "word0" in sh.text_frame.text
+    )  # fmt: skip
+    breaks = [len(p._p.findall(qn("a:br"))) for p in shape.text_frame.paragraphs]
+    assert breaks == [n - 1 for n in laid]
+    lines = [ln.replace(" ", "") for ln in shape.text_frame.paragraphs[0].text.split("\v")]
+    assert lines == [
+        "".join(s.text for s in ln.spans).replace(" ", "") for ln in body.paras[0].lines
+    ]
+    text_height = sum(p.space_before + p.line_height * len(p.lines) for p in body.paras)
+    assert text_height <= shape.height <= text_height + 2 * 12700
+    assert shape.text_frame._txBody.bodyPr.find(qn("a:normAutofit")) is not None

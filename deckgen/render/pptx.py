@@ -46,9 +46,13 @@ _TITLE_ONLY = 5  # the default template's "Title Only" layout
 _LAYOUT = "../slideLayouts/slideLayout6.xml"  # the part python-pptx names it
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _BASE_VERSION = "2"  # bump when the base package changes
-# Text boxes are a little wider than the width text was wrapped to, on the side away from the
-# alignment, so an application whose rounding differs never wraps a line sooner.
+# Text boxes are a little wider than the width text was set to, on the side away from the
+# alignment, so an application that measures a line a little wider (one that kerns less,
+# or rounds otherwise) never wraps it again.
 _WRAP_TOLERANCE = 0.02
+# and a little taller than their text: an application that rounds line spacing up (LibreOffice
+# works in 1/100 mm) must not find a box that the text fills exactly too small, and shrink it
+_HEIGHT_SLACK = 2 * 12700
 _OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CT = "application/vnd.openxmlformats-officedocument.presentationml."
 _RT_SLIDE, _RT_NOTES, _RT_IMAGE = _OD + "slide", _OD + "notesSlide", _OD + "image"
@@ -445,7 +449,14 @@ class _SlideWriter:
                     f'<a:buFont typeface="{_attr(font)}"/><a:buChar char="{_attr(para.bullet)}"/>'
                 )
         ppr.append("</a:pPr>")
-        runs = [self._run(span) for span in para.spans if span.text]
+        # the lines as laid out, each ended by a line break (shift-enter): every application
+        # with the fonts breaks the paragraph where the PDF does, whatever its own measuring
+        runs = []
+        for n, line in enumerate(para.lines):
+            spans = [span for span in line.spans if span.text]
+            if n and spans:
+                runs.append(f'<a:br><a:rPr lang="en-US" sz="{round(spans[0].size * 100)}"/></a:br>')
+            runs += [self._run(span) for span in spans]
         return "<a:p>" + "".join(ppr) + "".join(runs) + "</a:p>"
 
     def _run(self, span: Span) -> str:
@@ -501,11 +512,18 @@ def _notes_xml(notes: tuple[str, ...]) -> bytes:
 
 
 def _box(frame: TextFrame) -> tuple[int, int, int, int]:
+    """The text box: as tall as its text, where the layout placed it (so where a viewer
+    substitutes wider fonts and a line wraps again, the text overflows and is shrunk to fit,
+    keeping its lines), and a little wider than the lines were set to."""
     x, y, w, h = frame.rect
     pad = round(w * _WRAP_TOLERANCE)
     align = frame.paras[0].align if frame.paras else "l"
     shift = {"l": 0, "c": pad // 2, "r": pad}[align]
-    return x - shift, y, w + pad, h
+    text = sum(p.space_before + p.line_height * len(p.lines) for p in frame.paras)
+    if not frame.paras or text >= h:
+        return x - shift, y, w + pad, h + _HEIGHT_SLACK
+    top = {"t": 0, "m": (h - text) // 2, "b": h - text}[frame.anchor]
+    return x - shift, y + top, w + pad, text + _HEIGHT_SLACK
 
 
 def _xfrm(rect: tuple[int, int, int, int]) -> str:
