@@ -155,3 +155,60 @@ def test_a_cached_font_path_that_no_longer_exists_is_looked_up_again(tmp_path: P
     cache.put(tmp_path, name, str(tmp_path / "gone.ttf").encode())
     fonts.face.cache_clear()
     assert fonts.face(spec, cache_dir=tmp_path).path == real.path
+
+
+# -- variable fonts: a static instance at the weight asked for ------------------------------
+
+
+def test_a_variable_font_is_told_from_a_static_one() -> None:
+    assert fonts.is_variable(fonts._package_file(FontSpec("Arimo"), 400, False))
+    assert not fonts.is_variable(fonts.face(FontSpec("Fira Sans")).path)
+
+
+def test_a_bold_face_of_a_variable_font_is_a_static_bold_instance(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont as FTFont
+
+    regular = fonts.face(FontSpec("Arimo"), cache_dir=tmp_path)
+    bold = fonts.face(FontSpec("Arimo"), bold=True, cache_dir=tmp_path)
+    text = "Measured with the bold instance, not the default one"
+    assert fonts.text_width(bold, text, 24) > fonts.text_width(regular, text, 24) * 1.04
+    assert (regular.path.name, bold.path.name) == ("Arimo-Regular.ttf", "Arimo-Bold.ttf")
+    assert bold.path.is_relative_to(tmp_path)  # kept in the cache folder
+    font = FTFont(str(bold.path))
+    assert "fvar" not in font and font["OS/2"].usWeightClass == 700
+    names = font["name"]
+    assert (names.getDebugName(1), names.getDebugName(2), names.getDebugName(6)) == (
+        "Arimo", "Bold", "Arimo-Bold",
+    )  # fmt: skip
+
+
+def test_a_semibold_instance_is_named_as_its_own_family_member() -> None:
+    from fontTools.ttLib import TTFont as FTFont
+
+    data, name = fonts.instantiate(fonts._package_file(FontSpec("Arimo"), 600, True), 600, True)
+    names = FTFont(io.BytesIO(data))["name"]
+    assert name == "Arimo-SemiBoldItalic.ttf"
+    assert [names.getDebugName(i) for i in (1, 2, 16, 17)] == [
+        "Arimo SemiBold", "Italic", "Arimo", "SemiBold Italic",
+    ]  # fmt: skip
+
+
+def test_an_instance_is_made_once_and_its_bytes_depend_on_the_source_and_weight_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = fonts._package_file(FontSpec("Arimo"), 700, False)
+    first = fonts.static_instance(source, 700, False, tmp_path / "a")
+    other = fonts.static_instance(source, 700, False, tmp_path / "b")
+    assert first != other and first.read_bytes() == other.read_bytes()
+
+    def again(*args: object) -> None:
+        raise AssertionError("instantiated again")
+
+    monkeypatch.setattr(fonts, "instantiate", again)
+    assert fonts.static_instance(source, 700, False, tmp_path / "a") == first
+
+
+def test_a_static_font_is_its_own_instance(tmp_path: Path) -> None:
+    path = fonts.face(FontSpec("Fira Sans"), bold=True).path
+    assert fonts.static_instance(path, 700, False, tmp_path) == path
+    assert not any(tmp_path.iterdir())
