@@ -39,6 +39,7 @@ class Face:
     bold: bool
     italic: bool
     index: int = 0  # the font's number inside a collection (.ttc)
+    pptx_name: str = ""  # the font the PPTX names instead of `family` (empty: `family`)
 
     @property
     def key(self) -> str:
@@ -71,7 +72,7 @@ def face(
     weight = _weight(spec, bold)
     path = static_instance(_package_file(spec, weight, italic), weight, italic, cache_dir)
     cache.put(cache_dir, _path_key(spec, bold, italic), str(path).encode())
-    return Face(spec.family, path, weight >= 600, italic)
+    return Face(spec.family, path, weight >= 600, italic, pptx_name=spec.pptx)
 
 
 def _package_file(spec: FontSpec, weight: int, italic: bool) -> Path:
@@ -99,7 +100,7 @@ def cached_face(
     if hit is None or not Path(hit.decode()).is_file():
         return None
     path = Path(hit.decode())
-    return Face(spec.family, path, _weight(spec, bold) >= 600, italic)
+    return Face(spec.family, path, _weight(spec, bold) >= 600, italic, pptx_name=spec.pptx)
 
 
 def _weight(spec: FontSpec, bold: bool) -> int:
