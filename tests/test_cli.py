@@ -22,7 +22,7 @@ def test_themes_lists_at_least_three_with_descriptions() -> None:
     proc = run_cli("themes")
     assert proc.returncode == 0
     names = [line.split()[0] for line in proc.stdout.splitlines()]
-    assert {"default", "dark", "academic"} <= set(names)
+    assert {"default", "dark", "academic", "office"} <= set(names)
     assert all(len(line.split(maxsplit=1)) == 2 for line in proc.stdout.splitlines())
 
 
@@ -87,7 +87,7 @@ def test_theme_preview_builds_a_deck_in_every_theme(tmp_path: Path) -> None:
     proc = run_cli("themes", "--preview", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert {"default.pdf", "dark.pdf", "academic.pdf", "default.pptx"} <= set(names)
+    assert {"default.pdf", "dark.pdf", "academic.pdf", "office.pdf", "default.pptx"} <= set(names)
     dark = PdfReader(tmp_path / "dark.pdf")
     assert len(dark.pages) >= 6
 
@@ -155,3 +155,4 @@ def test_a_build_imports_only_the_renderers_of_its_formats(tmp_path: Path) -> No
     assert "reportlab" not in cold_pptx and "pptx" in cold_pptx  # python-pptx makes the base
     assert not {"reportlab", "pptx", "fontTools", "fontpkg"} & warm_pptx  # the base is cached
     assert "reportlab" in pdf and "pptx" not in pdf
+

@@ -212,3 +212,17 @@ def test_a_static_font_is_its_own_instance(tmp_path: Path) -> None:
     path = fonts.face(FontSpec("Fira Sans"), bold=True).path
     assert fonts.static_instance(path, 700, False, tmp_path) == path
     assert not any(tmp_path.iterdir())
+
+
+def test_the_office_themes_pdf_embeds_the_bold_instance(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: Bold and Regular\n---\n## Weights\n\n- **Bold** and plain\n- `code`\n", "utf-8"
+    )
+    result = build(post, tmp_path / "o", theme="office")
+    names = embedded_fonts(next(p for p in result.written if p.suffix == ".pdf"))
+    assert {n.split("+")[1] for n in names} == {
+        "Arimo-Bold",
+        "Arimo-Regular",
+        "IBMPlexMono-Regular",
+    }

@@ -267,3 +267,27 @@ def test_a_build_in_one_process_reads_the_pptx_base_from_the_cache_too(tmp_path:
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)]
     runs.append(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True))
     assert [r.stdout.strip() for r in runs] == ["True", "False"], runs[1].stderr
+
+
+def test_a_theme_font_with_a_pptx_name_is_named_so_in_every_run(tmp_path: Path) -> None:
+    """The office theme measures Arimo and Plex Mono; the PPTX asks for Arial and Courier New."""
+    post = write_post(tmp_path, "## Fonts\n\n- **Bold**, *italic* and `code`\n- plain\n")
+    result = build(post, tmp_path / "out", formats=["pptx"], theme="office")
+    prs = Presentation(str(output(result, ".pptx")))
+    seen = {}
+    for slide in prs.slides:
+        for sh in slide.shapes:
+            if not sh.has_text_frame:
+                continue
+            for p in sh.text_frame.paragraphs:
+                bullet = p._p.find(f"{qn('a:pPr')}/{qn('a:buFont')}")
+                if bullet is not None:
+                    assert bullet.get("typeface") == "Arial"
+                for r in p.runs:
+                    rpr = r._r.rPr
+                    latin = rpr.find(qn("a:latin")).get("typeface")
+                    assert rpr.find(qn("a:cs")).get("typeface") == latin
+                    assert rpr.find(qn("a:ea")).get("typeface") == latin  # no CJK font needed
+                    seen[r.text] = latin
+    assert seen["code"] == "Courier New"
+    assert {seen["Bold"], seen["italic"], seen["plain"], seen["Fonts"]} == {"Arial"}
