@@ -340,6 +340,48 @@ def themes(preview: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
+@main.command(name="fonts")
+@_theme
+@click.option(
+    "--install",
+    is_flag=True,
+    help="Copy the files into your font folder, so PowerPoint, LibreOffice and Keynote find them.",
+)
+@_guard
+def fonts_command(theme: str | None, install: bool) -> None:
+    """List the font files a theme uses, with their licences; --install copies them."""
+    from . import fonts
+    from .cache import default_dir as default_cache_dir
+    from .theme import load_theme
+
+    chosen = load_theme(theme or "default")
+    files = fonts.theme_files(chosen, default_cache_dir())
+    if not install:
+        click.echo(f"Fonts of the theme {chosen.name}:")
+        for f in (f for f in files if not f.fallback):
+            click.echo(f"  {f.family} {f.style}  [{', '.join(f.roles)}]  {f.licence}  {f.path}")
+            notes = []
+            if f.pptx_name:
+                notes.append(f"the PPTX names it {f.pptx_name}")
+            if f.source is not None:
+                notes.append(f"a static instance of the variable font {f.source}")
+            if notes:
+                click.echo(f"      {'; '.join(notes)}")
+        click.echo("Fallbacks, used only when the text needs them:")
+        for f in (f for f in files if f.fallback):
+            click.echo(f"  {f.family} {f.style}  ({f.fallback})  {f.licence}  {f.path}")
+        return
+    folder = fonts.user_font_dir()
+    done = fonts.install(files, folder)
+    for item in done:
+        if item.copied:
+            click.echo(f"copied {item.path}")
+    copied = sum(item.copied for item in done)
+    click.echo(f"{copied} file(s) copied, {len(done) - copied} already up to date, in {folder}")
+    if copied and sys.platform.startswith("linux"):
+        click.echo(f"run `fc-cache -f {folder}` so that running programs see them now")
+
+
 def run() -> None:
     """The `deckgen` command: `main`, then an exit that skips tearing the interpreter down.
 

@@ -7,6 +7,14 @@ Characters the theme's font lacks fall back to Noto Sans CJK (from the `noto-cjk
 for Chinese, Japanese and Korean. That font is large and loaded only when text needs it. Its
 outlines are CFF, which the PDF renderer cannot embed, so `embeddable()` subsets it to the
 characters used and converts the outlines to TrueType with fontTools.
+
+A variable font (one file for every weight, such as `Arimo[wght].ttf`) is read at its default
+weight by the measurement, the PDF renderer and browsers alike, so a bold face would come out
+regular. `face()` therefore makes a static instance at the weight asked for (fontTools'
+instancer), once, into the cache folder, and every renderer reads that file.
+
+`theme_files()` and `install()` are for `deckgen fonts`: the files a theme uses, with their
+licences, and a copy of them into the user's font folder.
 """
 
 from __future__ import annotations
@@ -14,9 +22,10 @@ from __future__ import annotations
 import array
 import functools
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import DeckgenError
 from .theme import FontSpec, Theme
@@ -33,6 +42,7 @@ class Face:
     bold: bool
     italic: bool
     index: int = 0  # the font's number inside a collection (.ttc)
+    pptx_name: str = ""  # the font the PPTX names instead of `family` (empty: `family`)
 
     @property
     def key(self) -> str:
@@ -54,25 +64,33 @@ def face(
 
     The file fontpkg chooses is kept in `cache_dir`, keyed by the state of the installed
     packages (the modification times of the folders on `sys.path`), so a warm build neither
-    imports fontpkg nor reads every package's entry points.
+    imports fontpkg nor reads every package's entry points. For a variable font that file is
+    the static instance at the face's weight (see `static_instance`).
     """
     from . import cache
 
     found = cached_face(spec, bold, italic, cache_dir)
     if found is not None:
         return found
+    weight = _weight(spec, bold)
+    path = static_instance(_package_file(spec, weight, italic), weight, italic, cache_dir)
+    cache.put(cache_dir, _path_key(spec, bold, italic), str(path).encode())
+    return Face(spec.family, path, weight >= 600, italic, pptx_name=spec.pptx)
+
+
+def _package_file(spec: FontSpec, weight: int, italic: bool) -> Path:
+    """The file fontpkg installed for the family that is nearest to `weight` and the style."""
     import fontpkg
 
-    weight, style = _weight(spec, bold), "italic" if italic else "normal"
     try:
-        path = fontpkg.path(spec.family, weight, style, nearest=True)
+        return Path(
+            fontpkg.path(spec.family, weight, "italic" if italic else "normal", nearest=True)
+        )
     except Exception as exc:  # fontpkg raises its own LookupErrors
         raise DeckgenError(
             f"font {spec.family!r} is not installed (expected a fontpkg package: "
             f"pip install fontpkg-{spec.family.lower().replace(' ', '-')}): {exc}"
         ) from None
-    cache.put(cache_dir, _path_key(spec, bold, italic), str(path).encode())
-    return Face(spec.family, Path(path), weight >= 600, italic)
 
 
 def cached_face(
@@ -84,7 +102,8 @@ def cached_face(
     hit = cache.get(cache_dir, _path_key(spec, bold, italic))
     if hit is None or not Path(hit.decode()).is_file():
         return None
-    return Face(spec.family, Path(hit.decode()), _weight(spec, bold) >= 600, italic)
+    path = Path(hit.decode())
+    return Face(spec.family, path, _weight(spec, bold) >= 600, italic, pptx_name=spec.pptx)
 
 
 def _weight(spec: FontSpec, bold: bool) -> int:
@@ -113,6 +132,139 @@ def _installed_state() -> str:
         except OSError:
             state.append(f"{folder}:-")
     return "|".join(state)
+
+
+# -- variable fonts ----------------------------------------------------------------------
+
+_INSTANCE_VERSION = "1"  # bump when the way instances are made changes
+_WEIGHT_NAMES = {100: "Thin", 200: "ExtraLight", 300: "Light", 400: "Regular", 500: "Medium",
+                 600: "SemiBold", 700: "Bold", 800: "ExtraBold", 900: "Black"}  # fmt: skip
+
+
+def is_variable(path: Path) -> bool:
+    """Whether the font file has variation axes (an `fvar` table), read from its table
+    directory alone, without fontTools. A collection (.ttc) counts as static."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] == b"ttcf":
+            return False
+        tables = fh.read(16 * int.from_bytes(head[4:6], "big"))
+    return any(tables[i : i + 4] == b"fvar" for i in range(0, len(tables), 16))
+
+
+def static_instance(path: Path, weight: int, italic: bool, cache_dir: Path | None) -> Path:
+    """`path` itself for a static font; for a variable one, its static instance at `weight`
+    (clamped to the font's range), made once and kept in the cache folder (the user's default
+    cache when `cache_dir` is None: the renderers need a file), keyed by the source file's
+    identity and the weight. The instance's bytes depend on the source and the weight alone.
+    """
+    from . import cache
+
+    if not is_variable(path):
+        return path
+    st = path.stat()
+    name = cache.key(
+        str(path), str(st.st_size), str(st.st_mtime_ns), str(weight), str(italic),
+        _INSTANCE_VERSION, "static instance",
+    )  # fmt: skip
+    folder = (cache_dir if cache_dir is not None else cache.default_dir()) / "fonts" / name[:32]
+    made = sorted(folder.glob("*.ttf")) if folder.is_dir() else []
+    if made:
+        return made[0]
+    data, filename = instantiate(path, weight, italic)
+    return _write(folder, filename, data)
+
+
+def instantiate(path: Path, weight: int, italic: bool) -> tuple[bytes, str]:
+    """A static instance of the variable font at `path`: its bytes and a file name after
+    its PostScript name (`Arimo-Bold.ttf`).
+
+    Named as a static family member, so font menus list it under the family with the right
+    style: "Arimo" Bold (a regular, bold, italic or bold-italic member), else "Arimo Medium"
+    Regular with the typographic family "Arimo" and style "Medium". Other axes than the
+    weight and italic stay at their defaults; the timestamps are the source's.
+    """
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    _quiet_fonttools()
+    font = TTFont(str(path), recalcTimestamp=False)
+    limits: dict[str, float | None] = {}
+    for axis in font["fvar"].axes:
+        if axis.axisTag == "wght":
+            weight = round(min(max(weight, axis.minValue), axis.maxValue))
+            limits["wght"] = weight
+        elif axis.axisTag == "ital":
+            limits["ital"] = axis.maxValue if italic else axis.minValue
+        else:
+            limits[axis.axisTag] = None  # its default
+    names = font["name"]
+    family = names.getDebugName(16) or names.getDebugName(1) or path.stem.split("[")[0]
+    font = instancer.instantiateVariableFont(font, limits, inplace=True, static=True)
+    for table in ("STAT",):
+        if table in font:
+            del font[table]
+    ps = _name_static(font, family, weight, italic)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue(), f"{ps}.ttf"
+
+
+def _name_static(font: Any, family: str, weight: int, italic: bool) -> str:
+    """Names `font` as the static member of `family` at `weight`; returns its PostScript name."""
+    wname = _WEIGHT_NAMES.get(round(weight / 100) * 100, str(weight))
+    ribbi = weight in (400, 700)
+    if ribbi:
+        style = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic",
+                 (True, True): "Bold Italic"}[(weight == 700, italic)]  # fmt: skip
+        legacy_family, legacy_style = family, style
+    else:
+        style = f"{wname} Italic" if italic else wname
+        legacy_family, legacy_style = f"{family} {wname}", "Italic" if italic else "Regular"
+    ps = f"{family}-{style}".replace(" ", "")
+    names = font["name"]
+    version = (names.getDebugName(5) or "").removeprefix("Version ").split(";")[0]
+    for name_id in (1, 2, 3, 4, 6, 16, 17, 21, 22, 25):
+        names.removeNames(nameID=name_id)
+    records = {1: legacy_family, 2: legacy_style, 3: f"{version};{ps}", 4: f"{family} {style}",
+               6: ps}  # fmt: skip
+    if not ribbi:
+        records.update({16: family, 17: style})
+    for name_id, text in records.items():
+        names.setName(text, name_id, 3, 1, 0x409)  # Windows, Unicode BMP, English (US)
+        names.setName(text, name_id, 1, 0, 0)  # Macintosh, Roman, English
+    os2 = font["OS/2"]
+    os2.usWeightClass = weight
+    bold = ribbi and weight == 700
+    # fsSelection: bit 0 italic, bit 5 bold, bit 6 regular; macStyle: bit 0 bold, bit 1 italic
+    os2.fsSelection = (
+        (os2.fsSelection & ~0b1100001) | italic | bold << 5 | (not (bold or italic)) << 6
+    )
+    font["head"].macStyle = bold | italic << 1
+    return ps
+
+
+def _write(folder: Path, filename: str, data: bytes) -> Path:
+    """Write `data` as `folder/filename`, atomically; where that folder cannot be written, into
+    a temporary folder of its own."""
+    import contextlib
+    import os
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="deckgen-font-"))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, folder / filename)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return folder / filename
 
 
 # the faces a deck most often uses, most used first: (role, bold, italic)
@@ -409,3 +561,197 @@ def _quiet_fonttools() -> None:
     import logging
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+# -- the theme's files, for `deckgen fonts` -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """Fonts: one file a theme's decks use, as `deckgen fonts` lists and installs it."""
+
+    family: str  # as font menus show it
+    style: str  # Regular, Bold, Italic, …
+    path: Path  # the file deckgen reads: for a variable font, its static instance
+    licence: str
+    roles: tuple[str, ...] = ()  # title, body, code; empty for a fallback
+    pptx_name: str = ""  # the font the PPTX names instead of `family`
+    source: Path | None = None  # the variable font `path` is an instance of
+    fallback: str = ""  # for a fallback: what it draws
+
+
+def theme_files(theme: Theme, cache_dir: Path | None = None) -> list[FontFile]:
+    """Every font file a deck in `theme` may use: the regular, bold, italic and bold-italic
+    face of each role, body first (one entry per file, naming the roles that use it), then
+    the fallbacks, used only when the text needs them: Noto Sans CJK and DejaVu Sans."""
+    found: dict[Path, FontFile] = {}
+    for role in ("body", "title", "code"):
+        spec = theme.fonts.get(role)
+        if spec is None:
+            continue
+        for bold, italic in ((False, False), (True, False), (False, True), (True, True)):
+            f = face(spec, bold, italic, cache_dir)
+            known = found.get(f.path)
+            if known is not None:
+                if role not in known.roles:
+                    found[f.path] = replace(known, roles=(*known.roles, role))
+                continue
+            source = _package_file(spec, _weight(spec, bold), italic)
+            family, style = _names(f.path)
+            found[f.path] = FontFile(
+                family, style, f.path, licence(source), (role,), spec.pptx,
+                source if source != f.path else None,
+            )  # fmt: skip
+    files = list(found.values())
+    cjk = cjk_face(0)
+    if cjk is not None:
+        files.append(
+            FontFile(
+                "Noto Sans CJK",
+                "Regular",
+                cjk.path,
+                licence(cjk.path),
+                fallback="Chinese, Japanese and Korean (JP, KR, SC, TC and HK in one file)",
+            )
+        )
+    for bold, italic in ((False, False), (True, False), (False, True), (True, True)):
+        symbols = symbol_face(bold, italic)
+        if symbols is not None:
+            family, style = _names(symbols.path)
+            files.append(
+                FontFile(
+                    family,
+                    style,
+                    symbols.path,
+                    licence(symbols.path),
+                    fallback="symbols the theme's fonts lack",
+                )
+            )
+    return files
+
+
+def _names(path: Path, index: int = 0) -> tuple[str, str]:
+    """The family and style a font menu shows (the typographic names when the font has them)."""
+    from fontTools.ttLib import TTFont
+
+    names = TTFont(str(path), fontNumber=index, lazy=True)["name"]
+    family = names.getDebugName(16) or names.getDebugName(1) or path.stem
+    style = names.getDebugName(17) or names.getDebugName(2) or "Regular"
+    return family, style
+
+
+def licence(path: Path) -> str:
+    """The licence of a font file: the SPDX name its font package declares, when it comes from
+    one (a package about fonts, or under a font licence), else what the font's own name table
+    says (its licence description, ID 13, shortened, and the licence URL, ID 14)."""
+    declared = _package_licence(path)
+    if declared:
+        return declared
+    from fontTools.ttLib import TTFont
+
+    names = TTFont(str(path), lazy=True, fontNumber=0)["name"]
+    text = " ".join((names.getDebugName(13) or "").split())
+    url = names.getDebugName(14) or ""
+    known = next((spdx for words, spdx in _LICENCE_TEXTS if words in text), "")
+    short = known or text.split(". ")[0][:80]
+    return " ".join(p for p in (short, f"({url})" if url else "") if p) or "unknown"
+
+
+# words in a font's licence description (name ID 13) → the licence's SPDX name
+_LICENCE_TEXTS = (
+    ("Open Font License", "OFL-1.1"),
+    ("Apache License", "Apache-2.0"),
+    ("Bitstream", "Bitstream-Vera"),  # DejaVu: Bitstream Vera's licence, its changes public
+)
+
+
+def _package_licence(path: Path) -> str:
+    import importlib.metadata as md
+    import sys
+
+    def inside(folder: str) -> bool:
+        return Path(folder or ".").resolve() in path.resolve().parents
+
+    folders = sorted((f for f in sys.path if inside(f)), key=len, reverse=True)
+    if not folders:
+        return ""
+    top = path.resolve().relative_to(Path(folders[0] or ".").resolve()).parts[0]
+    for dist in _distributions().get(top, []):
+        meta = md.metadata(dist)
+        spdx = meta["License-Expression"] or ""
+        about_fonts = "Topic :: Text Processing :: Fonts" in (meta.get_all("Classifier") or [])
+        if spdx and (about_fonts or "OFL" in spdx):
+            return spdx
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _distributions() -> Mapping[str, list[str]]:
+    import importlib.metadata as md
+
+    return md.packages_distributions()
+
+
+# -- installing them ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Installed:
+    """Fonts: one file `install` wrote, or found already there with the same bytes."""
+
+    path: Path
+    copied: bool
+
+
+def user_font_dir(platform: str | None = None, home: Path | None = None) -> Path:
+    """The folder a user installs fonts into without administrator rights: on Linux a folder
+    of deckgen's in fontconfig's `~/.local/share/fonts`, on macOS `~/Library/Fonts`, on
+    Windows `%LOCALAPPDATA%\\Microsoft\\Windows\\Fonts`."""
+    import os
+    import sys
+
+    platform = platform or sys.platform
+    home = home or Path.home()
+    if platform == "darwin":
+        return home / "Library" / "Fonts"
+    if platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        base = Path(local) if local else home / "AppData" / "Local"
+        return base / "Microsoft" / "Windows" / "Fonts"
+    data = os.environ.get("XDG_DATA_HOME")
+    return (Path(data) if data else home / ".local" / "share") / "fonts" / "deckgen"
+
+
+def install(files: list[FontFile], folder: Path) -> list[Installed]:
+    """Copy each file into `folder` under its own name (a static instance under its PostScript
+    name, `Arimo-Bold.ttf`), writing only files that are new or changed. On Windows each
+    copied file is also registered for the user, as Windows requires of a user's fonts."""
+    import sys
+
+    folder.mkdir(parents=True, exist_ok=True)
+    done = []
+    for f in files:
+        target = folder / f.path.name
+        data = f.path.read_bytes()
+        same = target.is_file() and target.stat().st_size == len(data)
+        if same and target.read_bytes() == data:
+            done.append(Installed(target, False))
+            continue
+        _write(folder, f.path.name, data).chmod(0o644)  # readable like any installed font
+        if sys.platform == "win32":
+            _register_windows(target, f"{f.family} {f.style}")
+        done.append(Installed(target, True))
+    return done
+
+
+def _register_windows(path: Path, name: str) -> None:  # pragma: no cover - Windows only
+    """Windows lists a user's font once it is named under HKCU's Fonts key."""
+    import sys
+
+    if sys.platform == "win32":
+        import winreg
+
+        key = r"Software\Microsoft\Windows NT\CurrentVersion\Fonts"
+        with winreg.CreateKey(winreg.HKEY_CURRENT_USER, key) as k:
+            kind = "OpenType" if path.suffix.lower() in (".otf", ".ttc", ".otc") else "TrueType"
+            winreg.SetValueEx(k, f"{name} ({kind})", 0, winreg.REG_SZ, str(path))

@@ -33,10 +33,15 @@ Box = tuple[int, int, int, int]  # x, y, width, height in EMU
 
 @dataclass(frozen=True)
 class FontSpec:
-    """Theme: a font family and weight, as installed from a fontpkg package."""
+    """Theme: a font family and weight, as installed from a fontpkg package.
+
+    `pptx` names the font the PPTX asks for instead of `family`, for an open font metric-
+    compatible with one every PowerPoint has (Arimo measures like Arial); empty: `family`.
+    """
 
     family: str
     weight: int = 400
+    pptx: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,11 +130,17 @@ def _box(v: Any) -> str | None:
 
 
 def _font(v: Any) -> str | None:
-    if isinstance(v, dict) and isinstance(v.get("family"), str) and set(v) <= {"family", "weight"}:
-        w = v.get("weight", 400)
-        if isinstance(w, int) and 100 <= w <= 900:
+    keys = {"family", "weight", "pptx"}
+    if isinstance(v, dict) and isinstance(v.get("family"), str) and set(v) <= keys:
+        w, pptx = v.get("weight", 400), v.get("pptx", "x")
+        if isinstance(w, int) and 100 <= w <= 900 and isinstance(pptx, str) and pptx.strip():
+            if "pptx" in v and w not in (400, 700):
+                return f"pptx: a PPTX asks for a font as regular (400) or bold (700), got {w}"
             return None
-    return f'expected {{ family = "Name", weight = 100..900 }}, got {v!r}'
+    return (
+        f'expected {{ family = "Name", weight = 100..900, pptx = "Name in the PPTX" }} '
+        f"(weight and pptx optional), got {v!r}"
+    )
 
 
 def _bool(v: Any) -> str | None:
@@ -245,7 +256,10 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
             raise UsageError(f"aspect: expected one of {', '.join(ASPECTS)}, got {aspect!r}")
         data = _merge(data, {"page": {"aspect": aspect}})
     width, height = ASPECTS[data.get("page", {}).get("aspect", "16:9")]
-    fonts = {k: FontSpec(v["family"], v.get("weight", 400)) for k, v in data["fonts"].items()}
+    fonts = {
+        k: FontSpec(v["family"], v.get("weight", 400), v.get("pptx", ""))
+        for k, v in data["fonts"].items()
+    }
     return Theme(
         name=data.get("name", path.stem),
         description=data.get("description", ""),
@@ -286,4 +300,8 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
                 raise DeckgenError(f'{section}: missing (or set extends = "default")', path)
         return data
     parent_path = resolve_theme_path(parent, path.parent)
-    return _merge(_load_chain(parent_path, (*seen, path)), data)
+    merged = _merge(_load_chain(parent_path, (*seen, path)), data)
+    for role, spec in data.get("fonts", {}).items():
+        if "pptx" not in spec:  # the parent's PPTX name stood for the parent's font
+            merged["fonts"][role].pop("pptx", None)
+    return merged

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner, Result
 from pptx import Presentation
 from pypdf import PdfReader
+
+from deckgen.cli import main
 
 from .conftest import EXAMPLE, ROOT
 
@@ -22,7 +26,7 @@ def test_themes_lists_at_least_three_with_descriptions() -> None:
     proc = run_cli("themes")
     assert proc.returncode == 0
     names = [line.split()[0] for line in proc.stdout.splitlines()]
-    assert {"default", "dark", "academic"} <= set(names)
+    assert {"default", "dark", "academic", "office"} <= set(names)
     assert all(len(line.split(maxsplit=1)) == 2 for line in proc.stdout.splitlines())
 
 
@@ -87,7 +91,7 @@ def test_theme_preview_builds_a_deck_in_every_theme(tmp_path: Path) -> None:
     proc = run_cli("themes", "--preview", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert {"default.pdf", "dark.pdf", "academic.pdf", "default.pptx"} <= set(names)
+    assert {"default.pdf", "dark.pdf", "academic.pdf", "office.pdf", "default.pptx"} <= set(names)
     dark = PdfReader(tmp_path / "dark.pdf")
     assert len(dark.pages) >= 6
 
@@ -155,3 +159,65 @@ def test_a_build_imports_only_the_renderers_of_its_formats(tmp_path: Path) -> No
     assert "reportlab" not in cold_pptx and "pptx" in cold_pptx  # python-pptx makes the base
     assert not {"reportlab", "pptx", "fontTools", "fontpkg"} & warm_pptx  # the base is cached
     assert "reportlab" in pdf and "pptx" not in pdf
+
+
+# -- deckgen fonts ---------------------------------------------------------------------------
+
+
+def _fonts_cli(home: Path, *args: str) -> Result:
+    env = {"HOME": str(home), "XDG_DATA_HOME": None, "LOCALAPPDATA": None}
+    return CliRunner().invoke(main, ["fonts", *args], env=env)
+
+
+def test_fonts_lists_the_themes_files_with_licences_and_the_fallbacks(tmp_path: Path) -> None:
+    result = _fonts_cli(tmp_path, "--theme", "office")
+    assert result.exit_code == 0, result.output
+    theirs, fallbacks = result.output.split("Fallbacks, used only when the text needs them:")
+    assert "Arimo Bold  [body, title]  OFL-1.1" in theirs
+    assert "Arimo Regular  [body]  OFL-1.1" in theirs
+    assert "IBM Plex Mono Regular  [code]  OFL-1.1" in theirs
+    assert "the PPTX names it Arial; a static instance of the variable font" in theirs
+    assert "the PPTX names it Courier New" in theirs
+    assert "Noto Sans CJK Regular  (Chinese, Japanese and Korean" in fallbacks
+    assert "DejaVu Sans Book  (symbols the theme's fonts lack)  Bitstream-Vera" in fallbacks
+    assert not (tmp_path / ".local").exists()  # listing installs nothing
+
+
+def test_fonts_install_copies_new_or_changed_files_only(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    folder = tmp_path / ".local" / "share" / "fonts" / "deckgen"
+    first = _fonts_cli(tmp_path, "--theme", "office", "--install")
+    assert first.exit_code == 0, first.output
+    assert f"copied {folder / 'Arimo-Bold.ttf'}" in first.output
+    assert f"run `fc-cache -f {folder}`" in first.output
+    bold = TTFont(str(folder / "Arimo-Bold.ttf"))  # the static instance deckgen measures
+    assert "fvar" not in bold and bold["name"].getDebugName(4) == "Arimo Bold"
+    assert {"IBMPlexMono-Regular.ttf", "NotoSansCJK-Regular.ttc", "DejaVuSans.ttf"} <= {
+        p.name for p in folder.iterdir()
+    }
+    again = _fonts_cli(tmp_path, "--theme", "office", "--install")
+    assert "copied /" not in again.output and "0 file(s) copied" in again.output
+    assert "fc-cache" not in again.output
+    (folder / "Arimo-Regular.ttf").write_bytes(b"stale")
+    third = _fonts_cli(tmp_path, "--theme", "office", "--install")
+    assert third.output.count("copied /") == 1 and "Arimo-Regular.ttf" in third.output
+
+
+def test_the_user_font_folder_of_each_system(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckgen.fonts import user_font_dir
+
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    assert user_font_dir("linux", tmp_path) == tmp_path / ".local/share/fonts/deckgen"
+    assert user_font_dir("darwin", tmp_path) == tmp_path / "Library/Fonts"
+    assert user_font_dir("win32", tmp_path) == tmp_path / "Local/Microsoft/Windows/Fonts"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert user_font_dir("linux", tmp_path) == tmp_path / "data/fonts/deckgen"
+
+
+def test_fonts_of_an_unknown_theme_is_a_usage_error(tmp_path: Path) -> None:
+    result = _fonts_cli(tmp_path, "--theme", "nope")
+    assert result.exit_code == 2 and "unknown theme 'nope'" in result.output

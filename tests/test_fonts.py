@@ -176,3 +176,74 @@ def test_a_face_is_substituted_by_dejavu_of_its_class_and_style() -> None:
     assert fonts.text_width(wide, "substitution", 20) > fonts.text_width(
         fonts.face(theme.fonts["body"]), "substitution", 20
     )
+
+
+# -- variable fonts: a static instance at the weight asked for ------------------------------
+
+
+def test_a_variable_font_is_told_from_a_static_one() -> None:
+    assert fonts.is_variable(fonts._package_file(FontSpec("Arimo"), 400, False))
+    assert not fonts.is_variable(fonts.face(FontSpec("Fira Sans")).path)
+
+
+def test_a_bold_face_of_a_variable_font_is_a_static_bold_instance(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont as FTFont
+
+    regular = fonts.face(FontSpec("Arimo"), cache_dir=tmp_path)
+    bold = fonts.face(FontSpec("Arimo"), bold=True, cache_dir=tmp_path)
+    text = "Measured with the bold instance, not the default one"
+    assert fonts.text_width(bold, text, 24) > fonts.text_width(regular, text, 24) * 1.04
+    assert (regular.path.name, bold.path.name) == ("Arimo-Regular.ttf", "Arimo-Bold.ttf")
+    assert bold.path.is_relative_to(tmp_path)  # kept in the cache folder
+    font = FTFont(str(bold.path))
+    assert "fvar" not in font and font["OS/2"].usWeightClass == 700
+    names = font["name"]
+    assert (names.getDebugName(1), names.getDebugName(2), names.getDebugName(6)) == (
+        "Arimo", "Bold", "Arimo-Bold",
+    )  # fmt: skip
+
+
+def test_a_semibold_instance_is_named_as_its_own_family_member() -> None:
+    from fontTools.ttLib import TTFont as FTFont
+
+    data, name = fonts.instantiate(fonts._package_file(FontSpec("Arimo"), 600, True), 600, True)
+    names = FTFont(io.BytesIO(data))["name"]
+    assert name == "Arimo-SemiBoldItalic.ttf"
+    assert [names.getDebugName(i) for i in (1, 2, 16, 17)] == [
+        "Arimo SemiBold", "Italic", "Arimo", "SemiBold Italic",
+    ]  # fmt: skip
+
+
+def test_an_instance_is_made_once_and_its_bytes_depend_on_the_source_and_weight_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = fonts._package_file(FontSpec("Arimo"), 700, False)
+    first = fonts.static_instance(source, 700, False, tmp_path / "a")
+    other = fonts.static_instance(source, 700, False, tmp_path / "b")
+    assert first != other and first.read_bytes() == other.read_bytes()
+
+    def again(*args: object) -> None:
+        raise AssertionError("instantiated again")
+
+    monkeypatch.setattr(fonts, "instantiate", again)
+    assert fonts.static_instance(source, 700, False, tmp_path / "a") == first
+
+
+def test_a_static_font_is_its_own_instance(tmp_path: Path) -> None:
+    path = fonts.face(FontSpec("Fira Sans"), bold=True).path
+    assert fonts.static_instance(path, 700, False, tmp_path) == path
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_office_themes_pdf_embeds_the_bold_instance(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: Bold and Regular\n---\n## Weights\n\n- **Bold** and plain\n- `code`\n", "utf-8"
+    )
+    result = build(post, tmp_path / "o", theme="office")
+    names = embedded_fonts(next(p for p in result.written if p.suffix == ".pdf"))
+    assert {n.split("+")[1] for n in names} == {
+        "Arimo-Bold",
+        "Arimo-Regular",
+        "IBMPlexMono-Regular",
+    }

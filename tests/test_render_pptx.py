@@ -334,3 +334,27 @@ def test_a_paragraph_keeps_the_lines_it_was_laid_out_in(tmp_path: Path) -> None:
     text_height = sum(p.space_before + p.line_height * len(p.lines) for p in body.paras)
     assert text_height <= shape.height <= text_height + 2 * 12700
     assert shape.text_frame._txBody.bodyPr.find(qn("a:normAutofit")) is not None
+
+
+def test_a_theme_font_with_a_pptx_name_is_named_so_in_every_run(tmp_path: Path) -> None:
+    """The office theme measures Arimo and Plex Mono; the PPTX asks for Arial and Courier New."""
+    post = write_post(tmp_path, "## Fonts\n\n- **Bold**, *italic* and `code`\n- plain\n")
+    result = build(post, tmp_path / "out", formats=["pptx"], theme="office")
+    prs = Presentation(str(output(result, ".pptx")))
+    seen = {}
+    for slide in prs.slides:
+        for sh in slide.shapes:
+            if not sh.has_text_frame:
+                continue
+            for p in sh.text_frame.paragraphs:
+                bullet = p._p.find(f"{qn('a:pPr')}/{qn('a:buFont')}")
+                if bullet is not None:
+                    assert bullet.get("typeface") == "Arial"
+                for r in p.runs:
+                    rpr = r._r.rPr
+                    latin = rpr.find(qn("a:latin")).get("typeface")
+                    assert rpr.find(qn("a:cs")).get("typeface") == latin
+                    assert rpr.find(qn("a:ea")).get("typeface") == latin  # no CJK font needed
+                    seen[r.text] = latin
+    assert seen["code"] == "Courier New"
+    assert {seen["Bold"], seen["italic"], seen["plain"], seen["Fonts"]} == {"Arial"}

@@ -73,3 +73,49 @@ def test_an_unknown_theme_name_is_a_usage_error_listing_the_choices() -> None:
         UsageError, match=r"unknown theme 'nope' \(expected one of: academic, dark, default"
     ):
         load_theme("nope")
+
+
+def test_a_font_may_name_the_font_the_pptx_asks_for(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'extends = "default"\n[fonts]\nbody = { family = "Arimo", pptx = "Arial" }\n', "utf-8"
+    )
+    mine = load_theme(str(path))
+    assert (mine.fonts["body"].family, mine.fonts["body"].pptx) == ("Arimo", "Arial")
+    assert mine.fonts["title"].pptx == ""  # not set: the PPTX names the family itself
+
+
+def test_a_child_theme_setting_a_font_drops_the_parents_pptx_name(tmp_path: Path) -> None:
+    (tmp_path / "parent.toml").write_text(
+        'extends = "default"\n[fonts]\nbody = { family = "Arimo", pptx = "Arial" }\n'
+        'title = { family = "Arimo", weight = 700, pptx = "Arial" }\n'
+        'code = { family = "IBM Plex Mono", pptx = "Courier New" }\n',
+        "utf-8",
+    )
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'extends = "parent.toml"\n[fonts]\nbody = { family = "Fira Sans" }\n'
+        'code = { family = "IBM Plex Mono", pptx = "Courier New" }\n',
+        "utf-8",
+    )
+    mine = load_theme(str(path))
+    assert (mine.fonts["body"].family, mine.fonts["body"].pptx) == ("Fira Sans", "")
+    assert mine.fonts["code"].pptx == "Courier New"  # named again
+    assert mine.fonts["title"] == load_theme(str(tmp_path / "parent.toml")).fonts["title"]
+
+
+@pytest.mark.parametrize(
+    ("font", "message"),
+    [
+        ('{ family = "Arimo", pptx = "" }', "fonts.body: expected { family"),
+        ('{ family = "Arimo", pptx = 3 }', "fonts.body: expected { family"),
+        ('{ family = "Arimo", pptx = "Arial", weight = 600 }', "fonts.body: pptx: a PPTX asks"),
+        ('{ family = "Arimo", ppt = "Arial" }', "fonts.body: expected { family"),
+    ],
+)
+def test_a_bad_pptx_font_name_is_an_error(tmp_path: Path, font: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(f'extends = "default"\n[fonts]\nbody = {font}\n', encoding="utf-8")
+    with pytest.raises(DeckgenError) as err:
+        load_theme(str(path))
+    assert err.value.message.startswith(message)

@@ -444,7 +444,8 @@ class _SlideWriter:
             if para.number is not None:
                 ppr.append(f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/>')
             else:
-                font = para.spans[0].face.family if para.spans else "Arial"
+                face = para.spans[0].face if para.spans else None
+                font = (face.pptx_name or face.family) if face else "Arial"
                 ppr.append(
                     f'<a:buFont typeface="{_attr(font)}"/><a:buChar char="{_attr(para.bullet)}"/>'
                 )
@@ -461,7 +462,7 @@ class _SlideWriter:
 
     def _run(self, span: Span) -> str:
         face = span.face
-        family = _attr(face.family)
+        family = _attr(face.pptx_name or face.family)  # Arimo is measured, Arial named
         link = self._link(span.link) if span.link else ""
         # a link is underlined only where the theme says so (PowerPoint and LibreOffice
         # underline a link whose run does not say)
