@@ -70,6 +70,23 @@ class Box:
         return x0 - tol <= x <= x1 + tol and top - tol <= y <= bottom + tol
 
 
+def pptx_pictures(path: Path) -> list[list[Box]]:
+    """Each slide's pictures (not a background covering the slide), in points."""
+    prs = Presentation(str(path))
+    area = prs.slide_width * prs.slide_height
+    out = []
+    for slide in prs.slides:
+        pics = []
+        for shape in slide.shapes:
+            if shape.shape_type != 13 or shape.width * shape.height > 0.9 * area:  # PICTURE
+                continue
+            x, y = shape.left / EMU_PER_PT, shape.top / EMU_PER_PT
+            w, h = shape.width / EMU_PER_PT, shape.height / EMU_PER_PT
+            pics.append(Box(shape.name, (x, y, x + w, y + h), Counter()))
+        out.append(pics)
+    return out
+
+
 def pptx_boxes(path: Path) -> list[list[Box]]:
     """Each slide's shapes that hold text, in points."""
     out = []
@@ -161,13 +178,19 @@ def box_lines(path: Path, slides: list[list[Box]]) -> list[list[tuple[str, ...]]
 
 def _lines(chars: list[dict]) -> tuple[str, ...]:
     rows: list[list[dict]] = []
-    for c in sorted(chars, key=lambda c: c["bottom"]):
-        if rows and c["bottom"] - rows[-1][-1]["bottom"] <= 2:
+    for c in sorted(chars, key=_baseline):
+        if rows and _baseline(c) - _baseline(rows[-1][-1]) <= 2:
             rows[-1].append(c)
         else:
             rows.append([c])
     lines = ("".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])) for row in rows)
     return tuple(t for t in ("".join(line.split()).lstrip("•–") for line in lines) if t)
+
+
+def _baseline(c: dict) -> float:
+    """How far down the page a character's baseline is (its text origin, whatever the
+    font's ascent and descent)."""
+    return -float(c["matrix"][5])
 
 
 def fonts_conf(folder: Path, font_dirs: Sequence[Path]) -> Path:

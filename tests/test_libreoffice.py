@@ -26,6 +26,7 @@ from .slides import (
     libreoffice_pdfs,
     pdf_glyphs,
     pptx_boxes,
+    pptx_pictures,
     system_has,
 )
 from .test_same_words import _decks
@@ -80,7 +81,11 @@ def test_without_the_theme_fonts_libreoffice_draws_each_box_text_inside_its_box(
     (width, height), pages = pdf_glyphs(pdf)
     assert len(pages) == len(slides)
     problems = []
+    pictures = pptx_pictures(pptx)
     for n, (boxes, glyphs) in enumerate(zip(slides, pages, strict=True), start=1):
+        over = [g.text for g in glyphs for p in pictures[n - 1] if p.holds(*g.center, tol=-2)]
+        if over:
+            problems.append(f"slide {n}: {''.join(over)!r} over a picture")
         outside = [g.text for g in glyphs if g.x0 < -1 or g.x1 > width + 1 or g.bottom > height + 1]
         if outside:
             problems.append(f"slide {n}: {''.join(outside)!r} off the slide")
