@@ -17,9 +17,13 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import DeckgenError
 from .theme import FontSpec, Theme
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 _UNITS = 1000  # measure at 1000 px per em: widths come back in 1/1000 em
 
@@ -268,6 +272,15 @@ def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | No
 
 def embeddable(f: Face, chars: str) -> bytes:
     """A TrueType font with just the glyphs for `chars`, converted from CFF outlines."""
+    return _saved(_truetype_subset(f, chars))
+
+
+# OpenType layout and kerning: the layout sets text without them, and so do the renderers
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern")
+
+
+def _truetype_subset(f: Face, chars: str) -> TTFont:
+    """`f` cut down to the glyphs for `chars`, its outlines TrueType (converted from CFF)."""
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
 
@@ -277,6 +290,9 @@ def embeddable(f: Face, chars: str) -> bytes:
 
     # the source's own timestamp, not the clock's: the same text gives the same bytes
     font = TTFont(str(f.path), fontNumber=f.index, recalcTimestamp=False)
+    for table in _LAYOUT_TABLES:  # unread, undecompiled: subsetting reads them slowly
+        if table in font:
+            del font[table]
     options = subset.Options()
     options.layout_features = []
     options.name_IDs = ["*"]
@@ -316,6 +332,10 @@ def embeddable(f: Face, chars: str) -> bytes:
         post.extraNames = []
         post.mapping = {}
         post.glyphOrder = order
+    return font
+
+
+def _saved(font: TTFont) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
