@@ -7,6 +7,9 @@ Characters the theme's font lacks fall back to Noto Sans CJK (from the `noto-cjk
 for Chinese, Japanese and Korean. That font is large and loaded only when text needs it. Its
 outlines are CFF, which the PDF renderer cannot embed, so `embeddable()` subsets it to the
 characters used and converts the outlines to TrueType with fontTools.
+
+The PPTX carries each face it names (see `office_font`), when the font's licence allows it
+(`embedding_allowed`, read from the file without fontTools).
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from __future__ import annotations
 import array
 import functools
 import io
-from collections.abc import Iterator
+import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DeckgenError
+from .errors import DeckgenError, Diagnostic, warning
 from .theme import FontSpec, Theme
 
 if TYPE_CHECKING:
@@ -374,3 +378,133 @@ def _quiet_fonttools() -> None:
     import logging
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+# -- embedding in the PPTX ---------------------------------------------------------------
+
+# OS/2 fsType: the licence's embedding bits (OpenType spec, OS/2 table)
+_RESTRICTED, _PREVIEW_PRINT, _EDITABLE = 0x0002, 0x0004, 0x0008
+_NO_SUBSETTING, _BITMAP_ONLY = 0x0100, 0x0200
+# the CJK fallback's charsets (Windows LOGFONT): SHIFTJIS, HANGUL, GB2312, BIG5, BIG5
+_CJK_CHARSET = {_CJK_FAMILY[i]: c for i, c in ((0, 128), (1, 129), (2, 134), (3, 136), (4, 136))}
+_SLOT_STYLE = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic",
+               (True, True): "Bold Italic"}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
+def _table(path: Path, index: int, tag: bytes) -> bytes:
+    """One table of a font file (of the `index`th font of a collection), read with struct:
+    what the layout and a warm PPTX build need to know without importing fontTools."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+        if head[:4] == b"ttcf":
+            fh.seek(12 + 4 * index)
+            (start,) = struct.unpack(">I", fh.read(4))
+            fh.seek(start)
+            head = fh.read(12)
+        (count,) = struct.unpack(">H", head[4:6])
+        directory = fh.read(16 * count)
+        for n in range(count):
+            name, _, offset, length = struct.unpack(">4sIII", directory[16 * n : 16 * n + 16])
+            if name == tag:
+                fh.seek(offset)
+                return fh.read(length)
+    return b""
+
+
+def _fs_type(f: Face) -> int:
+    os2 = _table(f.path, f.index, b"OS/2")
+    return struct.unpack(">H", os2[8:10])[0] if len(os2) >= 10 else 0
+
+
+def embedding_allowed(f: Face) -> bool:
+    """Whether the font's licence (OS/2 fsType) lets a document carry it: not when it says
+    "restricted licence" without also allowing preview & print or editing, nor when it
+    allows bitmaps only (a PPTX carries outlines)."""
+    fs = _fs_type(f)
+    restricted = bool(fs & _RESTRICTED) and not fs & (_PREVIEW_PRINT | _EDITABLE)
+    return not restricted and not fs & _BITMAP_ONLY
+
+
+def subsetting_allowed(f: Face) -> bool:
+    """Whether the licence lets a document carry only the glyphs it uses."""
+    return not _fs_type(f) & _NO_SUBSETTING
+
+
+def is_office_font(f: Face) -> bool:
+    """Whether the PPTX names the face by an Office font's name (`pptx_name`, e.g. "Arial"
+    for Arimo): Office has it, so the PPTX does not carry it."""
+    return bool(getattr(f, "pptx_name", ""))
+
+
+def unembeddable(faces: Iterable[Face]) -> list[Diagnostic]:
+    """One warning for each family among `faces` whose licence forbids embedding."""
+    refused: dict[str, list[Face]] = {}
+    for f in faces:
+        if not is_office_font(f) and not embedding_allowed(f):
+            found = refused.setdefault(f.family, [])
+            if f not in found:
+                found.append(f)
+    return [
+        warning(
+            f"font {family!r} does not allow embedding (OS/2 fsType {_fs_type(found[0]):#06x}, "
+            f"{', '.join(sorted({f.path.name for f in found}))}): the PPTX names it but does "
+            "not carry it, so PowerPoint substitutes it where it is not installed",
+            kind="font",
+        )
+        for family, found in sorted(refused.items())
+    ]
+
+
+@dataclass(frozen=True)
+class FontClass:
+    """Fonts: how Office describes a typeface beside its name (DrawingML `a:font`)."""
+
+    panose: str  # the OS/2 PANOSE bytes, as 20 hex digits
+    pitch_family: int  # Windows LOGFONT lfPitchAndFamily
+    charset: int  # Windows LOGFONT lfCharSet
+
+
+@functools.lru_cache(maxsize=64)
+def font_class(f: Face) -> FontClass:
+    """The face's PANOSE, pitch and family, and character set, read from its OS/2 and post
+    tables; the family is the one PANOSE implies (sans serif, serif, monospaced, script)."""
+    os2, post = _table(f.path, f.index, b"OS/2"), _table(f.path, f.index, b"post")
+    panose = os2[32:42] if len(os2) >= 42 else bytes(10)
+    fixed = len(post) >= 16 and struct.unpack(">I", post[12:16])[0] != 0
+    kind, serif, proportion = panose[0], panose[1], panose[3]
+    if kind == 2 and (fixed or proportion == 9):
+        family = 0x30  # FF_MODERN
+    elif kind == 2:
+        family = 0x20 if serif in (11, 12, 13) else 0x10  # FF_SWISS (sans serif), FF_ROMAN
+    else:
+        family = {3: 0x40, 4: 0x50}.get(kind, 0)  # FF_SCRIPT, FF_DECORATIVE, FF_DONTCARE
+    pitch = 1 if fixed or proportion == 9 else 2  # FIXED_PITCH, VARIABLE_PITCH
+    charset = _CJK_CHARSET.get(f.family, 0)  # else ANSI_CHARSET, as PowerPoint writes
+    return FontClass(panose.hex().upper(), family | pitch, charset)
+
+
+def office_font(f: Face, chars: str, subset: bool = True) -> bytes:
+    """The TrueType font the PPTX carries for `f`: cut down to `chars` (unless `subset` is
+    false), CFF outlines converted, named as the runs name it.
+
+    PowerPoint finds an embedded font by the family name inside the font (name ID 1), and
+    the runs name `f.family`. A face that is not its family's regular, bold, italic or bold
+    italic (IBM Plex Serif SemiBold is family "IBM Plex Serif SemiBold") is renamed to the
+    family and the style it stands for in the slide (name IDs 1, 2 and 4, and the style
+    bits), as the slot of `p:embeddedFont` it fills.
+    """
+    if not subset:
+        chars = "".join(chr(c) for c in sorted(coverage(f)))
+    font = _truetype_subset(f, chars)
+    name = font["name"]
+    family = name.getName(1, 3, 1, 0x409)
+    if family is None or family.toUnicode() != f.family:
+        style = _SLOT_STYLE[(f.bold, f.italic)]
+        name.names = [r for r in name.names if r.nameID not in (1, 2, 4)]
+        for name_id, text in ((1, f.family), (2, style), (4, f"{f.family} {style}")):
+            name.setName(text, name_id, 3, 1, 0x409)
+        bits = (0x20 if f.bold else 0) | (0x01 if f.italic else 0)  # BOLD, ITALIC
+        font["OS/2"].fsSelection = font["OS/2"].fsSelection & ~0x61 | (bits or 0x40)  # REGULAR
+        font["head"].macStyle = font["head"].macStyle & ~0x3 | int(f.bold) | 2 * int(f.italic)
+    return _saved(font)
