@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,31 @@ from fontTools.ttLib import TTFont
 
 from deckgen import fonts
 from deckgen.fonts import Face
+from deckgen.render import eot
 from deckgen.theme import FontSpec
+
+
+def parse_eot(data: bytes) -> dict[str, object]:
+    """An EOT header, read as the W3C submission lays it out (version 0x00020002)."""
+    eot_size, data_size, version, flags = struct.unpack("<4I", data[:16])
+    charset, italic, weight, fs_type, magic = struct.unpack("<BBIHH", data[26:36])
+    at, names = 82, []
+    for _ in range(4):  # family, style, version, full name, each followed by padding
+        (size,) = struct.unpack("<H", data[at : at + 2])
+        names.append(data[at + 2 : at + 2 + size].decode("utf-16-le").rstrip("\0"))
+        at += 2 + size + 2
+    (root_size,) = struct.unpack("<H", data[at : at + 2])
+    at += 2 + root_size
+    root_checksum, eudc_codepage, _, signature_size = struct.unpack("<IIHH", data[at : at + 12])
+    at += 12 + signature_size
+    eudc_flags, eudc_size = struct.unpack("<II", data[at : at + 8])
+    at += 8 + eudc_size
+    return {
+        "size": eot_size, "data_size": data_size, "version": version, "flags": flags,
+        "charset": charset, "italic": italic, "weight": weight, "fs_type": fs_type,
+        "magic": magic, "names": names, "root_size": root_size, "root_checksum": root_checksum,
+        "eudc": (eudc_codepage, eudc_flags, eudc_size), "font_offset": at,
+    }  # fmt: skip
 
 
 def test_a_semibold_face_is_named_as_its_familys_bold_and_a_regular_one_keeps_its_names() -> None:
@@ -43,6 +68,25 @@ def test_a_cjk_face_is_carried_with_truetype_outlines_and_its_charset() -> None:
     assert (
         fonts.font_class(fonts.face(FontSpec("IBM Plex Mono"))).pitch_family == 0x31
     )  # modern, fixed
+
+
+def test_the_container_wraps_the_font_unchanged_in_the_header_powerpoint_writes() -> None:
+    ttf = fonts.office_font(fonts.face(FontSpec("Fira Sans"), italic=True), "Italic")
+    data = eot.eot(ttf, subset=True)
+    header = parse_eot(data)
+    assert header["size"] == len(data) and data[header["font_offset"] :] == ttf
+    assert header["data_size"] == len(ttf)
+    assert (header["version"], header["flags"], header["magic"]) == (0x00020002, 1, 0x504C)
+    assert header["italic"] == 0xFF and header["weight"] == 400 and header["charset"] == 0
+    assert (
+        header["names"][0:2] == ["Fira Sans", "Italic"] and header["names"][3] == "Fira Sans Italic"
+    )
+    assert (header["root_size"], header["root_checksum"], header["eudc"]) == (
+        0,
+        0x50475342,
+        (1252, 0, 0),
+    )
+    assert parse_eot(eot.eot(ttf, subset=False))["flags"] == 0
 
 
 # -- fonts whose licence forbids embedding --------------------------------------------------
