@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
+from pptx import Presentation
 
 from deckgen import fonts
+from deckgen.build import build
 from deckgen.fonts import Face
 from deckgen.render import eot
 from deckgen.theme import FontSpec
+
+from .conftest import write_post
 
 
 def parse_eot(data: bytes) -> dict[str, object]:
@@ -112,3 +116,17 @@ def test_the_licence_bits_decide_whether_a_font_may_travel(
     face = Face("IBM Plex Mono", restricted_copy(mono, tmp_path, fs_type), False, False)
     assert fonts.embedding_allowed(face) is allowed
     assert fonts.subsetting_allowed(face) is (fs_type != 0x0100)
+
+
+def test_a_character_drawn_in_the_symbol_fallback_is_a_run_of_its_own(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Arrows\n\n- left ⇶ right, 中文 stays\n")
+    pptx = build(post, tmp_path / "out", formats=["pptx"]).written[0]
+    runs = [
+        (r.text, r.font.name)
+        for shape in Presentation(str(pptx)).slides[1].shapes
+        if shape.has_text_frame and not shape.is_placeholder
+        for p in shape.text_frame.paragraphs
+        for r in p.runs
+    ]
+    assert ("⇶", "DejaVu Sans") in runs
+    assert ("left ", "Fira Sans") in runs and (" right, 中文 stays", "Fira Sans") in runs

@@ -23,10 +23,11 @@ import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .. import fonts
 from ..pages import (
     DocInfo,
     Frame,
@@ -70,7 +71,7 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     slides, notes, pres_rels = [], [], []
     first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
     for n, page in enumerate(pages.pages, start=1):
-        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font)
+        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font, cache_dir)
         xml = writer.slide(page)
         if page.notes:
             notes.append(n)
@@ -300,9 +301,12 @@ class _Rels:
 class _SlideWriter:
     """Writes one slide's DrawingML, relating its layout, pictures and links as it goes."""
 
-    def __init__(self, slides: int, media: dict[bytes, str], east_asian: str) -> None:
+    def __init__(
+        self, slides: int, media: dict[bytes, str], east_asian: str, cache_dir: Path | None
+    ) -> None:
         self.slides = slides
         self.media = media
+        self.cache_dir = cache_dir  # where the fonts' coverage is kept
         self.rels = _Rels()
         self.rels.add(_RT_LAYOUT, _LAYOUT)
         # the East Asian slot names the CJK font, so CJK characters in a run use it
@@ -443,8 +447,25 @@ class _SlideWriter:
                     f'<a:buFont typeface="{_attr(font)}"/><a:buChar char="{_attr(para.bullet)}"/>'
                 )
         ppr.append("</a:pPr>")
-        runs = [self._run(span) for span in para.spans if span.text]
+        runs = [self._run(run) for span in para.spans if span.text for run in self._runs(span)]
         return "<a:p>" + "".join(ppr) + "".join(runs) + "</a:p>"
+
+    def _runs(self, span: Span) -> list[Span]:
+        """`span` split where the layout drew characters in the symbol fallback (DejaVu Sans),
+        so each run names the face that draws it; CJK characters stay in their run, whose
+        East Asian typeface draws them."""
+        if span.text.isascii():
+            return [span]
+        symbols = fonts.symbol_face(span.face.bold, span.face.italic)
+        runs: list[Span] = []
+        for ch in span.text:
+            drawn = fonts.face_for(ch, span.face, self.cache_dir) if ord(ch) >= 0x80 else None
+            face = symbols if drawn is not None and drawn == symbols else span.face
+            if runs and runs[-1].face == face:
+                runs[-1] = replace(runs[-1], text=runs[-1].text + ch)
+            else:
+                runs.append(replace(span, text=ch, face=face))
+        return runs
 
     def _run(self, span: Span) -> str:
         face = span.face
