@@ -1802,6 +1802,9 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         lay.diags.append(
             warning(f"no bundled font has these characters: {listed}{more}", kind="font")
         )
+    from .pages import drawn_text  # (only here: the faces drawn, for their licences)
+
+    lay.diags.extend(fonts.unembeddable(face for face, _ in drawn_text(pages)))
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
     pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
     return pages_out, lay.diags

@@ -381,3 +381,36 @@ def test_the_licence_bits_decide_whether_a_font_may_travel(
     face = Face("IBM Plex Mono", restricted_copy(mono, tmp_path, fs_type), False, False)
     assert fonts.embedding_allowed(face) is allowed
     assert fonts.subsetting_allowed(face) is (fs_type != 0x0100)
+
+
+def test_a_font_that_forbids_embedding_is_named_not_carried_with_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fontpkg
+
+    real = fontpkg.path
+    regular, bold = fonts.face(FontSpec("Fira Sans")), fonts.face(FontSpec("Fira Sans"), True)
+    copies = {400: restricted_copy(regular, tmp_path, 2), 700: restricted_copy(bold, tmp_path, 2)}
+
+    def path(family: str, weight: int, style: str, nearest: bool = False) -> object:
+        if family == "Restricted Sans":
+            return copies[weight]
+        return real(family, weight, style, nearest=nearest)
+
+    monkeypatch.setattr(fontpkg, "path", path)
+    (tmp_path / "restricted.toml").write_text(
+        'extends = "default"\n[fonts]\nbody = { family = "Restricted Sans", weight = 400 }\n'
+        'title = { family = "Restricted Sans", weight = 700 }\n',
+        encoding="utf-8",
+    )
+    post = write_post(tmp_path, "## Slide\n\n- some **text** and `code`\n")
+    result = build(
+        post, tmp_path / "out", formats=["pptx"], theme=str(tmp_path / "restricted.toml"),
+        cache_dir=tmp_path / "cache",
+    )  # fmt: skip
+    warnings = [d for d in result.diagnostics if d.level == "warning"]
+    assert len(warnings) == 1 and warnings[0].kind == "font"
+    assert "'Restricted Sans'" in warnings[0].message and "embedding" in warnings[0].message
+    pkg = Package(output(result, ".pptx"))
+    assert "Restricted Sans" in {run["latin"] for run, _ in pkg.runs()}  # still named
+    assert {typeface for typeface, _ in pkg.parts()} == {"IBM Plex Mono"}  # not carried
