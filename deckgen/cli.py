@@ -350,12 +350,12 @@ def themes(preview: Path | None) -> None:
 @_guard
 def fonts_command(theme: str | None, install: bool) -> None:
     """List the font files a theme uses, with their licences; --install copies them."""
-    from . import fonts
+    from . import fontfiles
     from .cache import default_dir as default_cache_dir
     from .theme import load_theme
 
     chosen = load_theme(theme or "default")
-    files = fonts.theme_files(chosen, default_cache_dir())
+    files = fontfiles.theme_files(chosen, default_cache_dir())
     if not install:
         click.echo(f"Fonts of the theme {chosen.name}:")
         for f in (f for f in files if not f.fallback):
@@ -371,8 +371,8 @@ def fonts_command(theme: str | None, install: bool) -> None:
         for f in (f for f in files if f.fallback):
             click.echo(f"  {f.family} {f.style}  ({f.fallback})  {f.licence}  {f.path}")
         return
-    folder = fonts.user_font_dir()
-    done = fonts.install(files, folder)
+    folder = fontfiles.user_font_dir()
+    done = fontfiles.install(files, folder)
     for item in done:
         if item.copied:
             click.echo(f"copied {item.path}")

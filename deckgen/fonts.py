@@ -15,6 +15,9 @@ instancer), once, into the cache folder, and every renderer reads that file.
 
 `theme_files()` and `install()` are for `deckgen fonts`: the files a theme uses, with their
 licences, and a copy of them into the user's font folder.
+
+The PPTX carries each face it names (see `office_font`), when the font's licence allows it
+(`embedding_allowed`, read from the file without fontTools).
 """
 
 from __future__ import annotations
@@ -22,13 +25,17 @@ from __future__ import annotations
 import array
 import functools
 import io
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import DeckgenError
+from .errors import DeckgenError, Diagnostic, warning
 from .theme import FontSpec, Theme
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 _UNITS = 1000  # measure at 1000 px per em: widths come back in 1/1000 em
 
@@ -72,13 +79,13 @@ def face(
     found = cached_face(spec, bold, italic, cache_dir)
     if found is not None:
         return found
-    weight = _weight(spec, bold)
-    path = static_instance(_package_file(spec, weight, italic), weight, italic, cache_dir)
+    weight = weight_of(spec, bold)
+    path = static_instance(package_file(spec, weight, italic), weight, italic, cache_dir)
     cache.put(cache_dir, _path_key(spec, bold, italic), str(path).encode())
     return Face(spec.family, path, weight >= 600, italic, pptx_name=spec.pptx)
 
 
-def _package_file(spec: FontSpec, weight: int, italic: bool) -> Path:
+def package_file(spec: FontSpec, weight: int, italic: bool) -> Path:
     """The file fontpkg installed for the family that is nearest to `weight` and the style."""
     import fontpkg
 
@@ -103,10 +110,10 @@ def cached_face(
     if hit is None or not Path(hit.decode()).is_file():
         return None
     path = Path(hit.decode())
-    return Face(spec.family, path, _weight(spec, bold) >= 600, italic, pptx_name=spec.pptx)
+    return Face(spec.family, path, weight_of(spec, bold) >= 600, italic, pptx_name=spec.pptx)
 
 
-def _weight(spec: FontSpec, bold: bool) -> int:
+def weight_of(spec: FontSpec, bold: bool) -> int:
     return max(spec.weight, 700) if bold else spec.weight
 
 
@@ -114,7 +121,9 @@ def _path_key(spec: FontSpec, bold: bool, italic: bool) -> str:
     from . import cache
 
     style = "italic" if italic else "normal"
-    return cache.key(spec.family, str(_weight(spec, bold)), style, _installed_state(), "font path")
+    return cache.key(
+        spec.family, str(weight_of(spec, bold)), style, _installed_state(), "font path"
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -172,7 +181,7 @@ def static_instance(path: Path, weight: int, italic: bool, cache_dir: Path | Non
     if made:
         return made[0]
     data, filename = instantiate(path, weight, italic)
-    return _write(folder, filename, data)
+    return write_atomically(folder, filename, data)
 
 
 def instantiate(path: Path, weight: int, italic: bool) -> tuple[bytes, str]:
@@ -244,7 +253,7 @@ def _name_static(font: Any, family: str, weight: int, italic: bool) -> str:
     return ps
 
 
-def _write(folder: Path, filename: str, data: bytes) -> Path:
+def write_atomically(folder: Path, filename: str, data: bytes) -> Path:
     """Write `data` as `folder/filename`, atomically; where that folder cannot be written, into
     a temporary folder of its own."""
     import contextlib
@@ -403,15 +412,15 @@ _DEJAVU_STYLE = {  # the files' style suffixes, by (bold, italic) and by whether
 }
 
 
-def substitute(f: Face, cache_dir: Path | None = None) -> Face:
+def substitute(f: Face) -> Face:
     """The face a viewer that lacks `f` likely draws its text in: DejaVu Sans, Serif or
     Sans Mono, by `f`'s class. LibreOffice on Linux substitutes these; they are wider than
     the Arial, Helvetica or Calibri that PowerPoint and Keynote substitute, so text that
     fits in them fits there too. CJK faces (and all, without matplotlib's copies of
     DejaVu) are their own substitute."""
-    if f.family.startswith("Noto Sans CJK") or f.family == "DejaVu Sans":
+    if is_cjk_face(f) or f.family == "DejaVu Sans":
         return f
-    kind = font_class(f, cache_dir)
+    kind = font_class(f)
     plain, serif = _DEJAVU_STYLE[(f.bold, f.italic)]
     name = _DEJAVU[kind] + (serif if kind == "serif" else plain)
     path = _mpl_fonts() / f"{name}.ttf"
@@ -419,31 +428,9 @@ def substitute(f: Face, cache_dir: Path | None = None) -> Face:
     return Face(family, path, f.bold, f.italic) if path.is_file() else f
 
 
-def font_class(f: Face, cache_dir: Path | None = None) -> str:
-    """ "mono", "serif" or "sans", from the font's own tables (kept in `cache_dir`)."""
-    from . import cache
-
-    st = f.path.stat()
-    name = cache.key(f"{f.path}|{f.index}|{st.st_size}|{st.st_mtime_ns}", "class")
-    hit = cache.get(cache_dir, name)
-    if hit in (b"mono", b"serif", b"sans"):
-        return hit.decode()
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(f.path), fontNumber=f.index, lazy=True)
-    os2 = font.get("OS/2")
-    family_class = (os2.sFamilyClass >> 8) if os2 is not None else 0
-    panose = os2.panose if os2 is not None else None
-    if font["post"].isFixedPitch or (panose is not None and panose.bProportion == 9):
-        kind = "mono"
-    elif 1 <= family_class <= 7 or (
-        panose is not None and panose.bFamilyType == 2 and 2 <= panose.bSerifStyle <= 10
-    ):
-        kind = "serif"
-    else:
-        kind = "sans"
-    cache.put(cache_dir, name, kind.encode())
-    return kind
+def font_class(f: Face) -> str:
+    """ "mono", "serif" or "sans", from the family its PANOSE implies."""
+    return {0x30: "mono", 0x10: "serif"}.get(office_class(f).pitch_family & 0xF0, "sans")
 
 
 def _mpl_fonts() -> Path:
@@ -454,6 +441,11 @@ def _mpl_fonts() -> Path:
     if spec is None or not spec.submodule_search_locations:
         return Path("/nonexistent")
     return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+
+
+def is_cjk_face(f: Face) -> bool:
+    """Whether `f` is the CJK fallback (a face of the Noto Sans CJK collection)."""
+    return f.family in _CJK_FAMILY.values()
 
 
 def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | None:
@@ -475,6 +467,15 @@ def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | No
 
 def embeddable(f: Face, chars: str) -> bytes:
     """A TrueType font with just the glyphs for `chars`, converted from CFF outlines."""
+    return _saved(_truetype_subset(f, chars))
+
+
+# OpenType layout and kerning: the layout sets text without them, and so do the renderers
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern")
+
+
+def _truetype_subset(f: Face, chars: str) -> TTFont:
+    """`f` cut down to the glyphs for `chars`, its outlines TrueType (converted from CFF)."""
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
 
@@ -484,6 +485,9 @@ def embeddable(f: Face, chars: str) -> bytes:
 
     # the source's own timestamp, not the clock's: the same text gives the same bytes
     font = TTFont(str(f.path), fontNumber=f.index, recalcTimestamp=False)
+    for table in _LAYOUT_TABLES:  # unread, undecompiled: subsetting reads them slowly
+        if table in font:
+            del font[table]
     options = subset.Options()
     options.layout_features = []
     options.name_IDs = ["*"]
@@ -523,6 +527,10 @@ def embeddable(f: Face, chars: str) -> bytes:
         post.extraNames = []
         post.mapping = {}
         post.glyphOrder = order
+    return font
+
+
+def _saved(font: TTFont) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
@@ -563,195 +571,131 @@ def _quiet_fonttools() -> None:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
-# -- the theme's files, for `deckgen fonts` -------------------------------------------------
+# -- embedding in the PPTX ---------------------------------------------------------------
+
+# OS/2 fsType: the licence's embedding bits (OpenType spec, OS/2 table)
+_RESTRICTED, _PREVIEW_PRINT, _EDITABLE = 0x0002, 0x0004, 0x0008
+_NO_SUBSETTING, _BITMAP_ONLY = 0x0100, 0x0200
+# the CJK fallback's charsets (Windows LOGFONT): SHIFTJIS, HANGUL, GB2312, BIG5, BIG5
+_CJK_CHARSET = {_CJK_FAMILY[i]: c for i, c in ((0, 128), (1, 129), (2, 134), (3, 136), (4, 136))}
+_SLOT_STYLE = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic",
+               (True, True): "Bold Italic"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class FontFile:
-    """Fonts: one file a theme's decks use, as `deckgen fonts` lists and installs it."""
+@functools.lru_cache(maxsize=64)
+def _table(path: Path, index: int, tag: bytes) -> bytes:
+    """One table of a font file (of the `index`th font of a collection), read with struct:
+    what the layout and a warm PPTX build need to know without importing fontTools."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+        if head[:4] == b"ttcf":
+            fh.seek(12 + 4 * index)
+            (start,) = struct.unpack(">I", fh.read(4))
+            fh.seek(start)
+            head = fh.read(12)
+        (count,) = struct.unpack(">H", head[4:6])
+        directory = fh.read(16 * count)
+        for n in range(count):
+            name, _, offset, length = struct.unpack(">4sIII", directory[16 * n : 16 * n + 16])
+            if name == tag:
+                fh.seek(offset)
+                return fh.read(length)
+    return b""
 
-    family: str  # as font menus show it
-    style: str  # Regular, Bold, Italic, …
-    path: Path  # the file deckgen reads: for a variable font, its static instance
-    licence: str
-    roles: tuple[str, ...] = ()  # title, body, code; empty for a fallback
-    pptx_name: str = ""  # the font the PPTX names instead of `family`
-    source: Path | None = None  # the variable font `path` is an instance of
-    fallback: str = ""  # for a fallback: what it draws
+
+def _fs_type(f: Face) -> int:
+    os2 = _table(f.path, f.index, b"OS/2")
+    return struct.unpack(">H", os2[8:10])[0] if len(os2) >= 10 else 0
 
 
-def theme_files(theme: Theme, cache_dir: Path | None = None) -> list[FontFile]:
-    """Every font file a deck in `theme` may use: the regular, bold, italic and bold-italic
-    face of each role, body first (one entry per file, naming the roles that use it), then
-    the fallbacks, used only when the text needs them: Noto Sans CJK and DejaVu Sans."""
-    found: dict[Path, FontFile] = {}
-    for role in ("body", "title", "code"):
-        spec = theme.fonts.get(role)
-        if spec is None:
-            continue
-        for bold, italic in ((False, False), (True, False), (False, True), (True, True)):
-            f = face(spec, bold, italic, cache_dir)
-            known = found.get(f.path)
-            if known is not None:
-                if role not in known.roles:
-                    found[f.path] = replace(known, roles=(*known.roles, role))
-                continue
-            source = _package_file(spec, _weight(spec, bold), italic)
-            family, style = _names(f.path)
-            found[f.path] = FontFile(
-                family, style, f.path, licence(source), (role,), spec.pptx,
-                source if source != f.path else None,
-            )  # fmt: skip
-    files = list(found.values())
-    cjk = cjk_face(0)
-    if cjk is not None:
-        files.append(
-            FontFile(
-                "Noto Sans CJK",
-                "Regular",
-                cjk.path,
-                licence(cjk.path),
-                fallback="Chinese, Japanese and Korean (JP, KR, SC, TC and HK in one file)",
-            )
+def embedding_allowed(f: Face) -> bool:
+    """Whether the font's licence (OS/2 fsType) lets a document carry it: not when it says
+    "restricted licence" without also allowing preview & print or editing, nor when it
+    allows bitmaps only (a PPTX carries outlines)."""
+    fs = _fs_type(f)
+    restricted = bool(fs & _RESTRICTED) and not fs & (_PREVIEW_PRINT | _EDITABLE)
+    return not restricted and not fs & _BITMAP_ONLY
+
+
+def subsetting_allowed(f: Face) -> bool:
+    """Whether the licence lets a document carry only the glyphs it uses."""
+    return not _fs_type(f) & _NO_SUBSETTING
+
+
+def is_office_font(f: Face) -> bool:
+    """Whether the PPTX names the face by an Office font's name (`pptx_name`, e.g. "Arial"
+    for Arimo): Office has it, so the PPTX does not carry it."""
+    return bool(getattr(f, "pptx_name", ""))
+
+
+def unembeddable(faces: Iterable[Face]) -> list[Diagnostic]:
+    """One warning for each family among `faces` whose licence forbids embedding."""
+    refused: dict[str, list[Face]] = {}
+    for f in faces:
+        if not is_office_font(f) and not embedding_allowed(f):
+            found = refused.setdefault(f.family, [])
+            if f not in found:
+                found.append(f)
+    return [
+        warning(
+            f"font {family!r} does not allow embedding (OS/2 fsType {_fs_type(found[0]):#06x}, "
+            f"{', '.join(sorted({f.path.name for f in found}))}): the PPTX names it but does "
+            "not carry it, so PowerPoint substitutes it where it is not installed",
+            kind="font",
         )
-    for bold, italic in ((False, False), (True, False), (False, True), (True, True)):
-        symbols = symbol_face(bold, italic)
-        if symbols is not None:
-            family, style = _names(symbols.path)
-            files.append(
-                FontFile(
-                    family,
-                    style,
-                    symbols.path,
-                    licence(symbols.path),
-                    fallback="symbols the theme's fonts lack",
-                )
-            )
-    return files
-
-
-def _names(path: Path, index: int = 0) -> tuple[str, str]:
-    """The family and style a font menu shows (the typographic names when the font has them)."""
-    from fontTools.ttLib import TTFont
-
-    names = TTFont(str(path), fontNumber=index, lazy=True)["name"]
-    family = names.getDebugName(16) or names.getDebugName(1) or path.stem
-    style = names.getDebugName(17) or names.getDebugName(2) or "Regular"
-    return family, style
-
-
-def licence(path: Path) -> str:
-    """The licence of a font file: the SPDX name its font package declares, when it comes from
-    one (a package about fonts, or under a font licence), else what the font's own name table
-    says (its licence description, ID 13, shortened, and the licence URL, ID 14)."""
-    declared = _package_licence(path)
-    if declared:
-        return declared
-    from fontTools.ttLib import TTFont
-
-    names = TTFont(str(path), lazy=True, fontNumber=0)["name"]
-    text = " ".join((names.getDebugName(13) or "").split())
-    url = names.getDebugName(14) or ""
-    known = next((spdx for words, spdx in _LICENCE_TEXTS if words in text), "")
-    short = known or text.split(". ")[0][:80]
-    return " ".join(p for p in (short, f"({url})" if url else "") if p) or "unknown"
-
-
-# words in a font's licence description (name ID 13) → the licence's SPDX name
-_LICENCE_TEXTS = (
-    ("Open Font License", "OFL-1.1"),
-    ("Apache License", "Apache-2.0"),
-    ("Bitstream", "Bitstream-Vera"),  # DejaVu: Bitstream Vera's licence, its changes public
-)
-
-
-def _package_licence(path: Path) -> str:
-    import importlib.metadata as md
-    import sys
-
-    def inside(folder: str) -> bool:
-        return Path(folder or ".").resolve() in path.resolve().parents
-
-    folders = sorted((f for f in sys.path if inside(f)), key=len, reverse=True)
-    if not folders:
-        return ""
-    top = path.resolve().relative_to(Path(folders[0] or ".").resolve()).parts[0]
-    for dist in _distributions().get(top, []):
-        meta = md.metadata(dist)
-        spdx = meta["License-Expression"] or ""
-        about_fonts = "Topic :: Text Processing :: Fonts" in (meta.get_all("Classifier") or [])
-        if spdx and (about_fonts or "OFL" in spdx):
-            return spdx
-    return ""
-
-
-@functools.lru_cache(maxsize=1)
-def _distributions() -> Mapping[str, list[str]]:
-    import importlib.metadata as md
-
-    return md.packages_distributions()
-
-
-# -- installing them ---------------------------------------------------------------------------
+        for family, found in sorted(refused.items())
+    ]
 
 
 @dataclass(frozen=True)
-class Installed:
-    """Fonts: one file `install` wrote, or found already there with the same bytes."""
+class FontClass:
+    """Fonts: how Office describes a typeface beside its name (DrawingML `a:font`)."""
 
-    path: Path
-    copied: bool
-
-
-def user_font_dir(platform: str | None = None, home: Path | None = None) -> Path:
-    """The folder a user installs fonts into without administrator rights: on Linux a folder
-    of deckgen's in fontconfig's `~/.local/share/fonts`, on macOS `~/Library/Fonts`, on
-    Windows `%LOCALAPPDATA%\\Microsoft\\Windows\\Fonts`."""
-    import os
-    import sys
-
-    platform = platform or sys.platform
-    home = home or Path.home()
-    if platform == "darwin":
-        return home / "Library" / "Fonts"
-    if platform == "win32":
-        local = os.environ.get("LOCALAPPDATA")
-        base = Path(local) if local else home / "AppData" / "Local"
-        return base / "Microsoft" / "Windows" / "Fonts"
-    data = os.environ.get("XDG_DATA_HOME")
-    return (Path(data) if data else home / ".local" / "share") / "fonts" / "deckgen"
+    panose: str  # the OS/2 PANOSE bytes, as 20 hex digits
+    pitch_family: int  # Windows LOGFONT lfPitchAndFamily
+    charset: int  # Windows LOGFONT lfCharSet
 
 
-def install(files: list[FontFile], folder: Path) -> list[Installed]:
-    """Copy each file into `folder` under its own name (a static instance under its PostScript
-    name, `Arimo-Bold.ttf`), writing only files that are new or changed. On Windows each
-    copied file is also registered for the user, as Windows requires of a user's fonts."""
-    import sys
-
-    folder.mkdir(parents=True, exist_ok=True)
-    done = []
-    for f in files:
-        target = folder / f.path.name
-        data = f.path.read_bytes()
-        same = target.is_file() and target.stat().st_size == len(data)
-        if same and target.read_bytes() == data:
-            done.append(Installed(target, False))
-            continue
-        _write(folder, f.path.name, data).chmod(0o644)  # readable like any installed font
-        if sys.platform == "win32":
-            _register_windows(target, f"{f.family} {f.style}")
-        done.append(Installed(target, True))
-    return done
+@functools.lru_cache(maxsize=64)
+def office_class(f: Face) -> FontClass:
+    """The face's PANOSE, pitch and family, and character set, read from its OS/2 and post
+    tables; the family is the one PANOSE implies (sans serif, serif, monospaced, script)."""
+    os2, post = _table(f.path, f.index, b"OS/2"), _table(f.path, f.index, b"post")
+    panose = os2[32:42] if len(os2) >= 42 else bytes(10)
+    fixed = len(post) >= 16 and struct.unpack(">I", post[12:16])[0] != 0
+    kind, serif, proportion = panose[0], panose[1], panose[3]
+    if kind == 2 and (fixed or proportion == 9):
+        family = 0x30  # FF_MODERN
+    elif kind == 2:
+        family = 0x20 if serif in (11, 12, 13) else 0x10  # FF_SWISS (sans serif), FF_ROMAN
+    else:
+        family = {3: 0x40, 4: 0x50}.get(kind, 0)  # FF_SCRIPT, FF_DECORATIVE, FF_DONTCARE
+    pitch = 1 if fixed or proportion == 9 else 2  # FIXED_PITCH, VARIABLE_PITCH
+    charset = _CJK_CHARSET.get(f.family, 0)  # else ANSI_CHARSET, as PowerPoint writes
+    return FontClass(panose.hex().upper(), family | pitch, charset)
 
 
-def _register_windows(path: Path, name: str) -> None:  # pragma: no cover - Windows only
-    """Windows lists a user's font once it is named under HKCU's Fonts key."""
-    import sys
+def office_font(f: Face, chars: str, subset: bool = True) -> bytes:
+    """The TrueType font the PPTX carries for `f`: cut down to `chars` (unless `subset` is
+    false), CFF outlines converted, named as the runs name it.
 
-    if sys.platform == "win32":
-        import winreg
-
-        key = r"Software\Microsoft\Windows NT\CurrentVersion\Fonts"
-        with winreg.CreateKey(winreg.HKEY_CURRENT_USER, key) as k:
-            kind = "OpenType" if path.suffix.lower() in (".otf", ".ttc", ".otc") else "TrueType"
-            winreg.SetValueEx(k, f"{name} ({kind})", 0, winreg.REG_SZ, str(path))
+    PowerPoint finds an embedded font by the family name inside the font (name ID 1), and
+    the runs name `f.family`. A face that is not its family's regular, bold, italic or bold
+    italic (IBM Plex Serif SemiBold is family "IBM Plex Serif SemiBold") is renamed to the
+    family and the style it stands for in the slide (name IDs 1, 2 and 4, and the style
+    bits), as the slot of `p:embeddedFont` it fills.
+    """
+    if not subset:
+        chars = "".join(chr(c) for c in sorted(coverage(f)))
+    font = _truetype_subset(f, chars)
+    name = font["name"]
+    family = name.getName(1, 3, 1, 0x409)
+    if family is None or family.toUnicode() != f.family:
+        style = _SLOT_STYLE[(f.bold, f.italic)]
+        name.names = [r for r in name.names if r.nameID not in (1, 2, 4)]
+        for name_id, text in ((1, f.family), (2, style), (4, f"{f.family} {style}")):
+            name.setName(text, name_id, 3, 1, 0x409)
+        bits = (0x20 if f.bold else 0) | (0x01 if f.italic else 0)  # BOLD, ITALIC
+        font["OS/2"].fsSelection = font["OS/2"].fsSelection & ~0x61 | (bits or 0x40)  # REGULAR
+        font["head"].macStyle = font["head"].macStyle & ~0x3 | int(f.bold) | 2 * int(f.italic)
+    return _saved(font)

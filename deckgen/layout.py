@@ -141,7 +141,7 @@ class _Setter:
         font: FontSpec = self.theme.fonts.get(role, self.theme.fonts["body"])
         bold, italic = run.bold or spec.bold, run.italic or spec.italic
         found = fonts.face(font, bold, italic, self.cache_dir)
-        return fonts.substitute(found, self.cache_dir) if self.substituted else found
+        return fonts.substitute(found) if self.substituted else found
 
     def color(self, spec: _Spec, run: Run) -> str:
         c = self.theme.colors
@@ -1889,6 +1889,9 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         lay.diags.append(
             warning(f"no bundled font has these characters: {listed}{more}", kind="font")
         )
+    from .pages import drawn_text  # (only here: the faces drawn, for their licences)
+
+    lay.diags.extend(fonts.unembeddable(face for face, _ in drawn_text(pages)))
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
     pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
     return pages_out, lay.diags

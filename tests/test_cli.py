@@ -207,7 +207,7 @@ def test_fonts_install_copies_new_or_changed_files_only(tmp_path: Path) -> None:
 def test_the_user_font_folder_of_each_system(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from deckgen.fonts import user_font_dir
+    from deckgen.fontfiles import user_font_dir
 
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))

@@ -182,7 +182,7 @@ def test_a_face_is_substituted_by_dejavu_of_its_class_and_style() -> None:
 
 
 def test_a_variable_font_is_told_from_a_static_one() -> None:
-    assert fonts.is_variable(fonts._package_file(FontSpec("Arimo"), 400, False))
+    assert fonts.is_variable(fonts.package_file(FontSpec("Arimo"), 400, False))
     assert not fonts.is_variable(fonts.face(FontSpec("Fira Sans")).path)
 
 
@@ -206,7 +206,7 @@ def test_a_bold_face_of_a_variable_font_is_a_static_bold_instance(tmp_path: Path
 def test_a_semibold_instance_is_named_as_its_own_family_member() -> None:
     from fontTools.ttLib import TTFont as FTFont
 
-    data, name = fonts.instantiate(fonts._package_file(FontSpec("Arimo"), 600, True), 600, True)
+    data, name = fonts.instantiate(fonts.package_file(FontSpec("Arimo"), 600, True), 600, True)
     names = FTFont(io.BytesIO(data))["name"]
     assert name == "Arimo-SemiBoldItalic.ttf"
     assert [names.getDebugName(i) for i in (1, 2, 16, 17)] == [
@@ -217,7 +217,7 @@ def test_a_semibold_instance_is_named_as_its_own_family_member() -> None:
 def test_an_instance_is_made_once_and_its_bytes_depend_on_the_source_and_weight_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = fonts._package_file(FontSpec("Arimo"), 700, False)
+    source = fonts.package_file(FontSpec("Arimo"), 700, False)
     first = fonts.static_instance(source, 700, False, tmp_path / "a")
     other = fonts.static_instance(source, 700, False, tmp_path / "b")
     assert first != other and first.read_bytes() == other.read_bytes()

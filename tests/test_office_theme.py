@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen import fonts
+from deckgen import fontfiles
 from deckgen.build import build
 from deckgen.theme import load_theme
 
@@ -45,8 +45,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         pytest.skip("LibreOffice is not installed")
     tmp = tmp_path_factory.mktemp("office-lo")
     result = build(EXAMPLE, tmp / "out", site_root=ROOT, theme="office")
-    theme_fonts = [f for f in fonts.theme_files(load_theme("office")) if not f.fallback]
-    fonts.install(theme_fonts, tmp / "fonts")
+    theme_fonts = [f for f in fontfiles.theme_files(load_theme("office")) if not f.fallback]
+    fontfiles.install(theme_fonts, tmp / "fonts")
     conf = tmp / "fonts.conf"
     conf.write_text(_CONF.format(fonts=tmp / "fonts", cache=tmp / "fc-cache"), "utf-8")
     (tmp / "home").mkdir()

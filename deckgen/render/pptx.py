@@ -11,6 +11,10 @@ the cache by slide size and python-pptx's identity, so a warm build does not imp
 python-pptx at all. Each slide and notes page is written as one DrawingML document, its
 relationships as python-pptx writes them, and the whole is zipped with fixed timestamps: a
 deck of a thousand slides costs a few milliseconds a slide.
+
+The package carries the fonts its runs name (`p:embeddedFontLst`), each face cut down to the
+characters it draws (see `eot`), so PowerPoint need not substitute them where they are not
+installed.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import fonts
+from ..fonts import Face
 from ..pages import (
     DocInfo,
     Frame,
@@ -39,8 +45,10 @@ from ..pages import (
     Span,
     TableFrame,
     TextFrame,
+    drawn_text,
 )
 from ..theme import Theme
+from . import eot
 
 _TITLE_ONLY = 5  # the default template's "Title Only" layout
 _LAYOUT = "../slideLayouts/slideLayout6.xml"  # the part python-pptx names it
@@ -57,7 +65,15 @@ _OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CT = "application/vnd.openxmlformats-officedocument.presentationml."
 _RT_SLIDE, _RT_NOTES, _RT_IMAGE = _OD + "slide", _OD + "notesSlide", _OD + "image"
 _RT_LAYOUT, _RT_MASTER, _RT_LINK = _OD + "slideLayout", _OD + "notesMaster", _OD + "hyperlink"
+_RT_FONT = _OD + "font"
 _MEDIA = {"jpeg": ("jpg", "image/jpeg"), "png": ("png", "image/png")}
+_FONT_TYPE = ("fntdata", "application/x-fontdata")  # the content type PowerPoint writes
+# what PowerPoint draws in a run's font that the layout did not measure as text: spaces, and
+# bullets and list numbers (drawn in the paragraph's first run, whichever style that is)
+_DRAWN_BY_POWERPOINT = " •–0123456789."
+# the styles of one embedded typeface, in the order CT_EmbeddedFontListEntry lists them
+_SLOTS = {(False, False): "regular", (True, False): "bold", (False, True): "italic",
+          (True, True): "boldItalic"}  # fmt: skip
 
 
 def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
@@ -74,15 +90,23 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     slides, notes, pres_rels = [], [], []
     first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
     for n, page in enumerate(pages.pages, start=1):
-        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font)
+        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font, cache_dir)
         xml = writer.slide(page)
         if page.notes:
             notes.append(n)
             writer.rels.add(_RT_NOTES, f"../notesSlides/notesSlide{len(notes)}.xml")
         slides.append((xml, writer.rels))
         pres_rels.append((f"rId{first_rid + n - 1}", f"slides/slide{n}.xml"))
+    families = _embedded_fonts(pages, cache_dir)
+    font_parts = [data for family in families for _, data in family.slots]
+    first_font = first_rid + len(pages.pages)
+    embedded = _Embedded(
+        _font_list(families, first_font),
+        [(f"rId{first_font + k}", f"fonts/font{k + 1}.fntdata") for k in range(len(font_parts))],
+    )
+    media_names = set(media.values())
     for name, data in base.items():
-        out.write(name, _assembled(name, data, pages, pres_rels, len(notes), set(media.values())))
+        out.write(name, _assembled(name, data, pages, pres_rels, len(notes), media_names, embedded))
     for n, (xml, rels) in enumerate(slides, start=1):
         out.write(f"ppt/slides/slide{n}.xml", xml)
         out.write(f"ppt/slides/_rels/slide{n}.xml.rels", rels.xml())
@@ -94,7 +118,81 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
         out.write(f"ppt/notesSlides/_rels/notesSlide{k}.xml.rels", rels.xml())
     for data, name in media.items():
         out.write(name, data)
+    for (_, target), data in zip(embedded.rels, font_parts, strict=True):
+        out.write(f"ppt/{target}", data)
     return out.close()
+
+
+@dataclass(frozen=True)
+class _Embedded:
+    """The fonts the package carries: `p:embeddedFontLst` and the font parts' relationships."""
+
+    xml: str  # the list, or "" when the package carries no font
+    rels: list[tuple[str, str]]  # (rId, target from ppt/)
+
+
+@dataclass(frozen=True)
+class _FontFamily:
+    """One embedded typeface: its name as the runs give it, its class, and its parts by
+    style slot (regular, bold, italic, boldItalic, in that order)."""
+
+    typeface: str
+    kind: fonts.FontClass
+    slots: tuple[tuple[str, bytes], ...]
+
+
+def _embedded_fonts(pages: Pages, cache_dir: Path | None) -> list[_FontFamily]:
+    """The typefaces the runs name (the theme's, the East Asian one, the symbol fallback),
+    each style drawn cut down to the characters it draws; not those the PPTX names by an
+    Office font's name, nor those whose licence forbids it (the layout warned of those)."""
+    used: dict[Face, set[str]] = {}
+    for face, text in drawn_text(pages.pages):
+        used.setdefault(face, set()).update(text)
+    # every run names one East Asian typeface (a:ea), which draws the CJK characters of them
+    # all: the collection's other faces the layout drew from are named nowhere
+    east = next((f for f in used if f.family == pages.east_asian_font), None)
+    if east is not None:
+        for face in [f for f in used if f.path == east.path and f != east]:
+            used[east] |= used.pop(face)
+    chosen: dict[str, dict[str, tuple[Face, set[str]]]] = {}
+    for face, chars in sorted(used.items(), key=lambda fc: (-len(fc[1]), str(fc[0].path))):
+        if fonts.is_office_font(face) or not fonts.embedding_allowed(face):
+            continue
+        styles = chosen.setdefault(face.family, {})
+        slot = _SLOTS[(face.bold, face.italic)]
+        if slot in styles:  # a second face in the same style (a semibold title and a bold
+            styles[slot][1].update(chars)  # run in it): runs cannot tell them apart
+        else:
+            styles[slot] = (face, set(chars))
+    families = []
+    for typeface, styles in sorted(chosen.items()):
+        slots = [slot for slot in _SLOTS.values() if slot in styles]
+        parts = []
+        for slot in slots:
+            face, chars = styles[slot]
+            text = "".join(sorted(chars | set(_DRAWN_BY_POWERPOINT)))
+            parts.append((slot, eot.fntdata(face, text, cache_dir)))
+        families.append(
+            _FontFamily(typeface, fonts.office_class(styles[slots[0]][0]), tuple(parts))
+        )
+    return families
+
+
+def _font_list(families: list[_FontFamily], first_rid: int) -> str:
+    """`p:embeddedFontLst`, its parts related from `first_rid` on; "" for no families."""
+    entries, rid = [], first_rid
+    for family in families:
+        kind = family.kind
+        charset = kind.charset - 256 if kind.charset > 127 else kind.charset  # xsd:byte
+        slots = ""
+        for slot, _ in family.slots:
+            slots += f'<p:{slot} r:id="rId{rid}"/>'
+            rid += 1
+        entries.append(
+            f'<p:embeddedFont><p:font typeface="{_attr(family.typeface)}" panose="{kind.panose}" '
+            f'pitchFamily="{kind.pitch_family}" charset="{charset}"/>{slots}</p:embeddedFont>'
+        )
+    return f"<p:embeddedFontLst>{''.join(entries)}</p:embeddedFontLst>" if entries else ""
 
 
 def _assembled(
@@ -104,24 +202,46 @@ def _assembled(
     slides: list[tuple[str, str]],
     notes: int,
     media: set[str],
+    embedded: _Embedded,
 ) -> bytes:
-    """A member of the base package, with this deck's slides, notes and properties added."""
+    """A member of the base package, with this deck's slides, notes, fonts and properties
+    added."""
     if name == "docProps/core.xml":
         return _core_xml(pages.info)
     if name == "ppt/presentation.xml":
         ids = "".join(f'<p:sldId id="{255 + n}" r:id="{rid}"/>' for n, (rid, _) in
                       enumerate(slides, start=1))  # fmt: skip
-        return data.replace(b"<p:sldIdLst/>", f"<p:sldIdLst>{ids}</p:sldIdLst>".encode(), 1)
+        data = data.replace(b"<p:sldIdLst/>", f"<p:sldIdLst>{ids}</p:sldIdLst>".encode(), 1)
+        return _with_fonts(data, embedded.xml) if embedded.xml else data
     if name == "ppt/_rels/presentation.xml.rels":
         rels = "".join(_relationship(rid, _RT_SLIDE, target) for rid, target in slides)
+        rels += "".join(_relationship(rid, _RT_FONT, target) for rid, target in embedded.rels)
         return data.replace(b"</Relationships>", rels.encode() + b"</Relationships>", 1)
     if name == "[Content_Types].xml":
-        return _content_types(data, len(slides), notes, media)
+        return _content_types(data, len(slides), notes, media, bool(embedded.rels))
     return data
 
 
-def _content_types(base: bytes, slides: int, notes: int, media: set[str]) -> bytes:
-    """The base's content types with the slides', notes' and pictures', sorted as
+def _with_fonts(presentation: bytes, font_list: str) -> bytes:
+    """presentation.xml carrying `font_list`: after `p:notesSz`, where CT_Presentation puts
+    it, with the attributes that say the fonts are embedded, as subsets."""
+    xml = presentation.decode()
+    root = re.search(r"<p:presentation\b[^>]*>", xml)
+    assert root is not None
+    tag = root.group(0)
+    for attr in ("embedTrueTypeFonts", "saveSubsetFonts"):
+        if f" {attr}=" not in tag:
+            tag = tag[:-1] + f' {attr}="1">'
+    xml = xml[: root.start()] + tag + xml[root.end() :]
+    notes = re.search(r"<p:notesSz\b[^>]*/>", xml)
+    at = notes.end() if notes is not None else xml.index("<p:defaultTextStyle")
+    return (xml[:at] + font_list + xml[at:]).encode()
+
+
+def _content_types(
+    base: bytes, slides: int, notes: int, media: set[str], has_fonts: bool = False
+) -> bytes:
+    """The base's content types with the slides', notes', pictures' and fonts', sorted as
     python-pptx sorts them."""
     defaults = dict(re.findall(r'<Default Extension="([^"]+)" ContentType="([^"]+)"/>',
                                base.decode()))  # fmt: skip
@@ -129,6 +249,8 @@ def _content_types(base: bytes, slides: int, notes: int, media: set[str]) -> byt
                                 base.decode()))  # fmt: skip
     types = dict(_MEDIA.values())
     defaults.update({ext: types[ext] for ext in (m.rsplit(".", 1)[1] for m in media)})
+    if has_fonts:
+        defaults[_FONT_TYPE[0]] = _FONT_TYPE[1]
     for n in range(1, slides + 1):
         overrides[f"/ppt/slides/slide{n}.xml"] = _CT + "slide+xml"
     for n in range(1, notes + 1):
@@ -304,9 +426,12 @@ class _Rels:
 class _SlideWriter:
     """Writes one slide's DrawingML, relating its layout, pictures and links as it goes."""
 
-    def __init__(self, slides: int, media: dict[bytes, str], east_asian: str) -> None:
+    def __init__(
+        self, slides: int, media: dict[bytes, str], east_asian: str, cache_dir: Path | None
+    ) -> None:
         self.slides = slides
         self.media = media
+        self.cache_dir = cache_dir  # where the fonts' coverage is kept
         self.rels = _Rels()
         self.rels.add(_RT_LAYOUT, _LAYOUT)
         # the East Asian slot names the CJK font, so CJK characters in a run use it
@@ -461,8 +586,12 @@ class _SlideWriter:
         return "<a:p>" + "".join(ppr) + "".join(runs) + "</a:p>"
 
     def _run(self, span: Span) -> str:
+        """One run, naming the face the layout drew it in: the theme's (or the Office font
+        it stands for: Arimo is measured, Arial named), the symbol fallback, or for CJK the
+        East Asian typeface every run names, which the package carries."""
         face = span.face
-        family = _attr(face.pptx_name or face.family)  # Arimo is measured, Arial named
+        cjk = bool(self.east_asian) and fonts.is_cjk_face(face)
+        family = self.east_asian if cjk else _attr(face.pptx_name or face.family)
         link = self._link(span.link) if span.link else ""
         # a link is underlined only where the theme says so (PowerPoint and LibreOffice
         # underline a link whose run does not say)
