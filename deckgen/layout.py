@@ -68,8 +68,8 @@ _CJK_FIRST = "\u2e80"  # text below this has none: most text takes the plain tok
 # and LibreOffice break it (Unicode line breaking: "state-|of-|the-|art", "69–|71", not "-5")
 _HYPHENATED = r"[^\s\-–]+(?:-+(?=[^\W\d_])|–+(?=\S))"
 _PLAIN_TOKEN = re.compile(rf"\n|[ \t]+|{_HYPHENATED}|[^\s]+")
-# CJK punctuation that may not begin a line (kinsoku): it stays with the character before it
 _WHOLE_LINK = 40  # characters: a link this short is kept on one line
+# CJK punctuation that may not begin a line (kinsoku): it stays with the character before it
 _NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 _PREVIEW_DPI = 200  # pixels per inch to keep for pictures
 _MATH_DPI = 300  # formulas are line art: pixels per inch of their picture in the PPTX
@@ -153,6 +153,10 @@ class _Setter:
             return c.get("link", c["accent"])
         return c.get(spec.color) or c.get(_FALLBACK_COLOR.get(spec.color, "text"), c["text"])
 
+    def underlined(self, link: str | None) -> bool:
+        """Whether text is drawn underlined: a link, in a theme that underlines links."""
+        return bool(link) and self.theme.link_underline
+
     def _metrics(self, spec: _Spec, i: int, size: float) -> tuple[float, int, int, int, int]:
         """A paragraph's size, line height, space before, bullet x and text x, at `size`."""
         psize = round(size * spec.scale * 2) / 2
@@ -214,7 +218,6 @@ class _Setter:
             psize, lh, space, bullet_x, text_x = self._metrics(spec, i, size)
             broken, line_ends = self._break(spec, psize, width - text_x)
             lines = self._place(spec, psize, width - text_x, text_x, y + space, lh, broken)
-            under = self.theme.link_underline
             runs = tuple(
                 Span(
                     0,
@@ -223,7 +226,7 @@ class _Setter:
                     psize,
                     self.color(spec, r),
                     r.link,
-                    underline=under and bool(r.link),
+                    underline=self.underlined(r.link),
                 )
                 for r in spec.runs
                 if r.text
@@ -423,7 +426,7 @@ class _Setter:
                     color,
                     link,
                     round(rw * PT),
-                    underline=bool(link) and self.theme.link_underline,
+                    underline=self.underlined(link),
                 )
                 for text, face, color, link, rx, rw in runs
             )
