@@ -90,7 +90,7 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     slides, notes, pres_rels = [], [], []
     first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
     for n, page in enumerate(pages.pages, start=1):
-        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font, cache_dir)
+        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font)
         xml = writer.slide(page)
         if page.notes:
             notes.append(n)
@@ -426,12 +426,9 @@ class _Rels:
 class _SlideWriter:
     """Writes one slide's DrawingML, relating its layout, pictures and links as it goes."""
 
-    def __init__(
-        self, slides: int, media: dict[bytes, str], east_asian: str, cache_dir: Path | None
-    ) -> None:
+    def __init__(self, slides: int, media: dict[bytes, str], east_asian: str) -> None:
         self.slides = slides
         self.media = media
-        self.cache_dir = cache_dir  # where the fonts' coverage is kept
         self.rels = _Rels()
         self.rels.add(_RT_LAYOUT, _LAYOUT)
         # the East Asian slot names the CJK font, so CJK characters in a run use it
