@@ -2,7 +2,9 @@
 
 Entries are named by a hash of what went in (the source bytes, the target size, the encoder
 version), so an entry never goes stale; each is written to a temporary file and renamed, so a
-reader sees a whole entry or none, whichever build writes it.
+reader sees a whole entry or none, whichever build writes it. Each entry carries a digest of
+its bytes: one that does not read back whole (truncated, damaged on disk, edited) is deleted
+and counts as missing, so the build makes it again.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import os
 import tempfile
 from pathlib import Path
 
-VERSION = "1"  # bump when the image encoding changes
+VERSION = "2"  # bump when the image encoding or the entries' form changes
+_HEAD = b"deckgen-cache\0"  # then the digest of the data, then the data
+_DIGEST = 16
 
 
 def default_dir() -> Path:
@@ -33,12 +37,27 @@ def key(*parts: bytes | str) -> str:
 
 
 def get(folder: Path | None, name: str) -> bytes | None:
+    """An entry's bytes; None when there is none, or it does not read back whole (then it
+    is removed)."""
     if folder is None:
         return None
+    path = folder / name[:2] / name
     try:
-        return (folder / name[:2] / name).read_bytes()
+        raw = path.read_bytes()
     except OSError:
         return None
+    start = len(_HEAD) + _DIGEST
+    data = raw[start:]
+    if raw[: len(_HEAD)] == _HEAD and raw[len(_HEAD) : start] == digest(data):
+        return data
+    with contextlib.suppress(OSError):
+        path.unlink()
+    return None
+
+
+def digest(data: bytes) -> bytes:
+    """A short digest of `data`, to tell whether it reads back as it was written."""
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
 
 
 def put(folder: Path | None, name: str, data: bytes) -> None:
@@ -51,7 +70,7 @@ def put(folder: Path | None, name: str, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(_HEAD + digest(data) + data)
             os.replace(tmp, target)
         finally:
             with contextlib.suppress(OSError):

@@ -176,12 +176,17 @@ def static_instance(path: Path, weight: int, italic: bool, cache_dir: Path | Non
         str(path), str(st.st_size), str(st.st_mtime_ns), str(weight), str(italic),
         _INSTANCE_VERSION, "static instance",
     )  # fmt: skip
-    folder = (cache_dir if cache_dir is not None else cache.default_dir()) / "fonts" / name[:32]
+    root = cache_dir if cache_dir is not None else cache.default_dir()
+    folder = root / "fonts" / name[:32]
     made = sorted(folder.glob("*.ttf")) if folder.is_dir() else []
-    if made:
+    # the file is trusted only if it reads back as it was written (its digest is kept in
+    # the cache, which checks its own entries); a damaged one is made again
+    if made and cache.get(root, name) == cache.digest(made[0].read_bytes()):
         return made[0]
     data, filename = instantiate(path, weight, italic)
-    return write_atomically(folder, filename, data)
+    written = write_atomically(folder, filename, data)
+    cache.put(root, name, cache.digest(data))
+    return written
 
 
 def instantiate(path: Path, weight: int, italic: bool) -> tuple[bytes, str]:

@@ -260,3 +260,24 @@ def test_a_reader_that_stops_reading_is_no_error_and_no_traceback(tmp_path: Path
     assert proc.returncode == 141
     assert b"Traceback" not in err and b"internal error" not in err
     assert (tmp_path / "o" / "example.pdf").stat().st_size > 0
+
+
+def test_a_damaged_cache_is_rebuilt_and_gives_the_same_bytes(tmp_path: Path) -> None:
+    """Every entry of the cache cut short (a full disk, a killed copy): the command line still
+    builds, with the same bytes as a fresh build, and mends the cache."""
+    cache = tmp_path / "cache"
+    args = ("build", str(EXAMPLE), "--site-root", str(ROOT), "--cache-dir", str(cache))
+    assert run_cli(*args, "--theme", "office", "-o", str(tmp_path / "cold")).returncode == 0
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".ttf" for p in entries)  # the office theme's Arimo instances
+    for p in entries:
+        p.write_bytes(p.read_bytes()[: max(1, p.stat().st_size // 2)])
+    damaged = run_cli(*args, "--theme", "office", "-o", str(tmp_path / "damaged"))
+    assert damaged.returncode == 0, damaged.stderr
+    assert "error" not in damaged.stderr
+    names = ("example.pptx", "example.pdf")
+    assert [(tmp_path / "damaged" / n).read_bytes() for n in names] == [
+        (tmp_path / "cold" / n).read_bytes() for n in names
+    ]
+    again = run_cli(*args, "--theme", "office", "-o", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
