@@ -17,6 +17,9 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+# the signal that ends a child at once; Windows has no SIGKILL (and no fork: nothing there
+# is ever sent it, but the module must import)
+KILL = getattr(signal, "SIGKILL", signal.SIGTERM)
 
 
 def can_fork() -> bool:
@@ -48,7 +51,7 @@ def fork() -> int | None:
     return pid
 
 
-def stop(pid: int, sig: int = signal.SIGKILL) -> None:
+def stop(pid: int, sig: int = KILL) -> None:
     """Send `sig` to a child (gone already is fine) and reap it."""
     with contextlib.suppress(OSError):
         os.kill(pid, sig)

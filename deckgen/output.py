@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DeckgenError, Diagnostic, InternalError, warnings_in
-from .fork import can_fork, fork, keep_private, stop, write_all
+from .fork import KILL, can_fork, fork, keep_private, stop, write_all
 
 if TYPE_CHECKING:
     from .deck import Assets, Deck
@@ -198,7 +198,7 @@ def render_all(
     except BaseException:
         if child is not None:
             with contextlib.suppress(OSError):
-                os.kill(child[0], signal.SIGKILL)
+                os.kill(child[0], KILL)
             with contextlib.suppress(Exception):
                 _join(child)
         raise

@@ -281,3 +281,18 @@ def test_a_damaged_cache_is_rebuilt_and_gives_the_same_bytes(tmp_path: Path) -> 
     ]
     again = run_cli(*args, "--theme", "office", "-o", str(tmp_path / "again"))
     assert again.returncode == 0, again.stderr
+
+
+def test_deckgen_imports_and_builds_where_there_is_no_fork_and_no_sigkill(tmp_path: Path) -> None:
+    """As on Windows: no `os.fork`, no `signal.SIGKILL`; a build runs in one process."""
+    post = write_post(tmp_path, "## One\n\n- a point\n")
+    code = (
+        "import os, signal, sys\n"
+        "del signal.SIGKILL\n"
+        "del os.fork\n"
+        "from deckgen.cli import main\n"
+        f"main(['build', {str(post)!r}, '-o', {str(tmp_path / 'out')!r}])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "post.pptx").is_file() and (tmp_path / "out" / "post.pdf").is_file()
