@@ -83,6 +83,9 @@ class TableBox:
     header: int = 1
     align: tuple[str, ...] = ()
     lead: Runs = ()  # the line that introduces it, shown above it
+    # set by the layout on the rest of a table it continues: the size and column widths the
+    # first page chose, and the pages left to share the rows between
+    continued: tuple[float, tuple[int, ...], int] | None = None
 
     @property
     def paragraphs(self) -> tuple[Runs, ...]:

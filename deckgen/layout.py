@@ -9,6 +9,7 @@ renderer, so the PPTX and the PDF show the same slide.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import string
 from collections.abc import Callable, Iterator, Sequence
@@ -182,14 +183,30 @@ class _Setter:
             widest = max(widest, w)
         return max(longest, line), widest
 
-    def height(self, specs: Sequence[_Spec], width: int, size: float) -> int:
-        """The height `specs` take at `size`: what `set` returns, without placing any span."""
+    def height(
+        self, specs: Sequence[_Spec], width: int, size: float, limit: int | None = None
+    ) -> int:
+        """The height `specs` take at `size`: what `set` returns, without placing any span;
+        with a `limit`, a height past it as soon as the paragraphs so far pass it."""
         y = 0
         for i, spec in enumerate(specs):
             psize, lh, space, _, text_x = self._metrics(spec, i, size)
             lines, _ = self._break(spec, psize, width - text_x)
             y += space + lh * max(len(lines), 1)
+            if limit is not None and y > limit:
+                break
         return y
+
+    def fitting(self, specs: Sequence[_Spec], width: int, size: float, limit: int) -> int:
+        """How many of the leading `specs` end within `limit` at `size`."""
+        y = 0
+        for i, spec in enumerate(specs):
+            psize, lh, space, _, text_x = self._metrics(spec, i, size)
+            lines, _ = self._break(spec, psize, width - text_x)
+            y += space + lh * max(len(lines), 1)
+            if y > limit:
+                return i
+        return len(specs)
 
     def rewrapped(self, specs: Sequence[_Spec], width: int, size: float, other: _Setter) -> int:
         """The height `specs` take where a viewer keeps the lines set here but draws them in
@@ -527,7 +544,6 @@ class _Layout:
     diags: list[Diagnostic] = field(default_factory=list)
     shrinks: list[float] = field(default_factory=list)  # on the slide being laid out
     _sources: dict[str, images.ImageSource | images.ImageProblem] = field(default_factory=dict)
-    _warned: set[int] = field(default_factory=set)  # tables already reported too wide
 
     @property
     def c(self) -> dict[str, str]:
@@ -562,12 +578,12 @@ class _Layout:
             return _Fit(None, 0, [], max_size)
         lo, hi = int(min_size * 2), int(max_size * 2)
         best: float | None = None
-        if self.setter.height(specs, w, max_size) <= h:
+        if self.setter.height(specs, w, max_size, limit=h) <= h:
             best = max_size
         else:  # binary search on heights alone; spans are placed once, at the size chosen
             while lo <= hi:
                 mid = (lo + hi) // 2
-                if self.setter.height(specs, w, mid / 2) <= h:
+                if self.setter.height(specs, w, mid / 2, limit=h) <= h:
                     best = mid / 2
                     lo = mid + 1
                 else:
@@ -575,8 +591,14 @@ class _Layout:
         if best is not None:
             paras, height, _ = self.setter.set(specs, w, best)
             return _Fit(self._frame(paras, height, rect, role, anchor), height, [], best)
-        # Too much even at the minimum: keep what fits, the rest overflows.
-        paras, height, ends = self.setter.set(specs, w, min_size)
+        # Too much even at the minimum: keep what fits, the rest overflows (setting only the
+        # paragraphs that fit and the one that does not, however many follow: a long listing
+        # costs each page its own lines)
+        if split:  # (twice the room: what is kept is judged below, by the lines' baselines)
+            within = self.setter.fitting(specs, w, min_size, 2 * h)
+            paras, height, ends = self.setter.set(specs[: within + 1], w, min_size)
+        else:
+            paras, height, ends = self.setter.set(specs, w, min_size)
         if not split:
             return _Fit(self._frame(paras, height, rect, role, anchor), height, [], min_size)
         keep_p: list[Para] = []
@@ -599,6 +621,8 @@ class _Layout:
                 break
             overflow.extend(specs[i:])
             break
+        if not overflow:  # every paragraph set fitted: the rest, not set, continues
+            overflow.extend(specs[len(paras) :])
         used = (
             keep_p[-1].lines[-1].baseline + round(keep_p[-1].line_height * 0.3)
             if keep_p and keep_p[-1].lines
@@ -917,28 +941,42 @@ class _Layout:
         n, head = len(box.rows), box.header
         sizes = [half / 2 for half in range(int(top * 2), int(low * 2) - 1, -1)]
 
-        def measure(size: float, force: bool = False) -> tuple[list[int], list[int]] | None:
-            widths = self._columns(specs, size, w, force)
+        def rooms(size: float, widths: list[int], upto: int = n) -> list[int]:
+            """The first `upto` rows' heights, stopping at the first row that passes `h`:
+            a long table costs a page's rows per size tried, not all of its rows."""
+            out, total = [], 0
+            for row in specs[:upto]:
+                out.append(self._room(row, widths, size))
+                total += out[-1]
+                if total > h:
+                    break
+            return out
+
+        def fits(size: float, upto: int) -> tuple[float, list[int], list[int]] | None:
+            widths = self._columns(specs, size, w)
             if widths is None:
                 return None
-            return widths, [self._room(row, widths, size) for row in specs]
+            heights = rooms(size, widths, upto)
+            return (size, widths, heights) if len(heights) == upto and sum(heights) <= h else None
 
         chosen: tuple[float, list[int], list[int]] | None = None
-        keep = n
-        for size in sizes:  # the largest size at which the whole table fits the page
-            m = measure(size)
-            if m is not None and sum(m[1]) <= h:
-                chosen = (size, *m)
-                break
+        keep, pages = n, 1
+        if box.continued is not None:  # a page of a table continued: as the first page set it
+            size, kept_widths, pages = box.continued
+            share = -(-(n - head) // max(pages, 1))  # the rows left, shared evenly again
+            heights = rooms(size, list(kept_widths), min(n, head + share))
+            within = sum(1 for t in itertools.accumulate(heights) if t <= h)
+            keep = max(head + 1, within)  # fewer where this page's rows are taller
+            chosen = (size, list(kept_widths), heights[:keep])
+        else:  # the largest size at which the whole table fits the page
+            chosen = next((m for m in (fits(size, n) for size in sizes) if m is not None), None)
         if chosen is None:
             # too tall (or too wide): the pages it needs at the minimum size, its rows shared
-            # evenly between them, at the largest size at which one share fits
-            at_low = measure(low)
-            too_wide = at_low is None
-            if too_wide:
-                at_low = measure(low, force=True)
-            if too_wide and id(box.rows[0]) not in self._warned:
-                self._warned.add(id(box.rows[0]))  # once a table, not once a page of it
+            # evenly between them, at the largest size at which one share fits; the pages
+            # after this one take their share at the same size and column widths
+            at_low = self._columns(specs, low, w)
+            if at_low is None:
+                at_low = self._columns(specs, low, w, force=True)
                 self.diags.append(
                     warning(
                         f"table too wide for the slide even at {low:g} pt: long words break",
@@ -946,23 +984,21 @@ class _Layout:
                     )
                 )
             assert at_low is not None
-            used, fitting = sum(at_low[1][:head]), 0
-            for rh in at_low[1][head:]:
+            low_heights = rooms(low, at_low)
+            used, fitting = sum(low_heights[:head]), 0
+            for rh in low_heights[head:]:
                 if used + rh > h:
                     break
                 used, fitting = used + rh, fitting + 1
             pages = -(-(n - head) // max(fitting, 1))
             keep = head + -(-(n - head) // pages)
-            for size in sizes:
-                m = measure(size)
-                if m is not None and sum(m[1][:keep]) <= h:
-                    chosen = (size, *m)
-                    break
-            else:
-                chosen = (low, *at_low)
+            chosen = next((m for m in (fits(size, keep) for size in sizes) if m is not None), None)
+            if chosen is None:
+                chosen = (low, at_low, rooms(low, at_low, keep))
         size, widths, heights = chosen
         more = box.rows[:head] + box.rows[keep:]
-        rest = replace(box, rows=more, lead=()) if keep < n else None
+        continued = (size, tuple(widths), max(pages - 1, 1))
+        rest = replace(box, rows=more, lead=(), continued=continued) if keep < n else None
         total = sum(heights[:keep])  # the room it may take in the PPTX, below it nothing
         if not probe:
             self.placed(_Fit(None, total, [], size), top)

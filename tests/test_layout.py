@@ -490,3 +490,31 @@ def test_a_table_keeps_room_for_its_rows_to_grow_in_substituted_fonts(tmp_path: 
         grew += t.rect[3] > sum(t.rows)
         assert t.rect[1] + t.rect[3] <= pages.height * 0.93  # above the footer
     assert grew  # DejaVu Sans wraps these cells onto more lines than Fira Sans
+
+
+def test_a_long_table_continues_at_one_size_and_width_with_its_rows_shared_evenly(
+    tmp_path: Path,
+) -> None:
+    rows = "\n".join(f"| r{i} | {i * 7 % 97} | note {i} |" for i in range(300))
+    post = write_post(tmp_path, f"## Big\n\n| a | b | c |\n|---|---|---|\n{rows}\n")
+    tables = [
+        f for p in compile_post(post).pages.pages for f in p.frames if isinstance(f, TableFrame)
+    ]
+    body = [len(t.rows) - 1 for t in tables]
+    assert sum(body) == 300 and max(body) - min(body) <= 1  # every row once, evenly shared
+    assert len({t.columns for t in tables}) == 1  # the same columns on every page
+    names = [c.text.paras[0].spans[0].text for t in tables for c in (row[0] for row in t.cells[1:])]
+    assert names == [f"r{i}" for i in range(300)]
+
+
+def test_a_long_listing_continues_with_every_line_once_in_order(tmp_path: Path) -> None:
+    code = "\n".join(f"x{i} = step({i})" for i in range(400))
+    post = write_post(tmp_path, f"## Code\n\n```python\n{code}\n```\n")
+    lines = [
+        "".join(s.text for s in p.spans)
+        for page in compile_post(post).pages.pages
+        for f in page.frames
+        if isinstance(f, TextFrame) and f.role == "code"
+        for p in f.paras
+    ]
+    assert lines == [f"x{i} = step({i})" for i in range(400)]
