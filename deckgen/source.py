@@ -135,7 +135,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int
         )
     meta = {str(k): v for k, v in meta.items()}
     if "date" in meta and meta["date"] is not None:
-        meta["date"] = _parse_date(meta["date"], path, _key_line(block, "date"))
+        meta["date"] = _parse_date(meta["date"])
     body_line = text.count("\n", 0, m.end()) + 1
     return meta, text[m.end() :], body_line
 
@@ -151,14 +151,8 @@ def _toml(block: str, path: Path) -> Any:
         raise DeckgenError(f"invalid TOML front matter: {problem}", path, line) from None
 
 
-def _key_line(block: str, key: str) -> int | None:
-    for i, line in enumerate(block.split("\n")):
-        if re.match(rf"{re.escape(key)}\s*[:=]", line):
-            return i + 2
-    return None
-
-
-def _parse_date(value: Any, path: Path, line: int | None) -> dt.date:
+def _parse_date(value: Any) -> dt.date | str:
+    """A calendar date as a date; any other text (`March 8th, 2020`, `today`) as written."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -169,7 +163,10 @@ def _parse_date(value: Any, path: Path, line: int | None) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise DeckgenError(f"date: expected a date like 2025-10-10, got {text!r}", path, line)
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return text
 
 
 def _lookup(expr: str, meta: Mapping[str, Any]) -> Any:
