@@ -107,14 +107,14 @@ def test_liquid_variables_resolve_from_the_front_matter(tmp_path: Path) -> None:
     assert diags == []
 
 
-def test_unknown_variables_and_liquid_tags_warn_and_keep_later_lines(tmp_path: Path) -> None:
+def test_unknown_variables_and_missing_includes_warn_and_keep_later_lines(tmp_path: Path) -> None:
     post = write(
         tmp_path, "---\ntitle: T\n---\n{% include\n  card.html %}\n{{ page.nope }}\nafter\n"
     )
     source, diags = read_source(post)
     assert [(d.line, d.message) for d in diags] == [
+        (4, "Liquid include not found: card.html"),
         (6, "unknown Liquid variable {{ page.nope }}"),
-        (4, "Liquid tag dropped: {% include card.html %}"),
     ]
     assert source.line_of(source.body.index("after")) == 7
 
@@ -125,16 +125,16 @@ def test_liquid_raw_is_verbatim_comments_vanish_and_highlight_becomes_a_fence(
     post = write(
         tmp_path,
         "---\ntitle: T\n---\n{% raw %}{{ page.title }} {% if x %}{% endraw %}\n"
-        "{% comment %}\nhidden\n{% endcomment %}\n{% highlight python %}\nx = 1\n"
+        "{% comment %}\nhidden\n{% endcomment %}\n{% highlight python %}\nx = {{ page.title }}\n"
         "{% endhighlight %}\n{% link _posts/a.md %}\nlast\n",
     )
     source, diags = read_source(post)
     assert source.body.startswith("{{ page.title }} {% if x %}\n")
     assert "hidden" not in source.body
-    assert "```python\nx = 1\n```" in source.body
+    assert "```python\nx = T\n```" in source.body
     assert [(d.level, d.line, d.message) for d in diags] == [
         ("info", 5, "Liquid comment left out"),
-        ("warning", 11, "Liquid tag dropped: {% link _posts/a.md %}"),
+        ("warning", 11, "link: no file '_posts/a.md' in the site"),
     ]
     assert source.line_of(source.body.index("last")) == 12
 
