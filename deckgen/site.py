@@ -113,9 +113,9 @@ class Site:
     def page_url(self, path: Path) -> str:
         """The URL (without the baseurl) of a page or file of the site, as `{% link %}`
         gives it: a post's permalink, a page's own `permalink:`, or its path as .html."""
-        if "_posts" in path.relative_to(self.root).parts:
+        rel = path.resolve().relative_to(self.root.resolve()).as_posix()
+        if "_posts" in rel.split("/"):
             return self.post_url(path)
-        rel = path.relative_to(self.root).as_posix()
         if path.suffix.lower() in _MARKDOWN:
             meta = read_front_matter(path)
             if meta.get("permalink"):
@@ -175,6 +175,7 @@ def _marker(folder: Path) -> tuple[str, Path] | None:
 def read_site(root: Path) -> tuple[Site, str]:
     """The site at `root`: its kind and settings; and a problem reading the config ("" if
     none: a config that cannot be read leaves the settings empty)."""
+    root = root.resolve()
     found = _marker(root)
     if found is None:  # a root given with --site-root that holds no config
         kind = JEKYLL if (root / "_posts").is_dir() or (root / "_includes").is_dir() else HUGO
@@ -256,8 +257,11 @@ def _date_and_slug(path: Path, meta: Mapping[str, Any]) -> tuple[dt.datetime, st
 
 def _categories(path: Path, root: Path, meta: Mapping[str, Any]) -> list[str]:
     """A post's categories: the folders above its `_posts/`, then the front matter's."""
-    parts = path.relative_to(root).parts
-    out = [p for p in parts[: parts.index("_posts")]] if "_posts" in parts else []
+    try:
+        parts = path.resolve().relative_to(root.resolve()).parts
+    except ValueError:  # a post outside the site
+        parts = ()
+    out = list(parts[: parts.index("_posts")]) if "_posts" in parts else []
     for key in ("category", "categories"):
         value = meta.get(key)
         if isinstance(value, str):
