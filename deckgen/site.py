@@ -178,7 +178,8 @@ def read_site(root: Path) -> tuple[Site, str]:
     root = root.resolve()
     found = _marker(root)
     if found is None:  # a root given with --site-root that holds no config
-        kind = JEKYLL if (root / "_posts").is_dir() or (root / "_includes").is_dir() else HUGO
+        hugo = (root / "content").is_dir() and not (root / "_posts").is_dir()
+        kind = HUGO if hugo else JEKYLL
         return Site(root, kind, None, {}), ""
     kind, config_file = found
     if config_file.is_dir():  # Hugo's config/_default/

@@ -108,3 +108,11 @@ def test_slugify_modes() -> None:
     assert slugify("The _config.yml file", "pretty") == "the-_config.yml-file"
     assert slugify("Café au lait", "latin") == "cafe-au-lait"
     assert slugify("Hello World!", "raw") == "hello-world!"
+
+
+def test_a_given_root_without_a_config_is_a_jekyll_folder_unless_it_has_content(
+    tmp_path: Path,
+) -> None:
+    assert read_site(tmp_path)[0].kind == JEKYLL
+    (tmp_path / "content").mkdir()
+    assert read_site(tmp_path)[0].kind == HUGO
