@@ -42,6 +42,7 @@ class Planned:
     meta: dict[str, object]
     theme: Theme
     document: Document
+    site_root: Path | None = None  # given, or found above the post
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Compiled:
     meta: dict[str, object]
     theme: Theme
     document: Document
+    site_root: Path | None = None  # given, or found above the post
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,12 @@ def plan_post(
     theme: str | None = None,
     aspect: str | None = None,
     on_theme: Callable[[Theme], None] | None = None,
+    site_root: Path | None = None,
 ) -> Planned:
     """Read, parse and plan `post`. `on_theme` hears the theme as soon as it is known (a
-    worker process warms up for it)."""
-    source, diags = read_source(post)
+    worker process warms up for it). The site is the one at `site_root`, else the one
+    found above the post."""
+    source, diags = read_source(post, site_root)
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
     aspect = aspect or (str(deck_opts["aspect"]) if deck_opts.get("aspect") else None)
@@ -107,7 +111,8 @@ def plan_post(
     diags += d
     deck, d = plan_deck(doc, th, post)
     diags += d
-    return Planned(post, deck, tuple(diags), dict(source.meta), th, doc)
+    root = source.site.root if source.site is not None else site_root
+    return Planned(post, deck, tuple(diags), dict(source.meta), th, doc, root)
 
 
 def compile_post(
@@ -122,11 +127,12 @@ def compile_post(
     from .deck import Assets
     from .layout import lay_out
 
-    planned = plan_post(post, theme, aspect)
-    assets = Assets(post.parent, site_root, fetch_remote, cache_dir)
+    planned = plan_post(post, theme, aspect, site_root=site_root)
+    assets = Assets(post.parent, planned.site_root, fetch_remote, cache_dir)
     pages, diags = lay_out(planned.deck, planned.theme, assets)
     located = _located(post, (*planned.diagnostics, *diags))
-    return Compiled(post, pages, located, planned.meta, planned.theme, planned.document)
+    m, th, doc, root = planned.meta, planned.theme, planned.document, planned.site_root
+    return Compiled(post, pages, located, m, th, doc, root)
 
 
 def build(
@@ -151,7 +157,8 @@ def build(
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
     ahead = worker if worker is not None and worker.ready else None
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
-    planned = plan_post(post, theme, aspect, on_theme)
+    planned = plan_post(post, theme, aspect, on_theme, site_root)
+    site_root = planned.site_root
     from .deck import PAPERS, Assets  # the plan stage has loaded it by now
 
     if notes_pages and paper not in PAPERS:
@@ -179,7 +186,7 @@ def build(
     compiled = None
     if done.pages is not None:
         m, th, doc = planned.meta, planned.theme, planned.document
-        compiled = Compiled(post, done.pages, diagnostics, m, th, doc)
+        compiled = Compiled(post, done.pages, diagnostics, m, th, doc, site_root)
     return BuildResult(written, done.slides, diagnostics, compiled)
 
 
@@ -193,7 +200,9 @@ def _publish_path(post: Path, meta: dict[str, object], site_root: Path | None) -
     if not pdf:
         raise UsageError(f"{post}: --publish needs `pdf:` in the front matter")
     if site_root is None:
-        raise UsageError("--publish needs --site-root (the folder the pdf: path is under)")
+        raise UsageError(
+            "--publish needs a site root: --site-root, or a _config.yml above the post"
+        )
     root = site_root.resolve()
     target = (root / pdf.lstrip("/")).resolve()
     if not target.is_relative_to(root) or target.suffix.lower() != ".pdf":

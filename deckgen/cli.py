@@ -79,7 +79,8 @@ def main(debug: bool) -> None:
 _site_root = click.option(
     "--site-root",
     type=click.Path(path_type=Path, file_okay=False),
-    help="The site's root folder: image paths starting with / resolve here.",
+    help="The site's root folder: image paths starting with / resolve here "
+    "[default: the folder above the post with _config.yml, hugo.toml or config.toml].",
 )
 _theme = click.option("--theme", help="Theme name (see `deckgen themes`) or a .toml file.")
 _aspect = click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
@@ -136,8 +137,9 @@ def _formats(value: str) -> list[str]:
 @click.option(
     "--publish",
     is_flag=True,
-    help="Also write the PDF where the front matter's pdf: says, under --site-root.",
+    help="Also write the PDF where the front matter's pdf: says, under the site root.",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Also say which site root each post used.")
 @_guard
 def build(
     posts: tuple[Path, ...],
@@ -153,10 +155,12 @@ def build(
     cache_dir: Path | None,
     no_cache: bool,
     publish: bool,
+    verbose: bool,
 ) -> None:
     """Build each POST.md (or every .md in a folder) into OUTDIR/<stem>.pptx and .pdf.
 
-    Several posts are built in parallel, one process per core.
+    Several posts are built in parallel, one process per core. The site a post is in is
+    found above it (the folder with _config.yml, hugo.toml, ...) unless --site-root says.
     """
     from .output import Worker
 
@@ -168,7 +172,7 @@ def build(
         _build(posts, formats, worker, outdir=outdir, site_root=site_root, theme=theme,
                aspect=aspect, strict=strict, notes_pages=notes_pages, paper=paper,
                fetch_remote=fetch_remote, publish=publish,
-               cache_dir=cache_dir, no_cache=no_cache)  # fmt: skip
+               cache_dir=cache_dir, no_cache=no_cache, verbose=verbose)  # fmt: skip
 
 
 def _build(
@@ -177,6 +181,7 @@ def _build(
     worker: Worker,
     no_cache: bool,
     cache_dir: Path | None,
+    verbose: bool = False,
     **given: Any,
 ) -> None:
     from .build import StrictError, build_all, expand_posts
@@ -189,6 +194,8 @@ def _build(
         "cache_dir": None if no_cache else (cache_dir or default_cache_dir()),
     }
     found = expand_posts(posts)
+    if verbose:
+        _say_site_roots(found, given.get("site_root"))
     if len(found) > 1:
         failed = False
         for outcome in build_all(found, options):
@@ -206,6 +213,25 @@ def _build(
     _report(result.diagnostics)
     for path in result.written:
         click.echo(f"wrote {path} ({result.slides} slides)")
+
+
+def _say_site_roots(posts: list[Path], given: Path | None) -> None:
+    """Which site root the posts use: once for each root."""
+    from .site import find_site_root, read_site
+
+    said: set[Path | None] = set()
+    for post in posts:
+        root = given if given is not None else find_site_root(post)
+        if root in said:
+            continue
+        said.add(root)
+        if root is None:
+            click.echo(f"{post}: info: no site root (no _config.yml or hugo.toml above)", err=True)
+            continue
+        site, _ = read_site(root)
+        how = "given with --site-root" if given is not None else "found above the post"
+        what = f"{site.kind}, {site.config_file.name}" if site.config_file else "no site config"
+        click.echo(f"{post}: info: site root {root} ({what}; {how})", err=True)
 
 
 @main.command()

@@ -83,7 +83,7 @@ class Preview:
         for d in compiled.diagnostics:
             if d.level != "info":
                 self.log(d.format())
-        files = _inputs(self.post, compiled.document, compiled.theme, self.options["site_root"])
+        files = _inputs(self.post, compiled.document, compiled.theme, compiled.site_root)
         self._publish(html=html, files=files)
         self.log(f"built {self.post} ({len(compiled.pages.pages)} slides)")
         return True

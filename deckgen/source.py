@@ -1,11 +1,12 @@
 """Stage 1, source: read the post, split its YAML front matter, resolve Liquid and Hugo.
 
-`read_source(path) -> (Source, diagnostics)`. Line numbers always refer to the file as the
-author sees it, so `body_line` records where the body starts, and every rewrite here keeps
-the number of lines. Liquid variables are substituted, `{% raw %}` keeps its text verbatim,
-`{% highlight %}` becomes a code fence, other Liquid tags are dropped with a warning. Hugo's
-`figure` shortcode becomes a `<figure>`; other shortcodes lose their tags (with a warning)
-and keep their inner text.
+`read_source(path, site_root=None) -> (Source, diagnostics)`. The site the post lives in is
+the one at `site_root`, or else the one found above the post (site.py). Line numbers always
+refer to the file as the author sees it: `body_line` records where the body starts, the
+rewrites here keep the number of lines where they can, and `line_map` says where each body
+line came from when one did not. A Jekyll post's Liquid is rendered by a Liquid engine with
+the site's includes (liquid.py). Hugo's `figure` shortcode becomes a `<figure>`; other
+shortcodes lose their tags (with a warning) and keep their inner text.
 """
 
 from __future__ import annotations
@@ -24,21 +25,15 @@ import tomllib
 import yaml
 
 from . import dialects
-from .errors import DeckgenError, Diagnostic, info, warning
+from .errors import DeckgenError, Diagnostic, warning
+from .site import JEKYLL, Site, find_site_root, read_site
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _TOML_FRONT = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)  # Hugo
-_LIQUID_VAR = re.compile(r"\{\{(?![<%])\s*(.*?)\s*\}\}")
-_LIQUID_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
-_LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
-_LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
-_KEPT = re.compile("\ue000(\\d+)\ue001")  # a placeholder for verbatim text
 _HUGO = re.compile(r"\{\{([<%])\s*(/?)\s*([\w.-]+)(.*?)\s*[>%]\}\}", re.S)
 _HUGO_ESCAPED = re.compile(r"\{\{([<%])/\*\s*(.*?)\s*\*/([>%])\}\}", re.S)
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
 _HUGO_PARAM = re.compile(rf"([\w-]+)\s*=\s*({_QUOTED}|`[^`]*`|\S+)|({_QUOTED}|\S+)")
-# Liquid filters that leave a site path as it is for our purposes.
-_PATH_FILTERS = {"relative_url", "absolute_url", "escape", "strip", "xml_escape", "url_encode"}
 
 
 @dataclass(frozen=True)
@@ -51,10 +46,15 @@ class Source:
     body_line: int  # 1-based line number of the body's first line in the file
     text: str = field(repr=False, default="")  # the whole decoded file, for line look-ups
     dialect: str = "post"  # how its body becomes slides: post | marp | pandoc (dialects.py)
+    site: Site | None = None  # the site the post is in, when it is in one
+    line_map: tuple[int, ...] = ()  # the file line of each body line; () when consecutive
 
     def line_of(self, offset: int) -> int:
         """The file line of a character offset into `body`."""
-        return self.body_line + bisect.bisect_right(self._newlines, offset - 1)
+        index = bisect.bisect_right(self._newlines, offset - 1)
+        if self.line_map:
+            return self.line_map[min(index, len(self.line_map) - 1)]
+        return self.body_line + index
 
     @functools.cached_property
     def _newlines(self) -> list[int]:
@@ -64,8 +64,9 @@ class Source:
 _NEWLINE = re.compile("\n")
 
 
-def read_source(path: Path) -> tuple[Source, list[Diagnostic]]:
-    """Read and decode `path`, split front matter, substitute Liquid variables."""
+def read_source(path: Path, site_root: Path | None = None) -> tuple[Source, list[Diagnostic]]:
+    """Read and decode `path`, split front matter, render a Jekyll post's Liquid. The site
+    is the one at `site_root`, else the one found above the post, if any."""
     diags: list[Diagnostic] = []
     if not path.exists():
         raise DeckgenError("file not found (expected a Markdown post)", path)
@@ -83,10 +84,28 @@ def read_source(path: Path) -> tuple[Source, list[Diagnostic]]:
     hugo = bool(_TOML_FRONT.match(text) or _HUGO.search(body))  # `+++` or shortcodes
     body = _resolve_hugo(body, path, body_line, diags)
     dialect = dialects.detect(meta, body, path)
-    if dialect == dialects.POST and not hugo:
+    site = _site(path, site_root, diags)
+    line_map: tuple[int, ...] = ()
+    if dialect == dialects.POST and not hugo and (site is None or site.kind == JEKYLL):
         # Liquid is Jekyll's; Hugo, Marp, Pandoc and Quarto leave `{{ }}` as written
-        body = _resolve_liquid(body, meta, path, body_line, diags)
-    return Source(path, meta, body, body_line, text, dialect), diags
+        from .liquid import render_liquid, site_paths
+
+        jekyll = site or Site(path.parent, JEKYLL, None, {})
+        body, line_map, d = render_liquid(body, meta, path, body_line, jekyll)
+        diags += d
+        if site is not None:
+            body = site_paths(body, site)
+    return Source(path, meta, body, body_line, text, dialect, site, line_map), diags
+
+
+def _site(path: Path, site_root: Path | None, diags: list[Diagnostic]) -> Site | None:
+    root = site_root if site_root is not None else find_site_root(path)
+    if root is None:
+        return None
+    site, problem = read_site(root)
+    if problem:
+        diags.append(warning(problem, site.config_file, kind="site"))
+    return site
 
 
 def _decode(raw: bytes, path: Path, diags: list[Diagnostic]) -> str:
@@ -135,7 +154,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int
         )
     meta = {str(k): v for k, v in meta.items()}
     if "date" in meta and meta["date"] is not None:
-        meta["date"] = _parse_date(meta["date"], path, _key_line(block, "date"))
+        meta["date"] = _parse_date(meta["date"])
     body_line = text.count("\n", 0, m.end()) + 1
     return meta, text[m.end() :], body_line
 
@@ -151,14 +170,8 @@ def _toml(block: str, path: Path) -> Any:
         raise DeckgenError(f"invalid TOML front matter: {problem}", path, line) from None
 
 
-def _key_line(block: str, key: str) -> int | None:
-    for i, line in enumerate(block.split("\n")):
-        if re.match(rf"{re.escape(key)}\s*[:=]", line):
-            return i + 2
-    return None
-
-
-def _parse_date(value: Any, path: Path, line: int | None) -> dt.date:
+def _parse_date(value: Any) -> dt.date | str:
+    """A calendar date as a date; any other text (`March 8th, 2020`, `today`) as written."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -169,78 +182,10 @@ def _parse_date(value: Any, path: Path, line: int | None) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise DeckgenError(f"date: expected a date like 2025-10-10, got {text!r}", path, line)
-
-
-def _lookup(expr: str, meta: Mapping[str, Any]) -> Any:
-    scope, _, rest = expr.partition(".")
-    if scope == "page":
-        value: Any = meta
-    elif scope == "site":
-        value = meta.get("site", {})
-    else:
-        return None
-    for part in rest.split(".") if rest else []:
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
-def _resolve_liquid(
-    body: str, meta: Mapping[str, Any], path: Path, body_line: int, diags: list[Diagnostic]
-) -> str:
-    def var(m: re.Match[str]) -> str:
-        name, *filters = [p.strip() for p in m.group(1).split("|")]
-        value = _lookup(name, meta)
-        line = body_line + body.count("\n", 0, m.start())
-        if value is None:
-            diags.append(warning(f"unknown Liquid variable {{{{ {name} }}}}", path, line))
-            return ""
-        unknown = [f for f in filters if f.split(":")[0].strip() not in _PATH_FILTERS]
-        if unknown:
-            diags.append(warning(f"Liquid filter ignored: {unknown[0]}", path, line))
-        return str(value)
-
-    def tag(m: re.Match[str]) -> str:
-        name = m.group(1)
-        keep = "\n" * m.group(0).count("\n")  # keep line numbers
-        if name in _LIQUID_BLOCKS:
-            return _LIQUID_BLOCKS[name](m.group(2).strip()) + keep
-        line = body_line + body.count("\n", 0, m.start())
-        args = " ".join(m.group(2).split())
-        label = f"{name} {args}" if args and len(args) <= 60 else name
-        diags.append(warning(f"Liquid tag dropped: {{% {label} %}}", path, line))
-        return keep
-
-    def comment(m: re.Match[str]) -> str:
-        line = body_line + body.count("\n", 0, m.start())
-        diags.append(info("Liquid comment left out", path, line))
-        return "\n" * m.group(0).count("\n")
-
-    kept: list[str] = []
-
-    def raw(m: re.Match[str]) -> str:
-        kept.append(m.group(1))
-        return f"\ue000{len(kept) - 1}\ue001"
-
-    if "{%" in body:  # {% raw %} is verbatim: nothing inside it is resolved
-        body = _LIQUID_RAW.sub(raw, body)
-        body = _LIQUID_COMMENT.sub(comment, body)
-    if "{{" in body:
-        body = _LIQUID_VAR.sub(var, body)
-    if "{%" in body:
-        body = _LIQUID_TAG.sub(tag, body)
-    if kept:
-        body = _KEPT.sub(lambda m: kept[int(m.group(1))], body)
-    return body
-
-
-# Liquid block tags that mean something on a slide: the tag becomes Markdown
-_LIQUID_BLOCKS: dict[str, Callable[[str], str]] = {
-    "highlight": lambda args: "```" + (args.split()[0] if args else ""),
-    "endhighlight": lambda args: "```",
-}
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return text
 
 
 # -- Hugo shortcodes --------------------------------------------------------------------

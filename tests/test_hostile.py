@@ -44,7 +44,6 @@ def post(folder: Path, text: str | bytes, name: str = "post.md") -> Path:
     [
         ("", None, "empty file (expected a Markdown post)"),
         ("---\n- a\n- b\n---\n## x\n", 2, "front matter must be a mapping of keys to values, got list"),
-        ("---\ntitle: T\ndate: someday\n---\n## x\n", 3, "date: expected a date like 2025-10-10, got 'someday'"),
         ("---\ntitle: T\ntags: [a, b\n---\n", 4, "invalid YAML front matter: expected ',' or ']', but got '<stream end>'"),
         ("---\ntitle: T\ndeck: {theme: nosuch}\n---\n## x\n", None, "deck.theme: unknown theme 'nosuch'"),
         ("---\ntitle: T\ndeck: {notes: all}\n---\n## x\n", None, "deck.notes: expected one of generated, authored, got 'all'"),

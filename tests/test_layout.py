@@ -372,7 +372,8 @@ def test_width_attribute_makes_the_picture_that_share_of_the_content_width(
     texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
     assert "Larvae drift between neighbouring reefs" in texts  # the image's title: its caption
     assert "{:" not in texts and ".center" not in texts
-    assert "Write {{ page.title }} to show the title" in texts  # {% raw %} is verbatim
+    # {% raw %} is verbatim (the missing include's figure beside it may wrap the line)
+    assert "Write {{ page.title }} to show the title" in texts.replace("\x0b", " ")
 
 
 def test_a_width_never_makes_a_picture_larger_than_the_layout_would(tmp_path: Path) -> None:
