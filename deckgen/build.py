@@ -10,6 +10,7 @@ imports them at the same time.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .errors import DeckgenError, Diagnostic, UsageError, warnings_in
 from .output import Job, Worker, finish
-from .source import read_source
+from .source import Source, read_source
 from .theme import Theme, load_theme
 
 if TYPE_CHECKING:
@@ -83,9 +84,11 @@ def plan_post(
     theme: str | None = None,
     aspect: str | None = None,
     on_theme: Callable[[Theme], None] | None = None,
+    site_root: Path | None = None,
 ) -> Planned:
     """Read, parse and plan `post`. `on_theme` hears the theme as soon as it is known (a
-    worker process warms up for it)."""
+    worker process warms up for it). Citations are resolved against the post's
+    bibliography, looked up beside it and in `site_root`."""
     source, diags = read_source(post)
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
@@ -105,9 +108,37 @@ def plan_post(
 
     doc, d = parse_document(source)
     diags += d
+    doc, d = _cite(doc, source, th, site_root)
+    diags += d
     deck, d = plan_deck(doc, th, post)
     diags += d
     return Planned(post, deck, tuple(diags), dict(source.meta), th, doc)
+
+
+def _cite(
+    doc: Document, source: Source, theme: Theme, site_root: Path | None
+) -> tuple[Document, list[Diagnostic]]:
+    """The citations formatted and linked, each work on the references slides (the post's
+    `.bib` read only when it cites something)."""
+    from . import bibliography, citations
+
+    if not citations.cites_anything(doc, pandoc=bool(bibliography.names_in(doc.meta))):
+        return doc, []
+    bib, diags = bibliography.load(doc.meta, source.path, site_root)
+    style = theme.text.get("citation_style", "author-year")
+    title = theme.text.get("references_title", "References")
+    doc, d = citations.resolve(doc, bib, style, title, source.path, _locator(source))
+    return doc, diags + d
+
+
+def _locator(source: Source) -> Callable[[str], int | None]:
+    """The line where a citation key is first written in the post."""
+
+    def locate(key: str) -> int | None:
+        m = re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", source.body)
+        return source.line_of(m.start()) if m else None
+
+    return locate
 
 
 def compile_post(
@@ -122,7 +153,7 @@ def compile_post(
     from .deck import Assets
     from .layout import lay_out
 
-    planned = plan_post(post, theme, aspect)
+    planned = plan_post(post, theme, aspect, site_root=site_root)
     assets = Assets(post.parent, site_root, fetch_remote, cache_dir)
     pages, diags = lay_out(planned.deck, planned.theme, assets)
     located = _located(post, (*planned.diagnostics, *diags))
@@ -151,7 +182,7 @@ def build(
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
     ahead = worker if worker is not None and worker.ready else None
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
-    planned = plan_post(post, theme, aspect, on_theme)
+    planned = plan_post(post, theme, aspect, on_theme, site_root)
     from .deck import PAPERS, Assets  # the plan stage has loaded it by now
 
     if notes_pages and paper not in PAPERS:

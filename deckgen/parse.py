@@ -30,7 +30,8 @@ from markdown.extensions import (
 )
 from markdown.extensions.sane_lists import SaneListExtension
 
-from . import dialects, tex
+from . import dialects, distill, tex
+from .citations import d_cite_run
 from .document import (
     Background,
     Block,
@@ -99,7 +100,7 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     body = dialects.kramdown_attributes(dialects.fenced_divs(body))
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
-    body, maths = tex.protect(body)  # TeX is not Markdown: kept out of its way
+    body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way
     html = _markdown(body)
     parser = _Parser(source, dialect)
     if dialect == dialects.MARP:
@@ -114,8 +115,11 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
             )
             root = _dom(_flatten(html, _MAX_DEPTH))
         body_el = root.find("body")
+        notes = root.find(".//div[@class='footnote']/ol")
+        parser.footnote_count = len(notes.findall("li")) if notes is not None else 0
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
+        parser.blocks.extend(parser.d_footnotes)
     blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
     meta = {**source.meta, **parser.settings}
     doc = Document(meta, blocks, tuple(parser.dropped), dialect)
@@ -293,6 +297,8 @@ class _Parser:
     _pos: int = 0  # search position in the body, for line numbers
     _tok: int = 0  # the same, as an index into the body's words
     _reported: set[str] = field(default_factory=set)  # unknown inline tags already reported
+    footnote_count: int = 0  # footnotes numbered so far: Markdown's, then <d-footnote>s
+    d_footnotes: list[Footnote] = field(default_factory=list)
 
     # -- locating lines -------------------------------------------------------------
     def locate(self, needle: str) -> int | None:
@@ -394,6 +400,10 @@ class _Parser:
                 pass  # comments, processing instructions, skipped children
             elif _is_chrome(child):
                 self.drop(child)
+            elif child.tag == "d-cite":  # distill: a citation, resolved after parsing
+                acc.append(d_cite_run(child.get("key") or "", style.bold, style.italic))
+            elif child.tag == "d-footnote":
+                acc.append(self.d_footnote(child, style))
             elif child.tag not in _INLINE_STYLE and child.tag not in _KNOWN_INLINE:
                 self.unknown_inline(child)
                 self._inline(child, acc, style, skip)
@@ -412,6 +422,19 @@ class _Parser:
                 self._inline(child, acc, style, skip)
             if child.tail:
                 acc.append(Run(child.tail, style.bold, style.italic, style.code, style.link))
+
+    def d_footnote(self, el: etree._Element, style: Run) -> Run:
+        """Distill's `<d-footnote>`: a footnote numbered after those before it; its marker."""
+        self.footnote_count += 1
+        number = str(self.footnote_count)
+        runs = self.runs(el)
+        anchor = f"d-fn{number}"
+        cursor = self._pos, self._tok  # the sentence around it is located after it
+        line = self.locate_text(plain(runs))
+        self._pos, self._tok = cursor
+        self.d_footnotes.append(Footnote(anchor, number, runs, line))
+        mark = number.translate(_SUPERSCRIPT)
+        return Run(mark, style.bold, style.italic, False, "#" + anchor)
 
     def unknown_inline(self, el: etree._Element) -> None:
         """Report an unknown inline tag once; its text is kept."""
