@@ -46,10 +46,10 @@ from .document import (
     plain,
 )
 from .errors import Diagnostic, warning
+from .theme import CITATION_STYLES
 
 CITE = "cite:"  # the link of a `<d-cite>` run from parse: CITE + its keys, comma-separated
 ANCHOR = "cite-"  # a cited work's anchor: its entry on the references slide
-STYLES = ("author-year", "numbered")
 _REFERENCES_TITLE = re.compile(
     r"^(references?|bibliography|works cited|citations|sources|literature)$", re.I
 )
@@ -82,7 +82,7 @@ class Group:
 def d_cite_run(keys: str, bold: bool = False, italic: bool = False) -> Run:
     """Parse: a `<d-cite key="a,b">` as one run, its keys in the link, `[a, b]` until
     `resolve` formats it."""
-    found = [k.strip() for k in keys.split(",") if k.strip()]
+    found = [k.strip() for k in keys.rstrip("/").split(",") if k.strip()]  # `key=a/>`
     return Run("[" + ", ".join(found) + "]", bold, italic, False, CITE + ",".join(found))
 
 
@@ -307,7 +307,7 @@ def resolve(
     """`doc` with its citations formatted and linked, a footer reference after each block
     that cites a work, and every cited work on the references slides."""
     pandoc = bool(doc.meta.get("bibliography"))
-    ctx = _Context(bib, style if style in STYLES else "author-year", pandoc)
+    ctx = _Context(bib, style if style in CITATION_STYLES else "author-year", pandoc)
     _map_runs(doc.blocks, ctx.collect)
     diags = _unknown(ctx.unknown, doc, bib, path, locate)
     if not ctx.order:  # nothing resolved: keys shown as `[key]`, the document otherwise as is

@@ -1,8 +1,8 @@
 """Distill's idioms (al-folio's and the ICLR blog-post track's `layout: distill` posts).
 
 - `<d-math>…</d-math>` is inline TeX and `<d-math block>…</d-math>` displayed TeX: `to_tex`
-  rewrites them as `\\(…\\)` and `\\[…\\]` before the math is protected from Markdown, line
-  for line, so the formulas are set like any other (`tex.py`).
+  rewrites them as `\\(…\\)` and `\\[…\\]` before the math is protected from Markdown, at
+  the same offsets, so the formulas are set like any other (`tex.py`) on the lines written.
 - `<d-footnote>…</d-footnote>` is a footnote (parse makes it one, numbered after the
   post's Markdown footnotes).
 - `<d-cite key="a,b">` is a citation (`citations.py`).
@@ -25,7 +25,7 @@ _CODE = re.compile(
 
 
 def to_tex(body: str) -> str:
-    """`<d-math>` as TeX delimiters, outside code; the number of lines is kept."""
+    """`<d-math>` as TeX delimiters, outside code; every other character keeps its offset."""
     if "<d-math" not in body:
         return body
     out: list[str] = []
@@ -39,12 +39,14 @@ def to_tex(body: str) -> str:
 
 
 def _delimited(m: re.Match[str]) -> str:
+    """One `<d-math>` as `\\(…\\)` or `\\[…\\]`, padded with spaces to its length as written,
+    so that offsets into the body, and the lines found from them, stay those of the post."""
     tex = html.unescape(m.group(2))
     if not tex.strip():
-        return tex
-    if _BLOCK_ATTR.search(m.group(1) or ""):
-        return f"\\[{tex}\\]"
-    return f"\\({tex}\\)"
+        return m.group(0)
+    opening, closing = ("\\[", "\\]") if _BLOCK_ATTR.search(m.group(1) or "") else ("\\(", "\\)")
+    tex = tex.ljust(len(m.group(2)))
+    return opening.ljust(m.start(2) - m.start(0)) + tex + closing.ljust(m.end(0) - m.end(2))
 
 
 def authors_line(meta: Mapping[str, Any]) -> str:

@@ -402,6 +402,7 @@ class _Parser:
                 self.drop(child)
             elif child.tag == "d-cite":  # distill: a citation, resolved after parsing
                 acc.append(d_cite_run(child.get("key") or "", style.bold, style.italic))
+                self._inline(child, acc, style, skip)  # text an unclosed tag took in
             elif child.tag == "d-footnote":
                 acc.append(self.d_footnote(child, style))
             elif child.tag not in _INLINE_STYLE and child.tag not in _KNOWN_INLINE:
@@ -620,6 +621,12 @@ class _Parser:
         if len(imgs) > 1 and all(c.tag == "figure" for c in el if isinstance(c.tag, str)):
             yield from self.grid(el)
             return
+        if not imgs and _inline_only(el):  # a sentence in a div: one paragraph, citations kept
+            runs = self.runs(el)
+            if runs:  # al-folio's `<div class="caption">` is its figure's caption
+                center = _centered(el) or "caption" in classes
+                yield Paragraph(runs, self.locate_text(plain(runs)), center)
+            return
         yield from self.children(el)
 
     def grid(self, el: etree._Element) -> Iterator[Block]:
@@ -802,6 +809,17 @@ class _Parser:
         self.diags.append(warning("embedded frame shown as a link", self.source.path, line, "html"))
         if src.startswith(("http://", "https://")):
             yield Paragraph((Run("Embedded content: "), Run(src, link=src)), line)
+
+
+def _inline_only(el: etree._Element) -> bool:
+    """An element holding only text and inline elements, with some text in it."""
+    tags = [c.tag for c in el if isinstance(c.tag, str)]
+    if not all(t in _INLINE_STYLE or t in _KNOWN_INLINE or t in _DISTILL_INLINE for t in tags):
+        return False
+    return bool(_text(el).strip())
+
+
+_DISTILL_INLINE = {"d-cite", "d-footnote"}
 
 
 def _same(el: etree._Element, style: Run) -> Run:
