@@ -36,6 +36,7 @@ class Name:
 
     last: str
     first: str = ""
+    jr: str = ""  # "Jr.", "III"
 
     def initials(self) -> str:
         """ "Anna Maria" → "A. M."; "Jan-Matthis" → "J.-M."; "AH" → "A. H."."""
@@ -147,8 +148,15 @@ def load(
         if path is None:
             where = ", ".join(str(p) for p in tried)
             hint = "" if site_root is not None else "; pass --site-root to look in the site"
-            diags.append(warning(f"bibliography {name} not found (looked in: {where}{hint})", post))
-            continue
+            # al-folio and the ICLR track name a post's .bib after the post: a misspelt
+            # name is most often that file
+            path, _ = find(post.stem + ".bib", post, site_root)
+            if path is not None and path.name != name:
+                hint += f"; read {path.name}, named like the post, instead"
+            message = f"bibliography {name} not found (looked in: {where}{hint})"
+            diags.append(warning(message, post, None, "citation"))
+            if path is None:
+                continue
         found, problems = _read(path)
         diags += problems
         if found is None:
@@ -161,7 +169,6 @@ def load(
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     import bibtexparser
-    from bibtexparser import middlewares
 
     _quiet()
     try:
@@ -169,9 +176,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     except OSError as exc:
         return None, [warning(f"bibliography not read: {exc.strerror} (tried {path})", path)]
     try:
-        library = bibtexparser.parse_string(
-            text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
-        )
+        library = bibtexparser.parse_string(text)
     except Exception as exc:  # the parser's own bug must not stop the build
         return None, [warning(f"bibliography not readable: {exc} (tried {path})", path)]
     diags: list[Diagnostic] = []
@@ -240,24 +245,51 @@ def _field(entry: Any, *names: str) -> str:
 
 
 def _people(entry: Any, role: str) -> tuple[tuple[Name, ...], bool]:
-    fields = {k.lower(): v for k, v in entry.fields_dict.items()}
-    f = fields.get(role)
-    if f is None or not isinstance(f.value, list):
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    value = _field(entry, role)
+    if not value:
         return (), False
+    try:
+        written = split_multiple_persons_names(value)
+    except Exception:  # whatever bibtexparser cannot split is one name, as written
+        written = [value]
     names: list[Name] = []
     others = False
-    for parts in f.value:
-        if isinstance(parts, str):  # not split: a single name as written
-            names.append(Name(text(parts)))
-            continue
-        last = " ".join([*parts.von, *parts.last])
-        if last.strip().lower() == "others" and not parts.first:
+    for person in written:
+        if person.strip().lower() == "others":
             others = True
-            continue
-        first = " ".join(parts.first)
-        jr = " ".join(parts.jr)
-        names.append(Name(text(last + (f", {jr}" if jr else "")), text(first)))
+        elif person.strip():
+            names.append(_person(person))
     return tuple(n for n in names if n.last), others
+
+
+_BIBLATEX_NAME = re.compile(r"^\s*(family|given|prefix|suffix|useprefix)\s*=", re.I)
+
+
+def _person(written: str) -> Name:
+    """One name as BibTeX reads it ("Last, First", "First von Last", "von Last, Jr, First"),
+    biblatex's "family=…, given=…, prefix=…", or, failing both, the name as written."""
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
+    if _BIBLATEX_NAME.match(written):
+        parts = {}
+        for piece in written.split(","):
+            key, _, val = piece.partition("=")
+            parts[key.strip().lower()] = val.strip().strip("{}")
+        prefix, family = parts.get("prefix", ""), parts.get("family", "")
+        joined = prefix + family if prefix.endswith(("'", "’")) else f"{prefix} {family}"
+        return Name(
+            text(joined.strip()), text(parts.get("given", "")), text(parts.get("suffix", ""))
+        )
+    for strict in (True, False):
+        try:
+            p = parse_single_name_into_parts(written, strict=strict)
+        except (InvalidNameError, ValueError, IndexError):
+            continue
+        last = " ".join([*p.von, *p.last])
+        return Name(text(last), text(" ".join(p.first)), text(" ".join(p.jr)))
+    return Name(text(written))
 
 
 def _url(entry: Any) -> str:
@@ -313,7 +345,7 @@ def author_list(work: Work) -> str:
     etal = work.others or len(people) > _MAX_AUTHORS
     if len(people) > _MAX_AUTHORS:
         people = people[:3]
-    names = [f"{p.last}, {p.initials()}" if p.initials() else p.last for p in people]
+    names = [", ".join(x for x in (p.last, p.initials(), p.jr) if x) for p in people]
     if etal:
         return ", ".join([*names, "et al."])
     if len(names) == 1:

@@ -313,7 +313,7 @@ def resolve(
     if not ctx.order:  # nothing resolved: keys shown as `[key]`, the document otherwise as is
         return replace(doc, blocks=_map_runs(doc.blocks, ctx.rewrite)), diags
     blocks = list(doc.blocks)
-    section = _own_section(blocks, title)
+    section = _own_section(blocks, title, _section_level(doc))
     own = _own_items(blocks[section[0] + 1 : section[1]]) if section else []
     works = [w for w in (bib.work(k) for k in ctx.order) if w is not None]
     matched = {w.key: runs for w in works if (runs := _match(w, own)) is not None}
@@ -374,10 +374,15 @@ def is_references_title(text: str, theme_title: str = "") -> bool:
     return bool(_REFERENCES_TITLE.match(text)) or (bool(theme_title) and text == theme_title)
 
 
-def _own_section(blocks: Sequence[Block], title: str = "") -> tuple[int, int] | None:
-    """The post's own references section: its heading's index and where it ends."""
+def _own_section(blocks: Sequence[Block], title: str, level: int) -> tuple[int, int] | None:
+    """The post's own references section, a heading at the level of the deck's sections (as
+    the plan finds it): its heading's index and where it ends."""
     for i, b in enumerate(blocks):
-        if isinstance(b, Heading) and is_references_title(plain(b.runs), title):
+        if (
+            isinstance(b, Heading)
+            and b.level == level
+            and is_references_title(plain(b.runs), title)
+        ):
             ends = (j for j, h in enumerate(blocks) if j > i and _heads(h, b.level))
             return i, next(ends, len(blocks))
     return None
@@ -460,7 +465,7 @@ def _with_references(
     added after its list, or a new one at the end. Each work also gets a `Reference` there,
     which the plan does not list twice: it lands the citations' links on that slide."""
     numbered = ctx.style == "numbered"
-    section = _own_section(blocks, title)
+    section = _own_section(blocks, title, _section_level(doc))
     anchors = [
         Reference(ctx.anchor(k), entries[k]) for k in (ctx.order if numbered else _sorted(ctx))
     ]

@@ -10,6 +10,7 @@ attribute lines are rewritten to HTML before Markdown sees them.
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -671,18 +672,38 @@ class _Parser:
     def callout_div(self, el: etree._Element) -> Iterator[Block]:
         title_el = next((c for c in el if c.tag in ("h1", "h2", "h3", "h4", "h5", "h6")), None)
         title = plain(self.runs(title_el)) if title_el is not None else ""
-        paras: list[Runs] = []
-        for child in el:
-            if child is title_el or not isinstance(child.tag, str):
-                continue
-            runs = self.runs(child)
-            if runs:
-                paras.append(runs)
-        if el.text and el.text.strip():
-            paras.insert(0, _strip_runs([Run(el.text)]))
+        paras = self.mixed(el, skip=title_el)
         kind = next(iter(sorted(_classes(el))), "note")
         line = self.locate(title) if title else self.locate_text(plain(paras[0]) if paras else "")
         yield Callout(title, tuple(paras), kind.replace("-box", ""), line)
+
+    def mixed(self, el: etree._Element, skip: etree._Element | None = None) -> list[Runs]:
+        """A box's paragraphs: each block child's text, and the text and inline elements
+        between them (a sentence with a `<b>` or a `<d-cite>` in it) as one paragraph."""
+        paras: list[Runs] = []
+        line = etree.Element("span")
+        line.text = el.text
+
+        def flush() -> None:
+            nonlocal line
+            runs = self.runs(line)
+            if runs:
+                paras.append(runs)
+            line = etree.Element("span")
+
+        for child in el:
+            inline = isinstance(child.tag, str) and _is_inline(child.tag)
+            if child is skip or not isinstance(child.tag, str) or not inline:
+                if child is not skip and isinstance(child.tag, str):
+                    flush()
+                    runs = self.runs(child)
+                    if runs:
+                        paras.append(runs)
+                _append_text(line, child.tail)
+            else:
+                line.append(copy.deepcopy(child))  # with its tail
+        flush()
+        return paras
 
     def notes_aside(self, el: etree._Element) -> Iterator[Block]:
         if "notes" in _classes(el):
@@ -811,12 +832,25 @@ class _Parser:
             yield Paragraph((Run("Embedded content: "), Run(src, link=src)), line)
 
 
+def _is_inline(tag: str) -> bool:
+    return tag in _INLINE_STYLE or tag in _KNOWN_INLINE or tag in _DISTILL_INLINE
+
+
 def _inline_only(el: etree._Element) -> bool:
     """An element holding only text and inline elements, with some text in it."""
-    tags = [c.tag for c in el if isinstance(c.tag, str)]
-    if not all(t in _INLINE_STYLE or t in _KNOWN_INLINE or t in _DISTILL_INLINE for t in tags):
+    if not all(_is_inline(c.tag) for c in el if isinstance(c.tag, str)):
         return False
     return bool(_text(el).strip())
+
+
+def _append_text(el: etree._Element, text: str | None) -> None:
+    """`text` after what `el` holds so far."""
+    if not text:
+        return
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
 
 
 _DISTILL_INLINE = {"d-cite", "d-footnote"}

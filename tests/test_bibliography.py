@@ -160,3 +160,14 @@ def test_an_empty_bib_is_a_warning(tmp_path: Path) -> None:
     (tmp_path / "refs.bib").write_text("% nothing here\n", encoding="utf-8")
     bib, diags = load({"bibliography": "refs.bib"}, tmp_path / "p.md", None)
     assert not bib.loaded and len(diags) == 1 and "no entries" in diags[0].message
+
+
+def test_a_misspelt_name_falls_back_to_the_bib_named_like_the_post(tmp_path: Path) -> None:
+    (tmp_path / "assets" / "bibliography").mkdir(parents=True)
+    (tmp_path / "assets" / "bibliography" / "2025-01-01-post.bib").write_text(
+        "@misc{k, title={K}}\n"
+    )
+    post = tmp_path / "_posts" / "2025-01-01-post.md"
+    bib, diags = load({"bibliography": "2025-01-01-psot.bib"}, post, tmp_path)
+    assert bib.loaded and bib.work("k") is not None
+    assert len(diags) == 1 and "read 2025-01-01-post.bib, named like the post" in diags[0].message

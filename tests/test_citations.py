@@ -15,6 +15,7 @@ from deckgen.build import BuildResult, build, plan_post
 from deckgen.citations import CITE, Group, Item, find_groups, resolve
 from deckgen.deck import Bullets, Kind
 from deckgen.document import (
+    Callout,
     Code,
     Document,
     Figure,
@@ -104,6 +105,18 @@ def test_d_cite_in_a_caption_div_stays_in_its_sentence(tmp_path: Path) -> None:
     (para,) = doc.blocks
     assert isinstance(para, Paragraph) and para.centered
     assert plain(para.runs) == "Figure 3. Taken from [h]."
+
+
+def test_a_callout_keeps_the_sentences_between_its_inline_tags(tmp_path: Path) -> None:
+    body = (
+        '<div class="callout-block">\n<b>Terminology</b><br>\n Both are <b><i>the same</i></b>'
+        '<d-cite key="t"></d-cite>. We use one term.<br>\nAlso <i>this</i> holds.\n</div>\n'
+    )
+    (box,) = _parse(tmp_path, body).blocks
+    assert isinstance(box, Callout)
+    text = " ".join(plain(p) for p in box.paragraphs)
+    assert "Both are the same[t]. We use one term." in text and "Also this holds." in text
+    assert any(r.link == CITE + "t" for p in box.paragraphs for r in p)
 
 
 def test_d_footnote_is_a_footnote_after_the_markdown_ones(tmp_path: Path) -> None:
@@ -241,6 +254,22 @@ def test_the_posts_own_references_are_merged(bib: Bibliography) -> None:
     assert set(refs[0].anchors) == {"cite-muller2021tides", "cite-park2019bert"}
     figure = next(s for s in deck.slides if s.title == "One")
     assert [plain(c)[:6] for c in figure.citations] == ["Müller", "Park, "]
+
+
+def test_a_literature_subsection_is_not_the_references_section(bib: Bibliography) -> None:
+    doc = Document(
+        META,
+        (
+            Heading(2, (Run("Introduction"),)),
+            Heading(3, (Run("Literature"),)),
+            Paragraph((Run("Earlier work "), cite("smith2018a"))),
+            Heading(2, (Run("Conclusion"),)),
+        ),
+    )
+    out, _ = resolve(doc, bib)
+    heading = next(b for b in out.blocks if texts((b,)) == ["References"])
+    assert isinstance(heading, Heading) and heading.level == 2
+    assert out.blocks.index(heading) > 3
 
 
 def test_a_work_cited_only_in_a_footnote_is_still_listed(bib: Bibliography) -> None:
