@@ -10,6 +10,7 @@ imports them at the same time.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .errors import DeckgenError, Diagnostic, UsageError, warnings_in
 from .output import Job, Worker, finish
-from .source import read_source
+from .source import Source, read_source
 from .theme import Theme, load_theme
 
 if TYPE_CHECKING:
@@ -89,7 +90,8 @@ def plan_post(
 ) -> Planned:
     """Read, parse and plan `post`. `on_theme` hears the theme as soon as it is known (a
     worker process warms up for it). The site is the one at `site_root`, else the one
-    found above the post."""
+    found above the post; citations are resolved against the post's bibliography, looked
+    up beside it and in the site."""
     source, diags = read_source(post, site_root)
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
@@ -107,12 +109,40 @@ def plan_post(
     from .parse import parse_document
     from .plan import plan_deck
 
+    root = source.site.root if source.site is not None else site_root
     doc, d = parse_document(source)
+    diags += d
+    doc, d = _cite(doc, source, th, root)
     diags += d
     deck, d = plan_deck(doc, th, post)
     diags += d
-    root = source.site.root if source.site is not None else site_root
     return Planned(post, deck, tuple(diags), dict(source.meta), th, doc, root)
+
+
+def _cite(
+    doc: Document, source: Source, theme: Theme, site_root: Path | None
+) -> tuple[Document, list[Diagnostic]]:
+    """The citations formatted and linked, each work on the references slides (the post's
+    `.bib` read only when it cites something)."""
+    from . import bibliography, citations
+
+    if not citations.cites_anything(doc, pandoc=bool(bibliography.names_in(doc.meta))):
+        return doc, []
+    bib, diags = bibliography.load(doc.meta, source.path, site_root)
+    style = theme.text.get("citation_style", "author-year")
+    title = theme.text.get("references_title", "References")
+    doc, d = citations.resolve(doc, bib, style, title, source.path, _locator(source))
+    return doc, diags + d
+
+
+def _locator(source: Source) -> Callable[[str], int | None]:
+    """The line where a citation key is first written in the post."""
+
+    def locate(key: str) -> int | None:
+        m = re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", source.body)
+        return source.line_of(m.start()) if m else None
+
+    return locate
 
 
 def compile_post(

@@ -10,6 +10,7 @@ attribute lines are rewritten to HTML before Markdown sees them.
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -30,7 +31,8 @@ from markdown.extensions import (
 )
 from markdown.extensions.sane_lists import SaneListExtension
 
-from . import dialects, tex
+from . import dialects, distill, tex
+from .citations import d_cite_run
 from .document import (
     Background,
     Block,
@@ -99,7 +101,7 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     body = dialects.kramdown_attributes(dialects.fenced_divs(body))
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
-    body, maths = tex.protect(body)  # TeX is not Markdown: kept out of its way
+    body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way
     html = _markdown(body)
     parser = _Parser(source, dialect)
     if dialect == dialects.MARP:
@@ -114,8 +116,11 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
             )
             root = _dom(_flatten(html, _MAX_DEPTH))
         body_el = root.find("body")
+        notes = root.find(".//div[@class='footnote']/ol")
+        parser.footnote_count = len(notes.findall("li")) if notes is not None else 0
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
+        parser.blocks.extend(parser.d_footnotes)
     blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
     meta = {**source.meta, **parser.settings}
     doc = Document(meta, blocks, tuple(parser.dropped), dialect)
@@ -293,6 +298,8 @@ class _Parser:
     _pos: int = 0  # search position in the body, for line numbers
     _tok: int = 0  # the same, as an index into the body's words
     _reported: set[str] = field(default_factory=set)  # unknown inline tags already reported
+    footnote_count: int = 0  # footnotes numbered so far: Markdown's, then <d-footnote>s
+    d_footnotes: list[Footnote] = field(default_factory=list)
 
     # -- locating lines -------------------------------------------------------------
     def locate(self, needle: str) -> int | None:
@@ -394,6 +401,11 @@ class _Parser:
                 pass  # comments, processing instructions, skipped children
             elif _is_chrome(child):
                 self.drop(child)
+            elif child.tag == "d-cite":  # distill: a citation, resolved after parsing
+                acc.append(d_cite_run(child.get("key") or "", style.bold, style.italic))
+                self._inline(child, acc, style, skip)  # text an unclosed tag took in
+            elif child.tag == "d-footnote":
+                acc.append(self.d_footnote(child, style))
             elif child.tag not in _INLINE_STYLE and child.tag not in _KNOWN_INLINE:
                 self.unknown_inline(child)
                 self._inline(child, acc, style, skip)
@@ -412,6 +424,19 @@ class _Parser:
                 self._inline(child, acc, style, skip)
             if child.tail:
                 acc.append(Run(child.tail, style.bold, style.italic, style.code, style.link))
+
+    def d_footnote(self, el: etree._Element, style: Run) -> Run:
+        """Distill's `<d-footnote>`: a footnote numbered after those before it; its marker."""
+        self.footnote_count += 1
+        number = str(self.footnote_count)
+        runs = self.runs(el)
+        anchor = f"d-fn{number}"
+        cursor = self._pos, self._tok  # the sentence around it is located after it
+        line = self.locate_text(plain(runs))
+        self._pos, self._tok = cursor
+        self.d_footnotes.append(Footnote(anchor, number, runs, line))
+        mark = number.translate(_SUPERSCRIPT)
+        return Run(mark, style.bold, style.italic, False, "#" + anchor)
 
     def unknown_inline(self, el: etree._Element) -> None:
         """Report an unknown inline tag once; its text is kept."""
@@ -597,6 +622,12 @@ class _Parser:
         if len(imgs) > 1 and all(c.tag == "figure" for c in el if isinstance(c.tag, str)):
             yield from self.grid(el)
             return
+        if not imgs and _inline_only(el):  # a sentence in a div: one paragraph, citations kept
+            runs = self.runs(el)
+            if runs:  # al-folio's `<div class="caption">` is its figure's caption
+                center = _centered(el) or "caption" in classes
+                yield Paragraph(runs, self.locate_text(plain(runs)), center)
+            return
         yield from self.children(el)
 
     def grid(self, el: etree._Element) -> Iterator[Block]:
@@ -641,18 +672,38 @@ class _Parser:
     def callout_div(self, el: etree._Element) -> Iterator[Block]:
         title_el = next((c for c in el if c.tag in ("h1", "h2", "h3", "h4", "h5", "h6")), None)
         title = plain(self.runs(title_el)) if title_el is not None else ""
-        paras: list[Runs] = []
-        for child in el:
-            if child is title_el or not isinstance(child.tag, str):
-                continue
-            runs = self.runs(child)
-            if runs:
-                paras.append(runs)
-        if el.text and el.text.strip():
-            paras.insert(0, _strip_runs([Run(el.text)]))
+        paras = self.mixed(el, skip=title_el)
         kind = next(iter(sorted(_classes(el))), "note")
         line = self.locate(title) if title else self.locate_text(plain(paras[0]) if paras else "")
         yield Callout(title, tuple(paras), kind.replace("-box", ""), line)
+
+    def mixed(self, el: etree._Element, skip: etree._Element | None = None) -> list[Runs]:
+        """A box's paragraphs: each block child's text, and the text and inline elements
+        between them (a sentence with a `<b>` or a `<d-cite>` in it) as one paragraph."""
+        paras: list[Runs] = []
+        line = etree.Element("span")
+        line.text = el.text
+
+        def flush() -> None:
+            nonlocal line
+            runs = self.runs(line)
+            if runs:
+                paras.append(runs)
+            line = etree.Element("span")
+
+        for child in el:
+            inline = isinstance(child.tag, str) and _is_inline(child.tag)
+            if child is skip or not isinstance(child.tag, str) or not inline:
+                if child is not skip and isinstance(child.tag, str):
+                    flush()
+                    runs = self.runs(child)
+                    if runs:
+                        paras.append(runs)
+                _append_text(line, child.tail)
+            else:
+                line.append(copy.deepcopy(child))  # with its tail
+        flush()
+        return paras
 
     def notes_aside(self, el: etree._Element) -> Iterator[Block]:
         if "notes" in _classes(el):
@@ -779,6 +830,30 @@ class _Parser:
         self.diags.append(warning("embedded frame shown as a link", self.source.path, line, "html"))
         if src.startswith(("http://", "https://")):
             yield Paragraph((Run("Embedded content: "), Run(src, link=src)), line)
+
+
+def _is_inline(tag: str) -> bool:
+    return tag in _INLINE_STYLE or tag in _KNOWN_INLINE or tag in _DISTILL_INLINE
+
+
+def _inline_only(el: etree._Element) -> bool:
+    """An element holding only text and inline elements, with some text in it."""
+    if not all(_is_inline(c.tag) for c in el if isinstance(c.tag, str)):
+        return False
+    return bool(_text(el).strip())
+
+
+def _append_text(el: etree._Element, text: str | None) -> None:
+    """`text` after what `el` holds so far."""
+    if not text:
+        return
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
+
+
+_DISTILL_INLINE = {"d-cite", "d-footnote"}
 
 
 def _same(el: etree._Element, style: Run) -> Run:

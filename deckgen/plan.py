@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dialects
+from .citations import is_references_title
 from .deck import (
     BulletItem,
     Bullets,
@@ -36,6 +37,7 @@ from .deck import (
     Text,
     Visual,
 )
+from .distill import authors_line
 from .document import (
     Background,
     Block,
@@ -65,9 +67,6 @@ from .errors import DeckgenError, Diagnostic
 from .tex import to_unicode
 from .theme import Theme
 
-_REFERENCES_TITLE = re.compile(
-    r"^(references?|bibliography|works cited|citations|sources|literature)$", re.I
-)
 # A sentence ends at . ! ? followed by space and a capital, digit or opening mark; not after
 # an initial ("L.") or a common abbreviation.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9\"“(\[])")
@@ -720,7 +719,7 @@ def _info(doc: Document, path: Path | None) -> DeckInfo:
         tags = [t.strip() for t in re.split(r"[,\s]+", tags) if t.strip()]
     elif not isinstance(tags, list | tuple):
         tags = [tags]
-    author = meta.get("author") or ""
+    author = meta.get("author") or authors_line(meta)  # distill's `authors:`
     if isinstance(author, list):
         author = ", ".join(str(a) for a in author)
     elif isinstance(author, dict):
@@ -811,7 +810,7 @@ def _plan_post(
     sections = _split(rest, top)
     for heading, sub_blocks in sections:
         title = plain(heading.runs)
-        if _REFERENCES_TITLE.match(title.strip()):
+        if is_references_title(title, _references_title(planner)):
             _references(planner, title, sub_blocks, heading.line)
             continue
         own, subs = _split_own(sub_blocks, top + 1)
@@ -915,6 +914,8 @@ def _plan_pandoc(
                 planner.authored(title, own, section=title, line=line)
             else:
                 _notes_only(planner, own)
+        elif heading is not None and is_references_title(title, _references_title(planner)):
+            _references(planner, title, own, line)
         elif heading is None and not shown:  # a rule right before a heading, or a preamble
             _notes_only(planner, own)  # with only notes: they belong to the slide before
         else:
@@ -989,7 +990,9 @@ def _references(planner: _Planner, title: str, blocks: Sequence[Block], line: in
         if isinstance(b, ListBlock):
             for n, it in enumerate(b.items):
                 items.append(BulletItem(it.runs, 0, b.start + n if b.ordered else None))
-        elif isinstance(b, Paragraph | Reference):
+        elif isinstance(b, Paragraph) or (
+            isinstance(b, Reference) and _ref_key(plain(b.runs)) not in map(_key_of, items)
+        ):  # a reference already listed is not listed twice
             items.append(BulletItem(b.runs))
         elif isinstance(b, Notes):
             draft.authored.extend(_paragraphs(b.text))
@@ -1000,8 +1003,16 @@ def _references(planner: _Planner, title: str, blocks: Sequence[Block], line: in
     planner.slides.append(draft)
 
 
+def _references_title(planner: _Planner) -> str:
+    return planner.theme.text.get("references_title", "")
+
+
 def _ref_key(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())[:40]
+
+
+def _key_of(item: BulletItem) -> str:
+    return _ref_key(plain(item.runs))
 
 
 NOTES_MODES = ("generated", "authored")

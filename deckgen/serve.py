@@ -147,10 +147,16 @@ def _images(value: object) -> Iterator[Image]:
 
 
 def _inputs(post: Path, doc: Document, theme: Theme, site_root: Path | None) -> frozenset[Path]:
-    """The files a build read: the post, its local images, the theme's files and images."""
+    """The files a build read: the post, its local images, its bibliography, the theme's
+    files and images."""
+    from .bibliography import find, names_in
     from .images import resolve
 
     files = {post.resolve()}
+    for name in names_in(doc.meta):
+        bib, _ = find(name, post, site_root)
+        if bib is not None:
+            files.add(bib)
     for image in _images(doc.blocks):
         found = resolve(image.src, post.parent, site_root)
         path = getattr(found, "path", None)

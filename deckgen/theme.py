@@ -147,6 +147,15 @@ def _bool(v: Any) -> str | None:
     return None if isinstance(v, bool) else f"expected true or false, got {v!r}"
 
 
+CITATION_STYLES = ("author-year", "numbered")  # `[text] citation_style`
+
+
+def _citation_style(v: Any) -> str | None:
+    if v in CITATION_STYLES:
+        return None
+    return f"expected one of {', '.join(CITATION_STYLES)}, got {v!r}"
+
+
 def _aspect(v: Any) -> str | None:
     return None if v in ASPECTS else f"expected one of {', '.join(ASPECTS)}, got {v!r}"
 
@@ -157,7 +166,7 @@ _SCHEMA: dict[str, dict[str, Callable[[Any], str | None]]] = {
     "fonts": {"title": _font, "body": _font, "code": _font},
     "sizes": {"*": _number},
     "colors": {"*": _color},
-    "text": {"*": _string},
+    "text": {"citation_style": _citation_style, "*": _string},
     "footer": {"left": _template, "center": _template, "right": _template},
     "images": {"logo": _string, "background": _string},
     "code": {"style": _string},

@@ -52,6 +52,16 @@ def test_it_watches_the_post_its_images_and_the_theme(preview: Preview) -> None:
     assert any(p.name == "default.toml" for p in watched)
 
 
+def test_it_watches_the_posts_bibliography(tmp_path: Path) -> None:
+    (tmp_path / "refs.bib").write_text("@misc{k, title={A Work}, year={2020}}\n")
+    post = write_post(
+        tmp_path, '## One\n\n- a <d-cite key="k"></d-cite>\n', "title: T\nbibliography: refs.bib"
+    )
+    preview = Preview(post, log=lambda line: None)
+    assert preview.build()
+    assert (tmp_path / "refs.bib").resolve() in preview.watched()
+
+
 def test_the_page_carries_the_live_script_before_the_end_of_body(preview: Preview) -> None:
     preview.build()
     page = preview.page()
