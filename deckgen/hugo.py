@@ -52,6 +52,7 @@ class Site:
     ugly_urls: bool = False
     lower: bool = True  # Hugo lower-cases the paths it derives (disablePathToLower)
     configured: bool = True  # False: no Hugo configuration, known by its folders or syntax
+    publish_dir: Path | None = None  # where `hugo` writes the site (publishDir; public/)
 
     @staticmethod
     def load(root: Path) -> Site | None:
@@ -69,7 +70,8 @@ class Site:
     def default(root: Path) -> Site:
         """A site with Hugo's default folders (for a post that is Hugo by its syntax)."""
         r = root.resolve()
-        return Site(r, r / "content", (r / "static",), (r / "assets",), configured=False)
+        static, assets = (r / "static",), (r / "assets",)
+        return Site(r, r / "content", static, assets, configured=False, publish_dir=r / "public")
 
     def config_files(self) -> tuple[Path, ...]:
         """The configuration files that shape this site's URLs."""
@@ -292,4 +294,5 @@ def _site(root: Path, config: dict[str, Any]) -> Site:
         base,
         bool(config.get("uglyurls") is True),
         not bool(config.get("disablepathtolower")),
+        publish_dir=_inside(root, config.get("publishdir"), "public"),
     )

@@ -67,14 +67,43 @@ class _Done:
 
 
 def find_posts(root: Path) -> list[Path]:
-    """Every post below `root` whose front matter has `pdf:`, in a stable order."""
+    """Every post below `root` whose front matter has `pdf:`, in a stable order; not in the
+    folders a site build writes (also Hugo's `publishDir`, Jekyll's `destination`)."""
+    from . import hugo
+
+    skipped = set()
+    site = hugo.Site.load(root)
+    if site is not None and site.publish_dir is not None:
+        skipped.add(site.publish_dir)
+    destination = _jekyll_destination(root)
+    if destination is not None:
+        skipped.add(destination)
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIPPED_FOLDERS
+            and (Path(folder) / d).resolve() not in skipped
+        )
         for name in sorted(files):
             if name.lower().endswith(SUFFIXES) and _links_to_pdf(Path(folder) / name):
                 found.append(Path(folder) / name)
     return found
+
+
+def _jekyll_destination(root: Path) -> Path | None:
+    """The folder `jekyll build` writes to, when `_config.yml` names one."""
+    import yaml
+
+    try:
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    name = config.get("destination") if isinstance(config, dict) else None
+    folder = (root / str(name)).resolve() if name else None
+    return folder if folder is not None and folder.is_relative_to(root) else None
 
 
 def _links_to_pdf(path: Path) -> bool:

@@ -166,3 +166,22 @@ def test_posts_are_found_outside_the_folders_a_site_build_makes(tmp_path: Path) 
     (site / "nested.md").write_text("---\nlinks:\n  pdf: /x.pdf\n---\n")
     found = [p.relative_to(site).as_posix() for p in find_posts(site)]
     assert found == ["_posts/a.md", "content/posts/b/index.md", "talks/c.markdown"]
+
+
+def test_the_folder_a_site_build_writes_to_is_never_searched(tmp_path: Path) -> None:
+    text = "---\ntitle: t\npdf: /t.pdf\n---\n\n## A\n"
+    hugo_site, jekyll_site = tmp_path / "h", tmp_path / "j"
+    for site in (hugo_site, jekyll_site):
+        for rel in ("content/a.md", "docs/b.md", "out/c.md"):
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_text(text)
+    (hugo_site / "hugo.toml").write_text('publishDir = "docs"\n')
+    (jekyll_site / "_config.yml").write_text("destination: out\n")
+    assert [p.relative_to(hugo_site).as_posix() for p in find_posts(hugo_site)] == [
+        "content/a.md",
+        "out/c.md",
+    ]
+    assert [p.relative_to(jekyll_site).as_posix() for p in find_posts(jekyll_site)] == [
+        "content/a.md",
+        "docs/b.md",
+    ]
