@@ -182,3 +182,28 @@ def test_build_publish_writes_the_pdf_where_a_hugo_page_links_to_it(tmp_path: Pa
         result = build(post, tmp_path / "out", formats=(), site_root=site, publish=True)
         assert result.written == (site / target,)
         assert (site / target).read_bytes().startswith(b"%PDF")
+
+
+def test_a_sites_own_figure_shortcode_is_a_figure(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    post = site / "content" / "posts" / "bundle" / "own.md"
+    post.write_text(
+        "---\ntitle: Own\n---\n\n## One\n\n"
+        '{{< media\nsrc="counts.png"\ncaption="Counts by boulder."\n>}}\n\n'
+        "## Two\n\n{{< img /img/after.png >}}\n\n## Three\n\n{{< youtube abc123 >}}\n"
+    )
+    result = build(post, tmp_path / "out", formats=("pptx",), site_root=site)
+    notes = [(d.level, d.line, d.message) for d in result.diagnostics if "shortcode" in d.message]
+    assert notes == [
+        ("info", 7, "Hugo shortcode media shown as a figure of its src"),
+        ("info", 14, "Hugo shortcode img shown as a figure of its first parameter"),
+        ("warning", 18, "Hugo shortcode dropped: youtube; its inner text is kept"),
+    ]
+    prs = Presentation(str(tmp_path / "out" / "own.pptx"))
+    pictures = [
+        sh for s in prs.slides for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    assert len(pictures) == 2
+    text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "Counts by boulder." in text
