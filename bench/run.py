@@ -301,7 +301,12 @@ def write_report(
         "process, started at once, imports the layout and the renderers meanwhile; "
         "python-pptx and fontTools are not imported when what they make is in the cache.",
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kept = ""  # sections other benchmarks write (bench/publish.py) stay as they are
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        at = text.find("\n## deckgen publish")
+        kept = text[at:] if at >= 0 else ""
+    path.write_text("\n".join(lines) + "\n" + kept, encoding="utf-8")
     print(f"wrote {path}")
 
 

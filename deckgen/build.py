@@ -9,13 +9,14 @@ imports them at the same time.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import DeckgenError, Diagnostic, UsageError, warnings_in
 from .output import Job, Worker, finish
@@ -23,8 +24,9 @@ from .source import Source, read_source
 from .theme import Theme, load_theme
 
 if TYPE_CHECKING:
-    from .deck import Deck
-    from .document import Document
+    from . import hugo
+    from .deck import Assets, Deck
+    from .document import Document, Image
     from .pages import Pages
 
 
@@ -154,11 +156,10 @@ def compile_post(
     cache_dir: Path | None = None,
 ) -> Compiled:
     """Run every stage up to layout; write nothing."""
-    from .deck import Assets
     from .layout import lay_out
 
     planned = plan_post(post, theme, aspect, site_root=site_root)
-    assets = Assets(post.parent, planned.site_root, fetch_remote, cache_dir)
+    assets = assets_for(post, planned.meta, planned.site_root, fetch_remote, cache_dir)
     pages, diags = lay_out(planned.deck, planned.theme, assets)
     located = _located(post, (*planned.diagnostics, *diags))
     m, th, doc, root = planned.meta, planned.theme, planned.document, planned.site_root
@@ -179,9 +180,11 @@ def build(
     fetch_remote: bool = False,
     cache_dir: Path | None = None,
     worker: Worker | None = None,
+    published: Sequence[str] = ("pdf",),
 ) -> BuildResult:
-    """Compile `post` and write `outdir/<stem>.<fmt>` for each format; the layout and the
-    rendering run in `worker` when the caller started one."""
+    """Compile `post` and write `outdir/<stem>.<fmt>` for each format; with `publish`, also
+    the `published` formats where the front matter's `pdf:` says (a PPTX beside the PDF).
+    The layout and the rendering run in `worker` when the caller started one."""
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
@@ -189,19 +192,21 @@ def build(
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
     planned = plan_post(post, theme, aspect, on_theme, site_root)
     site_root = planned.site_root
-    from .deck import PAPERS, Assets  # the plan stage has loaded it by now
+    from .deck import PAPERS  # the plan stage has loaded it by now
 
     if notes_pages and paper not in PAPERS:
         raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
     targets: list[tuple[Path, str]] = [(outdir / f"{post.stem}.{fmt}", fmt) for fmt in formats]
+    assets = assets_for(post, planned.meta, site_root, fetch_remote, cache_dir)
     if publish:
-        targets.append((_publish_path(post, planned.meta, site_root), "pdf"))
+        pdf = _publish_path(post, planned.meta, site_root, assets.page)
+        targets += [(pdf.with_suffix(f".{fmt}"), fmt) for fmt in published]
     handout = (outdir / f"{post.stem}-notes.pdf", paper) if notes_pages else None
     warned = warnings_in(planned.diagnostics)
     job = Job(
         planned.deck,
         planned.theme,
-        Assets(post.parent, site_root, fetch_remote, cache_dir),
+        assets,
         tuple(targets),
         handout,
         strict,
@@ -225,7 +230,81 @@ def _located(post: Path, diags: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(d if d.path is not None else replace(d, path=post) for d in diags)
 
 
-def _publish_path(post: Path, meta: dict[str, object], site_root: Path | None) -> Path:
+def assets_for(
+    post: Path,
+    meta: dict[str, object],
+    site_root: Path | None,
+    fetch_remote: bool = False,
+    cache_dir: Path | None = None,
+) -> Assets:
+    """Where the layout finds the post's images: beside it, under the site root, and where
+    Hugo serves them when the post is a page of a Hugo site."""
+    from . import hugo
+    from .deck import Assets
+
+    page = hugo.page(post, meta, site_root)
+    return Assets(post.parent, site_root, fetch_remote, cache_dir, page)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Build: the files a build read (the post, its local images, the theme's files), and
+    those it looked for first and did not find: were one of them to appear, it would be used
+    instead."""
+
+    read: frozenset[Path]
+    absent: frozenset[Path]
+
+
+def inputs(post: Path, doc: Document, theme: Theme, assets: Assets) -> Inputs:
+    """The files building `post` into `doc` with `theme` read (the post, its local images,
+    its bibliography, the theme's files and images), and those it missed."""
+    from .bibliography import find, names_in
+    from .images import local_candidates
+
+    read = {post.resolve()}
+    absent: set[Path] = set()
+    for name in names_in(doc.meta):
+        bib, _ = find(name, post, assets.site_root)
+        if bib is not None:
+            read.add(bib.resolve())
+    for image in images_in(doc):
+        src = image.src
+        if not src or src.startswith(("data:", "//")) or ":" in src.split("/")[0]:
+            continue  # not a local file
+        places = local_candidates(src, assets.post, assets.site_root, assets.page)
+        for place in places if isinstance(places, list) else ():
+            if place.is_file():
+                read.add(place)
+                break
+            absent.add(place)
+    folder = theme.path.resolve().parent  # the theme and the themes it may extend
+    read |= {p.resolve() for p in folder.glob("*.toml")}
+    read |= {Path(p).resolve() for p in theme.images.values()}
+    return Inputs(frozenset(read), frozenset(absent))
+
+
+def images_in(value: object) -> Iterator[Image]:
+    """Every image a document (or any part of one) refers to, however deeply nested."""
+    from .document import Image
+
+    if isinstance(value, Image):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from images_in(getattr(value, field.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from images_in(item)
+
+
+def _publish_path(
+    post: Path, meta: dict[str, object], site_root: Path | None, page: hugo.Page | None
+) -> Path:
+    """Where the front matter's `pdf:` says the PDF is: under the site root, which a Jekyll
+    site serves at /; in a Hugo site, under `static/` (or in the page's bundle)."""
+    from . import hugo
+
     pdf = str(meta.get("pdf") or "")
     if not pdf:
         raise UsageError(f"{post}: --publish needs `pdf:` in the front matter")
@@ -234,7 +313,10 @@ def _publish_path(post: Path, meta: dict[str, object], site_root: Path | None) -
             "--publish needs a site root: --site-root, or a _config.yml above the post"
         )
     root = site_root.resolve()
-    target = (root / pdf.lstrip("/")).resolve()
+    if page is not None:
+        target = hugo.publish_target(page, pdf).resolve()
+    else:
+        target = (root / pdf.lstrip("/")).resolve()
     if not target.is_relative_to(root) or target.suffix.lower() != ".pdf":
         raise DeckgenError(f"pdf: expected a .pdf path inside the site root, got {pdf!r}", post)
     return target
@@ -295,12 +377,30 @@ def _build_one(post: Path, options: dict[str, object]) -> Outcome:
 
 def build_all(posts: Sequence[Path], options: dict[str, object]) -> list[Outcome]:
     """Build several posts, one process per core; each post's outcome, in order."""
+    return list(in_pool(_build_one, posts, options))
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def in_pool(
+    work: Callable[[T, dict[str, object]], R],
+    items: Sequence[T],
+    options: dict[str, object],
+    jobs: int | None = None,
+) -> Iterator[R]:
+    """`work(item, options)` for each item in `jobs` processes (one per core by default);
+    the results in order, each as soon as it and those before it are done. Interrupted, or
+    left unfinished, it stops the work under way and starts no other."""
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = max(1, min(len(posts), os.cpu_count() or 1))
+    if not items:
+        return
+    workers = max(1, min(len(items), jobs or os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         try:
-            return list(pool.map(_build_one, posts, [options] * len(posts)))
+            yield from pool.map(work, items, [options] * len(items))
         except BaseException:  # interrupted: stop the posts under way, start no other
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.terminate()  # each removes what it had begun to write

@@ -235,6 +235,70 @@ def _say_site_roots(posts: list[Path], given: Path | None) -> None:
 
 
 @main.command()
+@click.argument("site_root", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    default="pdf",
+    show_default=True,
+    help="Comma-separated: pdf, pptx, html; each written where pdf: says, with its suffix.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 512), help="Posts built at once [default: one per core]."
+)
+@_theme
+@click.option("--force", is_flag=True, help="Build every post, changed or not.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where prepared images are cached between builds [default: ~/.cache/deckgen].",
+)
+@click.option("--no-cache", is_flag=True, help="Prepare every image afresh; cache nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the warnings of each post built.")
+@_guard
+def publish(
+    site_root: Path,
+    fmt: str,
+    jobs: int | None,
+    theme: str | None,
+    force: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    verbose: bool,
+) -> None:
+    """Build every post of the site at SITE_ROOT whose front matter has pdf:, writing each
+    PDF where the post links to it (a Hugo site's static/ is the root of its URLs).
+
+    Posts are built in parallel, one process per core; a post whose sources (the post, its
+    images, the theme, the site's configuration, deckgen itself) are unchanged since the last
+    run, and whose outputs are still there, is skipped (.deckgen-publish.json in SITE_ROOT
+    remembers them). Exits 1 if any post failed; the others are still built.
+    """
+    from .cache import default_dir as default_cache_dir
+    from .publish import publish as run_publish
+
+    cache = None if no_cache else (cache_dir or default_cache_dir())
+    counts = {"built": 0, "skipped": 0, "failed": 0}
+    for event in run_publish(site_root, _formats(fmt), jobs, theme, cache, force):
+        counts[event.status] += 1
+        if event.status == "failed":
+            click.echo(f"failed {event.lines[0] if event.lines else event.post}", err=True)
+            continue
+        outputs = ", ".join(str(p) for p in event.written)
+        if event.status == "skipped":
+            click.echo(f"skipped {event.post} (unchanged): {outputs}")
+            continue
+        warned = f", {event.warnings} warning(s)" if event.warnings else ""
+        click.echo(f"built {event.post} ({event.slides} slides{warned}): {outputs}")
+        if verbose:
+            for line in event.lines:
+                click.echo(f"  {line}", err=True)
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()), err=True)
+    if counts["failed"]:
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("post", type=click.Path(path_type=Path))
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write the script here, not to stdout."

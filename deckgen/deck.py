@@ -8,8 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import Background, Figure, Math, Run, Runs
+
+if TYPE_CHECKING:
+    from . import hugo
 
 
 class Kind(str, Enum):
@@ -182,6 +186,7 @@ class Assets:
     site_root: Path | None
     fetch_remote: bool = False
     cache_dir: Path | None = None  # prepared images, shared between builds
+    page: hugo.Page | None = None  # a page of a Hugo site: its images are where Hugo has them
 
 
 PAPERS = {"a4": (7560310, 10692130), "letter": (7772400, 10058400)}  # notes pages: portrait, EMU

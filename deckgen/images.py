@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from . import cache
+from . import cache, hugo
 
 MAX_PIXELS = 60_000_000  # refuse to decode images larger than this (decompression bombs)
 _DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,(.*)$", re.S | re.I)
@@ -47,9 +47,11 @@ def resolve(
     site_root: Path | None,
     fetch_remote: bool = False,
     cache_dir: Path | None = None,
+    page: hugo.Page | None = None,
 ) -> ImageSource | ImageProblem:
-    """Find and check the image `src` as written in a post; a file's size and hash are kept
-    in `cache_dir`, by its path, modification time and length."""
+    """Find and check the image `src` as written in a post (of the Hugo `page`, if it is
+    one); a file's size and hash are kept in `cache_dir`, by its path, modification time and
+    length."""
     if not src:
         return ImageProblem("image has no src")
     m = _DATA_URI.match(src)
@@ -66,22 +68,79 @@ def resolve(
         return _fetch("https:" + src if src.startswith("//") else src)
     if ":" in src.split("/")[0]:
         return ImageProblem(f"image URL scheme not allowed: {src}")
-    clean = src.split("?")[0].split("#")[0]
-    if clean.startswith("/"):
-        if site_root is None:
-            return ImageProblem(
-                f"image not found: {src} (a site path: pass --site-root to say where the site is)"
-            )
-        root = site_root.resolve()
-        candidate = (root / clean.lstrip("/")).resolve()
-    else:
-        root = post_dir.resolve()
-        candidate = (root / clean).resolve()
-    if not candidate.is_relative_to(root):
+    found = local_file(src, post_dir, site_root, page)
+    if isinstance(found, ImageProblem):
+        return found
+    return _probe_file(found, cache_dir)
+
+
+def local_file(
+    src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None = None
+) -> Path | ImageProblem:
+    """The file a local image path names, or why there is none: every place it may be, in
+    turn (`local_candidates`), the first that exists."""
+    found = _places(src, post_dir, site_root, page)
+    if isinstance(found, ImageProblem):
+        return found
+    places, refused = found
+    for place in places:
+        if place.is_file():
+            return place
+    if not places or any(place.is_file() for place in refused):
         return ImageProblem(f"image path leaves the allowed folder: {src}")
-    if not candidate.is_file():
-        return ImageProblem(f"image not found: {src} (looked in: {candidate})")
-    return _probe_file(candidate, cache_dir)
+    if page is not None:
+        root = page.site.root
+        shown = ", ".join(str(p.relative_to(root)) for p in places)
+        return ImageProblem(f"image not found: {src} (looked in {root} at: {shown})")
+    return ImageProblem(f"image not found: {src} (looked in: {places[0]})")
+
+
+def local_candidates(
+    src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None = None
+) -> list[Path] | ImageProblem:
+    """Where the local image `src` may be, best first, each inside the folders deckgen reads:
+    the post's folder and the site root. A Hugo `page` looks where Hugo serves the path from
+    (its bundle, `content/`, `static/`, `assets/`: `hugo.candidates`), then beside the post."""
+    found = _places(src, post_dir, site_root, page)
+    if isinstance(found, ImageProblem):
+        return found
+    if not found[0]:
+        return ImageProblem(f"image path leaves the allowed folder: {src}")
+    return found[0]
+
+
+def _places(
+    src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None
+) -> tuple[list[Path], list[Path]] | ImageProblem:
+    """`local_candidates`, resolved: those inside the allowed folders, and those outside."""
+    clean = src.split("?")[0].split("#")[0]
+    if clean.startswith("/") and site_root is None:
+        return ImageProblem(
+            f"image not found: {src} (a site path: pass --site-root to say where the site is)"
+        )
+    roots = [r.resolve() for r in (post_dir, site_root) if r is not None]
+    if page is not None:
+        found = hugo.candidates(clean, page)
+        if found is None:
+            return ImageProblem(f"image path leaves the site: {src}")
+        roots = [page.site.root]
+        places = [
+            *found,
+            post_dir / clean if not clean.startswith("/") else page.site.root / clean.lstrip("/"),
+        ]
+    elif clean.startswith("/"):
+        assert site_root is not None
+        roots = [site_root.resolve()]
+        places = [site_root / clean.lstrip("/")]
+    else:
+        places = [post_dir / clean]
+    kept: list[Path] = []
+    refused: list[Path] = []
+    for place in places:
+        path = place.resolve()
+        inside = any(path.is_relative_to(root) for root in roots)
+        (kept if inside else refused).append(path)
+    return list(dict.fromkeys(kept)), refused
 
 
 def _probe_file(path: Path, cache_dir: Path | None) -> ImageSource | ImageProblem:

@@ -557,7 +557,9 @@ class _Layout:
         found = self._sources.get(src)
         if found is None:
             a = self.assets
-            found = images.resolve(src, a.post, a.site_root, a.fetch_remote, a.cache_dir)
+            found = images.resolve(
+                src, a.post, a.site_root, a.fetch_remote, a.cache_dir, page=a.page
+            )
             self._sources[src] = found
         return found
 

@@ -14,16 +14,14 @@ import errno
 import json
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .document import Document, Image
 from .errors import DeckgenError, UsageError
-from .theme import Theme
 
 EVENTS = "/__deckgen/events"
 _KEEPALIVE = 15.0  # seconds between comments on an idle event stream
@@ -65,7 +63,7 @@ class Preview:
 
     def build(self) -> bool:
         """Rebuild the deck; True when it built. A failure keeps the last good deck."""
-        from .build import compile_post
+        from .build import assets_for, compile_post, inputs
         from .render.html import render_html
 
         try:
@@ -83,7 +81,8 @@ class Preview:
         for d in compiled.diagnostics:
             if d.level != "info":
                 self.log(d.format())
-        files = _inputs(self.post, compiled.document, compiled.theme, compiled.site_root)
+        assets = assets_for(self.post, compiled.meta, compiled.site_root)
+        files = inputs(self.post, compiled.document, compiled.theme, assets).read
         self._publish(html=html, files=files)
         self.log(f"built {self.post} ({len(compiled.pages.pages)} slides)")
         return True
@@ -132,40 +131,6 @@ class Preview:
         ).encode()
         at = html.rfind(b"</body>")
         return html[:at] + live + html[at:] if at >= 0 else html + live
-
-
-def _images(value: object) -> Iterator[Image]:
-    """Every image a document's blocks refer to, however deeply nested."""
-    if isinstance(value, Image):
-        yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            yield from _images(getattr(value, field.name))
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _images(item)
-
-
-def _inputs(post: Path, doc: Document, theme: Theme, site_root: Path | None) -> frozenset[Path]:
-    """The files a build read: the post, its local images, its bibliography, the theme's
-    files and images."""
-    from .bibliography import find, names_in
-    from .images import resolve
-
-    files = {post.resolve()}
-    for name in names_in(doc.meta):
-        bib, _ = find(name, post, site_root)
-        if bib is not None:
-            files.add(bib)
-    for image in _images(doc.blocks):
-        found = resolve(image.src, post.parent, site_root)
-        path = getattr(found, "path", None)
-        if path is not None:
-            files.add(Path(path).resolve())
-    folder = theme.path.resolve().parent  # the theme and the themes it may extend
-    files |= {p.resolve() for p in folder.glob("*.toml")}
-    files |= {Path(p).resolve() for p in theme.images.values()}
-    return frozenset(files)
 
 
 def watch(preview: Preview, stop: threading.Event) -> None:

@@ -25,7 +25,7 @@ import tomllib
 import yaml
 
 from . import dialects
-from .errors import DeckgenError, Diagnostic, warning
+from .errors import DeckgenError, Diagnostic, info, warning
 from .site import JEKYLL, Site, find_site_root, read_site
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -226,6 +226,23 @@ def _hugo_figure(named: dict[str, str], positional: list[str]) -> str:
     return f"<figure>{img}</figure>"
 
 
+_IMAGE_PARAMS = ("src", "image", "img", "path", "file", "photo")
+_IMAGE_FILE = re.compile(r"\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?)(?:[?#].*)?$", re.I)
+
+
+def _hugo_image_shortcode(text: str) -> tuple[str, str] | None:
+    """An unknown shortcode whose parameters name an image (`{{< media src="a.png"
+    caption="…" >}}`, a site's own figure shortcode): the `<figure>` Hugo's `figure` would
+    make of them, and which parameter named the image; None for any other."""
+    named, positional = _hugo_params(text)
+    for key in _IMAGE_PARAMS:
+        if _IMAGE_FILE.search(named.get(key, "")):
+            return _hugo_figure({**named, "src": named[key]}, []), key
+    if positional and _IMAGE_FILE.search(positional[0]) and not named:
+        return _hugo_figure({}, positional[:1]), "first parameter"
+    return None
+
+
 # Hugo shortcodes that mean something on a slide: name → HTML or Markdown for it
 _HUGO_SHORTCODES: dict[str, Callable[[dict[str, str], list[str]], str]] = {
     "figure": _hugo_figure,
@@ -250,6 +267,11 @@ def _resolve_hugo(body: str, path: Path, body_line: int, diags: list[Diagnostic]
                 diags.append(warning("Hugo figure without src: dropped", path, line))
                 return keep
             return handler(named, positional) + keep
+        figure = _hugo_image_shortcode(m.group(4)) if not m.group(2) else None
+        if figure is not None:  # a site's own figure shortcode (`media`, `img`, `image`, …)
+            label = f"Hugo shortcode {m.group(3)} shown as a figure of its {figure[1]}"
+            diags.append(info(label, path, line))
+            return figure[0] + keep
         if not m.group(2):  # report the opening tag; its closing tag goes quietly
             diags.append(
                 warning(f"Hugo shortcode dropped: {m.group(3)}; its inner text is kept", path, line)
