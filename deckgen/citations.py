@@ -44,6 +44,7 @@ from .document import (
     Run,
     Runs,
     plain,
+    slice_runs,
 )
 from .errors import Diagnostic, warning
 from .theme import CITATION_STYLES
@@ -175,18 +176,6 @@ def _spans(runs: Runs, pandoc: bool, known: Callable[[str], bool]) -> list[tuple
     return sorted(spans, key=lambda s: s[0])
 
 
-def _slice(runs: Runs, a: int, b: int) -> list[Run]:
-    out: list[Run] = []
-    pos = 0
-    for r in runs:
-        end = pos + len(r.text)
-        lo, hi = max(a, pos), min(b, end)
-        if lo < hi:
-            out.append(replace(r, text=r.text[lo - pos : hi - pos]))
-        pos = end
-    return out
-
-
 def _style_at(runs: Runs, offset: int) -> Run:
     pos = 0
     for r in runs:
@@ -247,10 +236,10 @@ class _Context:
         out: list[Run] = []
         pos = 0
         for a, b, group in spans:
-            out += _slice(runs, pos, a)
+            out += slice_runs(runs, pos, a)
             out += self.render(group, _style_at(runs, a))
             pos = b
-        out += _slice(runs, pos, sum(len(r.text) for r in runs))
+        out += slice_runs(runs, pos, sum(len(r.text) for r in runs))
         return tuple(r for r in out if r.text)
 
     def render(self, group: Group, style: Run) -> list[Run]:

@@ -5,7 +5,7 @@ Blocks carry the source line where known. Nothing here knows about slides.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -27,6 +27,23 @@ Runs = tuple[Run, ...]
 def plain(runs: Runs) -> str:
     """The text of some runs, without styling."""
     return "".join(r.text for r in runs)
+
+
+def slice_runs(runs: Runs, a: int, b: int, strip: bool = False) -> Runs:
+    """The runs' text from offset `a` to `b`, each piece in its own run's style; with
+    `strip`, without the spaces it begins and ends with."""
+    out: list[Run] = []
+    pos = 0
+    for r in runs:
+        end = pos + len(r.text)
+        lo, hi = max(a, pos), min(b, end)
+        if lo < hi:
+            out.append(replace(r, text=r.text[lo - pos : hi - pos]))
+        pos = end
+    if strip and out:
+        out[0] = replace(out[0], text=out[0].text.lstrip())
+        out[-1] = replace(out[-1], text=out[-1].text.rstrip())
+    return tuple(r for r in out if r.text)
 
 
 @dataclass(frozen=True)

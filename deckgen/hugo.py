@@ -14,15 +14,13 @@ Only `Site.load` reads the disk (the site configuration, once per process); the 
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import tomllib
-import yaml
+from .site import read_config
 
 # Hugo's configuration file names, in the order Hugo looks for them
 CONFIG_NAMES = tuple(
@@ -227,8 +225,8 @@ def _load(
 ) -> Site | None:
     config: dict[str, Any] | None = None
     for path in _config_paths(root):
-        data = _read_config(path)
-        if data is None:
+        data, problem = read_config(path)
+        if problem or not data:
             continue
         lowered = {str(k).lower(): v for k, v in data.items()}
         if (
@@ -249,20 +247,6 @@ def _config_paths(root: Path) -> list[Path]:
         if (folder / name).is_file():
             paths.append(folder / name)
     return paths
-
-
-def _read_config(path: Path) -> dict[str, Any] | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif path.suffix == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _inside(root: Path, name: object, default: str) -> Path | None:

@@ -61,6 +61,7 @@ from .document import (
     Runs,
     Table,
     plain,
+    slice_runs,
 )
 from .document import Columns as ColumnsBlock
 from .errors import DeckgenError, Diagnostic
@@ -95,25 +96,10 @@ def split_sentences(runs: Runs) -> list[Runs]:
     bounds = [0, *cuts, len(text)]
     out: list[Runs] = []
     for a, b in itertools.pairwise(bounds):
-        piece = _slice_runs(runs, a, b)
+        piece = slice_runs(runs, a, b, strip=True)
         if piece:
             out.append(piece)
     return out
-
-
-def _slice_runs(runs: Runs, a: int, b: int) -> Runs:
-    out: list[Run] = []
-    pos = 0
-    for r in runs:
-        end = pos + len(r.text)
-        lo, hi = max(a, pos), min(b, end)
-        if lo < hi:
-            out.append(Run(r.text[lo - pos : hi - pos], r.bold, r.italic, r.code, r.link))
-        pos = end
-    if out:
-        out[0] = replace(out[0], text=out[0].text.lstrip())
-        out[-1] = replace(out[-1], text=out[-1].text.rstrip())
-    return tuple(r for r in out if r.text)
 
 
 def _is_cite(run: Run) -> bool:

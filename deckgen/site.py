@@ -186,17 +186,18 @@ def read_site(root: Path) -> tuple[Site, str]:
         merged: dict[str, Any] = {}
         problem = ""
         for part in sorted(config_file.iterdir()):
-            data, problem = _load(part)
+            data, problem = read_config(part)
             if part.stem in ("config", "hugo"):
                 merged.update(data)
             elif data:
                 merged[part.stem] = data
         return Site(root, kind, config_file, merged), problem
-    config, problem = _load(config_file)
+    config, problem = read_config(config_file)
     return Site(root, kind, config_file, config), problem
 
 
-def _load(path: Path) -> tuple[dict[str, Any], str]:
+def read_config(path: Path) -> tuple[dict[str, Any], str]:
+    """A site config file's settings (TOML, JSON or YAML), and a problem reading it, if any."""
     try:
         text = path.read_text(encoding="utf-8-sig")
         if path.suffix == ".toml":
