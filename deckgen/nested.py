@@ -31,6 +31,31 @@ _CAPTION_WORDS = 15  # an item's text up to this long captions its picture when 
 Taken = tuple[etree._Element, str, Runs]  # a picture taken out, its link, a caption for it
 
 
+# `<center>` or `<p align="center">` alone on its line, a blank line after it: as in CommonMark,
+# what follows is Markdown (Python-Markdown would keep `![x](a.png)` there as text)
+_CENTRING_OPENER = re.compile(
+    r"^(<(?:center\b|(?:p|div)\b(?=[^>]*\balign=[\"']?center))"  # the tag, centring
+    r"(?![^>]*\bmarkdown=)[^>]*?)(/?)>[ \t]*\n(?=[ \t]*\n)",  # no markdown= yet; a blank line
+    re.M | re.I,
+)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})", re.M)
+
+
+def markdown_inside(body: str) -> str:
+    """`<center>`, blank line, `![x](a.png)`: the picture is Markdown (outside code fences)."""
+    if "<" not in body:
+        return body
+    out: list[str] = []
+    pos = 0
+    fences = list(_FENCE.finditer(body))
+    for m in _CENTRING_OPENER.finditer(body):
+        if m.group(2) or sum(1 for f in fences if f.start() < m.start()) % 2:
+            continue  # self-closing, or inside a code fence
+        out += [body[pos : m.start()], m.group(1), ' markdown="1">\n']
+        pos = m.end()
+    return "".join(out) + body[pos:]
+
+
 def link_of(img: etree._Element) -> str:
     """The target of the link a picture is the content of (`[![x](a.png)](url)`), or ""."""
     a = next(img.iterancestors("a"), None)

@@ -99,6 +99,7 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     dialect = source.dialect
     body = _fenced_notes_to_aside(source.body)
     body = dialects.kramdown_attributes(dialects.fenced_divs(body))
+    body = nested.markdown_inside(body)
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
     body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way

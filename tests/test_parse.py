@@ -499,3 +499,17 @@ def test_icons_and_formula_images_in_a_list_item_stay_in_its_text(tmp_path: Path
     [lst] = doc.blocks
     assert isinstance(lst, ListBlock)
     assert [plain(i.runs) for i in lst.items] == ["swatch red", "n is the count", ":+1: good"]
+
+
+def test_markdown_pictures_inside_a_centring_tag_after_a_blank_line_are_figures(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "<center>\n\n![Gamma](c.png)\n\n</center>\n\n"
+        '<p align="center">\n\n![Delta](d.png)\n\n</p>\n\n'
+        "```html\n<center>\n\n![not a picture](x.png)\n\n</center>\n```\n"
+    )
+    doc, _ = parse(tmp_path, body)
+    figs = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert [f.image.src for f in figs] == ["c.png", "d.png"]
+    assert isinstance(doc.blocks[-1], Code) and "![not a picture]" in doc.blocks[-1].text
