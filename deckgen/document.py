@@ -92,6 +92,7 @@ class Image:
     line: int | None = None
     title: str = ""
     width: float | None = None  # the share of the content box's width the author asked for
+    link: str | None = None  # where the picture links to, when it is a link's content
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from markdown.extensions import (
 )
 from markdown.extensions.sane_lists import SaneListExtension
 
-from . import dialects, distill, tex
+from . import dialects, distill, nested, tex
 from .citations import d_cite_run
 from .document import (
     Background,
@@ -99,6 +99,7 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     dialect = source.dialect
     body = _fenced_notes_to_aside(source.body)
     body = dialects.kramdown_attributes(dialects.fenced_divs(body))
+    body = nested.markdown_inside(body)
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
     body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way
@@ -546,12 +547,14 @@ class _Parser:
         share = dialects.width_share(el.get("width"), el.get("style")) if len(imgs) == 1 else None
         # Pandoc: an image alone in its paragraph is a figure captioned by its alt text
         alt_caption = self.dialect == dialects.PANDOC and not runs and len(imgs) == 1
-        for img in imgs:  # pictures in a paragraph are never lost
+        figs: list[Figure] = []  # pictures in a paragraph are never lost; several side by side
+        for img in imgs:
             if self.dialect == dialects.MARP and _BG_ALT.match(img.get("alt") or ""):
                 yield self.background(img)
             else:
                 caption = _strip_runs([Run(img.get("alt") or "")]) if alt_caption else ()
-                yield self.figure_of(img, caption, share)
+                figs.append(self.figure_of(img, caption, share))
+        yield from nested.grouped(figs)
 
     def background(self, img: etree._Element) -> Background:
         """`![bg](img)`, `![bg left:40%](img)`, `![bg contain](img)`: a slide's backdrop."""
@@ -568,19 +571,22 @@ class _Parser:
         image = replace(self.image(img), alt=dialects.marp_image_alt(" ".join(alt))[0])
         return Background(image, mode, share, image.line)
 
-    def image(self, el: etree._Element, share: float | None = None) -> Image:
+    def image(self, el: etree._Element, share: float | None = None, link: str = "") -> Image:
         src = (el.get("src") or "").strip()
+        href = (link or nested.link_of(el)).strip()
         alt = _norm(el.get("alt") or "").strip()
         own = dialects.width_share(el.get("width"), el.get("style"))
         if self.dialect == dialects.MARP:  # ![w:300 sepia A chart](c.png)
             alt, marp_share = dialects.marp_image_alt(alt)
             own = own if own is not None else marp_share
-        return Image(
-            src, alt, self.locate(src), el.get("title") or "", own if own is not None else share
-        )
+        width = own if own is not None else share
+        safe = href if _SAFE_LINK.match(href) else None
+        return Image(src, alt, self.locate(src), el.get("title") or "", width, safe)
 
-    def figure_of(self, img: etree._Element, caption: Runs, share: float | None = None) -> Figure:
-        image = self.image(img, share)
+    def figure_of(
+        self, img: etree._Element, caption: Runs, share: float | None = None, link: str = ""
+    ) -> Figure:
+        image = self.image(img, share, link)
         if not caption and image.title:
             caption = (Run(image.title),)
         return Figure(image, caption, image.line)
@@ -720,6 +726,12 @@ class _Parser:
         yield Contact(tuple(paras), self.locate_text(plain(paras[0])))
 
     def blockquote(self, el: etree._Element) -> Iterator[Block]:
+        """A quote or a callout; the pictures in it follow it as figures."""
+        taken = nested.take(el)
+        yield from self.quote(el)
+        yield from nested.after(self, taken)
+
+    def quote(self, el: etree._Element) -> Iterator[Block]:
         paras = [self.runs(c) for c in el if isinstance(c.tag, str)]
         paras = [p for p in paras if p]
         if el.text and el.text.strip():
@@ -752,7 +764,8 @@ class _Parser:
         yield Quote(tuple(paras), line)
 
     def list_(self, el: etree._Element) -> Iterator[Block]:
-        yield self.list_block(el)
+        for part in nested.split_list(self, el):  # the pictures in it between its parts
+            yield self.list_block(part) if isinstance(part, etree._Element) else part
 
     def list_block(self, el: etree._Element) -> ListBlock:
         items: list[ListItem] = []

@@ -195,6 +195,8 @@ class _Planner:
 
     def _figures(self, block: Figure | FigureGrid, draft: _Draft, rest: Sequence[Block]) -> _Step:
         figures = (block,) if isinstance(block, Figure) else block.figures
+        if draft.visual is not None:  # the notes of its caption and link go with it
+            draft = self._continue(draft)
         visual = Visual(tuple(self._caption(f, draft) for f in figures))
         return self._place_visual(draft, visual), False
 
@@ -299,6 +301,10 @@ class _Planner:
         return Bullets(tuple(items), lead)
 
     def _caption(self, fig: Figure, draft: _Draft) -> Figure:
+        if fig.image.link:  # a picture that is a link: the link is said
+            draft.notes.append(
+                f"Picture {fig.image.alt or fig.image.src} links to {fig.image.link}"
+            )
         for r in fig.caption:
             if _is_cite(r) and r.link:
                 draft.citations.append(r.link[1:])

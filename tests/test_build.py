@@ -296,3 +296,36 @@ def test_deckgen_imports_and_builds_where_there_is_no_fork_and_no_sigkill(tmp_pa
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "post.pptx").is_file() and (tmp_path / "out" / "post.pdf").is_file()
+
+
+def test_pictures_inside_lists_quotes_and_inline_html_reach_the_pptx_and_the_pdf(
+    tmp_path: Path,
+) -> None:
+    for name in "abcdefghij":
+        make_png(tmp_path / f"{name}.png", (640, 360))
+    body = (
+        "## Item\n\n- ![Alpha chart](a.png)\n- Some text about the chart.\n\n"
+        "## Item paragraph\n\n1. First step of the recipe:\n   ![Beta](b.png)\n2. Second step.\n\n"
+        "## Indented\n\n- One\n  - nested\n\n- Two, then:\n\n    ![Gamma](c.png)\n\n"
+        "## Quote\n\n> ![Delta photo](d.png)\n\n"
+        "## Quote text\n\n> A wise remark.\n>\n> ![Epsilon](e.png)\n\n"
+        '## Centred\n\n<p align="center"><img src="f.png" alt="Zeta" width="50%"></p>\n\n'
+        '## Center\n\n<center><img src="g.png" alt="Eta"></center>\n\n'
+        '## Link\n\n<a href="https://example.com/full"><img src="h.png" alt="Theta"></a>\n\n'
+        '## Text\n\n<p>Look at this <img src="i.png" alt="Iota"> and be amazed.</p>\n\n'
+        "## Markdown in center\n\n<center>\n\n![Kappa](j.png)\n\n</center>\n"
+    )
+    post = write_post(tmp_path, body)
+    result = build(post, tmp_path / "out")
+    assert [d.message for d in result.diagnostics if d.level != "info"] == []
+    prs = Presentation(str(tmp_path / "out" / "post.pptx"))
+    pictures = [
+        sh for s in prs.slides for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    assert len(pictures) == 10
+    notes = " ".join(s.notes_slide.notes_text_frame.text for s in prs.slides)
+    assert "https://example.com/full" in notes
+    pdf = PdfReader(tmp_path / "out" / "post.pdf")
+    assert sum(len(page.images) for page in pdf.pages) == 10
+    check = run_cli("check", str(post), "--json")
+    assert '"coverage": 1.0' in check.stdout, check.stdout[-400:]

@@ -402,3 +402,114 @@ def test_a_header_only_table_gets_no_empty_row(tmp_path: Path) -> None:
     doc, _ = parse(tmp_path, "| a | b |\n|---|---|\n")
     table = next(b for b in doc.blocks if isinstance(b, Table))
     assert [[plain(c) for c in row] for row in table.rows] == [["a", "b"]]
+
+
+# -- pictures inside other blocks (issue 14): each is a figure in reading order ---------------
+def test_a_picture_that_is_a_list_item_is_a_figure_captioned_by_its_alt(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "- ![Alpha chart](a.png)\n- Some text about it.\n")
+    fig, lst = doc.blocks
+    assert isinstance(fig, Figure) and fig.image.src == "a.png" and fig.image.line == 4
+    assert plain(fig.caption) == "Alpha chart"
+    assert isinstance(lst, ListBlock) and [plain(i.runs) for i in lst.items] == [
+        "Some text about it."
+    ]
+
+
+def test_a_picture_in_a_list_items_paragraph_splits_the_list_and_keeps_the_numbers(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse(tmp_path, "1. First step:\n   ![Beta](b.png)\n2. Second step.\n")
+    first, fig, rest = doc.blocks
+    assert isinstance(first, ListBlock) and plain(first.items[0].runs) == "First step:"
+    assert isinstance(fig, Figure) and plain(fig.caption) == "Beta"
+    assert isinstance(rest, ListBlock) and rest.start == 2 and rest.ordered
+
+
+def test_pictures_in_consecutive_items_and_nested_items_are_one_grid(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "- ![A](a.png)\n- ![B](b.png)\n\nafter\n")
+    assert kinds(doc) == ["FigureGrid", "Paragraph"]
+    doc, _ = parse(tmp_path, "- outer\n  - inner\n\n    ![C](c.png)\n\n- next\n")
+    lst, fig, *_ = doc.blocks
+    assert isinstance(lst, ListBlock) and isinstance(fig, Figure)
+    inner = lst.items[0].children[0]
+    assert isinstance(inner, ListBlock) and plain(inner.items[0].runs) == "inner"
+
+
+def test_a_list_items_paragraphs_keep_a_space_between_them(tmp_path: Path) -> None:
+    doc, diags = parse(tmp_path, "- a\n  - b\n\n- Second point\n\n    More words.\n")
+    texts = [plain(i.runs) for b in doc.blocks if isinstance(b, ListBlock) for i in b.items]
+    assert "Second point More words." in texts
+    assert not [d for d in diags if "<p>" in d.message]
+
+
+def test_an_item_that_is_a_picture_without_alt_and_a_few_words_is_a_captioned_figure(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse(tmp_path, "- ![](a.png) The whole pipeline\n- next\n")
+    fig, lst = doc.blocks
+    assert isinstance(fig, Figure) and plain(fig.caption) == "The whole pipeline"
+    assert isinstance(lst, ListBlock) and len(lst.items) == 1
+
+
+def test_a_picture_in_a_blockquote_follows_the_quote_as_a_figure(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "> A wise remark.\n>\n> ![Epsilon plot](e.png)\n")
+    quote, fig = doc.blocks
+    assert isinstance(quote, Quote) and [plain(p) for p in quote.paragraphs] == ["A wise remark."]
+    assert isinstance(fig, Figure) and plain(fig.caption) == "Epsilon plot"
+    doc, _ = parse(tmp_path, "> ![Delta](d.png)\n")
+    assert kinds(doc) == ["Figure"]
+    doc, _ = parse(tmp_path, "> **Note:** see this.\n>\n> ![D](d.png)\n")
+    assert kinds(doc) == ["Callout", "Figure"]
+
+
+def test_inline_html_pictures_in_lists_and_quotes_are_figures(tmp_path: Path) -> None:
+    body = (
+        '- See <a href="https://example.com/x"><img src="d.png" alt="Delta"></a> for more.\n'
+        '- <p align="center"><img src="e.png" alt="Eps"></p>\n\n'
+        '> <center><img src="f.png" alt="Zeta"></center>\n'
+    )
+    doc, _ = parse(tmp_path, body)
+    assert kinds(doc) == ["ListBlock", "FigureGrid", "Figure"]
+    lst, grid, _ = doc.blocks
+    assert isinstance(lst, ListBlock) and plain(lst.items[0].runs) == "See for more."
+    assert isinstance(grid, FigureGrid)
+    assert [f.image.link for f in grid.figures] == ["https://example.com/x", None]
+
+
+def test_a_picture_that_is_a_links_content_keeps_the_link(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, "[![Badge](b.png)](https://example.com/b)\n\n[![x](c.png)](file:x)\n")
+    assert [b.image.link for b in doc.blocks if isinstance(b, Figure)] == [
+        "https://example.com/b",
+        None,  # not a link a slide can follow
+    ]
+
+
+def test_several_pictures_in_one_paragraph_are_a_grid(tmp_path: Path) -> None:
+    doc, _ = parse(tmp_path, '<p align="center"><img src="a.png"> <img src="b.png"></p>\n')
+    assert kinds(doc) == ["FigureGrid"]
+
+
+def test_icons_and_formula_images_in_a_list_item_stay_in_its_text(tmp_path: Path) -> None:
+    body = (
+        '- <img src="s.png" alt="swatch" width="15"> red\n'
+        "- ![n](https://s0.wp.com/latex.php?latex=n) is the count\n"
+        '- <img class="emoji" src="e.png" alt=":+1:"> good\n'
+    )
+    doc, _ = parse(tmp_path, body)
+    [lst] = doc.blocks
+    assert isinstance(lst, ListBlock)
+    assert [plain(i.runs) for i in lst.items] == ["swatch red", "n is the count", ":+1: good"]
+
+
+def test_markdown_pictures_inside_a_centring_tag_after_a_blank_line_are_figures(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "<center>\n\n![Gamma](c.png)\n\n</center>\n\n"
+        '<p align="center">\n\n![Delta](d.png)\n\n</p>\n\n'
+        "```html\n<center>\n\n![not a picture](x.png)\n\n</center>\n```\n"
+    )
+    doc, _ = parse(tmp_path, body)
+    figs = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert [f.image.src for f in figs] == ["c.png", "d.png"]
+    assert isinstance(doc.blocks[-1], Code) and "![not a picture]" in doc.blocks[-1].text

@@ -286,3 +286,28 @@ def test_a_footnote_marked_in_a_heading_is_at_the_foot_of_that_slide(tmp_path: P
     first = next(s for s in slides if s.title.startswith("Heading with note"))
     assert [plain(c) for c in first.citations] == ["¹ the heading note"]
     assert "Footnote 1: the heading note" in first.notes
+
+
+def test_a_picture_in_a_list_is_shown_beside_the_lists_text(tmp_path: Path) -> None:
+    body = "## Steps\n\n1. Install it:\n   ![The installer](a.png)\n2. Run it.\n"
+    slide = plan(tmp_path, body).slides[1]
+    assert slide.kind is Kind.FIGURE
+    visual = next(c for c in slide.body if isinstance(c, Visual))
+    bullets = next(c for c in slide.body if isinstance(c, Bullets))
+    assert plain(visual.figures[0].caption) == "The installer"
+    assert [plain(i.runs) for i in bullets.items] == ["Install it:", "Run it."]
+    assert [i.number for i in bullets.items] == [1, 2]
+
+
+def test_a_picture_in_a_quote_shares_the_quotes_slide(tmp_path: Path) -> None:
+    slide = plan(tmp_path, "## Q\n\n> Words of a wise person.\n>\n> ![Plot](a.png)\n").slides[1]
+    assert {type(c) for c in slide.body} >= {QuoteBox, Visual}
+
+
+def test_a_linked_picture_says_its_link_in_the_notes_of_its_own_slide(tmp_path: Path) -> None:
+    body = "## L\n\n[![One](a.png)](https://a.example)\n\n[![Two](b.png)](https://b.example)\n"
+    slides = plan(tmp_path, body).slides[1:]
+    assert [s.notes for s in slides] == [
+        ("Picture One links to https://a.example",),
+        ("Picture Two links to https://b.example",),
+    ]
