@@ -26,6 +26,7 @@ import gzip
 import io
 import logging
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,12 @@ _HEAD = re.compile(rb"^(?:\s|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?
 
 def looks_like(head: bytes) -> bool:
     """Whether a file starting with `head` (its first kilobytes) is an SVG: an XML
-    declaration, comments or a doctype, then an `<svg` element; or gzip (an .svgz)."""
+    declaration, comments or a doctype, then an `<svg` element (gzip-compressed or not)."""
+    if is_svgz(head):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 65536)
+        except zlib.error:
+            return False
     head = head.removeprefix(b"\xef\xbb\xbf")
     return bool(_HEAD.match(head[:65536]))
 
