@@ -423,7 +423,9 @@ def drawing(data: bytes) -> Any | None:
     log = logging.getLogger("svglib")
     level, log.level = log.level, logging.CRITICAL  # its messages are not the user's
     try:
-        return SvgRenderer("", font_map=_font_map()).render(root)
+        # a stream for its source: svglib then resolves no reference as a file (the
+        # cleaning left none, and this makes sure)
+        return SvgRenderer(io.BytesIO(data), font_map=_font_map()).render(root)
     except Exception:  # svglib raises what it meets; the raster stands in
         return None
     finally:
