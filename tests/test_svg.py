@@ -245,7 +245,8 @@ def test_the_broken_svg_is_a_warning_with_its_line_and_a_placeholder(built: Buil
 def test_the_pdf_draws_the_chart_as_vectors_and_its_text_as_text(built: BuildResult) -> None:
     with pdfplumber.open(output(built, ".pdf")) as pdf:
         page = pdf.pages[1]
-        assert page.images == []
+        (inset,) = page.images  # the chart's own embedded picture (as matplotlib's imshow)
+        assert inset["srcsize"] == (8, 8)
         assert len(page.curves) + len(page.rects) >= 8  # the bars, the trend, the axes
         svg_text = "".join(c["text"] for c in page.chars if "deckgen-svg" in c["fontname"])
         svg_text = svg_text.replace(" ", "")

@@ -200,7 +200,13 @@ def _vectors(c: Canvas, drawing: Any, box: tuple[float, float, float, float]) ->
     c.clipPath(p, stroke=0, fill=0)
     c.translate(x, y)
     c.scale(w / dw, h / dh)
-    renderPDF.draw(drawing, c, 0, 0, showBoundary=False)
+    # svglib's pictures (matplotlib's embedded PNGs) are inline images in the page's own
+    # content, which takes text only: ASCII85 for them
+    binary, rl_config.useA85 = rl_config.useA85, 1
+    try:
+        renderPDF.draw(drawing, c, 0, 0, showBoundary=False)
+    finally:
+        rl_config.useA85 = binary
     c.restoreState()
 
 
