@@ -157,19 +157,23 @@ def _svg_named(path: Path) -> bool:
     return path.suffix.lower() in (".svg", ".svgz")
 
 
+_RASTER_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"BM", b"II*\0", b"MM\0*")
+
+
 def _is_svg(path: Path | None, data: bytes | None) -> bool:
-    """An SVG by its file name, or by its first bytes (an SVG, or gzip named .svgz)."""
+    """An SVG by its first bytes (gzip-compressed or not), or by its name when they are not
+    a raster picture's (a PNG named .svg is a PNG)."""
     if path is not None:
-        if _svg_named(path):
-            return True
         try:
             with path.open("rb") as fh:
                 head = fh.read(4096)
         except OSError:
-            return False
+            return _svg_named(path)
     else:
         head = (data or b"")[:4096]
-    return svg.looks_like(head)
+    if svg.looks_like(head):
+        return True
+    return path is not None and _svg_named(path) and not head.startswith(_RASTER_MAGIC)
 
 
 def _probe_svg(

@@ -143,6 +143,13 @@ def test_svg_content_is_recognised_whatever_the_file_is_named(tmp_path: Path) ->
     assert (found.width, found.height) == (64, 32)
 
 
+def test_a_png_named_svg_is_read_as_the_png_it_is(tmp_path: Path) -> None:
+    Image.new("RGB", (30, 20), "#336699").save(tmp_path / "figure.svg", "PNG")
+    found = images.resolve("figure.svg", tmp_path, None)
+    assert isinstance(found, images.ImageSource) and not found.vector
+    assert (found.width, found.height) == (30, 20)
+
+
 @pytest.mark.parametrize("form", ["base64", "text", "percent"])
 def test_an_svg_data_uri_is_an_image(form: str) -> None:
     raw = _svg('width="50" height="20"')
