@@ -68,8 +68,8 @@ _RT_LAYOUT, _RT_MASTER, _RT_LINK = _OD + "slideLayout", _OD + "notesMaster", _OD
 _RT_FONT = _OD + "font"
 _MEDIA = {"jpeg": ("jpg", "image/jpeg"), "png": ("png", "image/png"),
           "svg": ("svg", "image/svg+xml")}  # fmt: skip
-# an SVG picture as PowerPoint (2016 on) writes one: the blip is its PNG, for applications
-# that read no SVG, and this extension of the blip names the SVG itself ([MS-ODRAWXML] 2.3.10)
+# an SVG picture as PowerPoint writes one: the blip is its PNG, for applications that read no
+# SVG, and this extension of the blip names the SVG part itself (MS-ODRAWXML's svgBlip)
 _SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 _SVG_BLIP_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 _FONT_TYPE = ("fntdata", "application/x-fontdata")  # the content type PowerPoint writes
