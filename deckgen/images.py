@@ -3,6 +3,8 @@
 Resolution only looks inside the post's folder and the site root. Encoding downsamples to
 what the slide needs and picks JPEG for photos, PNG for drawings; the result is memoized,
 so the PPTX and the PDF embed the same bytes and each image is decoded once per build.
+An SVG (by its name, its data: URI's type or its content) is read by `svg.py`: its size
+from its attributes, its raster drawn at the size the slide needs, its cleaned text kept.
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ import base64
 import functools
 import io
 import re
+import urllib.parse
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from . import cache, hugo
+from . import cache, hugo, svg
 
 MAX_PIXELS = 60_000_000  # refuse to decode images larger than this (decompression bombs)
 _DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,(.*)$", re.S | re.I)
+# an SVG written into the URI as text (percent-encoded or not) rather than base64
+_SVG_TEXT_URI = re.compile(r"^data:image/svg\+xml(?:;(?!base64)[^,]*)?,(.*)$", re.S | re.I)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class ImageSource:
     width: int
     height: int
     digest: str  # a hash of the bytes: names the prepared variants in the cache
+    vector: bool = False  # an SVG: drawn to any size (`width`, `height` are its CSS px)
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,10 @@ def resolve(
     length."""
     if not src:
         return ImageProblem("image has no src")
+    t = _SVG_TEXT_URI.match(src)
+    if t:
+        data = urllib.parse.unquote_to_bytes(t.group(1))
+        return _probe(None, data, "data: URI", cache.key(data))
     m = _DATA_URI.match(src)
     if m:
         try:
@@ -148,11 +158,15 @@ def _probe_file(path: Path, cache_dir: Path | None) -> ImageSource | ImageProble
     st = path.stat()
     name = cache.key(f"{path}|{st.st_mtime_ns}|{st.st_size}", "probe")
     hit = (cache.get(cache_dir, name) or b"").split()
-    if len(hit) == 3 and hit[0].isdigit() and hit[1].isdigit():
-        return ImageSource(path, None, int(hit[0]), int(hit[1]), hit[2].decode())
+    if len(hit) in (3, 4) and hit[0].isdigit() and hit[1].isdigit():
+        vector = hit[3:] == [b"svg"]
+        return ImageSource(path, None, int(hit[0]), int(hit[1]), hit[2].decode(), vector)
+    if st.st_size > svg.MAX_BYTES and _svg_named(path):  # not read, not even to hash it
+        return ImageProblem(f"SVG larger than {svg.MAX_BYTES >> 20} MB, not read: {path}")
     found = _probe(path, None, str(path), _file_digest(path, st.st_mtime_ns, st.st_size))
     if isinstance(found, ImageSource):
-        cache.put(cache_dir, name, f"{found.width} {found.height} {found.digest}".encode())
+        kind = " svg" if found.vector else ""
+        cache.put(cache_dir, name, f"{found.width} {found.height} {found.digest}{kind}".encode())
     return found
 
 
@@ -180,6 +194,8 @@ def _fetch(url: str) -> ImageSource | ImageProblem:
 def _probe(
     path: Path | None, data: bytes | None, where: str, digest: str
 ) -> ImageSource | ImageProblem:
+    if _is_svg(path, data):
+        return _probe_svg(path, data, where, digest)
     try:
         with warnings.catch_warnings():  # the size is checked below, on our own terms
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -196,6 +212,73 @@ def _probe(
     return ImageSource(path, data, w, h, digest)
 
 
+def _svg_named(path: Path) -> bool:
+    return path.suffix.lower() in (".svg", ".svgz")
+
+
+_RASTER_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"BM", b"II*\0", b"MM\0*")
+
+
+def _is_svg(path: Path | None, data: bytes | None) -> bool:
+    """An SVG by its first bytes (gzip-compressed or not), or by its name when they are not
+    a raster picture's (a PNG named .svg is a PNG)."""
+    if path is not None:
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(4096)
+        except OSError:
+            return _svg_named(path)
+    else:
+        head = (data or b"")[:4096]
+    if svg.looks_like(head):
+        return True
+    return path is not None and _svg_named(path) and not head.startswith(_RASTER_MAGIC)
+
+
+def _probe_svg(
+    path: Path | None, data: bytes | None, where: str, digest: str
+) -> ImageSource | ImageProblem:
+    """An SVG's size in CSS pixels (rounded), once it reads as an SVG."""
+    try:
+        found = svg.read(_svg_bytes(path, data))
+    except svg.SvgError as exc:
+        return ImageProblem(f"not a readable SVG ({exc}): {where}")
+    except OSError as exc:
+        return ImageProblem(f"SVG cannot be read ({exc.strerror or exc}): {where}")
+    w, h = max(1, round(found.width)), max(1, round(found.height))
+    return ImageSource(path, data, w, h, digest, vector=True)
+
+
+def _svg_bytes(path: Path | None, data: bytes | None) -> bytes:
+    """The SVG's text: the file's (capped, an .svgz decompressed) or the URI's."""
+    if path is not None:
+        return svg.read_file(path)
+    raw = svg.unzip(data or b"")
+    if len(raw) > svg.MAX_BYTES:
+        raise svg.SvgError(f"SVG larger than {svg.MAX_BYTES >> 20} MB, not read")
+    return raw
+
+
+def vector(src: ImageSource, cache_dir: Path | None = None) -> bytes | ImageProblem:
+    """An SVG's cleaned text (no script, nothing loaded from outside), kept in the cache."""
+    return _cleaned(_key(src, f"svg-clean-{svg.VERSION}"), src.path, src.data, cache_dir)
+
+
+@functools.lru_cache(maxsize=64)
+def _cleaned(
+    name: str, path: Path | None, data: bytes | None, cache_dir: Path | None
+) -> bytes | ImageProblem:
+    hit = cache.get(cache_dir, name)
+    if hit is not None:
+        return hit
+    try:
+        cleaned = svg.read(_svg_bytes(path, data)).data
+    except (svg.SvgError, OSError) as exc:
+        return ImageProblem(f"not a readable SVG ({exc}): {path or 'data: URI'}")
+    cache.put(cache_dir, name, cleaned)
+    return cleaned
+
+
 Crop = tuple[int, int, int, int]  # left, top, right, bottom in the source's pixels
 
 
@@ -210,7 +293,44 @@ def prepare(
     Results are kept in the content-addressed cache, so a warm build decodes nothing.
     """
     variant = f"{pixels[0]}x{pixels[1]}" + (f"@{crop}" if crop else "")
+    if src.vector:
+        name = _key(src, variant, f"svg-raster-{svg.VERSION}", svg.fonts_id())
+        return _rasterised(name, src, pixels, cache_dir, crop)
     return _prepared(_key(src, variant), src.path, src.data, pixels, cache_dir, crop)
+
+
+@functools.lru_cache(maxsize=256)
+def _rasterised(
+    name: str,
+    src: ImageSource,
+    pixels: tuple[int, int],
+    cache_dir: Path | None,
+    crop: Crop | None,
+) -> tuple[bytes, str] | ImageProblem:
+    """An SVG drawn as a PNG of `pixels` (the part `crop` cuts from it, in its CSS px)."""
+    hit = cache.get(cache_dir, name)
+    if hit is not None and hit[:1] == b"P":
+        return hit[1:], "png"
+    cleaned = vector(src, cache_dir)
+    if isinstance(cleaned, ImageProblem):
+        return cleaned
+    try:
+        if crop is None or crop == (0, 0, src.width, src.height):
+            png = svg.raster(cleaned, pixels)
+        else:  # drawn whole at the scale the cut needs, then cut
+            left, top, right, bottom = crop
+            sx, sy = pixels[0] / max(1, right - left), pixels[1] / max(1, bottom - top)
+            whole = (max(1, round(src.width * sx)), max(1, round(src.height * sy)))
+            with Image.open(io.BytesIO(svg.raster(cleaned, whole))) as im:
+                box = (round(left * sx), round(top * sy), round(left * sx) + pixels[0],
+                       round(top * sy) + pixels[1])  # fmt: skip
+                out = io.BytesIO()
+                im.crop(box).save(out, "PNG", optimize=True)
+                png = out.getvalue()
+    except svg.SvgError as exc:
+        return ImageProblem(f"{exc}: {src.path or 'data: URI'}")
+    cache.put(cache_dir, name, b"P" + png)
+    return png, "png"
 
 
 @functools.lru_cache(maxsize=256)  # by content: a picture used twice is prepared once
@@ -237,9 +357,9 @@ def _prepared(
         return ImageProblem(f"image cannot be decoded ({exc}): {where}")
 
 
-def _key(src: ImageSource, variant: str) -> str:
+def _key(src: ImageSource, variant: str, *more: str) -> str:
     """The cache entry's name: a hash of the source bytes and the variant (size, crop)."""
-    return cache.key(src.digest, variant)
+    return cache.key(src.digest, variant, *more)
 
 
 @functools.lru_cache(maxsize=1024)

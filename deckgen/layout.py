@@ -682,7 +682,7 @@ class _Layout:
         dw, dh = round(src.width * scale), round(src.height * scale)
         r = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh)
         ppi = src.width / (dw / INCH)
-        if ppi < 72:
+        if ppi < 72 and not src.vector:
             self.diags.append(
                 info(
                     f"image shown larger than its pixels hold ({round(ppi)} px per inch): "
@@ -691,14 +691,23 @@ class _Layout:
                     fig.image.line,
                 )
             )
-        target = min(src.width, max(1, round(dw / INCH * _PREVIEW_DPI)))
+        target = max(1, round(dw / INCH * _PREVIEW_DPI))
+        if not src.vector:  # a vector is drawn at the size shown, however small its own
+            target = min(src.width, target)
         px = (target, max(1, round(src.height * target / src.width)))
         encoded = images.prepare(src, px, self.assets.cache_dir)
-        if isinstance(encoded, images.ImageProblem):
-            self.diags.append(warning(encoded.message, None, fig.image.line, "image"))
+        drawn = self.vector(src)
+        if isinstance(encoded, images.ImageProblem) or isinstance(drawn, images.ImageProblem):
+            problem = encoded if isinstance(encoded, images.ImageProblem) else drawn
+            assert isinstance(problem, images.ImageProblem)
+            self.diags.append(warning(problem.message, None, fig.image.line, "image"))
             return self.placeholder(page, rect, alt, fig.image.src)
-        page.frames.append(PictureFrame(r, encoded[0], encoded[1], fig.image.alt))
+        page.frames.append(PictureFrame(r, encoded[0], encoded[1], fig.image.alt, drawn))
         return r
+
+    def vector(self, src: images.ImageSource) -> bytes | images.ImageProblem | None:
+        """An SVG's cleaned text, for the outputs that draw it as it is; None for a raster."""
+        return images.vector(src, self.assets.cache_dir) if src.vector else None
 
     def formula(self, page: _Page, shape: _Shape, rect: Rect) -> None:
         """A formula centred in `rect`, as large as its height allows; or its TeX as code."""
@@ -1206,13 +1215,19 @@ class _Layout:
             ch = min(src.height, round(src.width * h / w))
             left, top = (src.width - cw) // 2, (src.height - ch) // 2
             crop = (left, top, left + cw, top + ch)
-        pw = max(1, min(cw, round(rect[2] / INCH * 150)))
+        pw = max(1, round(rect[2] / INCH * 150))
+        pw = pw if src.vector else min(cw, pw)
         px = (pw, max(1, round(ch * pw / cw)))
         encoded = images.prepare(src, px, self.assets.cache_dir, crop)
         if isinstance(encoded, images.ImageProblem):
             self.diags.append(warning(f"background: {encoded.message}", None, image.line, "image"))
             return
-        page.frames.append(PictureFrame(rect, encoded[0], encoded[1], image.alt))
+        drawn = self.vector(src) if crop is None else None  # a cut SVG goes as its raster
+        page.frames.append(
+            PictureFrame(
+                rect, encoded[0], encoded[1], image.alt, drawn if isinstance(drawn, bytes) else None
+            )
+        )
 
     def theme_pictures(self, key: str, rect: Rect | None) -> list[Frame]:
         """The theme's background or logo image, fitted to `rect`."""
@@ -1244,7 +1259,10 @@ class _Layout:
                 warning(f"theme {key}: {encoded.message}", self.theme.path, None, "image")
             )
             return []
-        return [PictureFrame(r, encoded[0], encoded[1], "")]
+        drawn = self.vector(src)
+        return [
+            PictureFrame(r, encoded[0], encoded[1], "", drawn if isinstance(drawn, bytes) else None)
+        ]
 
     def footer(self, frames: list[Frame], info: DeckInfo, n: int, total: int) -> list[Frame]:
         """The theme's footer bar and its left, centre and right texts on a content slide."""

@@ -65,12 +65,13 @@ class TextFrame:
 
 @dataclass(frozen=True)
 class PictureFrame:
-    """Pages: a picture, fitted to `rect`, with its alt text."""
+    """Pages: a picture, fitted to `rect`, with its alt text; an SVG also as itself."""
 
     rect: Rect
     data: bytes  # the encoded picture, already downsampled to what the slide needs
     format: str  # "jpeg" | "png"
     alt: str
+    svg: bytes | None = None  # an SVG picture's cleaned text; `data` is then its PNG
 
 
 @dataclass(frozen=True)

@@ -119,13 +119,15 @@ class Glyph:
 
 
 def pdf_glyphs(path: Path) -> tuple[tuple[float, float], list[list[Glyph]]]:
-    """The page size and each page's drawn characters (a ligature's, each at its centre)."""
+    """The page size and each page's drawn characters (a ligature's, each at its centre);
+    not the text inside an SVG picture, which deckgen's PDF sets in fonts of its own."""
     with pdfplumber.open(path) as pdf:
         size = (float(pdf.pages[0].width), float(pdf.pages[0].height))
         pages = [
             [
                 Glyph(ch, c["x0"], c["top"], c["x1"], c["bottom"])
                 for c in page.chars
+                if "deckgen-svg" not in c["fontname"]
                 for ch in chars(c["text"]).elements()
             ]
             for page in pdf.pages

@@ -3,10 +3,10 @@
 Each slide is an inline SVG whose viewBox is the page in points, so it scales to any window
 and every line of text sits at its laid-out baseline, exactly as in the PDF: the browser never
 re-wraps. Fonts are subsets of the theme's font files (no kerning or ligatures, as in the PDF),
-pictures are data: URIs, and the script and style come from `html_deck.js` and `.css` beside
-this module, so the file needs no network. Speaker notes ride along as JSON for the presenter
-view. The post is untrusted: all text is escaped and only http(s), mailto and in-deck links
-become links.
+pictures are data: URIs (an SVG as itself, cleaned by `svg.py`), and the script and style
+come from `html_deck.js` and `.css` beside this module, so the file needs no network.
+Speaker notes ride along as JSON for the presenter view. The post is untrusted: all text is
+escaped and only http(s), mailto and in-deck links become links.
 """
 
 from __future__ import annotations
@@ -153,11 +153,13 @@ class _Writer:
 
     def picture(self, f: PictureFrame, links: bool = True) -> str:
         x, y, w, h = f.rect
-        ref = self.pictures.get(f.data)
+        data = f.svg if f.svg is not None else f.data  # an SVG as itself (cleaned: no script)
+        ref = self.pictures.get(data)
         if ref is None:
-            ref = self.pictures[f.data] = f"pic{len(self.pictures)}"
-            mime = "image/jpeg" if f.format == "jpeg" else "image/png"
-            uri = f"data:{mime};base64,{base64.b64encode(f.data).decode('ascii')}"
+            ref = self.pictures[data] = f"pic{len(self.pictures)}"
+            mime = {"jpeg": "image/jpeg", "png": "image/png"}[f.format]
+            mime = "image/svg+xml" if f.svg is not None else mime
+            uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
             self.defs.append(
                 f'<image id="{ref}" width="1" height="1" preserveAspectRatio="none" href="{uri}"/>'
             )

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.graphics import renderPDF
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 
-from .. import fonts
+from .. import fonts, svg
 from ..fonts import Face
 from ..pages import (
     Frame,
@@ -168,6 +169,11 @@ def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
     data = f.data
     # the alt text rides on a marked-content sequence around the picture (PDF 32000 14.9.3)
     c.addLiteral(f"/Span <</Alt {_pdf_text(f.alt)}>> BDC")
+    drawing = svg.drawing(f.svg) if f.svg is not None else None
+    if drawing is not None:  # an SVG as vectors, scaled to the frame and cut to it
+        _vectors(c, drawing, (_pt(x), _pt(h - y - hh), _pt(w), _pt(hh)))
+        c.addLiteral("EMC")
+        return
     name = _images.get(data)
     if name is None:  # the first time: reportlab decodes, hashes and embeds the picture
         made: dict[str, Any] = {"name": None}
@@ -181,6 +187,27 @@ def _picture(c: Canvas, f: PictureFrame, h: int, links: bool) -> None:
         c.doForm(name)
         c.restoreState()
     c.addLiteral("EMC")
+
+
+def _vectors(c: Canvas, drawing: Any, box: tuple[float, float, float, float]) -> None:
+    """A ReportLab Drawing (an SVG, by svglib) filling `box` (x, y, width, height in
+    points), clipped to it as a browser clips an SVG to its viewport."""
+    x, y, w, h = box
+    dw, dh = float(drawing.width) or 1.0, float(drawing.height) or 1.0
+    c.saveState()
+    p = c.beginPath()
+    p.rect(x, y, w, h)
+    c.clipPath(p, stroke=0, fill=0)
+    c.translate(x, y)
+    c.scale(w / dw, h / dh)
+    # svglib's pictures (matplotlib's embedded PNGs) are inline images in the page's own
+    # content, which takes text only: ASCII85 for them
+    binary, rl_config.useA85 = rl_config.useA85, 1
+    try:
+        renderPDF.draw(drawing, c, 0, 0, showBoundary=False)
+    finally:
+        rl_config.useA85 = binary
+    c.restoreState()
 
 
 def _math(c: Canvas, f: MathFrame, h: int, links: bool) -> None:

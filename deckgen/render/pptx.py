@@ -66,7 +66,12 @@ _CT = "application/vnd.openxmlformats-officedocument.presentationml."
 _RT_SLIDE, _RT_NOTES, _RT_IMAGE = _OD + "slide", _OD + "notesSlide", _OD + "image"
 _RT_LAYOUT, _RT_MASTER, _RT_LINK = _OD + "slideLayout", _OD + "notesMaster", _OD + "hyperlink"
 _RT_FONT = _OD + "font"
-_MEDIA = {"jpeg": ("jpg", "image/jpeg"), "png": ("png", "image/png")}
+_MEDIA = {"jpeg": ("jpg", "image/jpeg"), "png": ("png", "image/png"),
+          "svg": ("svg", "image/svg+xml")}  # fmt: skip
+# an SVG picture as PowerPoint writes one: the blip is its PNG, for applications that read no
+# SVG, and this extension of the blip names the SVG part itself (MS-ODRAWXML's svgBlip)
+_SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+_SVG_BLIP_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 _FONT_TYPE = ("fntdata", "application/x-fontdata")  # the content type PowerPoint writes
 # what PowerPoint draws in a run's font that the layout did not measure as text: spaces, and
 # bullets and list numbers (drawn in the paragraph's first run, whichever style that is)
@@ -387,7 +392,7 @@ class _Zip:
 
     def write(self, name: str, data: bytes) -> None:
         info = zipfile.ZipInfo(name, _FIXED_TIME)
-        media = name.startswith("ppt/media/")
+        media = name.startswith("ppt/media/") and not name.endswith(".svg")  # SVG is text
         info.compress_type = zipfile.ZIP_STORED if media else zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
         self._zf.writestr(info, data)
@@ -489,18 +494,30 @@ class _SlideWriter:
 
     def picture(self, frame: Frame) -> str:
         assert isinstance(frame, PictureFrame)
-        image = self.media.get(frame.data)
-        if image is None:
-            ext = _MEDIA[frame.format][0]
-            image = self.media[frame.data] = f"ppt/media/image{len(self.media) + 1}.{ext}"
-        rid = self.rels.add(_RT_IMAGE, "../" + image[4:])
+        rid = self._media(frame.data, frame.format)
+        blip = f'<a:blip r:embed="{rid}"/>'
+        if frame.svg is not None:
+            svg = self._media(frame.svg, "svg")
+            blip = (
+                f'<a:blip r:embed="{rid}"><a:extLst><a:ext uri="{_SVG_BLIP_EXT}">'
+                f'<asvg:svgBlip xmlns:asvg="{_SVG_BLIP_NS}" r:embed="{svg}"/></a:ext>'
+                "</a:extLst></a:blip>"
+            )
         return (
             f'<p:pic><p:nvPicPr><p:cNvPr {self._id("Picture")} descr="{_attr(frame.alt)}"/>'
             f'<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
-            f'<p:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch>'
+            f"<p:blipFill>{blip}<a:stretch><a:fillRect/></a:stretch>"
             f"</p:blipFill><p:spPr>{_xfrm(frame.rect)}"
             f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>'
         )
+
+    def _media(self, data: bytes, fmt: str) -> str:
+        """The relationship to the media part holding `data` (one part per distinct data)."""
+        image = self.media.get(data)
+        if image is None:
+            ext = _MEDIA[fmt][0]
+            image = self.media[data] = f"ppt/media/image{len(self.media) + 1}.{ext}"
+        return self.rels.add(_RT_IMAGE, "../" + image[4:])
 
     def formula(self, frame: Frame) -> str:
         """A displayed formula: its picture, with the TeX as the alt text."""
