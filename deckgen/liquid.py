@@ -684,7 +684,9 @@ def _site_url(value: str, site_vars: object, filters: list[str]) -> str:
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.S | re.M)
 _MD_TARGET = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]+)>?")
-_HTML_ATTR = re.compile(r"(<(?:img|a|source)\b[^<>]*?\b)(src|href)(\s*=\s*)([\"'])(.*?)\4", re.I)
+_HTML_ATTR = re.compile(
+    r"(<(?:img|a|source|object)\b[^<>]*?\b)(src|href|data)(\s*=\s*)([\"'])(.*?)\4", re.I
+)
 
 
 def site_paths(body: str, site: Site) -> str:

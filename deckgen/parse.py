@@ -837,12 +837,30 @@ class _Parser:
     def rule(self, el: etree._Element) -> Iterator[Block]:
         yield Rule()
 
+    def embedded(self, el: etree._Element) -> Iterator[Block]:
+        """`<object data="x.svg" type="image/svg+xml">`: the picture it shows, as a browser
+        shows it; anything else it embeds, its fallback content."""
+        src = el.get("data") or ""
+        kind = (el.get("type") or "").lower()
+        if not src or not (kind.startswith("image/") or _PICTURE_FILE.search(src)):
+            yield from self.children(el)
+            return
+        img = etree.Element("img", src=src, alt=el.get("aria-label") or el.get("title") or "")
+        for key in ("width", "height", "class", "style"):
+            if el.get(key):
+                img.set(key, el.get(key) or "")
+        img.sourceline = el.sourceline
+        yield self.figure_of(img, ())
+
     def iframe(self, el: etree._Element) -> Iterator[Block]:
         src = el.get("src") or ""
         line = self.locate(src) if src else None
         self.diags.append(warning("embedded frame shown as a link", self.source.path, line, "html"))
         if src.startswith(("http://", "https://")):
             yield Paragraph((Run("Embedded content: "), Run(src, link=src)), line)
+
+
+_PICTURE_FILE = re.compile(r"\.(?:svgz?|png|jpe?g|gif|webp)(?:[?#]|$)", re.I)
 
 
 def _is_inline(tag: str) -> bool:
@@ -917,6 +935,7 @@ _BLOCK_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Block]]]
     "table": _Parser.table,
     "hr": _Parser.rule,
     "iframe": _Parser.iframe,
+    "object": _Parser.embedded,
     "dl": _Parser.definitions,
     "dt": _Parser.paragraph,
     "dd": _Parser.paragraph,

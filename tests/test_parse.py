@@ -513,3 +513,19 @@ def test_markdown_pictures_inside_a_centring_tag_after_a_blank_line_are_figures(
     figs = [b for b in doc.blocks if isinstance(b, Figure)]
     assert [f.image.src for f in figs] == ["c.png", "d.png"]
     assert isinstance(doc.blocks[-1], Code) and "![not a picture]" in doc.blocks[-1].text
+
+
+def test_an_object_showing_a_picture_is_a_figure_and_any_other_keeps_its_fallback(
+    tmp_path: Path,
+) -> None:
+    """As a browser shows them: `<object data="x.svg" type="image/svg+xml">` (ICLR blog posts
+    draw their diagrams so) is a picture; an object embedding a page shows its fallback."""
+    body = (
+        '## A\n\n<object data="assets/d.svg" type="image/svg+xml" width="90%"></object>\n\n'
+        '<object data="page.html" type="text/html"><p>Fallback words here.</p></object>\n'
+    )
+    doc, _ = parse(tmp_path, body)
+    figures = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert [f.image.src for f in figures] == ["assets/d.svg"]
+    assert figures[0].line == 6
+    assert any("Fallback words here." in plain(b.runs) for b in doc.blocks if hasattr(b, "runs"))
