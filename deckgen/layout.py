@@ -189,24 +189,25 @@ class _Setter:
         """The height `specs` take at `size`: what `set` returns, without placing any span;
         with a `limit`, a height past it as soon as the paragraphs so far pass it."""
         y = 0
-        for i, spec in enumerate(specs):
-            psize, lh, space, _, text_x = self._metrics(spec, i, size)
-            lines, _ = self._break(spec, psize, width - text_x)
-            y += space + lh * max(len(lines), 1)
+        for y in self._bottoms(specs, width, size):
             if limit is not None and y > limit:
                 break
         return y
 
     def fitting(self, specs: Sequence[_Spec], width: int, size: float, limit: int) -> int:
         """How many of the leading `specs` end within `limit` at `size`."""
+        return next(
+            (i for i, y in enumerate(self._bottoms(specs, width, size)) if y > limit), len(specs)
+        )
+
+    def _bottoms(self, specs: Sequence[_Spec], width: int, size: float) -> Iterator[int]:
+        """Where each paragraph of `specs` ends at `size`, from the top, one at a time."""
         y = 0
         for i, spec in enumerate(specs):
             psize, lh, space, _, text_x = self._metrics(spec, i, size)
             lines, _ = self._break(spec, psize, width - text_x)
             y += space + lh * max(len(lines), 1)
-            if y > limit:
-                return i
-        return len(specs)
+            yield y
 
     def rewrapped(self, specs: Sequence[_Spec], width: int, size: float, other: _Setter) -> int:
         """The height `specs` take where a viewer keeps the lines set here but draws them in
