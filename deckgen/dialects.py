@@ -68,10 +68,13 @@ def _outside_code(body: str) -> str:
     return _CODE_FENCE.sub("", body)
 
 
-def outside_code(body: str, rewrite: Callable[[str], str]) -> str:
-    """Apply `rewrite` to the parts of `body` that are not fenced code."""
+def outside_code(
+    body: str, rewrite: Callable[[str], str], code: re.Pattern[str] = _CODE_FENCE
+) -> str:
+    """Apply `rewrite` to the parts of `body` that are not code (`code` matches it: fenced
+    code unless told otherwise)."""
     out, pos = [], 0
-    for fence in _CODE_FENCE.finditer(body):
+    for fence in code.finditer(body):
         out.append(rewrite(body[pos : fence.start()]))
         out.append(fence.group(0))
         pos = fence.end()

@@ -17,6 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from . import dialects
+
 _D_MATH = re.compile(r"<d-math(\s[^<>]*)?>(.*?)</d-math\s*>", re.S | re.I)
 _BLOCK_ATTR = re.compile(r"(^|\s)block(\s|=|$)", re.I)
 _CODE = re.compile(
@@ -28,14 +30,7 @@ def to_tex(body: str) -> str:
     """`<d-math>` as TeX delimiters, outside code; every other character keeps its offset."""
     if "<d-math" not in body:
         return body
-    out: list[str] = []
-    pos = 0
-    for code in _CODE.finditer(body):
-        out.append(_D_MATH.sub(_delimited, body[pos : code.start()]))
-        out.append(code.group(0))
-        pos = code.end()
-    out.append(_D_MATH.sub(_delimited, body[pos:]))
-    return "".join(out)
+    return dialects.outside_code(body, lambda text: _D_MATH.sub(_delimited, text), _CODE)
 
 
 def _delimited(m: re.Match[str]) -> str:

@@ -36,7 +36,7 @@ from liquid.exceptions import LiquidError
 from liquid.parser import get_parser
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG, Token
 
-from . import jekyll_filters
+from . import dialects, jekyll_filters
 from .errors import Diagnostic, info, warning
 from .site import Site
 
@@ -696,13 +696,7 @@ def site_paths(body: str, site: Site) -> str:
     it stays live in the PPTX and the PDF. Code blocks are left as they are."""
     if not site.baseurl and not site.url:
         return body
-    out, pos = [], 0
-    for fence in _FENCE.finditer(body):
-        out.append(_rewrite(body[pos : fence.start()], site))
-        out.append(fence.group(0))
-        pos = fence.end()
-    out.append(_rewrite(body[pos:], site))
-    return "".join(out)
+    return dialects.outside_code(body, lambda text: _rewrite(text, site), _FENCE)
 
 
 def _rewrite(text: str, site: Site) -> str:

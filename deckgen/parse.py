@@ -73,7 +73,6 @@ _CALLOUT_LABELS = {
 _GH_ALERT = re.compile(r"^\[!(\w+)\]\s*", re.I)
 _NOTES_COMMENT = re.compile(r"^\s*notes?\s*:\s*(.*)$", re.S | re.I)
 _FENCED_NOTES = re.compile(r"^:::+\s*\{?\.?notes\}?\s*\n(.*?)^:::+\s*$", re.S | re.M)
-_CODE_FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 _CALLOUT_CLASS = re.compile(r"(^|[-_ ])(box|callout|admonition|alert|note|tip|warning)($|[-_ ])")
 _CHROME_CLASS = re.compile(r"(download|button|btn|share|social|nav|toc|badge)", re.I)
 _ICON_CLASS = re.compile(r"(^|\s)(fa[srbl]?|fa-[\w-]+|icon|bi|material-icons)(\s|$)")
@@ -200,13 +199,7 @@ def _fenced_notes_to_aside(body: str) -> str:
     """Pandoc/Quarto `::: notes` fences become reveal.js `<aside class="notes">` (not in code)."""
     if ":::" not in body:
         return body
-    out, pos = [], 0
-    for fence in _CODE_FENCE.finditer(body):
-        out.append(_FENCED_NOTES.sub(_aside, body[pos : fence.start()]))
-        out.append(fence.group(0))
-        pos = fence.end()
-    out.append(_FENCED_NOTES.sub(_aside, body[pos:]))
-    return "".join(out)
+    return dialects.outside_code(body, lambda text: _FENCED_NOTES.sub(_aside, text))
 
 
 def _aside(m: re.Match[str]) -> str:
