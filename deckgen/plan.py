@@ -797,10 +797,7 @@ def _plan_post(
         planner.section(info.title, leftovers, "", info.title, 0, None)
 
     # -- sections: ## (and # ) start one, ### a sub-slide under it ------------------
-    top = min((b.level for b in rest if isinstance(b, Heading)), default=2)
-    top = max(top, 1)
-    sections = _split(rest, top)
-    for heading, sub_blocks in sections:
+    for top, heading, sub_blocks in _sections(rest):
         title = plain(heading.runs)
         if is_references_title(title, _references_title(planner)):
             _references(planner, title, sub_blocks, heading.line)
@@ -952,6 +949,19 @@ _DIALECT_PLAN: dict[
 
 def _byline(info: DeckInfo) -> str:
     return " · ".join(x for x in (info.author, info.date) if x)
+
+
+def _sections(blocks: Sequence[Block]) -> list[tuple[int, Heading, list[Block]]]:
+    """The post's sections, each with the level its headings start at: the highest heading
+    level starts a section; headings before the first of those (a post of `##` sections
+    with a `# Appendix` at the end) start sections at their own highest level."""
+    levels = [b.level for b in blocks if isinstance(b, Heading)]
+    if not levels:
+        return []
+    top = max(min(levels), 1)
+    first = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level <= top)
+    head = _sections(blocks[:first]) if first else []
+    return head + [(top, h, own) for h, own in _split(blocks[first:], top)]
 
 
 def _split(blocks: Sequence[Block], level: int) -> list[tuple[Heading, list[Block]]]:

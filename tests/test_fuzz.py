@@ -4,6 +4,7 @@ tests/fixtures/fuzz/ and are replayed on every run."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,10 @@ from pypdf import PdfReader
 
 from deckgen.build import build
 from deckgen.errors import DeckgenError
+from deckgen.parse import parse_document
+from deckgen.plan import plan_deck
+from deckgen.source import read_source
+from deckgen.theme import load_theme
 
 from .conftest import FIXTURES
 
@@ -81,3 +86,26 @@ def test_any_post_builds_or_fails_with_deckgens_own_error(tmp_path: Path, text: 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_inputs_that_once_broke_the_pipeline_build(tmp_path: Path, path: Path) -> None:
     _build_or_fail_cleanly(path, tmp_path)
+
+
+plain_words = st.lists(st.from_regex(r"[a-z]{3,9}", fullmatch=True), min_size=1, max_size=8)
+SHAPES = ["# {}", "## {}", "### {}", "#### {}", "{}", "- {}", "1. {}", "> {}", "**{}**"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    blocks=st.lists(st.tuples(st.sampled_from(SHAPES), plain_words), min_size=1, max_size=14)
+)
+def test_every_word_of_headings_prose_and_lists_lands_in_the_deck(
+    tmp_path: Path, blocks: list[tuple[str, list[str]]]
+) -> None:
+    text = "---\ntitle: Words\n---\n\n" + "\n\n".join(s.format(" ".join(w)) for s, w in blocks)
+    path = tmp_path / "words.md"
+    path.write_text(text + "\n", encoding="utf-8")
+    source, _ = read_source(path)
+    deck, _ = plan_deck(parse_document(source)[0], load_theme(), path)
+    strings = re.findall(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", repr(deck))
+    said = {w for pair in strings for s in pair for w in re.findall(r"[a-z]+", s)}
+    assert {w for _, ws in blocks for w in ws} <= said

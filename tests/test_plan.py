@@ -311,3 +311,21 @@ def test_a_linked_picture_says_its_link_in_the_notes_of_its_own_slide(tmp_path: 
         ("Picture One links to https://a.example",),
         ("Picture Two links to https://b.example",),
     ]
+
+
+def test_sections_before_a_larger_heading_keep_their_slides_and_words(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path,
+        "## Method\n\nWe measure angles.\n\n### Setup\n\n- random vectors\n\n"
+        "## Results\n\n- decay holds\n\n# Appendix\n\n## Code\n\n- listing\n",
+    )
+    titles = [s.title for s in deck.slides[1:]]
+    assert titles[:2] == ["Method", "Setup"] and "Results" in titles
+    assert "Appendix" in titles
+    setup = next(s for s in deck.slides if s.title == "Setup")
+    assert setup.context == "Method"
+    code = next(s for s in deck.slides if s.title == "Code")
+    assert code.context == "Appendix"
+    shown = repr(deck)
+    for word in ("angles", "random vectors", "decay holds", "listing"):
+        assert word in shown
