@@ -95,9 +95,7 @@ SHAPES = ["# {}", "## {}", "### {}", "#### {}", "{}", "- {}", "1. {}", "> {}", "
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    blocks=st.lists(st.tuples(st.sampled_from(SHAPES), plain_words), min_size=1, max_size=14)
-)
+@given(blocks=st.lists(st.tuples(st.sampled_from(SHAPES), plain_words), min_size=1, max_size=14))
 def test_every_word_of_headings_prose_and_lists_lands_in_the_deck(
     tmp_path: Path, blocks: list[tuple[str, list[str]]]
 ) -> None:
