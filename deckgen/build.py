@@ -241,9 +241,15 @@ def assets_for(
     Hugo serves them when the post is a page of a Hugo site."""
     from . import hugo
     from .deck import Assets
+    from .site import JEKYLL, read_site
 
     page = hugo.page(post, meta, site_root)
-    return Assets(post.parent, site_root, fetch_remote, cache_dir, page)
+    url = None
+    if page is None and site_root is not None:
+        site, _ = read_site(site_root)
+        if site.kind == JEKYLL and post.resolve().is_relative_to(site.root):
+            url = site.page_url(post)
+    return Assets(post.parent, site_root, fetch_remote, cache_dir, page, url)
 
 
 @dataclass(frozen=True)
@@ -272,7 +278,7 @@ def inputs(post: Path, doc: Document, theme: Theme, assets: Assets) -> Inputs:
         src = image.src
         if not src or src.startswith(("data:", "//")) or ":" in src.split("/")[0]:
             continue  # not a local file
-        places = local_candidates(src, assets.post, assets.site_root, assets.page)
+        places = local_candidates(src, assets.post, assets.site_root, assets.page, assets.url)
         for place in places if isinstance(places, list) else ():
             if place.is_file():
                 read.add(place)

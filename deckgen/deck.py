@@ -187,6 +187,7 @@ class Assets:
     fetch_remote: bool = False
     cache_dir: Path | None = None  # prepared images, shared between builds
     page: hugo.Page | None = None  # a page of a Hugo site: its images are where Hugo has them
+    url: str | None = None  # a page of a Jekyll site: its URL, against which paths resolve
 
 
 PAPERS = {"a4": (7560310, 10692130), "letter": (7772400, 10058400)}  # notes pages: portrait, EMU

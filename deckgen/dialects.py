@@ -271,3 +271,40 @@ def width_share(width: str | None, style: str | None = None) -> float | None:
     number = float(m.group(1))
     share = number / 100 if m.group(2) == "%" else number / BLOG_COLUMN_PX
     return min(share, 1.0) if share > 0 else None
+
+
+# -- `<img>` tags as browsers read them ------------------------------------------------------
+
+_IMG_ATTR = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_IMG_TAG = re.compile(r"<img\b[^<>]*>", re.I)
+_WELL_FORMED_IMG = re.compile(rf"<img(?:{_IMG_ATTR})*\s*/?>", re.I)
+_ATTR_NAME = re.compile(r"^[A-Za-z_:][\w.:-]*$")
+
+
+def lenient_img_tags(body: str) -> str:
+    """An `<img>` a browser shows but Markdown leaves as text (`style="…";/>`, attributes
+    with no space between them, two spaces at a line's end inside the tag) is written
+    well-formed, as the browser reads it; outside code, on the tag's own lines."""
+    if "<img" not in body.lower():
+        return body
+    return outside_code(body, lambda text: _IMG_TAG.sub(_well_formed, text))
+
+
+def _well_formed(m: re.Match[str]) -> str:
+    tag = re.sub(r"[ \t]+\n", "\n", m.group(0))  # not Markdown's hard break: inside a tag
+    if _WELL_FORMED_IMG.fullmatch(tag):
+        return tag
+    import html
+
+    import lxml.html
+
+    try:
+        el = lxml.html.fragment_fromstring(tag)
+    except (ValueError, lxml.etree.ParserError):
+        return tag
+    attrs = "".join(
+        f' {name}="{html.escape(value, quote=True)}"'
+        for name, value in el.attrib.items()
+        if _ATTR_NAME.match(name)
+    )
+    return f"<img{attrs}" + "\n" * tag.count("\n") + ">"

@@ -54,10 +54,11 @@ def resolve(
     fetch_remote: bool = False,
     cache_dir: Path | None = None,
     page: hugo.Page | None = None,
+    url: str | None = None,
 ) -> ImageSource | ImageProblem:
     """Find and check the image `src` as written in a post (of the Hugo `page`, if it is
-    one); a file's size and hash are kept in `cache_dir`, by its path, modification time and
-    length."""
+    one; at the Jekyll page `url`, if it is one); a file's size and hash are kept in
+    `cache_dir`, by its path, modification time and length."""
     if not src:
         return ImageProblem("image has no src")
     t = _SVG_TEXT_URI.match(src)
@@ -78,18 +79,22 @@ def resolve(
         return _fetch("https:" + src if src.startswith("//") else src)
     if ":" in src.split("/")[0]:
         return ImageProblem(f"image URL scheme not allowed: {src}")
-    found = local_file(src, post_dir, site_root, page)
+    found = local_file(src, post_dir, site_root, page, url)
     if isinstance(found, ImageProblem):
         return found
     return _probe_file(found, cache_dir)
 
 
 def local_file(
-    src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None = None
+    src: str,
+    post_dir: Path,
+    site_root: Path | None,
+    page: hugo.Page | None = None,
+    url: str | None = None,
 ) -> Path | ImageProblem:
     """The file a local image path names, or why there is none: every place it may be, in
     turn (`local_candidates`), the first that exists."""
-    found = _places(src, post_dir, site_root, page)
+    found = _places(src, post_dir, site_root, page, url)
     if isinstance(found, ImageProblem):
         return found
     places, refused = found
@@ -106,12 +111,18 @@ def local_file(
 
 
 def local_candidates(
-    src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None = None
+    src: str,
+    post_dir: Path,
+    site_root: Path | None,
+    page: hugo.Page | None = None,
+    url: str | None = None,
 ) -> list[Path] | ImageProblem:
     """Where the local image `src` may be, best first, each inside the folders deckgen reads:
     the post's folder and the site root. A Hugo `page` looks where Hugo serves the path from
-    (its bundle, `content/`, `static/`, `assets/`: `hugo.candidates`), then beside the post."""
-    found = _places(src, post_dir, site_root, page)
+    (its bundle, `content/`, `static/`, `assets/`: `hugo.candidates`), then beside the post.
+    A relative path in a Jekyll post at `url` is also where a browser finds it: resolved
+    against the page's URL, under the site root."""
+    found = _places(src, post_dir, site_root, page, url)
     if isinstance(found, ImageProblem):
         return found
     if not found[0]:
@@ -120,7 +131,7 @@ def local_candidates(
 
 
 def _places(
-    src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None
+    src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None, url: str | None
 ) -> tuple[list[Path], list[Path]] | ImageProblem:
     """`local_candidates`, resolved: those inside the allowed folders, and those outside."""
     clean = src.split("?")[0].split("#")[0]
@@ -144,6 +155,9 @@ def _places(
         places = [site_root / clean.lstrip("/")]
     else:
         places = [post_dir / clean]
+        served = hugo.join_url(url, clean) if url is not None and site_root else None
+        if served is not None and site_root is not None:
+            places.append(site_root / served.lstrip("/"))
     kept: list[Path] = []
     refused: list[Path] = []
     for place in places:

@@ -559,7 +559,7 @@ class _Layout:
         if found is None:
             a = self.assets
             found = images.resolve(
-                src, a.post, a.site_root, a.fetch_remote, a.cache_dir, page=a.page
+                src, a.post, a.site_root, a.fetch_remote, a.cache_dir, page=a.page, url=a.url
             )
             self._sources[src] = found
         return found

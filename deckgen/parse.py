@@ -98,6 +98,7 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     dialect = source.dialect
     body = _fenced_notes_to_aside(source.body)
     body = dialects.kramdown_attributes(dialects.fenced_divs(body))
+    body = dialects.lenient_img_tags(body)
     body = nested.markdown_inside(body)
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
@@ -801,6 +802,9 @@ class _Parser:
         yield Code(text, lang, self.locate(first) if first.strip() else None)
 
     def table(self, el: etree._Element) -> Iterator[Block]:
+        if el.find(".//img") is not None:  # a table laying out pictures beside text
+            yield from self.layout_table(el)
+            return
         rows: list[tuple[Runs, ...]] = []
         header = 0
         align: list[str] = []
@@ -826,6 +830,21 @@ class _Parser:
             padded = tuple(r + ((),) * (width - len(r)) for r in rows)
             aligns = tuple((a or "l") for a in (align + [""] * width)[:width])
             yield Table(padded, self.locate_text(first), min(header, len(rows) - 1), aligns)
+
+    def layout_table(self, el: etree._Element) -> Iterator[Block]:
+        """A table whose cells hold pictures lays content out, as the page shows it: each
+        row's cells are columns side by side, each cell read like a `<div>`."""
+        for tr in el.iter("tr"):
+            cols = [
+                Column(tuple(self.div(td)), dialects.width_share(td.get("width"), td.get("style")))
+                for td in tr
+                if td.tag in ("td", "th")
+            ]
+            cols = [c for c in cols if c.blocks]
+            if len(cols) == 1:
+                yield from cols[0].blocks
+            elif cols:
+                yield Columns(tuple(cols), _first_line(cols[0].blocks))
 
     def rule(self, el: etree._Element) -> Iterator[Block]:
         yield Rule()

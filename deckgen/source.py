@@ -26,7 +26,7 @@ import yaml
 
 from . import dialects
 from .errors import DeckgenError, Diagnostic, info, warning
-from .site import JEKYLL, Site, find_site_root, read_site
+from .site import HUGO, JEKYLL, Site, find_site_root, read_site
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _TOML_FRONT = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)  # Hugo
@@ -81,10 +81,14 @@ def read_source(path: Path, site_root: Path | None = None) -> tuple[Source, list
     if not text.strip():
         raise DeckgenError("empty file (expected a Markdown post)", path)
     meta, body, body_line = _split_front_matter(text, path)
-    hugo = bool(_TOML_FRONT.match(text) or _HUGO.search(body))  # `+++` or shortcodes
-    body = _resolve_hugo(body, path, body_line, diags)
-    dialect = dialects.detect(meta, body, path)
     site = _site(path, site_root, diags)
+    if site is not None and site.config_file is not None:  # the site's own kind decides
+        hugo = site.kind == HUGO
+    else:  # `+++` or shortcodes
+        hugo = bool(_TOML_FRONT.match(text) or _HUGO.search(body))
+    if hugo:
+        body = _resolve_hugo(body, path, body_line, diags)
+    dialect = dialects.detect(meta, body, path)
     line_map: tuple[int, ...] = ()
     if dialect == dialects.POST and not hugo and (site is None or site.kind == JEKYLL):
         # Liquid is Jekyll's; Hugo, Marp, Pandoc and Quarto leave `{{ }}` as written

@@ -266,3 +266,28 @@ def test_images_resolve_against_the_found_root_as_with_a_given_one(
 ) -> None:
     result = build(POST, tmp_path, formats=("pptx",), site_root=SITE if given else None)
     assert not [d for d in result.diagnostics if "image not found" in d.message]
+
+
+def test_a_site_post_shows_its_pictures_as_a_browser_at_its_url_would(tmp_path: Path) -> None:
+    """Paths relative to the post's URL, `<img>` tags a browser reads but Markdown does not,
+    a picture in a layout table beside its text; a Hugo shortcode commented out is no figure
+    and no reason to skip the post's Liquid."""
+    first = SITE / "_posts" / "2023-11-20-first-dive.md"
+    result = build(first, tmp_path, formats=("pptx",))
+    assert [d.message for d in result.diagnostics if d.level == "warning"] == []
+    deck = Presentation(str(tmp_path / f"{first.stem}.pptx"))
+    pictures = [
+        shape._element.nvPicPr.cNvPr.get("descr")
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.shape_type == 13
+    ]
+    assert pictures == ["A crab under the ledge", "The pool from the ledge", "The channel"]
+    beside = next(s for s in deck.slides if "Notes beside" in (s.shapes.title.text or ""))
+    texts = " ".join(sh.text_frame.text for sh in beside.shapes if sh.has_text_frame)
+    assert "every crab" in texts.replace("\n", " ") or "every crab" in str(
+        beside.notes_slide.notes_text_frame.text
+    )
+    assert "the channel fills first" in " ".join(
+        sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame
+    ) + " ".join(s.notes_slide.notes_text_frame.text for s in deck.slides)
