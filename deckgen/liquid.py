@@ -10,8 +10,9 @@ a piece that fails is reported with its line and falls back to the old substitut
 
 Jekyll's tags are registered on the engine: `include` and `include_relative` render the
 site's own `_includes/` with `include.*` set, `post_url` and `link` give a page's URL from
-the permalink settings, `highlight` becomes a code fence. A tag the engine does not know is
-kept as written, with a warning.
+the permalink settings, `highlight` becomes a code fence; two common plugins' tags too:
+`twitter` a link to the tweet (with a warning), `mermaid` a `mermaid` code fence. A tag the
+engine does not know is kept as written, with a warning.
 
 Line numbers: a piece's output keeps the number of lines of its source where it can. HTML
 from an include is joined onto the include's own line (so it stays one HTML block for
@@ -133,7 +134,15 @@ class JekyllEnvironment(Environment):
         self.filters = _Filters(self.filters, run)
         for name, func in jekyll_filters.FILTERS.items():
             self.add_filter(name, func)
-        for tag in (_IncludeTag, _IncludeRelativeTag, _PostUrlTag, _LinkTag, _HighlightTag):
+        for tag in (
+            _IncludeTag,
+            _IncludeRelativeTag,
+            _PostUrlTag,
+            _LinkTag,
+            _HighlightTag,
+            _MermaidTag,
+            _TwitterTag,
+        ):
             self.add_tag(tag)
         self.includes: dict[Path, liquid.BoundTemplate] = {}
 
@@ -324,6 +333,20 @@ class _LinkTag(_TextTag):
         return env.site.relative_url(env.site.page_url(target))
 
 
+class _TwitterTag(_TextTag):
+    """`{% twitter URL %}` (jekyll-twitter-plugin): the tweet, as a link to it."""
+
+    name = "twitter"
+
+    @staticmethod
+    def render(node: _TextNode, context: RenderContext) -> str:
+        url = (_interpolate(node.text, context).split() or [""])[0]
+        if not re.match(r"^https?://", url):
+            return node.text
+        _env(context).run.warn("tweet shown as a link", node.token)
+        return f'<a href="{html.escape(url)}">{html.escape(url)}</a>'
+
+
 class _HighlightNode(Node):
     __slots__ = ("block", "language")
 
@@ -346,6 +369,7 @@ class _HighlightTag(Tag):
     name = "highlight"
     end = "endhighlight"
     block = True
+    language = ""
 
     def parse(self, stream: TokenStream) -> Node:
         token = stream.eat(TOKEN_TAG)
@@ -355,7 +379,16 @@ class _HighlightTag(Tag):
             next(stream)
         block = get_parser(self.env).parse_block(stream, (self.end,))
         stream.expect(TOKEN_TAG, value=self.end)
-        return _HighlightNode(token, language, block)
+        return _HighlightNode(token, language or self.language, block)
+
+
+class _MermaidTag(_HighlightTag):
+    """`{% mermaid %}…{% endmermaid %}` (jekyll-mermaid): the diagram's source, as a
+    `mermaid` code block."""
+
+    name = "mermaid"
+    end = "endmermaid"
+    language = "mermaid"
 
 
 def _message(exc: BaseException) -> str:

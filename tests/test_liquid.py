@@ -291,3 +291,19 @@ def test_a_site_post_shows_its_pictures_as_a_browser_at_its_url_would(tmp_path: 
     assert "the channel fills first" in " ".join(
         sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame
     ) + " ".join(s.notes_slide.notes_text_frame.text for s in deck.slides)
+
+
+def test_plugin_tags_for_tweets_and_mermaid_become_a_link_and_a_code_block(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "{% twitter https://twitter.com/someone/status/123 maxwidth=500 %}\n\n"
+        "{% mermaid %}\ngraph TD;\n  A-->B;\n{% endmermaid %}\nz\n"
+    )
+    source, diags = read_source(post(site(tmp_path), body))
+    assert source.body.startswith(
+        '<a href="https://twitter.com/someone/status/123">'
+        "https://twitter.com/someone/status/123</a>\n\n```mermaid\ngraph TD;\n  A-->B;\n```"
+    )
+    assert messages(diags) == [(4, "tweet shown as a link")]
+    assert source.line_of(source.body.index("z")) == 10
