@@ -765,11 +765,12 @@ def _plan_post(
 ) -> tuple[Content, ...]:
     """A blog post: `##` sections become slides; prose is said, not shown."""
     theme = planner.theme
-    # A leading h1 that repeats the title is the title, not a section.
+    # A first heading that repeats the title (of any level, however punctuated) is the
+    # title, not a section.
     first_heading = next((i for i, b in enumerate(blocks) if isinstance(b, Heading)), None)
     if first_heading is not None:
         h = blocks[first_heading]
-        if isinstance(h, Heading) and h.level == 1 and plain(h.runs).strip() == info.title:
+        if isinstance(h, Heading) and _same_words(plain(h.runs), info.title):
             del blocks[first_heading]
     contact = [b for b in blocks if isinstance(b, Contact)]
     blocks = [b for b in blocks if not isinstance(b, Contact)]
@@ -949,6 +950,11 @@ _DIALECT_PLAN: dict[
 
 def _byline(info: DeckInfo) -> str:
     return " · ".join(x for x in (info.author, info.date) if x)
+
+
+def _same_words(a: str, b: str) -> bool:
+    """The same words, whatever their case and punctuation."""
+    return re.findall(r"\w+", a.casefold()) == re.findall(r"\w+", b.casefold())
 
 
 def _sections(blocks: Sequence[Block]) -> list[tuple[int, Heading, list[Block]]]:

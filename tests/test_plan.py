@@ -329,3 +329,12 @@ def test_sections_before_a_larger_heading_keep_their_slides_and_words(tmp_path: 
     shown = repr(deck)
     for word in ("angles", "random vectors", "decay holds", "listing"):
         assert word in shown
+
+
+def test_a_first_heading_repeating_the_title_is_not_a_section(tmp_path: Path) -> None:
+    deck = plan(
+        tmp_path,
+        "## Why Tides Turn\n\n## Introduction\n\n- the moon pulls\n",
+        "title: Why Tides Turn?\nauthor: Ada",
+    )
+    assert [s.title for s in deck.slides] == ["Why Tides Turn?", "Introduction"]
