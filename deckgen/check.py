@@ -113,7 +113,7 @@ def _words(text: str) -> set[str]:
 def _deck_words(pages: tuple[Page, ...]) -> set[str]:
     parts: list[str] = []
     for page in pages:
-        parts += page.notes
+        parts += [n.text for n in page.notes]
         for f in text_frames(page.frames):
             parts += ["".join(s.text for s in p.spans) for p in f.paras]
     return _words(" ".join(parts))

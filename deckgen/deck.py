@@ -31,6 +31,33 @@ class Kind(str, Enum):
     MATH = "math"
 
 
+class NoteKind(str, Enum):
+    """Plan: what a paragraph of the speaker notes is, which decides how it is said."""
+
+    PROSE = "prose"  # the post's own words, moved off the slide
+    AUTHORED = "authored"  # the author's speaker notes (`<!-- notes: -->`, `::: notes`)
+    GENERATED = "generated"  # written by deckgen from what the slide shows
+    REFERENCE = "reference"  # a citation's full text: read, not said
+    FORMULA = "formula"  # a displayed formula's TeX: read, not said
+    FOOTNOTE = "footnote"  # a footnote's text, with its number
+
+
+SPOKEN = frozenset({NoteKind.PROSE, NoteKind.AUTHORED, NoteKind.GENERATED})
+
+
+@dataclass(frozen=True)
+class Note:
+    """Plan: one paragraph of a slide's speaker notes, and its kind."""
+
+    text: str
+    kind: NoteKind = NoteKind.PROSE
+
+    @property
+    def spoken(self) -> bool:
+        """Said aloud (and timed), rather than read from the notes when asked."""
+        return self.kind in SPOKEN
+
+
 @dataclass(frozen=True)
 class BulletItem:
     """Plan: one bullet: its text, nesting level (0 = top) and number when ordered."""
@@ -143,7 +170,7 @@ class Slide:
     kind: Kind
     title: str
     body: tuple[Content, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     citations: tuple[Runs, ...] = ()
     context: str = ""  # the parent section, shown above a sub-section's title
     section: str = ""  # the section this slide belongs to, for bookmarks

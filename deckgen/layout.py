@@ -29,6 +29,7 @@ from .deck import (
     DeckInfo,
     Equations,
     Kind,
+    NoteKind,
     Part,
     QuoteBox,
     Slide,
@@ -2067,7 +2068,9 @@ def lay_out_handout(slides: Pages, theme: Theme, paper: str = "a4") -> Pages:
                 color="text",
             )
         ]
-        specs = [_Spec((Run(n),), gap=1.0) for n in slide.notes]
+        specs = [
+            _Spec((Run(n.text, italic=n.kind is NoteKind.GENERATED),), gap=1.0) for n in slide.notes
+        ]
         first = True
         while first or specs:
             page = _Page()

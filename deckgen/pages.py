@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .deck import Note
 from .fonts import Face
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in EMU
@@ -152,7 +153,7 @@ class Page:
     title: str
     kind: str
     frames: tuple[Frame, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     background: str
     bookmark_level: int = 0
     section: str = ""

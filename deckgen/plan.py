@@ -30,6 +30,8 @@ from .deck import (
     DeckInfo,
     Equations,
     Kind,
+    Note,
+    NoteKind,
     Part,
     QuoteBox,
     Slide,
@@ -119,7 +121,7 @@ class _Draft:
     visual: Visual | Equations | None = None  # what the slide shows large: figures or formulas
     text: Content | None = None
     prose_shown: list[Runs] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     authored: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)  # anchors cited here
     footer_refs: list[Reference] = field(default_factory=list)
@@ -165,7 +167,8 @@ class _Planner:
         pending_prose = self._prose
         # a slide with only prose shows its key sentences; the rest is said
         if draft.empty() and pending_prose:
-            since = [p for p in pending_prose if plain(p.runs) in draft.notes]
+            said = {n.text for n in draft.notes}
+            since = [p for p in pending_prose if plain(p.runs) in said]
             self._prose_slide(draft, since or pending_prose)
 
     # -- one handler per block type (see _BLOCK_PLAN); each returns the current draft and
@@ -186,7 +189,7 @@ class _Planner:
             return step[0], True
         else:
             self._prose.append(block)
-            draft.notes.append(plain(block.runs))
+            draft.notes.append(Note(plain(block.runs)))
             draft.said_cites.extend(r.link[1:] for r in block.runs if _is_cite(r) and r.link)
         return draft, False
 
@@ -212,7 +215,7 @@ class _Planner:
             if draft.visual is not None or isinstance(draft.text, Columns):
                 draft = self._continue(draft)
             draft.visual = Equations((math,), lead)
-        draft.notes.append(FORMULA_NOTE + math.tex)  # the TeX, for the speaker to read
+        draft.notes.append(Note(FORMULA_NOTE + math.tex, NoteKind.FORMULA))  # read, not said
         return draft
 
     def _quote(self, block: Quote, draft: _Draft, rest: Sequence[Block]) -> _Step:
@@ -283,7 +286,7 @@ class _Planner:
             said.append(plain(p.runs))
         draft.prose_shown = shown
         draft.text = Text(tuple(shown))
-        draft.notes = said
+        draft.notes = [Note(t) for t in said]
 
     def _bullets(self, block: ListBlock, lead: Runs = ()) -> Bullets:
         items: list[BulletItem] = []
@@ -303,7 +306,7 @@ class _Planner:
     def _caption(self, fig: Figure, draft: _Draft) -> Figure:
         if fig.image.link:  # a picture that is a link: the link is said
             draft.notes.append(
-                f"Picture {fig.image.alt or fig.image.src} links to {fig.image.link}"
+                Note(f"Picture {fig.image.alt or fig.image.src} links to {fig.image.link}")
             )
         for r in fig.caption:
             if _is_cite(r) and r.link:
@@ -322,7 +325,7 @@ class _Planner:
             else:
                 said.append(plain(s))
         if said:
-            draft.notes.append("Caption: " + " ".join(said))
+            draft.notes.append(Note("Caption: " + " ".join(said)))
         caption: list[Run] = []
         for s in kept:
             if caption:
@@ -790,7 +793,7 @@ def _plan_post(
         elif isinstance(b, Notes):
             title_draft.authored.extend(_paragraphs(b.text))
         elif isinstance(b, Paragraph) and rest:
-            title_draft.notes.append(plain(b.runs))
+            title_draft.notes.append(Note(plain(b.runs)))
         elif not isinstance(b, Rule):
             leftovers.append(b)
     title_body = tuple(body)
@@ -1061,10 +1064,16 @@ def _finish(
             seen_title[key] = seen_title.get(key, 0) + 1
         footer = tuple(r.runs for r in d.footer_refs) + tuple(_footnote_runs(f) for f in shown)
         generated = notes_mode == "generated"
-        notes = [*d.authored, *(d.notes if generated else ())]
+        notes = [Note(a, NoteKind.AUTHORED) for a in d.authored]
+        notes += d.notes if generated else ()
         if generated:  # the full text of each citation shown in short on the slide
-            notes += [f"{REFERENCE_NOTE}{plain(r.runs)}" for r in d.footer_refs]
-        notes += [f"{FOOTNOTE_NOTE}{f.number}: {plain(f.runs)}" for f in (*shown, *told)]
+            notes += [
+                Note(f"{REFERENCE_NOTE}{plain(r.runs)}", NoteKind.REFERENCE) for r in d.footer_refs
+            ]
+        notes += [
+            Note(f"{FOOTNOTE_NOTE}{f.number}: {plain(f.runs)}", NoteKind.FOOTNOTE)
+            for f in (*shown, *told)
+        ]
         anchors = (
             tuple(d.citations)
             if kind is Kind.REFERENCES
@@ -1078,7 +1087,7 @@ def _finish(
                 kind=kind,
                 title=title,
                 body=body,
-                notes=tuple(n for n in notes if n.strip()),
+                notes=tuple(n for n in notes if n.text.strip()),
                 citations=footer,
                 context=d.context,
                 section=d.section,

@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from hypothesis import settings
 from PIL import Image
 
 from deckgen.build import BuildResult, build
+from deckgen.deck import Note
 
 # Property tests explore new random posts on every local run; `.ci/run` picks the "ci"
 # profile, the same examples every time, so that CI fails only for a change it tests.
@@ -120,3 +121,8 @@ def outputs(result: BuildResult) -> tuple[Path, Path]:
     """The PPTX and the PDF a build wrote."""
     by_suffix = {p.suffix: p for p in result.written}
     return by_suffix[".pptx"], by_suffix[".pdf"]
+
+
+def note_texts(notes: Iterable[Note]) -> tuple[str, ...]:
+    """The text of each speaker note, in order."""
+    return tuple(n.text for n in notes)

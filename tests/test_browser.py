@@ -146,7 +146,7 @@ def test_the_presenter_view_shows_the_notes_and_stays_in_sync(page: Any, deck: B
     notes = presenter.inner_text("#notes")
     assert pages[3].notes, "slide 4 has notes"
     for note in pages[3].notes:
-        assert " ".join(note.split())[:80] in " ".join(notes.split())
+        assert " ".join(note.text.split())[:80] in " ".join(notes.split())
     assert presenter.inner_text("#counter") == f"4 / {len(pages)}"
     assert sorted(_shown(presenter)) == ["slide-4", "slide-5"]  # this slide and the next
     assert re.fullmatch(r"\d+:\d\d:\d\d", presenter.inner_text("#timer"))

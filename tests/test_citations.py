@@ -285,7 +285,9 @@ def test_a_work_cited_only_in_a_footnote_is_still_listed(bib: Bibliography) -> N
     deck, _ = plan_deck(out, load_theme("default"))
     refs = next(s for s in deck.slides if s.kind is Kind.REFERENCES)
     assert refs.anchors == ("cite-smith2018b",)
-    assert "Footnote 1: As in (Smith, 2018)" in "\n".join(n for s in deck.slides for n in s.notes)
+    assert "Footnote 1: As in (Smith, 2018)" in "\n".join(
+        n.text for s in deck.slides for n in s.notes
+    )
 
 
 def test_plan_pandoc_slides_make_a_references_slide(tmp_path: Path) -> None:

@@ -229,7 +229,7 @@ def test_a_formula_slide_keeps_its_lead_in_line_and_its_tex_in_the_notes(
     lead = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "body")
     formula_frame = next(f for f in page.frames if isinstance(f, MathFrame))
     assert lead.rect[1] < formula_frame.rect[1]  # the lead-in above the formula
-    assert FORMULA_NOTE + INTEGRAL in page.notes
+    assert FORMULA_NOTE + INTEGRAL in [n.text for n in page.notes]
 
 
 def test_formulas_are_larger_than_body_text_and_fit_the_slide(built: BuildResult) -> None:

@@ -356,7 +356,7 @@ def test_a_footnote_cited_only_in_prose_that_is_said_goes_to_that_slides_notes(
         "[^n]: The source of the count.\n",
     )
     pages = compile_post(post).pages.pages
-    assert "Footnote 1: The source of the count." in pages[1].notes
+    assert "Footnote 1: The source of the count." in [n.text for n in pages[1].notes]
 
 
 def test_width_attribute_makes_the_picture_that_share_of_the_content_width(
@@ -418,7 +418,7 @@ def test_a_line_ending_in_a_colon_leads_into_a_table_or_code_above_it(tmp_path: 
     code_page = next(p for p in pages if p.title == "Code")
     texts = [f for f in code_page.frames if isinstance(f, TextFrame) and f.role == "body"]
     assert ["".join(s.text for s in t.paras[0].spans) for t in texts] == ["The whole loop:"]
-    assert "The whole loop:" not in " ".join(code_page.notes)
+    assert "The whole loop:" not in " ".join(n.text for n in code_page.notes)
 
 
 def _long_post(folder: Path) -> Path:

@@ -15,7 +15,7 @@ from deckgen.build import build, compile_post
 from deckgen.errors import DeckgenError
 from deckgen.render.notes import clock, render_notes, script
 
-from .conftest import FIXTURES, write_post
+from .conftest import FIXTURES, note_texts, write_post
 
 DIALECTS = FIXTURES / "notes-dialects.md"
 
@@ -89,7 +89,7 @@ def test_authored_mode_keeps_only_written_notes(tmp_path: Path) -> None:
     post.write_text(text, encoding="utf-8")
     pages = compile_post(post).pages
     reveal = next(p for p in pages.pages if p.title == "Reveal Style")
-    assert reveal.notes == ("Finish with the reveal.js aside note.",)
+    assert note_texts(reveal.notes) == ("Finish with the reveal.js aside note.",)
 
 
 def test_an_unknown_notes_mode_is_an_error_naming_the_key(tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_notes_pages_have_one_page_per_slide_with_title_and_notes(tmp_path: Path
             text = re.sub(r"\s+", " ", page.extract_text())
             assert slide.title in text
             for note in slide.notes:
-                assert re.sub(r"\s+", " ", note)[:60] in text
+                assert re.sub(r"\s+", " ", note.text)[:60] in text
             assert not page.images  # the slide is redrawn as vectors
 
 

@@ -14,7 +14,7 @@ from deckgen.plan import plan_deck, split_sentences
 from deckgen.source import read_source
 from deckgen.theme import load_theme
 
-from .conftest import write_post
+from .conftest import note_texts, write_post
 
 
 def plan(tmp_path: Path, body: str, front: str = "title: A Test Talk\nauthor: Ada") -> Deck:
@@ -70,7 +70,7 @@ def test_a_figure_and_a_list_share_a_slide_and_the_intro_goes_to_notes(tmp_path:
     slide = deck.slides[1]
     assert slide.kind is Kind.FIGURE
     assert [type(c) for c in slide.body] == [Visual, Bullets]
-    assert slide.notes == ("We tried three things and here they are.",)
+    assert note_texts(slide.notes) == ("We tried three things and here they are.",)
 
 
 def test_two_figures_in_a_section_make_a_continuation_slide(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_prose_only_section_shows_lead_sentences_and_says_the_rest(tmp_path: Pat
     assert slide.kind is Kind.BULLETS
     shown = [plain(p) for c in slide.body if isinstance(c, Text) for p in c.paragraphs]
     assert shown == ["The first sentence is the point."]
-    assert slide.notes[0].startswith("This sentence keeps going")
+    assert slide.notes[0].text.startswith("This sentence keeps going")
 
 
 def test_note_blockquote_is_a_callout_and_a_bold_claim_is_a_quote(tmp_path: Path) -> None:
@@ -143,7 +143,7 @@ def test_long_caption_keeps_its_first_sentence_and_its_citation(tmp_path: Path) 
     assert isinstance(visual, Visual)
     caption = plain(visual.figures[0].caption)
     assert caption == "Short first sentence. [Z, 2021]"
-    assert any(n.startswith("Caption: Then word") for n in deck.slides[1].notes)
+    assert any(n.startswith("Caption: Then word") for n in note_texts(deck.slides[1].notes))
 
 
 def test_sentences_do_not_split_after_initials_or_et_al() -> None:
@@ -157,7 +157,7 @@ def test_sentences_do_not_split_after_initials_or_et_al() -> None:
 def test_authored_notes_come_before_generated_notes(tmp_path: Path) -> None:
     body = "## A\n\n<!-- notes: Say hello first. -->\n\n- point\n\nMore prose here.\n"
     deck = plan(tmp_path, body)
-    assert deck.slides[1].notes == ("Say hello first.", "More prose here.")
+    assert note_texts(deck.slides[1].notes) == ("Say hello first.", "More prose here.")
 
 
 def test_marp_rulers_split_slides_exactly_and_the_first_heading_of_any_level_titles_each(
@@ -205,7 +205,7 @@ def test_a_footnote_is_in_the_footer_of_every_slide_showing_its_marker(tmp_path:
     deck = plan(tmp_path, "## One\n\n- a[^x]\n\n## Two\n\n- b[^x]\n\n[^x]: The note.\n")
     for slide in deck.slides[1:]:
         assert [plain(c) for c in slide.citations] == ["¹ The note."]
-        assert "Footnote 1: The note." in slide.notes
+        assert "Footnote 1: The note." in note_texts(slide.notes)
 
 
 def test_columns_in_a_blog_post_take_a_slide_and_a_figure_after_them_joins_them(
@@ -231,7 +231,7 @@ def test_pandoc_notes_before_any_slide_go_to_the_title_slide(tmp_path: Path) -> 
         "title: T\nformat: revealjs",
     )
     assert [s.title for s in deck.slides] == ["T", "First"]
-    assert deck.slides[0].notes == ("Greet the room.",)
+    assert note_texts(deck.slides[0].notes) == ("Greet the room.",)
 
 
 def test_columns_inside_a_column_are_stacked_in_it_and_nothing_is_lost(tmp_path: Path) -> None:
@@ -285,7 +285,7 @@ def test_a_footnote_marked_in_a_heading_is_at_the_foot_of_that_slide(tmp_path: P
     slides = plan(tmp_path, body).slides
     first = next(s for s in slides if s.title.startswith("Heading with note"))
     assert [plain(c) for c in first.citations] == ["¹ the heading note"]
-    assert "Footnote 1: the heading note" in first.notes
+    assert "Footnote 1: the heading note" in note_texts(first.notes)
 
 
 def test_a_picture_in_a_list_is_shown_beside_the_lists_text(tmp_path: Path) -> None:
@@ -307,7 +307,7 @@ def test_a_picture_in_a_quote_shares_the_quotes_slide(tmp_path: Path) -> None:
 def test_a_linked_picture_says_its_link_in_the_notes_of_its_own_slide(tmp_path: Path) -> None:
     body = "## L\n\n[![One](a.png)](https://a.example)\n\n[![Two](b.png)](https://b.example)\n"
     slides = plan(tmp_path, body).slides[1:]
-    assert [s.notes for s in slides] == [
+    assert [note_texts(s.notes) for s in slides] == [
         ("Picture One links to https://a.example",),
         ("Picture Two links to https://b.example",),
     ]

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from deckgen import fonts
 from deckgen.build import BuildResult, build, compile_post
+from deckgen.deck import NoteKind
 from deckgen.errors import DeckgenError
 from deckgen.pages import PictureFrame
 from deckgen.render.html import render_html, safe_link
@@ -88,7 +89,8 @@ def test_the_notes_ride_along_for_the_presenter_view(example: tuple[BuildResult,
     data = json.loads(raw)
     assert data["title"] == result.compiled.pages.info.title
     assert [s["notes"] for s in data["slides"]] == [
-        list(p.notes) for p in result.compiled.pages.pages
+        [[n.text, n.kind is NoteKind.GENERATED] for n in p.notes]
+        for p in result.compiled.pages.pages
     ]
     assert any(s["notes"] for s in data["slides"])
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import fonts
+from ..deck import NoteKind
 from ..fonts import Face
 from ..pages import (
     Frame,
@@ -278,7 +279,14 @@ def render_html(pages: Pages, cache_dir: Path | None = None) -> bytes:
         )
     data = {
         "title": pages.info.title,
-        "slides": [{"n": p.number, "title": p.title, "notes": list(p.notes)} for p in pages.pages],
+        "slides": [
+            {
+                "n": p.number,
+                "title": p.title,
+                "notes": [[n.text, n.kind is NoteKind.GENERATED] for n in p.notes],
+            }
+            for p in pages.pages
+        ],
     }
     classes = "\n".join(f".{n}{{font-family:{n}}}" for n in names.values())
     page_rule = f"@page{{size:{w}pt {h}pt;margin:0}}"

@@ -77,9 +77,10 @@
       p.textContent = "No notes for this slide.";
       notes.appendChild(p);
     }
-    list.forEach(function (text) {
+    list.forEach(function (note) {  // [text, written by deckgen rather than the post]
       var p = document.createElement("p");
-      p.textContent = text;
+      p.textContent = note[0];
+      if (note[1]) p.className = "generated";
       notes.appendChild(p);
     });
     notes.scrollTop = 0;

@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..deck import Note, NoteKind
 from ..pages import Page, Pages, text_frames
-from ..plan import FORMULA_NOTE, REFERENCE_NOTE
 
 _WORD = re.compile(r"\w+")
 _SKIP_ROLES = {"slide_number", "citation", "context"}
@@ -24,7 +24,7 @@ class ScriptSlide:
 
     number: int
     title: str
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     seconds: int
 
 
@@ -32,7 +32,7 @@ def script(pages: Pages, wpm: int = 130) -> list[ScriptSlide]:
     """Each slide's entry in the script, with its estimated speaking time."""
     out = []
     for page in pages.pages:
-        spoken = [n for n in page.notes if not n.startswith((REFERENCE_NOTE, FORMULA_NOTE))]
+        spoken = [n.text for n in page.notes if n.spoken]
         said = " ".join(spoken) if spoken else _slide_text(page)
         seconds = round(len(_WORD.findall(said)) * 60 / wpm)
         title = page.title or f"Slide {page.number}"  # an untitled slide (Pandoc's ---)
@@ -50,6 +50,14 @@ def _slide_text(page: Page) -> str:
     )
 
 
+def _md(note: Note) -> str:
+    return f"_{note.text}_" if note.kind is NoteKind.GENERATED else note.text
+
+
+def _plain(note: Note) -> str:
+    return f"~ {note.text}" if note.kind is NoteKind.GENERATED else note.text
+
+
 def clock(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
@@ -62,19 +70,23 @@ def _markdown(title: str, entries: list[ScriptSlide], wpm: int) -> str:
         f"Total: {clock(total)} at {wpm} words per minute",
         "",
     ]
+    if any(n.kind is NoteKind.GENERATED for e in entries for n in e.notes):
+        lines += ["_In italics: what deckgen wrote from the slide; the rest is the post's._", ""]
     for e in entries:
         lines += [f"## {e.number}. {e.title} ({clock(e.seconds)})", ""]
-        lines += [p for n in e.notes for p in (n, "")] or ["_(no notes)_", ""]
+        lines += [p for n in e.notes for p in (_md(n), "")] or ["_(no notes)_", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _text(title: str, entries: list[ScriptSlide], wpm: int) -> str:
     total = sum(e.seconds for e in entries)
     lines = [f"{title}: speaker script", f"Total: {clock(total)} at {wpm} words per minute", ""]
+    if any(n.kind is NoteKind.GENERATED for e in entries for n in e.notes):
+        lines += ["Lines starting with ~ are what deckgen wrote from the slide.", ""]
     for e in entries:
         head = f"{e.number}. {e.title} ({clock(e.seconds)})"
         lines += [head, "-" * len(head)]
-        lines += [p for n in e.notes for p in (n, "")] or ["(no notes)", ""]
+        lines += [p for n in e.notes for p in (_plain(n), "")] or ["(no notes)", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import fonts
+from ..deck import Note, NoteKind
 from ..fonts import Face
 from ..pages import (
     DocInfo,
@@ -639,9 +640,14 @@ _FRAME_WRITERS: dict[type, Callable[[_SlideWriter, Frame], str]] = {
 }
 
 
-def _notes_xml(notes: tuple[str, ...]) -> bytes:
-    """A notes page as python-pptx clones it from its default notes master, with the text."""
-    paras = "".join(f"<a:p><a:r><a:t>{_text(note)}</a:t></a:r></a:p>" for note in notes)
+def _notes_xml(notes: tuple[Note, ...]) -> bytes:
+    """A notes page as python-pptx clones it from its default notes master, with the text
+    (what deckgen wrote rather than the post, in italics)."""
+    paras = "".join(
+        f"<a:p><a:r>{_GENERATED if note.kind is NoteKind.GENERATED else ''}"
+        f"<a:t>{_text(note.text)}</a:t></a:r></a:p>"
+        for note in notes
+    )
     return (
         f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:notes {_NS}><p:cSld>"
         f"<p:spTree>{_GROUP}"
@@ -653,6 +659,9 @@ def _notes_xml(notes: tuple[str, ...]) -> bytes:
         f"</p:nvPr></p:nvSpPr><p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/>{paras}</p:txBody>"
         "</p:sp></p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:notes>"
     ).encode()
+
+
+_GENERATED = '<a:rPr i="1"/>'  # a generated note's run
 
 
 def _box(frame: TextFrame) -> tuple[int, int, int, int]:
