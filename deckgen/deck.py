@@ -192,6 +192,7 @@ class DeckInfo:
     iso_date: str = ""  # YYYY-MM-DD, for document properties
     keywords: tuple[str, ...] = ()
     pdf: str = ""
+    generated_notes: bool = True  # deck.notes: deckgen completes the notes (not `authored`)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Blocks carry the source line where known. Nothing here knows about slides.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +28,16 @@ Runs = tuple[Run, ...]
 def plain(runs: Runs) -> str:
     """The text of some runs, without styling."""
     return "".join(r.text for r in runs)
+
+
+# a Chinese, Japanese or Korean character is said as about a word; other words are runs
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SPOKEN_WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
+
+
+def word_count(text: str) -> int:
+    """How many words `text` says: its words, and each CJK character as one."""
+    return len(_SPOKEN_WORD.findall(text))
 
 
 def slice_runs(runs: Runs, a: int, b: int, strip: bool = False) -> Runs:

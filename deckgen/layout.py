@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import fonts, formula, highlight, images
+from . import fonts, formula, highlight, images, narration
 from .deck import (
     PAPERS,
     Assets,
@@ -29,6 +29,7 @@ from .deck import (
     DeckInfo,
     Equations,
     Kind,
+    Note,
     NoteKind,
     Part,
     QuoteBox,
@@ -56,6 +57,7 @@ from .pages import (
     Span,
     TableFrame,
     TextFrame,
+    text_frames,
 )
 from .theme import FontSpec, Theme
 
@@ -1334,6 +1336,19 @@ _SPECS: dict[type, Callable[..., list[_Spec]]] = {
 # -- slides -----------------------------------------------------------------------------
 
 
+_UNSAID_ROLES = frozenset({"title", "context", "slide_number", "citation", "footer", "header"})
+
+
+def _shown_text(frames: Sequence[Frame]) -> list[str]:
+    """The text a page shows, as it would be read out: not its title, context or footer."""
+    return [
+        "".join(s.text for s in p.spans)
+        for f in text_frames(tuple(frames))
+        if f.role not in _UNSAID_ROLES
+        for p in f.paras
+    ]
+
+
 @dataclass(frozen=True)
 class _Laid:
     """One laid-out page before numbering and link resolution."""
@@ -1908,9 +1923,15 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     laid: list[_Laid] = []
     first_page: dict[int, int] = {}
     each = _lay_slides(lay, deck.slides)
+    said: list[tuple[Note, ...]] = []  # each page's notes
     for i, (slide, pages_of_slide) in enumerate(zip(deck.slides, each, strict=True)):
         first_page[i] = len(laid) + 1
         laid.extend(_Laid(slide, *page) for page in pages_of_slide)
+        shown = [_shown_text(page[1]) for page in pages_of_slide]
+        if deck.info.generated_notes:
+            said += narration.paged(slide.notes, slide.title, shown)
+        else:  # only what the author wrote, on the slide's first page
+            said += [slide.notes, *[()] * (len(shown) - 1)]
     anchors: dict[str, int] = {}
     for i, slide in enumerate(deck.slides):
         for a in slide.anchors:
@@ -1923,7 +1944,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         frames = [*under, *(_relink(f, anchors) for f in item.frames), *over]
         if item.slide.kind is not Kind.TITLE:
             frames = lay.footer(frames, deck.info, n, len(laid))
-        notes = item.slide.notes if not item.continued else ()
+        notes = said[n - 1]
         level = item.slide.level if not item.continued else 1
         pages.append(
             Page(

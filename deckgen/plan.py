@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import dialects
+from . import dialects, narration
 from .citations import is_references_title
 from .deck import (
     BulletItem,
@@ -759,8 +759,9 @@ def plan_deck(
             path,
         )
     headings = {b.line: b for b in doc.blocks if isinstance(b, Heading) and b.line is not None}
-    slides = _finish(planner.slides, title_body, _notes_mode(doc, path), footnotes, headings)
-    return Deck(info, tuple(slides)), planner.diags
+    mode = _notes_mode(doc, path)
+    slides = _finish(planner.slides, title_body, mode, footnotes, headings)
+    return Deck(replace(info, generated_notes=mode == "generated"), tuple(slides)), planner.diags
 
 
 def _plan_post(
@@ -1097,6 +1098,10 @@ def _finish(
                 backgrounds=tuple(d.backgrounds),
             )
         )
+    if notes_mode == "generated":  # where the prose is not enough to speak from
+        slides = [
+            replace(s, notes=n) for s, n in zip(slides, narration.completed(slides), strict=True)
+        ]
     return slides
 
 

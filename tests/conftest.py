@@ -14,7 +14,7 @@ from hypothesis import settings
 from PIL import Image
 
 from deckgen.build import BuildResult, build
-from deckgen.deck import Note
+from deckgen.deck import Note, NoteKind
 
 # Property tests explore new random posts on every local run; `.ci/run` picks the "ci"
 # profile, the same examples every time, so that CI fails only for a change it tests.
@@ -126,3 +126,8 @@ def outputs(result: BuildResult) -> tuple[Path, Path]:
 def note_texts(notes: Iterable[Note]) -> tuple[str, ...]:
     """The text of each speaker note, in order."""
     return tuple(n.text for n in notes)
+
+
+def post_notes(notes: Iterable[Note]) -> tuple[str, ...]:
+    """The notes from the post (not those deckgen wrote from what the slide shows)."""
+    return tuple(n.text for n in notes if n.kind is not NoteKind.GENERATED)

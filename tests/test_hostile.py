@@ -265,7 +265,7 @@ def test_deep_nesting_keeps_every_word(tmp_path: Path) -> None:
         text = " ".join(
             s.text for p in pages for f in p.frames if hasattr(f, "paras")
             for para in f.paras for s in para.spans
-        ) + " ".join(n for p in pages for n in p.notes)  # fmt: skip
+        ) + " ".join(n.text for p in pages for n in p.notes)  # fmt: skip
         assert ("level 149" if name.startswith("lists") else "deep text") in text
 
 

@@ -12,6 +12,7 @@ import pytest
 from pptx import Presentation
 
 from deckgen.build import build, compile_post
+from deckgen.deck import NoteKind
 from deckgen.errors import DeckgenError
 from deckgen.render.notes import clock, render_notes, script
 
@@ -25,7 +26,9 @@ def _slide_texts(prs: Presentation) -> list[tuple[str, str, str]]:
     for slide in prs.slides:
         title = slide.shapes.title.text_frame.text
         body = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
-        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        paras = slide.notes_slide.notes_text_frame.paragraphs if slide.has_notes_slide else []
+        # the post's notes: deckgen's own (what the slide shows) are in italics
+        notes = "\n".join(p.text for p in paras if not any(r.font.italic for r in p.runs))
         out.append((title, body, notes))
     return out
 
@@ -62,7 +65,7 @@ def test_fenced_notes_keep_their_paragraphs(tmp_path: Path) -> None:
     result = build(DIALECTS, tmp_path, formats=["pptx"])
     slide = Presentation(str(result.written[0])).slides[2]
     paras = [p.text for p in slide.notes_slide.notes_text_frame.paragraphs]
-    assert paras == ["Then say the Pandoc fenced note.", "It has two paragraphs."]
+    assert paras[:2] == ["Then say the Pandoc fenced note.", "It has two paragraphs."]
 
 
 def test_written_notes_come_before_generated_ones(dialects: list[tuple[str, str, str]]) -> None:
@@ -98,9 +101,25 @@ def test_an_unknown_notes_mode_is_an_error_naming_the_key(tmp_path: Path) -> Non
         compile_post(post)
 
 
-def test_a_slide_with_nothing_to_add_has_no_notes(tmp_path: Path) -> None:
-    pages = compile_post(write_post(tmp_path, "## Only a list\n\n- one\n- two\n")).pages
-    assert pages.pages[1].notes == ()
+def test_a_slide_with_only_a_list_gets_notes_saying_it_marked_as_deckgens(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Only a list\n\n- one\n- two\n\n## Next one\n\n- three\n")
+    result = build(post, tmp_path / "o", formats=["pptx"])
+    pages = result.compiled.pages.pages
+    assert [(n.kind, n.text) for n in pages[1].notes] == [
+        (NoteKind.GENERATED, "Two points. First, one. Second, two."),
+        (NoteKind.GENERATED, "Next: Next one."),
+    ]
+    slide = Presentation(str(result.written[0])).slides[1]
+    runs = [r for p in slide.notes_slide.notes_text_frame.paragraphs for r in p.runs]
+    assert runs and all(r.font.italic for r in runs)
+    script = render_notes(result.compiled.pages)
+    assert "_Two points. First, one. Second, two._" in script
+    assert "In italics: what deckgen wrote" in script
+
+
+def test_authored_mode_adds_no_notes_of_deckgens_own(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Only a list\n\n- one\n", "title: T\ndeck: {notes: authored}")
+    assert compile_post(post).pages.pages[1].notes == ()
 
 
 def test_notes_pages_have_one_page_per_slide_with_title_and_notes(tmp_path: Path) -> None:

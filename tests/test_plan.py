@@ -14,7 +14,7 @@ from deckgen.plan import plan_deck, split_sentences
 from deckgen.source import read_source
 from deckgen.theme import load_theme
 
-from .conftest import note_texts, write_post
+from .conftest import note_texts, post_notes, write_post
 
 
 def plan(tmp_path: Path, body: str, front: str = "title: A Test Talk\nauthor: Ada") -> Deck:
@@ -70,7 +70,7 @@ def test_a_figure_and_a_list_share_a_slide_and_the_intro_goes_to_notes(tmp_path:
     slide = deck.slides[1]
     assert slide.kind is Kind.FIGURE
     assert [type(c) for c in slide.body] == [Visual, Bullets]
-    assert note_texts(slide.notes) == ("We tried three things and here they are.",)
+    assert post_notes(slide.notes) == ("We tried three things and here they are.",)
 
 
 def test_two_figures_in_a_section_make_a_continuation_slide(tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_sentences_do_not_split_after_initials_or_et_al() -> None:
 def test_authored_notes_come_before_generated_notes(tmp_path: Path) -> None:
     body = "## A\n\n<!-- notes: Say hello first. -->\n\n- point\n\nMore prose here.\n"
     deck = plan(tmp_path, body)
-    assert note_texts(deck.slides[1].notes) == ("Say hello first.", "More prose here.")
+    assert post_notes(deck.slides[1].notes) == ("Say hello first.", "More prose here.")
 
 
 def test_marp_rulers_split_slides_exactly_and_the_first_heading_of_any_level_titles_each(
@@ -187,7 +187,7 @@ def test_pandoc_keeps_every_block_of_a_slide_on_that_one_slide(tmp_path: Path) -
     shown = [plain(i.runs) for i in flow.items]
     assert shown[:5] == [f"Paragraph number {n} is shown." for n in range(5)]
     assert shown[5:] == ["one", "two", "A quote."]
-    assert deck.slides[1].notes == ()  # nothing moved off the slide
+    assert post_notes(deck.slides[1].notes) == ()  # nothing moved off the slide
 
 
 def test_pandoc_slide_level_from_metadata(tmp_path: Path) -> None:
@@ -307,7 +307,7 @@ def test_a_picture_in_a_quote_shares_the_quotes_slide(tmp_path: Path) -> None:
 def test_a_linked_picture_says_its_link_in_the_notes_of_its_own_slide(tmp_path: Path) -> None:
     body = "## L\n\n[![One](a.png)](https://a.example)\n\n[![Two](b.png)](https://b.example)\n"
     slides = plan(tmp_path, body).slides[1:]
-    assert [note_texts(s.notes) for s in slides] == [
+    assert [post_notes(s.notes) for s in slides] == [
         ("Picture One links to https://a.example",),
         ("Picture Two links to https://b.example",),
     ]

@@ -7,14 +7,13 @@ always add up.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..deck import Note, NoteKind
+from ..document import word_count
 from ..pages import Page, Pages, text_frames
 
-_WORD = re.compile(r"\w+")
 _SKIP_ROLES = {"slide_number", "citation", "context"}
 
 
@@ -34,7 +33,7 @@ def script(pages: Pages, wpm: int = 130) -> list[ScriptSlide]:
     for page in pages.pages:
         spoken = [n.text for n in page.notes if n.spoken]
         said = " ".join(spoken) if spoken else _slide_text(page)
-        seconds = round(len(_WORD.findall(said)) * 60 / wpm)
+        seconds = round(word_count(said) * 60 / wpm)
         title = page.title or f"Slide {page.number}"  # an untitled slide (Pandoc's ---)
         out.append(ScriptSlide(page.number, title, page.notes, seconds))
     return out

@@ -1,0 +1,83 @@
+"""Narration: notes a speaker can say where the post's prose is not enough."""
+
+from __future__ import annotations
+
+from deckgen.deck import (
+    BulletItem,
+    Bullets,
+    Kind,
+    Note,
+    NoteKind,
+    Slide,
+    TableBox,
+    Visual,
+)
+from deckgen.document import Figure, Image, Run
+from deckgen.narration import ENOUGH_WORDS, completed, paged
+
+
+def items(*texts: str) -> Bullets:
+    return Bullets(tuple(BulletItem((Run(t),)) for t in texts))
+
+
+def generated(notes: tuple[Note, ...]) -> list[str]:
+    return [n.text for n in notes if n.kind is NoteKind.GENERATED]
+
+
+def test_a_list_without_prose_is_said_as_points_and_leads_into_the_next_slide() -> None:
+    slides = [
+        Slide(Kind.BULLETS, "Gear", (items("Mask: see clearly", "Fins", "Gloves"),)),
+        Slide(Kind.BULLETS, "Diving", (items("Go slow"),), (Note("x " * ENOUGH_WORDS),)),
+    ]
+    first, second = completed(slides)
+    assert generated(first) == [
+        "Three points. First, Mask: see clearly. Second, Fins. Third, Gloves.",
+        "Next: Diving.",
+    ]
+    assert generated(second) == []  # the post says enough there
+
+
+def test_prose_ending_on_a_lead_in_colon_is_followed_by_what_it_leads_into() -> None:
+    lead = Note("The survey found three things about the reef that matter most to us:")
+    ref = Note("Reference: A. (2020).", NoteKind.REFERENCE)
+    slide = Slide(Kind.BULLETS, "Findings", (items("Heat", "Grazers"),), (lead, ref))
+    (notes,) = completed([slide])
+    assert [n.kind for n in notes] == [NoteKind.PROSE, NoteKind.GENERATED, NoteKind.REFERENCE]
+    assert notes[1].text == "Two points. First, Heat. Second, Grazers."
+
+
+def test_figures_tables_sections_and_references_say_what_they_show() -> None:
+    fig = Figure(Image("a.png", "A reef"), (Run("Cover over time"),))
+    table = TableBox((((Run("Method"),), (Run("Minutes"),)), ((Run("a"),), (Run("1"),))))
+    refs = Bullets((BulletItem((Run("Smith (2020). A paper."),)),) * 2)
+    slides = [
+        Slide(Kind.SECTION, "Methods"),
+        Slide(Kind.FIGURE, "Curve", (Visual((fig,)),), context="Methods"),
+        Slide(Kind.BULLETS, "Costs", (table,), context="Methods"),
+        Slide(Kind.REFERENCES, "References", (refs,)),
+        Slide(Kind.CLOSING, "Thank you"),
+    ]
+    section, figure, costs, references, closing = map(generated, completed(slides))
+    assert section == ["This part of the talk, Methods, covers Curve and Costs.", "Next: Curve."]
+    assert figure[0] == "The figure shows cover over time."
+    assert costs[0] == "A table of 1 row by Method and Minutes."
+    assert references[0].startswith("These are the two works this talk cites")
+    assert "Smith" not in " ".join(references)  # read on the slide, not read out
+    assert references[-1] == "And to close."
+    assert closing == []
+
+
+def test_a_slide_continued_over_pages_is_said_page_by_page_and_only_once() -> None:
+    notes = (
+        Note("Why it costs so much."),
+        Note("Three points. First, a. Second, b. Third, c.", NoteKind.GENERATED),
+        Note("Next: Results.", NoteKind.GENERATED),
+    )
+    first, second = paged(notes, "Costs", [["a", "b"], ["c"]])
+    assert [(n.kind, n.text) for n in first] == [
+        (NoteKind.PROSE, "Why it costs so much."),
+        (NoteKind.GENERATED, "a. b."),
+        (NoteKind.GENERATED, "It goes on over the next slide."),
+    ]
+    assert [n.text for n in second] == ["Costs, continued. c.", "Next: Results."]
+    assert paged(notes, "Costs", [["a b c"]]) == [notes]  # one page: as planned
