@@ -308,3 +308,15 @@ def _well_formed(m: re.Match[str]) -> str:
         if _ATTR_NAME.match(name)
     )
     return f"<img{attrs}" + "\n" * tag.count("\n") + ">"
+
+
+_BACKSLASH_BREAK = re.compile(r"(?<!\\)\\\n(?=[ \t]*\S)")
+
+
+def backslash_breaks(body: str) -> str:
+    """CommonMark's hard break written as a backslash at the end of a line (Pandoc, GitHub,
+    Hugo) as Python-Markdown writes one: two spaces; outside code. Call it once TeX is out
+    of the way (its `\\` row ends are not breaks)."""
+    if "\\\n" not in body:
+        return body
+    return outside_code(body, lambda text: _BACKSLASH_BREAK.sub("  \n", text))

@@ -10,6 +10,7 @@ slide. These notes are `NoteKind.GENERATED`, so every output marks them as deckg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from .deck import (
@@ -97,7 +98,7 @@ def _phrase(text: str) -> str:
 
 
 def _sentence(text: str) -> str:
-    text = " ".join(text.split()).rstrip(" :;,")
+    text = re.sub(r"[^\S\n]+", " ", text).strip().rstrip(" :;,")  # line breaks stay
     return text if not text or text[-1] in ".!?…\"'”’)" else text + "."
 
 

@@ -103,6 +103,7 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
     body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way
+    body = dialects.backslash_breaks(body)
     html = _markdown(body)
     parser = _Parser(source, dialect)
     if dialect == dialects.MARP:
@@ -254,14 +255,49 @@ def _is_chrome(el: etree._Element) -> bool:
     return el.tag == "a" and (el.get("download") is not None or bool(_CHROME_CLASS.search(cls)))
 
 
+_BREAK = "\u2028"  # a `<br>` (or a Markdown hard break) until whitespace is collapsed
+
+
+def _lines(runs: Runs) -> list[Runs]:
+    """The runs of each line of a paragraph with line breaks."""
+    lines: list[list[Run]] = [[]]
+    for r in runs:
+        for k, part in enumerate(r.text.split("\n")):
+            if k:
+                lines.append([])
+            if part:
+                lines[-1].append(replace(r, text=part))
+    return [tuple(line) for line in lines if plain(tuple(line)).strip()]
+
+
+def _link_lines(runs: Runs) -> tuple[ListItem, ...] | None:
+    """A paragraph of links, one per line (a bio's "Website / GitHub / Scholar"): each line
+    an item of a list, as a reader sees them. None when it is not one."""
+    if "\n" not in plain(runs):
+        return None
+    lines = _lines(runs)
+    linked = [ln for ln in lines if sum(len(r.text) for r in ln if r.link) * 2 > len(plain(ln))]
+    if len(lines) < 2 or len(linked) < 2 or len(linked) * 2 < len(lines):
+        return None
+    return tuple(ListItem(_strip_runs(list(ln))) for ln in lines)
+
+
 def _strip_runs(runs: list[Run]) -> Runs:
-    """Collapse whitespace across runs and trim the ends, as a browser would."""
+    """Collapse whitespace across runs and trim the ends, as a browser would; a `<br>` is a
+    line break ("\n") with no space on either side of it."""
     out: list[Run] = []
     prev_space = True
     for r in runs:
-        text = r.text if r.code else _norm(r.text)
-        if prev_space and text.startswith(" "):
+        if r.code:
+            text = r.text
+        else:
+            text = "\n".join(_norm(part) for part in r.text.split(_BREAK))
+            text = re.sub(" ?\n ?", "\n", text)
+        if (prev_space or (out and out[-1].text.endswith("\n"))) and text.startswith(" "):
             text = text[1:]
+        if text.startswith("\n") and out and out[-1].text.endswith(" "):
+            last = out[-1]
+            out[-1] = Run(last.text.rstrip(" "), last.bold, last.italic, last.code, last.link)
         if not text:
             continue
         prev_space = text.endswith(" ")
@@ -274,11 +310,13 @@ def _strip_runs(runs: list[Run]) -> Runs:
             out[-1] = Run(out[-1].text + text, r.bold, r.italic, r.code, r.link)
         else:
             out.append(Run(text, r.bold, r.italic, r.code, r.link))
-    while out and out[-1].text.endswith(" "):
+    while out and out[-1].text != out[-1].text.rstrip():
         last = out.pop()
         if last.text.rstrip():
             out.append(Run(last.text.rstrip(), last.bold, last.italic, last.code, last.link))
             break
+    while out and not out[0].text.strip():  # a break before any text
+        out.pop(0)
     return tuple(out)
 
 
@@ -409,8 +447,8 @@ class _Parser:
             elif child.tag == "a" and "footnote-ref" in _classes(child):
                 mark = _text(child).strip().translate(_SUPERSCRIPT)
                 acc.append(Run(mark, style.bold, style.italic, False, child.get("href")))
-            elif child.tag == "br":
-                acc.append(Run("\n", style.bold, style.italic, style.code, style.link))
+            elif child.tag == "br":  # kept through whitespace collapsing as a line break
+                acc.append(Run(_BREAK, style.bold, style.italic, style.code, style.link))
             elif child.tag == "img":
                 alt = child.get("alt") or ""
                 if alt:
@@ -535,7 +573,10 @@ class _Parser:
 
     def paragraph(self, el: etree._Element) -> Iterator[Block]:
         runs = self.runs(el, skip=lambda c: c.tag == "img")
-        if runs:
+        links = _link_lines(runs)
+        if links is not None:
+            yield ListBlock(False, links, 1, self.locate_text(plain(links[0].runs)))
+        elif runs:
             yield Paragraph(runs, self.locate_text(plain(runs)), _centered(el))
         imgs = list(el.iter("img"))
         share = dialects.width_share(el.get("width"), el.get("style")) if len(imgs) == 1 else None
@@ -755,6 +796,14 @@ class _Parser:
                 paras[0] = _strip_runs(rest_runs)
                 yield Callout(label, tuple(p for p in paras if p), label.lower(), line)
                 return
+        links = [_link_lines(p) for p in paras]
+        if any(links):  # a block of links, one per line: not a quotation
+            for p, items in zip(paras, links, strict=True):
+                if items is not None:
+                    yield ListBlock(False, items, 1, self.locate_text(plain(items[0].runs)))
+                else:
+                    yield Paragraph(p, self.locate_text(plain(p)))
+            return
         yield Quote(tuple(paras), line)
 
     def list_(self, el: etree._Element) -> Iterator[Block]:

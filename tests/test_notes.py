@@ -187,3 +187,13 @@ def test_an_untitled_slide_is_named_by_its_number_in_the_script(tmp_path: Path) 
     post = write_post(tmp_path, "## Titled\n\n- a\n\n---\n\nUntitled text.\n", "format: revealjs")
     entries = script(compile_post(post).pages)
     assert [e.title for e in entries] == ["Titled", "Slide 2"]
+
+
+def test_a_line_break_is_kept_on_the_slide_and_in_the_notes(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Two lines\n\nThe first line  \nand the second one.\n")
+    result = build(post, tmp_path / "o", formats=["pptx"])
+    slide = Presentation(str(result.written[0])).slides[1]
+    body = next(s for s in slide.shapes if s.has_text_frame and "first" in s.text_frame.text)
+    assert body.text_frame.text.splitlines() == ["The first line", "and the second one."]
+    notes = slide.notes_slide.notes_text_frame.paragraphs[0]
+    assert notes._p.xpath("./a:br") and notes.text.startswith("The first line\v")

@@ -529,3 +529,21 @@ def test_an_object_showing_a_picture_is_a_figure_and_any_other_keeps_its_fallbac
     assert [f.image.src for f in figures] == ["assets/d.svg"]
     assert figures[0].line == 6
     assert any("Fallback words here." in plain(b.runs) for b in doc.blocks if hasattr(b, "runs"))
+
+
+def test_hard_line_breaks_are_kept_however_they_are_written(tmp_path: Path) -> None:
+    body = "One line  \nand two\\\nthen <br> three\nsoft\n\n```\nkeep \\\n```\n"
+    doc, _ = parse(tmp_path, body)
+    para, code = doc.blocks
+    assert isinstance(para, Paragraph)
+    assert plain(para.runs) == "One line\nand two\nthen\nthree soft"
+    assert isinstance(code, Code) and code.text == "keep \\"
+
+
+def test_a_block_of_links_one_per_line_is_a_list_not_a_quote(tmp_path: Path) -> None:
+    body = "> **Ada Quill**  \n> [Site](https://a.example)  \n> [Code](https://b.example)\n"
+    doc, _ = parse(tmp_path, body)
+    (links,) = doc.blocks
+    assert isinstance(links, ListBlock)
+    assert [plain(i.runs) for i in links.items] == ["Ada Quill", "Site", "Code"]
+    assert links.items[2].runs[0].link == "https://b.example"

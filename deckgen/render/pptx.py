@@ -644,8 +644,13 @@ def _notes_xml(notes: tuple[Note, ...]) -> bytes:
     """A notes page as python-pptx clones it from its default notes master, with the text
     (what deckgen wrote rather than the post, in italics)."""
     paras = "".join(
-        f"<a:p><a:r>{_GENERATED if note.kind is NoteKind.GENERATED else ''}"
-        f"<a:t>{_text(note.text)}</a:t></a:r></a:p>"
+        "<a:p>"
+        + "<a:br/>".join(  # a line break in a note, as PowerPoint writes Shift+Enter
+            f"<a:r>{_GENERATED if note.kind is NoteKind.GENERATED else ''}"
+            f"<a:t>{_text(line)}</a:t></a:r>"
+            for line in note.text.split("\n")
+        )
+        + "</a:p>"
         for note in notes
     )
     return (
