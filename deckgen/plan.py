@@ -219,6 +219,12 @@ class _Planner:
         return draft
 
     def _quote(self, block: Quote, draft: _Draft, rest: Sequence[Block]) -> _Step:
+        if _is_citation(block.paragraphs):  # a work cited, not words quoted: a reference
+            runs = tuple(
+                r for n, p in enumerate(block.paragraphs) for r in (Run(" "),)[: n > 0] + p
+            )
+            self._reference(Reference("", runs, block.line), draft)
+            return draft, False
         return self._place_text(draft, QuoteBox(block.paragraphs)), False
 
     def _callout(self, block: Callout, draft: _Draft, rest: Sequence[Block]) -> _Step:
@@ -581,6 +587,19 @@ def _flow(parts: Sequence[Content]) -> Content:
 def _as_part(content: Content) -> Part:
     assert not isinstance(content, Columns | Equations)  # a flow of text is neither
     return content
+
+
+# "Krizhevsky, A., Sutskever, I., & Hinton, G. E. (2012). ImageNet …" or "Smith et al. (2020)"
+_CITED_AUTHORS = re.compile(
+    r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*(?:, (?:[A-Z]\.\s?)+| et al\.)", re.UNICODE
+)
+_CITED_YEAR = re.compile(r"\(?\b(?:1[89]|20)\d\d[a-z]?\)?[.,]")
+
+
+def _is_citation(paragraphs: Sequence[Runs]) -> bool:
+    """A quote that is only a bibliographic reference: authors, a year, no more than one."""
+    text = " ".join(plain(p) for p in paragraphs).strip()
+    return len(text) < 500 and bool(_CITED_AUTHORS.match(text) and _CITED_YEAR.search(text))
 
 
 def _quote_items(q: QuoteBox) -> list[BulletItem]:

@@ -338,3 +338,18 @@ def test_a_first_heading_repeating_the_title_is_not_a_section(tmp_path: Path) ->
         "title: Why Tides Turn?\nauthor: Ada",
     )
     assert [s.title for s in deck.slides] == ["Why Tides Turn?", "Introduction"]
+
+
+def test_a_quote_that_is_only_a_citation_is_a_reference_not_a_pull_quote(tmp_path: Path) -> None:
+    body = (
+        "## Where it started\n\n- GPUs made it possible\n\n"
+        "> Krizhevsky, A., Sutskever, I., & Hinton, G. E. (2012). ImageNet Classification "
+        "with Deep Convolutional Neural Networks. NeurIPS.\n\n"
+        "## Said well\n\n> Simple things should be simple.\n"
+    )
+    deck = plan(tmp_path, body)
+    started, said = deck.slides[1:]
+    assert not any(isinstance(c, QuoteBox) for c in started.body)
+    assert [plain(c).startswith("Krizhevsky, A.") for c in started.citations] == [True]
+    assert "Reference: Krizhevsky, A., Sutskever" in " ".join(note_texts(started.notes))
+    assert said.kind is Kind.QUOTE
