@@ -1336,6 +1336,7 @@ _SPECS: dict[type, Callable[..., list[_Spec]]] = {
 # -- slides -----------------------------------------------------------------------------
 
 
+_VALIGN = {"middle": "m", "top": "t"}  # `[page] text_valign` → a frame's anchor
 _UNSAID_ROLES = frozenset({"title", "context", "slide_number", "citation", "footer", "header"})
 
 
@@ -1521,27 +1522,8 @@ class _SlideLayout:
         if visual is None and text is not None:
             if isinstance(text, Bullets | Text):
                 specs = self.lay.specs(text)
-                # a few key sentences are a statement: larger, centred in the space
-                statement = (
-                    isinstance(text, Text)
-                    and len(specs) <= 3
-                    and sum(len(plain(p).split()) for p in text.paragraphs) <= 45
-                    and not any(r.code for p in text.paragraphs for r in p)
-                )
-                if statement:
-                    fit = self.lay.fit(
-                        specs,
-                        rect,
-                        self.lay.size("body", 24) * 1.15,
-                        self.lay.size("body_min", 16),
-                        "body",
-                        "m",
-                    )
-                    if not fit.overflow and fit.frame:
-                        page.frames.append(fit.frame)
-                        self.lay.placed(fit, self.lay.size("body", 24) * 1.15)
-                        self.emit(page, self.slide.title)
-                        return
+                if self.balanced(page, rect, specs):
+                    return
                 self.flow(specs, page, rect)
                 return
             fit = self.lay.text_block(page, text, rect)
@@ -1554,6 +1536,21 @@ class _SlideLayout:
             self.emit(page, self.slide.title)
             return
         self.figure_with_text(page, rect, visual, text)
+
+    def balanced(self, page: _Page, rect: Rect, specs: list[_Spec]) -> bool:
+        """Text alone on a slide that fits it: as large as the theme allows (`body_max`),
+        placed as the theme says (`[page] text_valign`: the group centred in the body, or at
+        its top). False, with nothing placed, when it must continue over slides."""
+        lay = self.lay
+        body, largest = lay.size("body", 24), lay.size("body_max", lay.size("body", 24) * 1.15)
+        anchor = _VALIGN[lay.theme.text_valign]
+        fit = lay.fit(specs, rect, max(largest, body), lay.size("body_min", 16), "body", anchor)
+        if fit.overflow or not fit.frame:
+            return False
+        page.frames.append(fit.frame)
+        lay.placed(fit, body)
+        self.emit(page, self.slide.title)
+        return True
 
     def columns(self, page: _Page, rect: Rect, row: Columns, above: Content | None) -> None:
         """Columns side by side at their widths, under any text that leads into them."""

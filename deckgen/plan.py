@@ -78,6 +78,7 @@ _ABBREV = re.compile(
 )
 MAX_SLIDES = 2000  # no talk is longer; past this, building would only waste the author's time
 _LEAD_WORDS = 35  # a paragraph this short may stand on a slide whole
+_MIN_SHOWN = 25  # a slide of prose shows at least this many words, when the prose has them
 _MAX_FORMULAS = 3  # displayed formulas stacked on one slide before the next one continues
 
 
@@ -102,6 +103,20 @@ def split_sentences(runs: Runs) -> list[Runs]:
         if piece:
             out.append(piece)
     return out
+
+
+def _words_shown(count: Sequence[int], sentences: Sequence[Sequence[Runs]]) -> int:
+    """The words of the first `count[i]` sentences of each paragraph `sentences[i]`."""
+    return sum(words(plain(s)) for n, ss in zip(count, sentences, strict=False) for s in ss[:n])
+
+
+def _joined_sentences(sentences: Sequence[Runs]) -> Runs:
+    """Sentences split from one paragraph, one after another again."""
+    out: list[Run] = []
+    for n, sentence in enumerate(sentences):
+        out += [Run(" ")] if n else []
+        out += sentence
+    return tuple(out)
 
 
 def _is_cite(run: Run) -> bool:
@@ -270,29 +285,33 @@ class _Planner:
         return draft, False
 
     def _prose_slide(self, draft: _Draft, paras: list[Paragraph]) -> None:
-        shown: list[Runs] = []
-        said: list[str] = []
+        """A slide of prose shows its key sentences: a short paragraph whole, else its lead
+        sentence; more lead sentences while the slide would say too little to stand on its
+        own (`_MIN_SHOWN` words). The rest is said, in the post's order."""
         budget = self.theme.limits.get("words", 90)
-        for p in paras:
+        limit = self.theme.limits.get("bullets", 6)
+        paras, unshown = paras[:limit], paras[limit:]
+        sentences = [split_sentences(p.runs) for p in paras]
+        count: list[int] = []  # sentences shown of each paragraph
+        for p, sent in zip(paras, sentences, strict=True):
+            short = words(plain(p.runs)) <= _LEAD_WORDS
+            count.append(len(sent) if short and _words_shown(count, sentences) < budget // 2 else 1)
+        while (
+            _words_shown(count, sentences) < _MIN_SHOWN
+        ):  # a sentence more, from the first with more
+            k = next((i for i, n in enumerate(count) if n < len(sentences[i])), None)
             if (
-                words(plain(p.runs)) <= _LEAD_WORDS
-                and sum(words(plain(r)) for r in shown) < budget // 2
+                k is None
+                or _words_shown(count, sentences) + words(plain(sentences[k][count[k]])) > budget
             ):
-                shown.append(p.runs)
-                continue
-            sentences = split_sentences(p.runs)
-            shown.append(sentences[0])
-            rest = " ".join(plain(s) for s in sentences[1:])
-            if rest:
-                said.append(rest)
-            if len(shown) >= self.theme.limits.get("bullets", 6):
                 break
-        shown_count = len(shown)
-        for p in paras[shown_count:]:
-            said.append(plain(p.runs))
+            count[k] += 1
+        shown = [_joined_sentences(ss[:n]) for n, ss in zip(count, sentences, strict=True)]
+        said = [" ".join(plain(s) for s in ss[n:]) for n, ss in zip(count, sentences, strict=True)]
+        said += [plain(p.runs) for p in unshown]
         draft.prose_shown = shown
         draft.text = Text(tuple(shown))
-        draft.notes = [Note(t) for t in said]
+        draft.notes = [Note(t) for t in said if t]
 
     def _bullets(self, block: ListBlock, lead: Runs = ()) -> Bullets:
         items: list[BulletItem] = []

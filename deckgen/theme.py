@@ -63,6 +63,7 @@ class Theme:
     images: Mapping[str, Path]  # logo, background: files in the theme's folder
     code: Mapping[str, str] = field(default_factory=dict)  # style: a Pygments style name
     link_underline: bool = False  # [links] underline: links drawn underlined in every output
+    text_valign: str = "middle"  # [page] text_valign: text alone on a slide, centred or at top
 
     def box(self, name: str, layout: str | None = None) -> Box:
         """A named box, from the layout's own table when it has one."""
@@ -160,9 +161,16 @@ def _aspect(v: Any) -> str | None:
     return None if v in ASPECTS else f"expected one of {', '.join(ASPECTS)}, got {v!r}"
 
 
+VALIGNS = ("middle", "top")  # where text that does not fill the body sits
+
+
+def _valign(v: Any) -> str | None:
+    return None if v in VALIGNS else f"expected one of {', '.join(VALIGNS)}, got {v!r}"
+
+
 # Section → validator for every key in it ("*": any key of that section).
 _SCHEMA: dict[str, dict[str, Callable[[Any], str | None]]] = {
-    "page": {"aspect": _aspect},
+    "page": {"aspect": _aspect, "text_valign": _valign},
     "fonts": {"title": _font, "body": _font, "code": _font},
     "sizes": {"*": _number},
     "colors": {"*": _color},
@@ -285,6 +293,7 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
         images=data.get("images", {}),
         code=data.get("code", {}),
         link_underline=data.get("links", {}).get("underline", False),
+        text_valign=data.get("page", {}).get("text_valign", "middle"),
     )
 
 

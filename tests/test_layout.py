@@ -12,9 +12,11 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Pt
 
 from deckgen import fonts
 from deckgen.build import BuildResult, compile_post
+from deckgen.errors import DeckgenError
 from deckgen.pages import (
     Page,
     Pages,
@@ -519,3 +521,36 @@ def test_a_long_listing_continues_with_every_line_once_in_order(tmp_path: Path) 
         for p in f.paras
     ]
     assert lines == [f"x{i} = step({i})" for i in range(400)]
+
+
+def _body_frame(page: Page) -> TextFrame:
+    return next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "body")
+
+
+@pytest.mark.parametrize("valign", ["middle", "top"])
+def test_short_text_alone_is_set_larger_and_placed_as_the_theme_says(
+    tmp_path: Path, valign: str
+) -> None:
+    theme = tmp_path / "mine.toml"
+    theme.write_text(f'extends = "default"\n[page]\ntext_valign = "{valign}"\n')
+    post = write_post(tmp_path, "## Two points\n\n- Reefs recover\n- Given time\n")
+    pages = compile_post(post, theme=str(theme)).pages.pages
+    frame = _body_frame(pages[1])
+    body = load_theme().box("body")
+    size = max(s.size for p in frame.paras for s in p.spans)
+    assert size == load_theme().sizes["body_max"] > load_theme().sizes["body"]
+    assert frame.rect[1] == body[1]
+    first, last = frame.paras[0].lines[0], frame.paras[-1].lines[-1]
+    top_gap = first.baseline - round(size * 12700)  # above the first line's cap height
+    bottom_gap = frame.rect[3] - last.baseline
+    if valign == "middle":  # the group centred in the body box
+        assert frame.anchor == "m" and abs(top_gap - bottom_gap) <= Pt(20) and top_gap > Pt(80)
+    else:
+        assert frame.anchor == "t" and top_gap < Pt(10)
+
+
+def test_an_unknown_text_valign_names_the_key_and_the_choices(tmp_path: Path) -> None:
+    theme = tmp_path / "mine.toml"
+    theme.write_text('extends = "default"\n[page]\ntext_valign = "bottom"\n')
+    with pytest.raises(DeckgenError, match=r"page\.text_valign: expected one of middle, top"):
+        load_theme(str(theme))

@@ -86,8 +86,25 @@ def test_prose_only_section_shows_lead_sentences_and_says_the_rest(tmp_path: Pat
     slide = deck.slides[1]
     assert slide.kind is Kind.BULLETS
     shown = [plain(p) for c in slide.body if isinstance(c, Text) for p in c.paragraphs]
-    assert shown == ["The first sentence is the point."]
-    assert slide.notes[0].text.startswith("This sentence keeps going")
+    # the lead, and as many sentences after it as make a slide that stands on its own
+    keeps = "This sentence keeps going with many more words."
+    assert shown == [f"The first sentence is the point. {keeps} {keeps} {keeps}"]
+    assert note_texts(slide.notes)[0] == " ".join([keeps] * 3)
+
+
+def test_a_lone_short_lead_sentence_does_not_make_a_slide_alone(tmp_path: Path) -> None:
+    body = (
+        "## Introduction\n\nReefs are cities built by animals a few millimetres across. "
+        "Each polyp lays down a little limestone every single year, and over many centuries "
+        "those skeletons add up. "
+        "The same reef can lose its coral in a single summer. "
+        "When the water stays too warm for too long, corals turn white.\n"
+    )
+    slide = plan(tmp_path, body).slides[1]
+    (text,) = slide.body
+    assert isinstance(text, Text)
+    assert plain(text.paragraphs[0]).endswith("those skeletons add up.")
+    assert note_texts(slide.notes)[0].startswith("The same reef can lose its coral")
 
 
 def test_note_blockquote_is_a_callout_and_a_bold_claim_is_a_quote(tmp_path: Path) -> None:
