@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
+from ._compat import tomllib
 from .errors import DeckgenError, UsageError
 
 _CHECKOUT_THEMES = Path(__file__).resolve().parent.parent / "themes"
