@@ -221,3 +221,16 @@ def test_the_user_font_folder_of_each_system(
 def test_fonts_of_an_unknown_theme_is_a_usage_error(tmp_path: Path) -> None:
     result = _fonts_cli(tmp_path, "--theme", "nope")
     assert result.exit_code == 2 and "unknown theme 'nope'" in result.output
+
+
+@pytest.mark.parametrize("below", ["", "sub"], ids=["the file", "a folder under it"])
+def test_o_naming_a_file_says_it_takes_a_folder(tmp_path: Path, below: str) -> None:
+    taken = tmp_path / "talk.pdf"
+    taken.write_bytes(b"kept")
+    out = taken / below if below else taken
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"{taken}: error: -o takes a folder (each output is named after its post), not a file"
+    )
+    assert taken.read_bytes() == b"kept"
