@@ -167,7 +167,6 @@ def test_cold_and_warm_builds_are_byte_identical_and_warm_decodes_nothing(
     def no_decoding(*args: object) -> None:
         raise AssertionError("a warm build decoded an image")
 
-    images.encode.cache_clear()
     images._prepared.cache_clear()  # the in-process memo too: the disk cache must serve it
     monkeypatch.setattr(images, "encode", no_decoding)
     warm = build(EXAMPLE, tmp_path / "warm", site_root=ROOT, cache_dir=cache)
