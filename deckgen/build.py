@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .errors import DeckgenError, Diagnostic, UsageError, warnings_in
+from .errors import DeckgenError, Diagnostic, UsageError, did_you_mean, warnings_in
 from .output import Job, Worker, finish
 from .source import Source, read_source
 from .theme import Theme, load_theme
@@ -97,6 +97,7 @@ def plan_post(
     source, diags = read_source(post, site_root)
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
+    diags += _unknown_deck_keys(source, deck_opts)
     aspect = aspect or (str(deck_opts["aspect"]) if deck_opts.get("aspect") else None)
     if theme is None and deck_opts.get("theme"):
         try:  # a theme named in the post is an input problem, located in the post
@@ -119,6 +120,25 @@ def plan_post(
     deck, d = plan_deck(doc, th, post)
     diags += d
     return Planned(post, deck, tuple(diags), dict(source.meta), th, doc, root)
+
+
+DECK_KEYS = ("aspect", "code_line_numbers", "notes", "theme")  # what `deck:` may set
+
+
+def _unknown_deck_keys(source: Source, deck: dict[object, object]) -> list[Diagnostic]:
+    """A warning for each key under `deck:` that deckgen does not know (a typo, most
+    likely), naming the nearest known one, at its line in the front matter."""
+    front = source.text.split("\n")[: max(source.body_line - 1, 0)]
+    out = []
+    for key in deck:
+        if str(key) in DECK_KEYS:
+            continue
+        at = re.compile(rf"(?<![\w-]){re.escape(str(key))}[\"']?\s*[:=]")
+        line = next((n for n, text in enumerate(front, 1) if at.search(text)), None)
+        near = did_you_mean(str(key), DECK_KEYS)
+        message = f"deck.{key}: unknown key, ignored{near} (known: {', '.join(DECK_KEYS)})"
+        out.append(Diagnostic("warning", message, source.path, line, "front matter"))
+    return out
 
 
 def _cite(

@@ -78,7 +78,7 @@ def main(debug: bool) -> None:
 # options several commands share
 _site_root = click.option(
     "--site-root",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="The site's root folder: image paths starting with / resolve here "
     "[default: the folder above the post with _config.yml, hugo.toml or config.toml].",
 )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ._compat import tomllib
-from .errors import DeckgenError, UsageError
+from .errors import DeckgenError, UsageError, did_you_mean
 
 _CHECKOUT_THEMES = Path(__file__).resolve().parent.parent / "themes"
 THEMES_DIR = (
@@ -244,15 +244,23 @@ def resolve_theme_path(name_or_file: str, relative_to: Path | None = None) -> Pa
         if not p.is_absolute() and relative_to is not None and not p.exists():
             p = relative_to / p
         if not p.is_file():
-            raise UsageError(f"theme file not found: {name_or_file}")
+            near = did_you_mean(p.name, (f.name for f in _toml_files(p.parent)))
+            raise UsageError(f"theme file not found: {name_or_file}{near}")
         return p
     p = THEMES_DIR / f"{name_or_file}.toml"
     if not p.is_file():
         raise UsageError(
-            f"unknown theme {name_or_file!r} (expected one of: {', '.join(theme_names())}, "
-            "or a .toml file)"
+            f"unknown theme {name_or_file!r}{did_you_mean(name_or_file, theme_names())} "
+            f"(expected one of: {', '.join(theme_names())}, or a .toml file)"
         )
     return p
+
+
+def _toml_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.glob("*.toml"))
+    except OSError:
+        return []
 
 
 def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Theme:
@@ -307,7 +315,10 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
             if section not in data:
                 raise DeckgenError(f'{section}: missing (or set extends = "default")', path)
         return data
-    parent_path = resolve_theme_path(parent, path.parent)
+    try:
+        parent_path = resolve_theme_path(parent, path.parent)
+    except UsageError as exc:  # a theme's own error: in its file, under its key
+        raise DeckgenError(f"extends: {exc.message}", path) from None
     merged = _merge(_load_chain(parent_path, (*seen, path)), data)
     for role, spec in data.get("fonts", {}).items():
         if "pptx" not in spec:  # the parent's PPTX name stood for the parent's font

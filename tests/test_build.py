@@ -328,3 +328,23 @@ def test_pictures_inside_lists_quotes_and_inline_html_reach_the_pptx_and_the_pdf
     assert sum(len(page.images) for page in pdf.pages) == 10
     check = run_cli("check", str(post), "--json")
     assert '"coverage": 1.0' in check.stdout, check.stdout[-400:]
+
+
+def test_an_unknown_deck_key_is_a_warning_naming_it_and_the_nearest_known_one(
+    tmp_path: Path,
+) -> None:
+    post = write_post(
+        tmp_path, "## A\n\n- x\n", front='title: T\ndeck:\n  aspct: "4:3"\n  theme: dark'
+    )
+    result = build(post, tmp_path / "out", formats=["pdf"])
+    found = [d for d in result.diagnostics if "aspct" in d.message]
+    assert [d.format() for d in found] == [
+        f"{post}:4: warning: deck.aspct: unknown key, ignored (did you mean 'aspect'?) "
+        "(known: aspect, code_line_numbers, notes, theme)"
+    ]
+    known = write_post(tmp_path, "## A\n\n- x\n", front='title: T\ndeck: {aspect: "4:3"}')
+    assert not [
+        d
+        for d in build(known, tmp_path / "o2", formats=["pdf"]).diagnostics
+        if "deck." in d.message
+    ]

@@ -234,3 +234,14 @@ def test_o_naming_a_file_says_it_takes_a_folder(tmp_path: Path, below: str) -> N
         f"{taken}: error: -o takes a folder (each output is named after its post), not a file"
     )
     assert taken.read_bytes() == b"kept"
+
+
+def test_a_site_root_that_does_not_exist_is_one_error_before_any_image_is_looked_for(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(
+        main, ["build", str(EXAMPLE), "--site-root", str(tmp_path / "nope"), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "'--site-root': Directory" in result.output and "does not exist" in result.output
+    assert "image not found" not in result.output
