@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .errors import DeckgenError, InternalError, UsageError
+from .errors import DeckgenError, InternalError
 
 if TYPE_CHECKING:
     from .output import Worker
@@ -181,7 +181,7 @@ def _check_outdir(outdir: Path) -> None:
     for folder in (outdir, *outdir.parents):
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
-                raise UsageError(
+                raise DeckgenError(
                     "-o takes a folder (each output is named after its post), not a file", folder
                 )
             return

@@ -229,7 +229,7 @@ def test_o_naming_a_file_says_it_takes_a_folder(tmp_path: Path, below: str) -> N
     taken.write_bytes(b"kept")
     out = taken / below if below else taken
     result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.output.strip() == (
         f"{taken}: error: -o takes a folder (each output is named after its post), not a file"
     )
