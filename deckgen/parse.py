@@ -400,6 +400,12 @@ class _Parser:
                 self._inline(child, acc, style, skip)  # text an unclosed tag took in
             elif child.tag == "d-footnote":
                 acc.append(self.d_footnote(child, style))
+            elif child.tag in _TEXT_BLOCKS and _inline_only(child):
+                # a paragraph in a caption (a teaser's <p> under its picture): its words,
+                # apart from those around it; nothing in it is lost
+                _space_after(acc, style)
+                self._inline(child, acc, style, skip)
+                _space_after(acc, style)
             elif child.tag not in _INLINE_STYLE and child.tag not in _KNOWN_INLINE:
                 self.unknown_inline(child)
                 self._inline(child, acc, style, skip)
@@ -587,7 +593,11 @@ class _Parser:
     def figure(self, el: etree._Element) -> Iterator[Block]:
         imgs = el.findall(".//img")
         cap_el = el.find(".//figcaption")
-        caption = self.runs(cap_el) if cap_el is not None else ()
+        caption: Runs = ()
+        if cap_el is not None:
+            caption = self.runs(cap_el)
+        elif imgs:  # no figcaption: the text beside the picture is its caption (al-folio's
+            caption = self.runs(el, skip=lambda c: c.tag == "img")  # <div class="caption">)
         if not imgs:
             yield from self.children(el)
             return
@@ -865,6 +875,16 @@ def _inline_only(el: etree._Element) -> bool:
     if not all(_is_inline(c.tag) for c in el if isinstance(c.tag, str)):
         return False
     return bool(_text(el).strip())
+
+
+# block tags that may only wrap a sentence: inside running text (a caption), their words
+_TEXT_BLOCKS = {"p", "div", "center", "figcaption", "summary", "dt", "dd"}
+
+
+def _space_after(acc: list[Run], style: Run) -> None:
+    """A space after the runs so far, unless they end with one (or there are none)."""
+    if acc and acc[-1].text and not acc[-1].text[-1].isspace():
+        acc.append(Run(" ", style.bold, style.italic, style.code, style.link))
 
 
 def _append_text(el: etree._Element, text: str | None) -> None:

@@ -529,3 +529,44 @@ def test_an_object_showing_a_picture_is_a_figure_and_any_other_keeps_its_fallbac
     assert [f.image.src for f in figures] == ["assets/d.svg"]
     assert figures[0].line == 6
     assert any("Fallback words here." in plain(b.runs) for b in doc.blocks if hasattr(b, "runs"))
+
+
+def test_a_teaser_caption_in_a_p_is_its_pictures_caption_without_a_word_of_doubt(
+    tmp_path: Path,
+) -> None:
+    doc, diags = parse(
+        tmp_path,
+        '<div style="text-align: center">\n  <img src="t.png" alt="x">\n'
+        '  <p style="font-size: 0.9em">\n    <em>Teaser: a reef at dawn</em>, with '
+        '<a href="https://example.org">a link</a>\n  </p>\n</div>\n',
+    )
+    assert not [d for d in diags if "not understood" in d.message]
+    fig = next(b for b in doc.blocks if isinstance(b, Figure))
+    assert plain(fig.caption).split() == [
+        "Teaser:",
+        "a",
+        "reef",
+        "at",
+        "dawn,",
+        "with",
+        "a",
+        "link",
+    ]
+
+
+def test_a_figure_captioned_by_a_caption_div_keeps_its_caption(tmp_path: Path) -> None:
+    doc, diags = parse(
+        tmp_path,
+        '<figure>\n<img src="a.png" alt="y">\n<div class="caption">Larvae drift for weeks.</div>\n'
+        "</figure>\n",
+    )
+    assert not [d for d in diags if "not understood" in d.message]
+    fig = next(b for b in doc.blocks if isinstance(b, Figure))
+    assert plain(fig.caption) == "Larvae drift for weeks."
+
+
+def test_only_a_tag_whose_meaning_is_lost_is_not_understood(tmp_path: Path) -> None:
+    _, diags = parse(
+        tmp_path, "Water is H<sub>2</sub>O, E = mc<sup>2</sup>, <blink>and this</blink>.\n"
+    )
+    assert [d.message for d in diags] == ["HTML <blink> not understood; kept its text"]
