@@ -122,25 +122,6 @@ def plan_post(
     return Planned(post, deck, tuple(diags), dict(source.meta), th, doc, root)
 
 
-DECK_KEYS = ("aspect", "code_line_numbers", "notes", "theme")  # what `deck:` may set
-
-
-def _unknown_deck_keys(source: Source, deck: dict[object, object]) -> list[Diagnostic]:
-    """A warning for each key under `deck:` that deckgen does not know (a typo, most
-    likely), naming the nearest known one, at its line in the front matter."""
-    front = source.text.split("\n")[: max(source.body_line - 1, 0)]
-    out = []
-    for key in deck:
-        if str(key) in DECK_KEYS:
-            continue
-        at = re.compile(rf"(?<![\w-]){re.escape(str(key))}[\"']?\s*[:=]")
-        line = next((n for n, text in enumerate(front, 1) if at.search(text)), None)
-        near = did_you_mean(str(key), DECK_KEYS)
-        message = f"deck.{key}: unknown key, ignored{near} (known: {', '.join(DECK_KEYS)})"
-        out.append(Diagnostic("warning", message, source.path, line, "front matter"))
-    return out
-
-
 def _cite(
     doc: Document, source: Source, theme: Theme, site_root: Path | None
 ) -> tuple[Document, list[Diagnostic]]:
@@ -165,6 +146,25 @@ def _locator(source: Source) -> Callable[[str], int | None]:
         return source.line_of(m.start()) if m else None
 
     return locate
+
+
+DECK_KEYS = ("aspect", "code_line_numbers", "notes", "theme")  # what `deck:` may set
+
+
+def _unknown_deck_keys(source: Source, deck: dict[object, object]) -> list[Diagnostic]:
+    """A warning for each key under `deck:` that deckgen does not know (a typo, most
+    likely), naming the nearest known one, at its line in the front matter."""
+    front = source.text.split("\n")[: max(source.body_line - 1, 0)]
+    out = []
+    for key in deck:
+        if str(key) in DECK_KEYS:
+            continue
+        at = re.compile(rf"(?<![\w-]){re.escape(str(key))}[\"']?\s*[:=]")
+        line = next((n for n, text in enumerate(front, 1) if at.search(text)), None)
+        near = did_you_mean(str(key), DECK_KEYS)
+        message = f"deck.{key}: unknown key, ignored{near} (known: {', '.join(DECK_KEYS)})"
+        out.append(Diagnostic("warning", message, source.path, line, "front matter"))
+    return out
 
 
 def compile_post(
@@ -246,8 +246,17 @@ def build(
 
 
 def _located(post: Path, diags: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
-    """Diagnostics without a file are the post's."""
-    return tuple(d if d.path is not None else replace(d, path=post) for d in diags)
+    """Diagnostics without a file are the post's; the post's come first, in line order
+    (those about the whole file before those at a line), then those of other files (a
+    theme, a bibliography), each file's in line order; the same line keeps stage order."""
+    located = [d if d.path is not None else replace(d, path=post) for d in diags]
+    files = list(dict.fromkeys(d.path for d in located if d.path != post))
+    return tuple(
+        sorted(
+            located,
+            key=lambda d: (0 if d.path == post else 1 + files.index(d.path), d.line or 0),
+        )
+    )
 
 
 def assets_for(

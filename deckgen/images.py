@@ -122,12 +122,30 @@ def local_candidates(
 def _places(
     src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None
 ) -> tuple[list[Path], list[Path]] | ImageProblem:
-    """`local_candidates`, resolved: those inside the allowed folders, and those outside."""
+    """`local_candidates`, resolved: those inside the allowed folders, and those outside.
+    A path with %-escapes is looked for decoded first, as a browser asks for `my image.png`
+    when a page says `my%20image.png`, then as written."""
     clean = src.split("?")[0].split("#")[0]
     if clean.startswith("/") and site_root is None:
         return ImageProblem(
             f"image not found: {src} (a site path: pass --site-root to say where the site is)"
         )
+    decoded = urllib.parse.unquote(clean)
+    kept: list[Path] = []
+    refused: list[Path] = []
+    for variant in dict.fromkeys((decoded, clean) if "\0" not in decoded else (clean,)):
+        found = _places_of(src, variant, post_dir, site_root, page)
+        if isinstance(found, ImageProblem):
+            return found
+        kept += found[0]
+        refused += found[1]
+    return list(dict.fromkeys(kept)), refused
+
+
+def _places_of(
+    src: str, clean: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None
+) -> tuple[list[Path], list[Path]] | ImageProblem:
+    """`_places` for the path `clean` (`src` without its query and fragment, decoded or not)."""
     roots = [r.resolve() for r in (post_dir, site_root) if r is not None]
     if page is not None:
         found = hugo.candidates(clean, page)

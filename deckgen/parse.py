@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import copy
 import functools
+import html as html_lib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -111,7 +112,9 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         if _depth(root) > _MAX_DEPTH:
             parser.diags.append(
                 info(
-                    f"HTML nested more than {_MAX_DEPTH} deep: inner nesting flattened", source.path
+                    f"HTML nested more than {_MAX_DEPTH} deep: inner nesting flattened",
+                    source.path,
+                    _deep_line(source),
                 )
             )
             root = _dom(_flatten(html, _MAX_DEPTH))
@@ -310,6 +313,24 @@ class _Parser:
         else:
             self._pos = i + 1
         return self.source.line_of(i)
+
+    def locate_image(self, src: str, alt: str) -> int | None:
+        """The line of an image: of its path as written (`caf&eacute;.png` in an HTML
+        attribute too), else of its alt text, else of the next `<img` (one without a src)."""
+        if src:
+            return self.locate(src) or self._locate_attribute(src)
+        return (self.locate(alt) if alt else None) or self.locate("<img")
+
+    def _locate_attribute(self, value: str) -> int | None:
+        """The line of the next HTML `src` attribute whose value, its character references
+        decoded, is `value`."""
+        body = self.source.body
+        for start in (self._pos, 0):
+            for m in _SRC_ATTRIBUTE.finditer(body, start):
+                if html_lib.unescape(m.group(2)).strip() == value:
+                    self._pos = max(self._pos, m.start() + 1)
+                    return self.source.line_of(m.start())
+        return None
 
     def locate_text(self, text: str) -> int | None:
         """The line of the next place whose words match `text`, ignoring Markdown markup."""
@@ -580,7 +601,7 @@ class _Parser:
             own = own if own is not None else marp_share
         width = own if own is not None else share
         safe = href if _SAFE_LINK.match(href) else None
-        return Image(src, alt, self.locate(src), el.get("title") or "", width, safe)
+        return Image(src, alt, self.locate_image(src, alt), el.get("title") or "", width, safe)
 
     def figure_of(
         self, img: etree._Element, caption: Runs, share: float | None = None, link: str = ""
@@ -967,6 +988,23 @@ _DIV_CLASS_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Bloc
     "column": _Parser.children,
     "footnote": _Parser.footnotes,
 }
+
+
+_SRC_ATTRIBUTE = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.S | re.I)
+
+
+def _deep_line(source: Source) -> int | None:
+    """The line of the first tag in the post nested deeper than `_MAX_DEPTH`."""
+    depth = 0
+    for m in _TAG.finditer(source.body):
+        closing, tag, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and tag not in _VOID:
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return source.line_of(m.start())
+    return None
 
 
 def _first_line(blocks: tuple[Block, ...]) -> int | None:

@@ -348,3 +348,25 @@ def test_an_unknown_deck_key_is_a_warning_naming_it_and_the_nearest_known_one(
         for d in build(known, tmp_path / "o2", formats=["pdf"]).diagnostics
         if "deck." in d.message
     ]
+
+
+def test_diagnostics_come_in_line_order_each_with_its_line(tmp_path: Path) -> None:
+    deep = "<div>" * 120 + "deep" + "</div>" * 120
+    post = write_post(
+        tmp_path,
+        f'## One\n\n![a](gone1.png)\n\n<img alt="none">\n\n<blink>x</blink>\n\n{deep}\n\n'
+        '## Two\n\n<img src="caf&eacute;.png" alt="e">\n\n![b](gone2.png)\n',
+        front="title: T",
+    )
+    diags = build(post, tmp_path / "out", formats=["pdf"]).diagnostics
+    lines = [d.line for d in diags]
+    assert None not in lines
+    assert lines == sorted(lines)
+    assert [d.message.split(" (")[0] for d in diags] == [
+        "image not found: gone1.png",
+        "image has no src",
+        "HTML <blink> not understood; kept its text",
+        "HTML nested more than 100 deep: inner nesting flattened",
+        "image not found: café.png",
+        "image not found: gone2.png",
+    ]

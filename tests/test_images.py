@@ -133,3 +133,15 @@ def test_a_picture_replaced_by_one_of_the_same_length_and_time_shows_the_new_one
         assert not isinstance(prepared, images.ImageProblem)
         with Image.open(io.BytesIO(prepared[0])) as im:
             assert im.convert("RGB").getpixel((5, 5))[2] > 200
+
+
+def test_a_percent_escaped_path_is_decoded_as_a_browser_does_and_kept_as_written_too(
+    tmp_path: Path,
+) -> None:
+    spaced = make_png(tmp_path / "my image.png")
+    literal = make_png(tmp_path / "odd%41.png")
+    found = images.resolve("my%20image.png", tmp_path, None)
+    assert isinstance(found, images.ImageSource) and found.path == spaced
+    kept = images.resolve("odd%41.png", tmp_path, None)  # no oddA.png: the name as written
+    assert isinstance(kept, images.ImageSource) and kept.path == literal
+    assert isinstance(images.resolve("a%00b.png", tmp_path, None), images.ImageProblem)

@@ -570,3 +570,21 @@ def test_only_a_tag_whose_meaning_is_lost_is_not_understood(tmp_path: Path) -> N
         tmp_path, "Water is H<sub>2</sub>O, E = mc<sup>2</sup>, <blink>and this</blink>.\n"
     )
     assert [d.message for d in diags] == ["HTML <blink> not understood; kept its text"]
+
+
+def test_an_image_without_a_src_and_one_with_an_entity_in_its_src_have_their_lines(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse(
+        tmp_path,
+        'Intro.\n\n<img alt="no source">\n\nMore.\n\n<img src="caf&eacute;.png" alt="e">\n',
+    )
+    figs = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert [(f.image.src, f.image.line) for f in figs] == [("", 6), ("café.png", 10)]
+
+
+def test_html_nested_too_deep_is_reported_at_its_line(tmp_path: Path) -> None:
+    deep = "<div>" * 120 + "deep text" + "</div>" * 120
+    _, diags = parse(tmp_path, f"Intro.\n\n{deep}\n")
+    found = [d for d in diags if "nested more than" in d.message]
+    assert [d.line for d in found] == [6]
