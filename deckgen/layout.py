@@ -2092,6 +2092,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     from .pages import drawn_text  # (only here: the faces drawn, for their licences)
 
     lay.diags.extend(fonts.unembeddable(face for face, _ in drawn_text(pages)))
+    lay.diags.extend(fonts.weight_problems(theme, assets.cache_dir))
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
     pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
     return pages_out, lay.diags
