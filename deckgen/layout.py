@@ -387,6 +387,7 @@ class _Setter:
         units = self._units(spec).after(cut)
         if units is not None:  # kept by identity: hashing a long listing's runs costs as
             self._tails[id(rest)] = (rest, units)  # much as measuring them
+        self._tails.pop(id(spec), None)  # its page is set: only what continues is kept
         return rest
 
     def _units(self, spec: _Spec) -> _Units:
