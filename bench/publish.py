@@ -161,15 +161,15 @@ def profile(site: Path, cache: Path, count: int, formats: tuple[str, ...]) -> li
     return lines
 
 
-def write_section(path: Path, lines: list[str]) -> None:
-    """Replace this benchmark's section of `path` (or add it at the end), keeping the rest."""
+def write_section(path: Path, lines: list[str], heading: str = HEADING) -> None:
+    """Replace a benchmark's section of `path` (or add it at the end), keeping the rest."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    section = "\n".join([HEADING, "", *lines]) + "\n"
-    at = text.find(HEADING)
+    section = "\n".join([heading, "", *lines]) + "\n"
+    at = text.find(heading)
     if at < 0:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        after = text.find("\n## ", at + len(HEADING))
+        after = text.find("\n## ", at + len(heading))
         text = text[:at] + section + (text[after + 1 :] if after >= 0 else "")
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path}")

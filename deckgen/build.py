@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .errors import DeckgenError, Diagnostic, UsageError, warnings_in
+from .errors import DeckgenError, Diagnostic, UsageError, did_you_mean, warnings_in
 from .output import Job, Worker, finish
 from .source import Source, read_source
 from .theme import Theme, load_theme
@@ -97,6 +97,7 @@ def plan_post(
     source, diags = read_source(post, site_root)
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
+    diags += _unknown_deck_keys(source, deck_opts)
     aspect = aspect or (str(deck_opts["aspect"]) if deck_opts.get("aspect") else None)
     if theme is None and deck_opts.get("theme"):
         try:  # a theme named in the post is an input problem, located in the post
@@ -145,6 +146,25 @@ def _locator(source: Source) -> Callable[[str], int | None]:
         return source.line_of(m.start()) if m else None
 
     return locate
+
+
+DECK_KEYS = ("aspect", "code_line_numbers", "notes", "theme")  # what `deck:` may set
+
+
+def _unknown_deck_keys(source: Source, deck: dict[object, object]) -> list[Diagnostic]:
+    """A warning for each key under `deck:` that deckgen does not know (a typo, most
+    likely), naming the nearest known one, at its line in the front matter."""
+    front = source.text.split("\n")[: max(source.body_line - 1, 0)]
+    out = []
+    for key in deck:
+        if str(key) in DECK_KEYS:
+            continue
+        at = re.compile(rf"(?<![\w-]){re.escape(str(key))}[\"']?\s*[:=]")
+        line = next((n for n, text in enumerate(front, 1) if at.search(text)), None)
+        near = did_you_mean(str(key), DECK_KEYS)
+        message = f"deck.{key}: unknown key, ignored{near} (known: {', '.join(DECK_KEYS)})"
+        out.append(Diagnostic("warning", message, source.path, line, "front matter"))
+    return out
 
 
 def compile_post(
@@ -226,8 +246,17 @@ def build(
 
 
 def _located(post: Path, diags: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
-    """Diagnostics without a file are the post's."""
-    return tuple(d if d.path is not None else replace(d, path=post) for d in diags)
+    """Diagnostics without a file are the post's; the post's come first, in line order
+    (those about the whole file before those at a line), then those of other files (a
+    theme, a bibliography), each file's in line order; the same line keeps stage order."""
+    located = [d if d.path is not None else replace(d, path=post) for d in diags]
+    files = list(dict.fromkeys(d.path for d in located if d.path != post))
+    return tuple(
+        sorted(
+            located,
+            key=lambda d: (0 if d.path == post else 1 + files.index(d.path), d.line or 0),
+        )
+    )
 
 
 def assets_for(

@@ -2,8 +2,12 @@
 
 Per slide it reports text that had to shrink, continuation slides, image problems, pictures
 without alt text, HTML that was not understood and web-only chrome that was dropped; for the
-whole post, the share of its words that are on a slide or in the notes. Image problems are
-errors here (a talk with a hole in it); the rest are warnings or notes.
+whole post, the share of its words that are on a slide or in the notes.
+
+One severity model with `build`: its warnings and errors are exactly the build's warnings,
+which `build --strict` refuses (image problems are called errors here: a talk with a hole in
+it). What only `check` finds (text that shrank to fit, a continuation slide, a picture
+without alt text) is a note (info): a build has nothing to refuse there.
 """
 
 from __future__ import annotations
@@ -91,18 +95,23 @@ def check(compiled: Compiled) -> Report:
 
 
 def _level(d: Diagnostic) -> str:
-    return "error" if d.kind in _ERROR_KINDS or d.level == "error" else d.level
+    """The build's level, but a warning about an image is an error here."""
+    return (
+        "error"
+        if d.level == "error" or (d.kind in _ERROR_KINDS and d.level == "warning")
+        else d.level
+    )
 
 
 def _fit_issues(page: Page) -> list[Issue]:
     issues: list[Issue] = []
     if page.shrunk_to is not None:
-        issues.append(Issue("warning", f"text shrunk to {page.shrunk_to:g} pt to fit", page.line))
+        issues.append(Issue("info", f"text shrunk to {page.shrunk_to:g} pt to fit", page.line))
     if page.bookmark_level and page.title.endswith(")") and "(cont.)" in page.title:
         issues.append(Issue("info", "continuation slide", page.line))
     for f in page.frames:
         if isinstance(f, PictureFrame) and not f.alt.strip() and f.rect[2] < 12192000:
-            issues.append(Issue("warning", "picture without alt text", page.line))
+            issues.append(Issue("info", "picture without alt text", page.line))
     return issues
 
 

@@ -78,7 +78,7 @@ def main(debug: bool) -> None:
 # options several commands share
 _site_root = click.option(
     "--site-root",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="The site's root folder: image paths starting with / resolve here "
     "[default: the folder above the post with _config.yml, hugo.toml or config.toml].",
 )
@@ -164,6 +164,7 @@ def build(
     """
     from .output import Worker
 
+    _check_outdir(outdir)
     formats = _formats(fmt)
     # one post (the usual case): a worker process imports the layout and the renderers
     # while this one imports the front stages and reads, parses and plans the post
@@ -173,6 +174,17 @@ def build(
                aspect=aspect, strict=strict, notes_pages=notes_pages, paper=paper,
                fetch_remote=fetch_remote, publish=publish,
                cache_dir=cache_dir, no_cache=no_cache, verbose=verbose)  # fmt: skip
+
+
+def _check_outdir(outdir: Path) -> None:
+    """-o names a folder: refuse a file there (or on the way there) before any work."""
+    for folder in (outdir, *outdir.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise DeckgenError(
+                    "-o takes a folder (each output is named after its post), not a file", folder
+                )
+            return
 
 
 def _build(

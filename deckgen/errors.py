@@ -33,6 +33,14 @@ def warnings_in(diags: Iterable[Diagnostic]) -> int:
     return sum(1 for d in diags if d.level in ("warning", "error"))
 
 
+def did_you_mean(given: str, known: Iterable[str]) -> str:
+    """ " (did you mean 'x'?)" for the known name nearest `given`, or "" when none is near."""
+    import difflib
+
+    near = difflib.get_close_matches(given, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
 def warning(
     message: str, path: Path | None = None, line: int | None = None, kind: str = ""
 ) -> Diagnostic:

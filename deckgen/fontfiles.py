@@ -42,7 +42,7 @@ def theme_files(theme: Theme, cache_dir: Path | None = None) -> list[FontFile]:
                 if role not in known.roles:
                     found[f.path] = replace(known, roles=(*known.roles, role))
                 continue
-            source = fonts.package_file(spec, fonts.weight_of(spec, bold), italic)
+            source = fonts.source_file(spec, bold, italic)
             family, style = _names(f.path)
             found[f.path] = FontFile(
                 family, style, f.path, licence(source), (role,), spec.pptx,

@@ -76,13 +76,37 @@ def face(
     """
     from . import cache
 
+    weight = weight_of(spec, bold)
+    if any(spec.files):  # the theme's own files: no package to look up
+        path = static_instance(source_file(spec, bold, italic), weight, italic, cache_dir)
+        return Face(spec.family, path, weight >= 600, italic, pptx_name=spec.pptx)
     found = cached_face(spec, bold, italic, cache_dir)
     if found is not None:
         return found
-    weight = weight_of(spec, bold)
     path = static_instance(package_file(spec, weight, italic), weight, italic, cache_dir)
     cache.put(cache_dir, _path_key(spec, bold, italic), str(path).encode())
     return Face(spec.family, path, weight >= 600, italic, pptx_name=spec.pptx)
+
+
+def source_file(spec: FontSpec, bold: bool, italic: bool) -> Path:
+    """The file a face is drawn from: the theme's own file for the style (else the nearest
+    style it gives: bold italic falls back to bold, then italic, then regular), else the
+    package's file nearest the weight."""
+    if not any(spec.files):
+        return package_file(spec, weight_of(spec, bold), italic)
+    regular, heavy, slanted, both = spec.files
+    order = {
+        (False, False): (regular, slanted, heavy, both),
+        (True, False): (heavy, regular, both, slanted),
+        (False, True): (slanted, regular, both, heavy),
+        (True, True): (both, heavy, slanted, regular),
+    }[bold, italic]
+    return next(f for f in order if f is not None)
+
+
+# metric twins of fonts every Office has, which a theme can set and the PPTX name (the
+# office theme's way): the open font measures and draws as the one PowerPoint shows
+_OPEN_TWINS = {"arial": "Arimo", "helvetica": "Arimo"}
 
 
 def package_file(spec: FontSpec, weight: int, italic: bool) -> Path:
@@ -93,10 +117,19 @@ def package_file(spec: FontSpec, weight: int, italic: bool) -> Path:
         return Path(
             fontpkg.path(spec.family, weight, "italic" if italic else "normal", nearest=True)
         )
-    except Exception as exc:  # fontpkg raises its own LookupErrors
+    except Exception:  # fontpkg raises its own LookupErrors, naming its own installer
+        twin = _OPEN_TWINS.get(spec.family.lower())
+        also = (
+            f"; {spec.family}'s open twin is installed with deckgen: "
+            f'family = "{twin}", pptx = "{spec.family}", as the office theme does'
+            if twin
+            else ""
+        )
         raise DeckgenError(
-            f"font {spec.family!r} is not installed (expected a fontpkg package: "
-            f"pip install fontpkg-{spec.family.lower().replace(' ', '-')}): {exc}"
+            f"{spec.where}: font {spec.family!r} is not installed (expected a fontpkg-* "
+            "package from PyPI that has it, or a font file beside the theme: "
+            f'file = "fonts/{spec.family.replace(" ", "")}.ttf"{also})',
+            spec.origin,
         ) from None
 
 
@@ -114,7 +147,46 @@ def cached_face(
 
 
 def weight_of(spec: FontSpec, bold: bool) -> int:
-    return max(spec.weight, 700) if bold else spec.weight
+    """The weight a face is set at: the theme's, or bold: 700, or 900 over a font heavier
+    than 700 (as CSS's `bolder`), so bold text stays bolder than the text around it."""
+    if not bold:
+        return spec.weight
+    return 900 if spec.weight > 700 else max(spec.weight, 700)
+
+
+def weight_problems(theme: Theme, cache_dir: Path | None = None) -> list[Diagnostic]:
+    """A warning for each theme font set lighter or heavier than its family goes (the
+    nearest weight it has is used), and for each whose bold is no bolder than its text."""
+    out: list[Diagnostic] = []
+    for _, spec in sorted(theme.fonts.items()):
+        text = weight_class(face(spec, False, False, cache_dir).path)
+        bold = weight_class(face(spec, True, False, cache_dir).path)
+        if text and abs(text - spec.weight) >= 100:
+            out.append(
+                warning(
+                    f"{spec.where}: weight {spec.weight}: {spec.family!r} goes no further "
+                    f"than {text}, so its text is set at {text}",
+                    spec.origin,
+                    kind="font",
+                )
+            )
+        if text and bold and bold <= text and spec.weight != 700:  # (bold in bold is bold)
+            out.append(
+                warning(
+                    f"{spec.where}: {spec.family!r} has no weight above {text}, so bold text "
+                    "looks like the text around it (expected a lighter weight, or a bold "
+                    "file: bold_file)",
+                    spec.origin,
+                    kind="font",
+                )
+            )
+    return out
+
+
+def weight_class(path: Path, index: int = 0) -> int:
+    """The weight a font file is (OS/2 usWeightClass), read without fontTools; 0 unknown."""
+    os2 = _table(path, index, b"OS/2")
+    return struct.unpack(">H", os2[4:6])[0] if len(os2) >= 6 else 0
 
 
 def _path_key(spec: FontSpec, bold: bool, italic: bool) -> str:

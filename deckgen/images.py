@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import os
 import re
 import urllib.parse
 import warnings
@@ -58,7 +59,7 @@ def resolve(
 ) -> ImageSource | ImageProblem:
     """Find and check the image `src` as written in a post (of the Hugo `page`, if it is
     one; at the Jekyll page `url`, if it is one); a file's size and hash are kept in
-    `cache_dir`, by its path, modification time and length."""
+    `cache_dir`, by its path and `_stamp`."""
     if not src:
         return ImageProblem("image has no src")
     t = _SVG_TEXT_URI.match(src)
@@ -133,12 +134,35 @@ def local_candidates(
 def _places(
     src: str, post_dir: Path, site_root: Path | None, page: hugo.Page | None, url: str | None
 ) -> tuple[list[Path], list[Path]] | ImageProblem:
-    """`local_candidates`, resolved: those inside the allowed folders, and those outside."""
+    """`local_candidates`, resolved: those inside the allowed folders, and those outside.
+    A path with %-escapes is looked for decoded first, as a browser asks for `my image.png`
+    when a page says `my%20image.png`, then as written."""
     clean = src.split("?")[0].split("#")[0]
     if clean.startswith("/") and site_root is None:
         return ImageProblem(
             f"image not found: {src} (a site path: pass --site-root to say where the site is)"
         )
+    decoded = urllib.parse.unquote(clean)
+    kept: list[Path] = []
+    refused: list[Path] = []
+    for variant in dict.fromkeys((decoded, clean) if "\0" not in decoded else (clean,)):
+        found = _places_of(src, variant, post_dir, site_root, page, url)
+        if isinstance(found, ImageProblem):
+            return found
+        kept += found[0]
+        refused += found[1]
+    return list(dict.fromkeys(kept)), refused
+
+
+def _places_of(
+    src: str,
+    clean: str,
+    post_dir: Path,
+    site_root: Path | None,
+    page: hugo.Page | None,
+    url: str | None,
+) -> tuple[list[Path], list[Path]] | ImageProblem:
+    """`_places` for the path `clean` (`src` without its query and fragment, decoded or not)."""
     roots = [r.resolve() for r in (post_dir, site_root) if r is not None]
     if page is not None:
         found = hugo.candidates(clean, page)
@@ -170,14 +194,14 @@ def _places(
 def _probe_file(path: Path, cache_dir: Path | None) -> ImageSource | ImageProblem:
     """`_probe` for a file, remembered between builds (a warm build opens no image)."""
     st = path.stat()
-    name = cache.key(f"{path}|{st.st_mtime_ns}|{st.st_size}", "probe")
+    name = cache.key(f"{path}|{_stamp(st)}", "probe")
     hit = (cache.get(cache_dir, name) or b"").split()
     if len(hit) in (3, 4) and hit[0].isdigit() and hit[1].isdigit():
         vector = hit[3:] == [b"svg"]
         return ImageSource(path, None, int(hit[0]), int(hit[1]), hit[2].decode(), vector)
     if st.st_size > svg.MAX_BYTES and _svg_named(path):  # not read, not even to hash it
         return ImageProblem(f"SVG larger than {svg.MAX_BYTES >> 20} MB, not read: {path}")
-    found = _probe(path, None, str(path), _file_digest(path, st.st_mtime_ns, st.st_size))
+    found = _probe(path, None, str(path), _file_digest(path, _stamp(st)))
     if isinstance(found, ImageSource):
         kind = " svg" if found.vector else ""
         cache.put(cache_dir, name, f"{found.width} {found.height} {found.digest}{kind}".encode())
@@ -310,7 +334,7 @@ def prepare(
     if src.vector:
         name = _key(src, variant, f"svg-raster-{svg.VERSION}", svg.fonts_id())
         return _rasterised(name, src, pixels, cache_dir, crop)
-    return _prepared(_key(src, variant), src.path, src.data, pixels, cache_dir, crop)
+    return _prepared(_key(src, variant), src.digest, src.path, src.data, pixels, cache_dir, crop)
 
 
 @functools.lru_cache(maxsize=256)
@@ -350,6 +374,7 @@ def _rasterised(
 @functools.lru_cache(maxsize=256)  # by content: a picture used twice is prepared once
 def _prepared(
     name: str,
+    digest: str,
     path: Path | None,
     data: bytes | None,
     pixels: tuple[int, int],
@@ -362,8 +387,10 @@ def _prepared(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            encoded, fmt = encode(path, data, pixels, crop)
-            cache.put(cache_dir, name, (b"J" if fmt == "jpeg" else b"P") + encoded)
+            raw = path.read_bytes() if path is not None else (data or b"")
+            encoded, fmt = encode(raw, pixels, crop)
+            if cache.key(raw) == digest:  # not if the file changed since it was probed
+                cache.put(cache_dir, name, (b"J" if fmt == "jpeg" else b"P") + encoded)
             return encoded, fmt
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as exc:  # fmt: skip
@@ -376,21 +403,25 @@ def _key(src: ImageSource, variant: str, *more: str) -> str:
     return cache.key(src.digest, variant, *more)
 
 
+def _stamp(st: os.stat_result) -> str:
+    """What tells a file's versions apart without reading it: its modification time and
+    length, and its inode and change time, which `cp -p`, `rsync -t` or a checkout that keep
+    the first two still change."""
+    return f"{st.st_mtime_ns}|{st.st_size}|{st.st_ino}|{st.st_ctime_ns}"
+
+
 @functools.lru_cache(maxsize=1024)
-def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
-    """A hash of the file's bytes; a file is read for it once per process."""
+def _file_digest(path: Path, stamp: str) -> str:
+    """A hash of the file's bytes; a file is read for it once per process (per `_stamp`)."""
     return cache.key(path.read_bytes())
 
 
-@functools.lru_cache(maxsize=256)
-def encode(
-    path: Path | None, data: bytes | None, pixels: tuple[int, int], crop: Crop | None = None
-) -> tuple[bytes, str]:
-    """The image cut to `crop` and downsampled to `pixels`, as (bytes, "jpeg" | "png").
+def encode(raw: bytes, pixels: tuple[int, int], crop: Crop | None = None) -> tuple[bytes, str]:
+    """The image `raw` cut to `crop` and downsampled to `pixels`, as (bytes, "jpeg" | "png").
+    Remembered by `_prepared`, by the hash of the bytes: never by a path.
 
     Raises OSError if the image is broken.
     """
-    raw = path.read_bytes() if path is not None else (data or b"")
     with Image.open(io.BytesIO(raw)) as im:
         src_format = im.format
         whole = crop is None or crop == (0, 0, *im.size)

@@ -41,6 +41,11 @@ def absolute_url(value: object, *, environment: JekyllEnvironment) -> str:
     return environment.site.absolute_url(_text(value))
 
 
+# after fromisoformat: the first three are ISO forms Python 3.10's does not read (3.11's does)
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%z", "%Y%m%d", "%Y-%m-%d %H:%M:%S %z",
+                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%B %d, %Y")  # fmt: skip
+
+
 def _date(value: object) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
@@ -53,7 +58,7 @@ def _date(value: object) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         pass
-    for fmt in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%B %d, %Y"):
+    for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt)
         except ValueError:

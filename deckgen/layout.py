@@ -8,8 +8,10 @@ renderer, so the PPTX and the PDF show the same slide.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
+import operator
 import re
 import string
 from collections.abc import Callable, Iterator, Sequence
@@ -129,23 +131,81 @@ class _Piece:
 _Unit = tuple[_Piece | None, list[_Piece], float]  # space before, the word's pieces, width
 
 
+@dataclass(frozen=True)
+class _Units:
+    """A paragraph's break opportunities: `head`, then `base` from `index` on.
+
+    A paragraph continued on the next page shares its parent's `base` (measured once),
+    so a long paragraph is not measured again for each page it takes. Pieces keep their
+    offsets in `base`'s text, which starts `offset` characters before this paragraph's.
+    """
+
+    base: list[_Unit | None]
+    starts: list[int]  # where each unit of `base` starts (a hard break: where the text was)
+    faces: frozenset[fonts.Face]  # the faces its runs are set in (its line spacing)
+    head: tuple[_Unit, ...] = ()
+    index: int = 0
+    offset: int = 0
+
+    def __iter__(self) -> Iterator[_Unit | None]:
+        yield from self.head
+        base = self.base
+        for k in range(self.index, len(base)):
+            yield base[k]
+
+    def after(self, cut: int) -> _Units | None:
+        """The units of this paragraph's text from `cut` on, where `cut` is where a line
+        starts: a word's start, or inside a word broken between characters; None elsewhere
+        (where the text continues with a space or a hard break, measured anew)."""
+        at = self.offset + cut
+        k = bisect.bisect_left(self.starts, at, lo=self.index)
+        found = self.base[k] if k < len(self.base) else None
+        if found is not None and self.starts[k] == at:
+            head = ((None, found[1], found[2]),)
+            return _Units(self.base, self.starts, self.faces, head, k + 1, at)
+        # within a word: the one before, or the one this paragraph starts with, broken again
+        unit = self.base[k - 1] if k > self.index else (self.head[-1] if self.head else None)
+        if unit is None or not unit[1][0].start < at < unit[1][-1].end:
+            return None
+        kept = [
+            p
+            if p.start >= at
+            else _Piece(
+                p.text[at - p.start :],
+                p.face,
+                p.color,
+                p.link,
+                fonts.text_width(p.face, p.text[at - p.start :], 1.0),
+                at,
+            )
+            for p in unit[1]
+            if p.end > at
+        ]
+        head = ((None, kept, sum(p.width for p in kept)),)
+        return _Units(self.base, self.starts, self.faces, head, k, at)
+
+
 @dataclass
 class _Setter:
     """Typesets specs into measured paragraphs for one theme."""
 
     theme: Theme
     missing: set[str] = field(default_factory=set)  # characters no bundled font covers
-    _unit_cache: dict[_Spec, list[_Unit | None]] = field(default_factory=dict)
+    _unit_cache: dict[_Spec, _Units] = field(default_factory=dict)
+    _tails: dict[int, tuple[_Spec, _Units]] = field(default_factory=dict)  # by id: see tail
     fallbacks: set[str] = field(default_factory=set)  # fallback families used
     cache_dir: Path | None = None  # where font coverage is kept between builds
     substituted: bool = False  # measure in the faces a viewer without the theme's fonts uses
+    _faces: dict[tuple[str, bool, bool], fonts.Face] = field(default_factory=dict)
 
     def face(self, spec: _Spec, run: Run) -> fonts.Face:
-        role = "code" if run.code else spec.role
-        font: FontSpec = self.theme.fonts.get(role, self.theme.fonts["body"])
-        bold, italic = run.bold or spec.bold, run.italic or spec.italic
-        found = fonts.face(font, bold, italic, self.cache_dir)
-        return fonts.substitute(found) if self.substituted else found
+        key = ("code" if run.code else spec.role, run.bold or spec.bold, run.italic or spec.italic)
+        found = self._faces.get(key)
+        if found is None:  # (asked for every run: a listing has one per token)
+            font: FontSpec = self.theme.fonts.get(key[0], self.theme.fonts["body"])
+            found = fonts.face(font, key[1], key[2], self.cache_dir)
+            found = self._faces[key] = fonts.substitute(found) if self.substituted else found
+        return found
 
     def color(self, spec: _Spec, run: Run) -> str:
         c = self.theme.colors
@@ -192,7 +252,7 @@ class _Setter:
         """The height `specs` take at `size`: what `set` returns, without placing any span;
         with a `limit`, a height past it as soon as the paragraphs so far pass it."""
         y = 0
-        for y in self._bottoms(specs, width, size):
+        for y in self._bottoms(specs, width, size, limit):
             if limit is not None and y > limit:
                 break
         return y
@@ -200,15 +260,19 @@ class _Setter:
     def fitting(self, specs: Sequence[_Spec], width: int, size: float, limit: int) -> int:
         """How many of the leading `specs` end within `limit` at `size`."""
         return next(
-            (i for i, y in enumerate(self._bottoms(specs, width, size)) if y > limit), len(specs)
+            (i for i, y in enumerate(self._bottoms(specs, width, size, limit)) if y > limit),
+            len(specs),
         )
 
-    def _bottoms(self, specs: Sequence[_Spec], width: int, size: float) -> Iterator[int]:
-        """Where each paragraph of `specs` ends at `size`, from the top, one at a time."""
+    def _bottoms(
+        self, specs: Sequence[_Spec], width: int, size: float, limit: int | None = None
+    ) -> Iterator[int]:
+        """Where each paragraph of `specs` ends at `size`, from the top, one at a time; with
+        a `limit`, a paragraph that passes it is broken only into the lines that pass it."""
         y = 0
         for i, spec in enumerate(specs):
             psize, lh, space, _, text_x = self._metrics(spec, i, size)
-            lines, _ = self._break(spec, psize, width - text_x)
+            lines, _ = self._break(spec, psize, width - text_x, _most(limit, y + space, lh))
             y += space + lh * max(len(lines), 1)
             yield y
 
@@ -228,16 +292,18 @@ class _Setter:
         return y
 
     def set(
-        self, specs: Sequence[_Spec], width: int, size: float
+        self, specs: Sequence[_Spec], width: int, size: float, limit: int | None = None
     ) -> tuple[list[Para], int, list[list[int]]]:
-        """Typeset at `size`; returns paragraphs, their total height, and each line's end offset."""
+        """Typeset at `size`; returns paragraphs, their total height, and each line's end offset.
+        With a `limit`, a paragraph that passes it is set only as far as the line that does."""
         paras: list[Para] = []
         ends: list[list[int]] = []
         y = 0
         c = self.theme.colors
         for i, spec in enumerate(specs):
             psize, lh, space, bullet_x, text_x = self._metrics(spec, i, size)
-            broken, line_ends = self._break(spec, psize, width - text_x)
+            most = _most(limit, y + space, lh)
+            broken, line_ends = self._break(spec, psize, width - text_x, most)
             lines = self._place(spec, psize, width - text_x, text_x, y + space, lh, broken)
             runs = tuple(
                 Span(
@@ -249,7 +315,7 @@ class _Setter:
                     r.link,
                     underline=self.underlined(r.link),
                 )
-                for r in spec.runs
+                for r in _upto(spec.runs, line_ends[-1] if line_ends else 0)
                 if r.text
             )
             paras.append(
@@ -271,22 +337,29 @@ class _Setter:
             y += space + lh * max(len(lines), 1)
         return paras, y, ends
 
-    def _break(self, spec: _Spec, size: float, width: int) -> tuple[list[list[_Piece]], list[int]]:
-        """Greedy line breaking at spaces (and between CJK characters), never inside a word."""
+    def _break(
+        self, spec: _Spec, size: float, width: int, most: int | None = None
+    ) -> tuple[list[list[_Piece]], list[int]]:
+        """Greedy line breaking at spaces (and between CJK characters), never inside a word;
+        with `most`, only the first `most` lines (the ends of those that end)."""
         avail = width / PT / size  # in the units of piece widths: points at 1 pt
         lines: list[list[_Piece]] = [[]]
         ends: list[int] = []
         line_w = 0.0
-        for unit in self._units(spec):
+        units = self._units(spec)
+        at = units.offset  # where this paragraph starts in the text its pieces count in
+        for unit in units:
+            if most is not None and len(lines) > most:
+                return lines[:most], ends[:most]
             if unit is None:  # a hard break (<br>)
-                ends.append(lines[-1][-1].end if lines[-1] else (ends[-1] if ends else 0))
+                ends.append(lines[-1][-1].end - at if lines[-1] else (ends[-1] if ends else 0))
                 lines.append([])
                 line_w = 0.0
                 continue
             space, pieces, w = unit
             sw = space.width if space is not None and lines[-1] else 0.0
             if lines[-1] and line_w + sw + w > avail:
-                ends.append(pieces[0].start)
+                ends.append(pieces[0].start - at)
                 lines.append([])
                 line_w, sw = 0.0, 0.0
             if sw and space is not None:
@@ -299,7 +372,10 @@ class _Setter:
             for piece in pieces:  # a word longer than the line: break it between characters
                 for chunk in self._chunks(piece, avail - line_w, avail):
                     if lines[-1] and line_w + chunk.width > avail:
-                        ends.append(chunk.start)
+                        if most is not None and len(lines) >= most:
+                            ends.append(chunk.start - at)
+                            return lines, ends
+                        ends.append(chunk.start - at)
                         lines.append([])
                         line_w = 0.0
                     lines[-1].append(chunk)
@@ -307,13 +383,26 @@ class _Setter:
         ends.append(sum(len(r.text) for r in spec.runs))
         return lines, ends
 
-    def _units(self, spec: _Spec) -> list[_Unit | None]:
+    def tail(self, spec: _Spec, cut: int) -> _Spec:
+        """What of `spec` continues from `cut` (where a line starts) on the next page, its
+        units taken from `spec`'s rather than measured again."""
+        rest = replace(spec, runs=_slice(spec.runs, cut), bullet=None, gap=0)
+        units = self._units(spec).after(cut)
+        if units is not None:  # kept by identity: hashing a long listing's runs costs as
+            self._tails[id(rest)] = (rest, units)  # much as measuring them
+        self._tails.pop(id(spec), None)  # its page is set: only what continues is kept
+        return rest
+
+    def _units(self, spec: _Spec) -> _Units:
         """Break opportunities: words (glued across style changes), each with its space before
         and its width; None is a hard break.
 
         Widths are for 1 pt (they scale with the size), so a paragraph is measured once
         however many sizes the fitter tries.
         """
+        tail = self._tails.get(id(spec))
+        if tail is not None and tail[0] is spec:
+            return tail[1]
         cached = self._unit_cache.get(spec)
         if cached is not None:
             return cached
@@ -366,9 +455,18 @@ class _Setter:
                         else:
                             units.append((space, [piece]))
                     space, glue = None, not _is_cjk(tok) and tok[-1] not in "-–"
-        measured = [None if u is None else (u[0], u[1], sum(p.width for p in u[1])) for u in units]
-        self._unit_cache[spec] = measured
-        return measured
+        measured: list[_Unit | None] = []
+        starts: list[int] = []
+        for u in units:
+            if u is None:
+                measured.append(None)
+                starts.append(starts[-1] if starts else 0)
+            else:
+                measured.append((u[0], u[1], sum(p.width for p in u[1])))
+                starts.append(u[1][0].start)
+        faces = frozenset(self.face(spec, r) for r in spec.runs) or {self.face(spec, Run(""))}
+        found = self._unit_cache[spec] = _Units(measured, starts, frozenset(faces))
+        return found
 
     def _segments(self, tok: str, primary: fonts.Face) -> list[tuple[str, fonts.Face]]:
         """Split a word where the face that can draw it changes (Latin, then CJK, ...)."""
@@ -393,19 +491,19 @@ class _Setter:
         return fonts.text_width(f, " ", 1.0)
 
     @staticmethod
-    def _chunks(piece: _Piece, first: float, avail: float, size: float = 1.0) -> list[_Piece]:
-        out: list[_Piece] = []
+    def _chunks(piece: _Piece, first: float, avail: float, size: float = 1.0) -> Iterator[_Piece]:
+        """`piece` in parts that fit the line (`first` left on this one), as they are asked
+        for: a word longer than many lines is cut only as far as the lines set need."""
         cur, start, limit = "", piece.start, max(first, 0.0)
         for i, ch in enumerate(piece.text):
             if cur and fonts.text_width(piece.face, cur + ch, size) > limit:
                 w = fonts.text_width(piece.face, cur, size)
-                out.append(_Piece(cur, piece.face, piece.color, piece.link, w, start))
+                yield _Piece(cur, piece.face, piece.color, piece.link, w, start)
                 cur, start, limit = "", piece.start + i, avail
             cur += ch
         if cur:
             w = fonts.text_width(piece.face, cur, size)
-            out.append(_Piece(cur, piece.face, piece.color, piece.link, w, start))
-        return out
+            yield _Piece(cur, piece.face, piece.color, piece.link, w, start)
 
     def _place(
         self,
@@ -419,7 +517,7 @@ class _Setter:
     ) -> list[Line]:
         """Lines of pieces → positioned spans, merged where the style does not change."""
         out: list[Line] = []
-        faces = {self.face(spec, r) for r in spec.runs} or {self.face(spec, Run(""))}
+        faces = self._units(spec).faces
         asc = max(fonts.ascent(f, size) for f in faces)
         desc = max(fonts.descent(f, size) for f in faces)
         lead = (lh / PT - asc - desc) / 2
@@ -455,6 +553,14 @@ class _Setter:
         return out
 
 
+_TEXT = operator.attrgetter("text")
+
+
+def _most(limit: int | None, top: int, line_height: int) -> int | None:
+    """How many lines from `top` reach past `limit` (all of them without one)."""
+    return None if limit is None else max(limit - top, 0) // line_height + 1
+
+
 def _tokens(text: str) -> list[str]:
     """Newlines, runs of spaces, words; each CJK character is a word of its own."""
     if not text or max(text) < _CJK_FIRST:
@@ -483,17 +589,39 @@ def _parts(content: Content) -> list[Part]:
 
 
 def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
-    out: list[Run] = []
+    """The runs' text from offset `a` to `b` (to the end without one), each in its own
+    style (a listing's colours too), without the spaces it begins with."""
+    out: Runs
+    if b is None:  # a paragraph's continuation: whole runs but the first, copied at once
+        ends = list(itertools.accumulate(map(len, map(_TEXT, runs))))
+        k = bisect.bisect_right(ends, a)
+        if k == len(runs):
+            return ()
+        first = runs[k]
+        out = (replace(first, text=first.text[a - (ends[k] - len(first.text)) :]), *runs[k + 1 :])
+    else:
+        parts: list[Run] = []
+        pos = 0
+        for r in runs:
+            end = pos + len(r.text)
+            lo, hi = max(a, pos), min(b, end)
+            if lo < hi:
+                parts.append(replace(r, text=r.text[lo - pos : hi - pos]))
+            pos = end
+        out = tuple(parts)
+    if out:
+        out = (replace(out[0], text=out[0].text.lstrip()), *out[1:])
+    return out if all(map(_TEXT, out)) else tuple(r for r in out if r.text)
+
+
+def _upto(runs: Runs, end: int) -> Iterator[Run]:
+    """The runs that hold the text before offset `end` (a paragraph's lines set so far)."""
     pos = 0
     for r in runs:
-        end = pos + len(r.text)
-        lo, hi = max(a, pos), min(end if b is None else b, end)
-        if lo < hi:
-            out.append(Run(r.text[lo - pos : hi - pos], r.bold, r.italic, r.code, r.link))
-        pos = end
-    if out:
-        out[0] = replace(out[0], text=out[0].text.lstrip())
-    return tuple(r for r in out if r.text)
+        if pos >= end and pos:
+            return
+        yield r
+        pos += len(r.text)
 
 
 def _head(spans: tuple[Span, ...], end: int) -> tuple[Span, ...]:
@@ -602,7 +730,7 @@ class _Layout:
         # costs each page its own lines)
         if split:  # (twice the room: what is kept is judged below, by the lines' baselines)
             within = self.setter.fitting(specs, w, min_size, 2 * h)
-            paras, height, ends = self.setter.set(specs[: within + 1], w, min_size)
+            paras, height, ends = self.setter.set(specs[: within + 1], w, min_size, 2 * h)
         else:
             paras, height, ends = self.setter.set(specs, w, min_size)
         if not split:
@@ -620,9 +748,9 @@ class _Layout:
                 n = max(len(fit_lines), 1)
                 cut = ends[i][n - 1]
                 keep_p.append(replace(p, spans=_head(p.spans, cut), lines=p.lines[:n]))
-                rest = _slice(specs[i].runs, cut)
-                if rest:
-                    overflow.append(replace(specs[i], runs=rest, bullet=None, gap=0))
+                rest = self.setter.tail(specs[i], cut)
+                if rest.runs:
+                    overflow.append(rest)
                 overflow.extend(specs[i + 1 :])
                 break
             overflow.extend(specs[i:])
@@ -952,8 +1080,12 @@ class _Layout:
         x, y, w, h = rect
         top, low = self.size("table", 20), self.size("table_min", 12)
         cols = max(len(r) for r in box.rows)
-        specs = [[self._cell_spec(box, r, c) for c in range(cols)] for r in range(len(box.rows))]
         n, head = len(box.rows), box.header
+        # a page of a table continued sets only its share of the rows left
+        share = -(-(n - head) // max(box.continued[2], 1)) if box.continued else n
+        rows = range(min(n, head + share))
+        specs = [[self._cell_spec(box, r, c) for c in range(cols)] for r in rows]
+        measured: list[tuple[float, float]] = []  # each column's longest line and word
         sizes = [half / 2 for half in range(int(top * 2), int(low * 2) - 1, -1)]
 
         def rooms(size: float, widths: list[int], upto: int = n) -> list[int]:
@@ -967,8 +1099,13 @@ class _Layout:
                     break
             return out
 
+        def columns(size: float, force: bool = False) -> list[int] | None:
+            if not measured:
+                measured.extend(self._measure_columns(specs))
+            return self._columns(measured, size, w, force)
+
         def fits(size: float, upto: int) -> tuple[float, list[int], list[int]] | None:
-            widths = self._columns(specs, size, w)
+            widths = columns(size)
             if widths is None:
                 return None
             heights = rooms(size, widths, upto)
@@ -977,8 +1114,7 @@ class _Layout:
         chosen: tuple[float, list[int], list[int]] | None = None
         keep, pages = n, 1
         if box.continued is not None:  # a page of a table continued: as the first page set it
-            size, kept_widths, pages = box.continued
-            share = -(-(n - head) // max(pages, 1))  # the rows left, shared evenly again
+            size, kept_widths, pages = box.continued  # the rows left, shared evenly again
             heights = rooms(size, list(kept_widths), min(n, head + share))
             within = sum(1 for t in itertools.accumulate(heights) if t <= h)
             keep = max(head + 1, within)  # fewer where this page's rows are taller
@@ -989,9 +1125,9 @@ class _Layout:
             # too tall (or too wide): the pages it needs at the minimum size, its rows shared
             # evenly between them, at the largest size at which one share fits; the pages
             # after this one take their share at the same size and column widths
-            at_low = self._columns(specs, low, w)
+            at_low = columns(low)
             if at_low is None:
-                at_low = self._columns(specs, low, w, force=True)
+                at_low = columns(low, force=True)
                 self.diags.append(
                     warning(
                         f"table too wide for the slide even at {low:g} pt: long words break",
@@ -1031,19 +1167,24 @@ class _Layout:
 
     _CELL_PAD = (round(0.1 * INCH), round(0.05 * INCH))  # horizontal, vertical
 
-    def _columns(
-        self, specs: list[list[_Spec]], size: float, width: int, force: bool = False
-    ) -> list[int] | None:
-        """Column widths filling `width`, each at least its widest word; None if impossible."""
-        pad = 2 * self._CELL_PAD[0]
-        cols = len(specs[0])
-        natural = [pad + 1.0] * cols
-        least = [float(pad)] * cols
+    def _measure_columns(self, specs: list[list[_Spec]]) -> list[tuple[float, float]]:
+        """Each column's longest line and widest word, in points at 1 pt."""
+        out = [(0.0, 0.0)] * len(specs[0])
         for row in specs:
             for c, spec in enumerate(row):
                 line, word = self.setter.widths(spec)
-                natural[c] = max(natural[c], pad + line * size * PT * 1.02)
-                least[c] = max(least[c], pad + word * size * PT * 1.02)
+                out[c] = (max(out[c][0], line), max(out[c][1], word))
+        return out
+
+    def _columns(
+        self, measured: list[tuple[float, float]], size: float, width: int, force: bool = False
+    ) -> list[int] | None:
+        """Column widths filling `width`, each at least its widest word (`measured` at 1 pt,
+        by `_measure_columns`); None if impossible."""
+        pad = 2 * self._CELL_PAD[0]
+        cols = len(measured)
+        natural = [max(pad + 1.0, pad + line * size * PT * 1.02) for line, _ in measured]
+        least = [max(float(pad), pad + word * size * PT * 1.02) for _, word in measured]
         if sum(least) > width and not force:
             return None
         if force:
@@ -1971,6 +2112,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     from .pages import drawn_text  # (only here: the faces drawn, for their licences)
 
     lay.diags.extend(fonts.unembeddable(face for face, _ in drawn_text(pages)))
+    lay.diags.extend(fonts.weight_problems(theme, assets.cache_dir))
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
     pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
     return pages_out, lay.diags

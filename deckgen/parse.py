@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import copy
 import functools
+import html as html_lib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -113,7 +114,9 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         if _depth(root) > _MAX_DEPTH:
             parser.diags.append(
                 info(
-                    f"HTML nested more than {_MAX_DEPTH} deep: inner nesting flattened", source.path
+                    f"HTML nested more than {_MAX_DEPTH} deep: inner nesting flattened",
+                    source.path,
+                    _deep_line(source),
                 )
             )
             root = _dom(_flatten(html, _MAX_DEPTH))
@@ -350,6 +353,24 @@ class _Parser:
             self._pos = i + 1
         return self.source.line_of(i)
 
+    def locate_image(self, src: str, alt: str) -> int | None:
+        """The line of an image: of its path as written (`caf&eacute;.png` in an HTML
+        attribute too), else of its alt text, else of the next `<img` (one without a src)."""
+        if src:
+            return self.locate(src) or self._locate_attribute(src)
+        return (self.locate(alt) if alt else None) or self.locate("<img")
+
+    def _locate_attribute(self, value: str) -> int | None:
+        """The line of the next HTML `src` attribute whose value, its character references
+        decoded, is `value`."""
+        body = self.source.body
+        for start in (self._pos, 0):
+            for m in _SRC_ATTRIBUTE.finditer(body, start):
+                if html_lib.unescape(m.group(2)).strip() == value:
+                    self._pos = max(self._pos, m.start() + 1)
+                    return self.source.line_of(m.start())
+        return None
+
     def locate_text(self, text: str) -> int | None:
         """The line of the next place whose words match `text`, ignoring Markdown markup."""
         words = _WORD.findall(text)[:6]
@@ -439,6 +460,12 @@ class _Parser:
                 self._inline(child, acc, style, skip)  # text an unclosed tag took in
             elif child.tag == "d-footnote":
                 acc.append(self.d_footnote(child, style))
+            elif child.tag in _TEXT_BLOCKS and _inline_only(child):
+                # a paragraph in a caption (a teaser's <p> under its picture): its words,
+                # apart from those around it; nothing in it is lost
+                _space_after(acc, style)
+                self._inline(child, acc, style, skip)
+                _space_after(acc, style)
             elif child.tag not in _INLINE_STYLE and child.tag not in _KNOWN_INLINE:
                 self.unknown_inline(child)
                 self._inline(child, acc, style, skip)
@@ -616,7 +643,7 @@ class _Parser:
             own = own if own is not None else marp_share
         width = own if own is not None else share
         safe = href if _SAFE_LINK.match(href) else None
-        return Image(src, alt, self.locate(src), el.get("title") or "", width, safe)
+        return Image(src, alt, self.locate_image(src, alt), el.get("title") or "", width, safe)
 
     def figure_of(
         self, img: etree._Element, caption: Runs, share: float | None = None, link: str = ""
@@ -629,7 +656,11 @@ class _Parser:
     def figure(self, el: etree._Element) -> Iterator[Block]:
         imgs = el.findall(".//img")
         cap_el = el.find(".//figcaption")
-        caption = self.runs(cap_el) if cap_el is not None else ()
+        caption: Runs = ()
+        if cap_el is not None:
+            caption = self.runs(cap_el)
+        elif imgs:  # no figcaption: the text beside the picture is its caption (al-folio's
+            caption = self.runs(el, skip=lambda c: c.tag == "img")  # <div class="caption">)
         if not imgs:
             yield from self.children(el)
             return
@@ -935,6 +966,16 @@ def _inline_only(el: etree._Element) -> bool:
     return bool(_text(el).strip())
 
 
+# block tags that may only wrap a sentence: inside running text (a caption), their words
+_TEXT_BLOCKS = {"p", "div", "center", "figcaption", "summary", "dt", "dd"}
+
+
+def _space_after(acc: list[Run], style: Run) -> None:
+    """A space after the runs so far, unless they end with one (or there are none)."""
+    if acc and acc[-1].text and not acc[-1].text[-1].isspace():
+        acc.append(Run(" ", style.bold, style.italic, style.code, style.link))
+
+
 def _append_text(el: etree._Element, text: str | None) -> None:
     """`text` after what `el` holds so far."""
     if not text:
@@ -1015,6 +1056,23 @@ _DIV_CLASS_HANDLERS: dict[str, Callable[[_Parser, etree._Element], Iterator[Bloc
     "column": _Parser.children,
     "footnote": _Parser.footnotes,
 }
+
+
+_SRC_ATTRIBUTE = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.S | re.I)
+
+
+def _deep_line(source: Source) -> int | None:
+    """The line of the first tag in the post nested deeper than `_MAX_DEPTH`."""
+    depth = 0
+    for m in _TAG.finditer(source.body):
+        closing, tag, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and tag not in _VOID:
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return source.line_of(m.start())
+    return None
 
 
 def _first_line(blocks: tuple[Block, ...]) -> int | None:

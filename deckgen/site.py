@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomllib
 import yaml
+
+from ._compat import tomllib
 
 JEKYLL, HUGO = "jekyll", "hugo"
 _JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomllib
 import yaml
 
 from . import dialects
+from ._compat import tomllib
 from .errors import DeckgenError, Diagnostic, info, warning
 from .site import HUGO, JEKYLL, Site, find_site_root, read_site
 

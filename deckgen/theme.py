@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
-from .errors import DeckgenError, UsageError
+from ._compat import tomllib
+from .errors import DeckgenError, UsageError, did_you_mean
 
 _CHECKOUT_THEMES = Path(__file__).resolve().parent.parent / "themes"
 THEMES_DIR = (
@@ -42,6 +41,15 @@ class FontSpec:
     family: str
     weight: int = 400
     pptx: str = ""
+    # font files the theme names (beside it) instead of a package: regular, bold, italic,
+    # bold italic; a style without its own file is drawn from the nearest one given
+    files: tuple[Path | None, Path | None, Path | None, Path | None] = (None, None, None, None)
+    origin: Path | None = None  # the theme file that set it
+    role: str = ""  # its key under [fonts]
+
+    @property
+    def where(self) -> str:
+        return f"fonts.{self.role}" if self.role else "fonts"
 
 
 @dataclass(frozen=True)
@@ -130,17 +138,23 @@ def _box(v: Any) -> str | None:
     return f"expected [x, y, width, height] as page fractions inside the page (or []), got {v!r}"
 
 
+FONT_FILES = ("file", "bold_file", "italic_file", "bold_italic_file")  # in FontSpec.files order
+
+
 def _font(v: Any) -> str | None:
-    keys = {"family", "weight", "pptx"}
+    keys = {"family", "weight", "pptx", *FONT_FILES}
     if isinstance(v, dict) and isinstance(v.get("family"), str) and set(v) <= keys:
         w, pptx = v.get("weight", 400), v.get("pptx", "x")
+        files_ok = all(isinstance(v.get(k, "x"), str) and v.get(k, "x") for k in FONT_FILES)
         if isinstance(w, int) and 100 <= w <= 900 and isinstance(pptx, str) and pptx.strip():
             if "pptx" in v and w not in (400, 700):
                 return f"pptx: a PPTX asks for a font as regular (400) or bold (700), got {w}"
-            return None
+            if files_ok:
+                return None
     return (
-        f'expected {{ family = "Name", weight = 100..900, pptx = "Name in the PPTX" }} '
-        f"(weight and pptx optional), got {v!r}"
+        f'expected {{ family = "Name", weight = 100..900, pptx = "Name in the PPTX", '
+        f'file = "fonts/Name.ttf" }} (all but family optional; also bold_file, italic_file, '
+        f"bold_italic_file), got {v!r}"
     )
 
 
@@ -242,6 +256,24 @@ def _read(path: Path) -> dict[str, Any]:
         raise DeckgenError(f"cannot read theme: {exc.strerror}", path) from None
 
 
+_FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+
+def _font_file(theme: Path, key: str, name: str) -> Path:
+    """A font file a theme names: inside the theme's folder, a TrueType or OpenType file."""
+    folder = theme.parent.resolve()
+    file = (folder / name).resolve()
+    if (
+        not file.is_relative_to(folder)
+        or not file.is_file()
+        or file.suffix.lower() not in _FONT_SUFFIXES
+    ):
+        raise DeckgenError(
+            f"{key}: expected a font file (.ttf or .otf) in {folder}, got {name!r}", theme
+        )
+    return file
+
+
 def theme_names() -> list[str]:
     return sorted(p.stem for p in THEMES_DIR.glob("*.toml"))
 
@@ -253,15 +285,23 @@ def resolve_theme_path(name_or_file: str, relative_to: Path | None = None) -> Pa
         if not p.is_absolute() and relative_to is not None and not p.exists():
             p = relative_to / p
         if not p.is_file():
-            raise UsageError(f"theme file not found: {name_or_file}")
+            near = did_you_mean(p.name, (f.name for f in _toml_files(p.parent)))
+            raise UsageError(f"theme file not found: {name_or_file}{near}")
         return p
     p = THEMES_DIR / f"{name_or_file}.toml"
     if not p.is_file():
         raise UsageError(
-            f"unknown theme {name_or_file!r} (expected one of: {', '.join(theme_names())}, "
-            "or a .toml file)"
+            f"unknown theme {name_or_file!r}{did_you_mean(name_or_file, theme_names())} "
+            f"(expected one of: {', '.join(theme_names())}, or a .toml file)"
         )
     return p
+
+
+def _toml_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.glob("*.toml"))
+    except OSError:
+        return []
 
 
 def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Theme:
@@ -274,7 +314,14 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
         data = _merge(data, {"page": {"aspect": aspect}})
     width, height = ASPECTS[data.get("page", {}).get("aspect", "16:9")]
     fonts = {
-        k: FontSpec(v["family"], v.get("weight", 400), v.get("pptx", ""))
+        k: FontSpec(
+            v["family"],
+            v.get("weight", 400),
+            v.get("pptx", ""),
+            (v.get("file"), v.get("bold_file"), v.get("italic_file"), v.get("bold_italic_file")),
+            v.get("_from", path),
+            k,
+        )
         for k, v in data["fonts"].items()
     }
     return Theme(
@@ -311,15 +358,27 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
                 f"images.{key}: expected an image file in {folder}, got {name!r}", path
             )
         images[key] = file
+    for role, spec in data.get("fonts", {}).items():
+        spec["_from"] = path  # where its family was named, for messages about it
+        for key in FONT_FILES:  # font files, as pictures, live in the theme's own folder
+            if key in spec:
+                spec[key] = _font_file(path, f"fonts.{role}.{key}", spec[key])
     parent = data.pop("extends", None)
     if parent is None:
         for section in ("fonts", "sizes", "colors", "boxes"):
             if section not in data:
                 raise DeckgenError(f'{section}: missing (or set extends = "default")', path)
         return data
-    parent_path = resolve_theme_path(parent, path.parent)
+    try:
+        parent_path = resolve_theme_path(parent, path.parent)
+    except UsageError as exc:  # a theme's own error: in its file, under its key
+        raise DeckgenError(f"extends: {exc.message}", path) from None
     merged = _merge(_load_chain(parent_path, (*seen, path)), data)
     for role, spec in data.get("fonts", {}).items():
         if "pptx" not in spec:  # the parent's PPTX name stood for the parent's font
             merged["fonts"][role].pop("pptx", None)
+    for role, spec in data.get("fonts", {}).items():  # and its files were the parent's font's
+        for key in FONT_FILES:
+            if key not in spec:
+                merged["fonts"][role].pop(key, None)
     return merged

@@ -167,7 +167,6 @@ def test_cold_and_warm_builds_are_byte_identical_and_warm_decodes_nothing(
     def no_decoding(*args: object) -> None:
         raise AssertionError("a warm build decoded an image")
 
-    images.encode.cache_clear()
     images._prepared.cache_clear()  # the in-process memo too: the disk cache must serve it
     monkeypatch.setattr(images, "encode", no_decoding)
     warm = build(EXAMPLE, tmp_path / "warm", site_root=ROOT, cache_dir=cache)
@@ -329,3 +328,45 @@ def test_pictures_inside_lists_quotes_and_inline_html_reach_the_pptx_and_the_pdf
     assert sum(len(page.images) for page in pdf.pages) == 10
     check = run_cli("check", str(post), "--json")
     assert '"coverage": 1.0' in check.stdout, check.stdout[-400:]
+
+
+def test_an_unknown_deck_key_is_a_warning_naming_it_and_the_nearest_known_one(
+    tmp_path: Path,
+) -> None:
+    post = write_post(
+        tmp_path, "## A\n\n- x\n", front='title: T\ndeck:\n  aspct: "4:3"\n  theme: dark'
+    )
+    result = build(post, tmp_path / "out", formats=["pdf"])
+    found = [d for d in result.diagnostics if "aspct" in d.message]
+    assert [d.format() for d in found] == [
+        f"{post}:4: warning: deck.aspct: unknown key, ignored (did you mean 'aspect'?) "
+        "(known: aspect, code_line_numbers, notes, theme)"
+    ]
+    known = write_post(tmp_path, "## A\n\n- x\n", front='title: T\ndeck: {aspect: "4:3"}')
+    assert not [
+        d
+        for d in build(known, tmp_path / "o2", formats=["pdf"]).diagnostics
+        if "deck." in d.message
+    ]
+
+
+def test_diagnostics_come_in_line_order_each_with_its_line(tmp_path: Path) -> None:
+    deep = "<div>" * 120 + "deep" + "</div>" * 120
+    post = write_post(
+        tmp_path,
+        f'## One\n\n![a](gone1.png)\n\n<img alt="none">\n\n<blink>x</blink>\n\n{deep}\n\n'
+        '## Two\n\n<img src="caf&eacute;.png" alt="e">\n\n![b](gone2.png)\n',
+        front="title: T",
+    )
+    diags = build(post, tmp_path / "out", formats=["pdf"]).diagnostics
+    lines = [d.line for d in diags]
+    assert None not in lines
+    assert lines == sorted(lines)
+    assert [d.message.split(" (")[0] for d in diags] == [
+        "image not found: gone1.png",
+        "image has no src",
+        "HTML <blink> not understood; kept its text",
+        "HTML nested more than 100 deep: inner nesting flattened",
+        "image not found: café.png",
+        "image not found: gone2.png",
+    ]

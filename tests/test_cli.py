@@ -221,3 +221,27 @@ def test_the_user_font_folder_of_each_system(
 def test_fonts_of_an_unknown_theme_is_a_usage_error(tmp_path: Path) -> None:
     result = _fonts_cli(tmp_path, "--theme", "nope")
     assert result.exit_code == 2 and "unknown theme 'nope'" in result.output
+
+
+@pytest.mark.parametrize("below", ["", "sub"], ids=["the file", "a folder under it"])
+def test_o_naming_a_file_says_it_takes_a_folder(tmp_path: Path, below: str) -> None:
+    taken = tmp_path / "talk.pdf"
+    taken.write_bytes(b"kept")
+    out = taken / below if below else taken
+    result = CliRunner().invoke(main, ["build", str(EXAMPLE), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"{taken}: error: -o takes a folder (each output is named after its post), not a file"
+    )
+    assert taken.read_bytes() == b"kept"
+
+
+def test_a_site_root_that_does_not_exist_is_one_error_before_any_image_is_looked_for(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner().invoke(
+        main, ["build", str(EXAMPLE), "--site-root", str(tmp_path / "nope"), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "'--site-root': Directory" in result.output and "does not exist" in result.output
+    assert "image not found" not in result.output

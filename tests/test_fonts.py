@@ -17,6 +17,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from deckgen import fonts
 from deckgen.build import BuildResult, build
+from deckgen.errors import DeckgenError
 from deckgen.pages import TextFrame
 from deckgen.theme import FontSpec, load_theme
 
@@ -247,3 +248,75 @@ def test_the_office_themes_pdf_embeds_the_bold_instance(tmp_path: Path) -> None:
         "Arimo-Regular",
         "IBMPlexMono-Regular",
     }
+
+
+def _theme(folder: Path, body: str) -> Path:
+    path = folder / "mine.toml"
+    path.write_text(f'extends = "default"\n[fonts.body]\n{body}\n', encoding="utf-8")
+    return path
+
+
+def test_a_font_that_is_not_installed_is_one_message_naming_the_theme_and_key(
+    tmp_path: Path,
+) -> None:
+    mine = _theme(tmp_path, 'family = "Arial"')
+    args = ["build", str(FIXTURES / "code.md"), "-o", str(tmp_path / "out"), "--theme", str(mine)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "deckgen.cli", *args, "--format", "pdf"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{mine}: error: fonts.body: font 'Arial' is not installed")
+    assert 'file = "fonts/Arial.ttf"' in lines[0] and 'family = "Arimo"' in lines[0]
+    assert "uv " not in lines[0] and "fontpkg-arial" not in lines[0]
+
+
+def test_a_theme_can_name_font_files_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "fonts").mkdir()
+    for weight, name in ((400, "Mine-Regular.ttf"), (700, "Mine-Bold.ttf")):
+        source = fonts.package_file(FontSpec("Fira Sans"), weight, False)
+        (tmp_path / "fonts" / name).write_bytes(source.read_bytes())
+    theme = load_theme(
+        str(
+            _theme(
+                tmp_path,
+                'family = "Fira Sans"\nfile = "fonts/Mine-Regular.ttf"\n'
+                'bold_file = "fonts/Mine-Bold.ttf"',
+            )
+        )
+    )
+    spec = theme.fonts["body"]
+    assert fonts.face(spec).path == (tmp_path / "fonts" / "Mine-Regular.ttf").resolve()
+    assert fonts.face(spec, bold=True).path == (tmp_path / "fonts" / "Mine-Bold.ttf").resolve()
+    assert fonts.face(spec, italic=True).path.name == "Mine-Regular.ttf"  # the nearest given
+    assert load_theme("default").fonts["body"].files == (None, None, None, None)
+
+
+def test_a_font_file_outside_the_themes_folder_is_refused(tmp_path: Path) -> None:
+    mine = _theme(tmp_path, 'family = "X"\nfile = "../elsewhere.ttf"')
+    with pytest.raises(DeckgenError, match=r"fonts.body.file: expected a font file"):
+        load_theme(str(mine))
+
+
+def test_bold_over_a_heavy_font_is_heavier_still(tmp_path: Path) -> None:
+    spec = load_theme(str(_theme(tmp_path, 'family = "Fira Sans"\nweight = 800'))).fonts["body"]
+    text, bold = fonts.face(spec), fonts.face(spec, bold=True)
+    assert (fonts.weight_class(text.path), fonts.weight_class(bold.path)) == (800, 900)
+
+
+def test_a_weight_a_variable_font_does_not_reach_is_said_in_the_themes_file(
+    tmp_path: Path,
+) -> None:
+    mine = _theme(tmp_path, 'family = "Arimo"\nweight = 800')
+    found = [d.format() for d in fonts.weight_problems(load_theme(str(mine)), tmp_path)]
+    assert found == [
+        f"{mine}: warning: fonts.body: weight 800: 'Arimo' goes no further than 700, so its "
+        "text is set at 700",
+        f"{mine}: warning: fonts.body: 'Arimo' has no weight above 700, so bold text looks "
+        "like the text around it (expected a lighter weight, or a bold file: bold_file)",
+    ]
+    assert fonts.weight_problems(load_theme("office"), tmp_path) == []
+    assert fonts.weight_problems(load_theme("academic"), tmp_path) == []

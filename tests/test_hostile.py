@@ -91,9 +91,9 @@ def test_an_output_folder_that_cannot_be_made_fails_cleanly(tmp_path: Path) -> N
     (tmp_path / "a-file").write_text("x")
     proc = run_cli("build", str(EXAMPLE), "-o", str(tmp_path / "a-file" / "out"))
     assert proc.returncode == 1
-    assert (
-        proc.stderr.strip()
-        == f"{tmp_path / 'a-file' / 'out'}: error: cannot write output: Not a directory"
+    assert proc.stderr.strip() == (
+        f"{tmp_path / 'a-file'}: error: -o takes a folder (each output is named after its "
+        "post), not a file"
     )
 
 

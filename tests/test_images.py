@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -70,9 +71,9 @@ def test_drawings_stay_png_and_photos_become_jpeg(tmp_path: Path) -> None:
     noisy = tmp_path / "noisy.png"
     bands = [Image.effect_noise((400, 300), sigma) for sigma in (60, 70, 80)]
     Image.merge("RGB", bands).save(noisy)
-    assert images.encode(flat, None, (200, 150))[1] == "png"
-    assert images.encode(noisy, None, (200, 150))[1] == "jpeg"
-    data, _ = images.encode(noisy, None, (200, 150))
+    assert images.encode(flat.read_bytes(), (200, 150))[1] == "png"
+    assert images.encode(noisy.read_bytes(), (200, 150))[1] == "jpeg"
+    data, _ = images.encode(noisy.read_bytes(), (200, 150))
     assert Image.open(io.BytesIO(data)).size == (200, 150)
 
 
@@ -96,3 +97,51 @@ def test_a_warm_resolve_opens_no_image_and_a_changed_file_is_read_again(
     assert isinstance(changed, images.ImageSource)
     assert (changed.width, changed.height) == (640, 480)
     assert changed.digest != cold.digest
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["with a cache", "without one"])
+def test_a_picture_replaced_by_one_of_the_same_length_and_time_shows_the_new_one(
+    tmp_path: Path, cached: bool
+) -> None:
+    """As `cp -p`, `rsync -t` or a checkout can leave it, seen by the same process (serve)."""
+    cache_dir = tmp_path / "cache" if cached else None
+    path = tmp_path / "figure.png"
+
+    def draw(color: str) -> None:  # stored, not compressed: the same length in every colour
+        Image.new("RGB", (64, 40), color).save(path, compress_level=0)
+
+    def shown() -> tuple[int, ...]:
+        src = images.resolve(path.name, tmp_path, None, cache_dir=cache_dir)
+        assert isinstance(src, images.ImageSource)
+        prepared = images.prepare(src, (32, 20), cache_dir)
+        assert not isinstance(prepared, images.ImageProblem)
+        with Image.open(io.BytesIO(prepared[0])) as im:
+            return tuple(im.convert("RGB").getpixel((5, 5)))
+
+    draw("#ff0000")
+    stamp = path.stat()
+    assert shown()[0] > 200  # red
+    size = stamp.st_size
+    draw("#0000ff")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_size == size and path.stat().st_mtime_ns == stamp.st_mtime_ns
+    assert shown()[2] > 200  # blue, not the red remembered
+    if cache_dir is not None:  # and nothing of red's under blue's key
+        fresh = images.resolve(path.name, tmp_path, None, cache_dir=tmp_path / "fresh")
+        assert isinstance(fresh, images.ImageSource)
+        prepared = images.prepare(fresh, (32, 20), cache_dir)
+        assert not isinstance(prepared, images.ImageProblem)
+        with Image.open(io.BytesIO(prepared[0])) as im:
+            assert im.convert("RGB").getpixel((5, 5))[2] > 200
+
+
+def test_a_percent_escaped_path_is_decoded_as_a_browser_does_and_kept_as_written_too(
+    tmp_path: Path,
+) -> None:
+    spaced = make_png(tmp_path / "my image.png")
+    literal = make_png(tmp_path / "odd%41.png")
+    found = images.resolve("my%20image.png", tmp_path, None)
+    assert isinstance(found, images.ImageSource) and found.path == spaced
+    kept = images.resolve("odd%41.png", tmp_path, None)  # no oddA.png: the name as written
+    assert isinstance(kept, images.ImageSource) and kept.path == literal
+    assert isinstance(images.resolve("a%00b.png", tmp_path, None), images.ImageProblem)

@@ -14,7 +14,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
-from deckgen import fonts
+from deckgen import fonts, layout
 from deckgen.build import BuildResult, compile_post
 from deckgen.errors import DeckgenError
 from deckgen.pages import (
@@ -554,3 +554,50 @@ def test_an_unknown_text_valign_names_the_key_and_the_choices(tmp_path: Path) ->
     theme.write_text('extends = "default"\n[page]\ntext_valign = "bottom"\n')
     with pytest.raises(DeckgenError, match=r"page\.text_valign: expected one of middle, top"):
         load_theme(str(theme))
+
+
+def _long_line(words: int) -> str:
+    pick = ["def", "x", "=", "f(a, b)", "return", "'text'", "1234", "+"]
+    return " ".join(pick[i * 7 % len(pick)] for i in range(words))
+
+
+def test_a_long_line_of_code_is_measured_once_however_many_slides_it_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = _long_line(6000)
+    measured: list[int] = []
+    tokens = layout._tokens
+    monkeypatch.setattr(layout, "_tokens", lambda text: measured.append(len(text)) or tokens(text))
+    pages = compile_post(write_post(tmp_path, f"## Code\n\n```python\n{line}\n```\n")).pages
+    assert len(pages.pages) > 5
+    assert sum(measured) < 2 * len(line)  # not once more for each slide it continues on
+
+
+def test_a_continued_line_of_code_keeps_its_colours_on_every_slide(tmp_path: Path) -> None:
+    line = _long_line(3000)
+    pages = compile_post(write_post(tmp_path, f"## Code\n\n```python\n{line}\n```\n")).pages
+    code = [f for p in pages.pages for f in p.frames if isinstance(f, TextFrame)]
+    code = [f for f in code if f.role == "code"]
+    assert len(code) > 2
+    for frame in code:  # keywords, strings and numbers in their own colours, page after page
+        assert len({s.color for p in frame.paras for ln in p.lines for s in ln.spans}) > 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        " ".join(["word **bold** text", "*it* [a link](http://x.org)", "`code` a-b-c"] * 700),
+        "```\n" + "ab" * 8000 + "\n```",  # one word longer than many lines
+        "漢字かな交じり文。" * 1200,
+        "<br>\n".join("line of words that wraps " * 3 for _ in range(150)),
+    ],
+    ids=["prose", "word", "cjk", "breaks"],
+)
+def test_a_paragraph_continued_from_its_measured_words_is_laid_out_as_if_measured_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+) -> None:
+    post = write_post(tmp_path, f"## Long\n\n{body}\n")
+    derived = compile_post(post).pages.pages
+    monkeypatch.setattr(layout._Units, "after", lambda self, cut: None)  # measure each again
+    assert len(derived) > 3
+    assert compile_post(post).pages.pages == derived

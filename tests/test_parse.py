@@ -547,3 +547,62 @@ def test_a_block_of_links_one_per_line_is_a_list_not_a_quote(tmp_path: Path) -> 
     assert isinstance(links, ListBlock)
     assert [plain(i.runs) for i in links.items] == ["Ada Quill", "Site", "Code"]
     assert links.items[2].runs[0].link == "https://b.example"
+
+
+def test_a_teaser_caption_in_a_p_is_its_pictures_caption_without_a_word_of_doubt(
+    tmp_path: Path,
+) -> None:
+    doc, diags = parse(
+        tmp_path,
+        '<div style="text-align: center">\n  <img src="t.png" alt="x">\n'
+        '  <p style="font-size: 0.9em">\n    <em>Teaser: a reef at dawn</em>, with '
+        '<a href="https://example.org">a link</a>\n  </p>\n</div>\n',
+    )
+    assert not [d for d in diags if "not understood" in d.message]
+    fig = next(b for b in doc.blocks if isinstance(b, Figure))
+    assert plain(fig.caption).split() == [
+        "Teaser:",
+        "a",
+        "reef",
+        "at",
+        "dawn,",
+        "with",
+        "a",
+        "link",
+    ]
+
+
+def test_a_figure_captioned_by_a_caption_div_keeps_its_caption(tmp_path: Path) -> None:
+    doc, diags = parse(
+        tmp_path,
+        '<figure>\n<img src="a.png" alt="y">\n<div class="caption">Larvae drift for weeks.</div>\n'
+        "</figure>\n",
+    )
+    assert not [d for d in diags if "not understood" in d.message]
+    fig = next(b for b in doc.blocks if isinstance(b, Figure))
+    assert plain(fig.caption) == "Larvae drift for weeks."
+
+
+def test_only_a_tag_whose_meaning_is_lost_is_not_understood(tmp_path: Path) -> None:
+    _, diags = parse(
+        tmp_path, "Water is H<sub>2</sub>O, E = mc<sup>2</sup>, <blink>and this</blink>.\n"
+    )
+    assert [d.message for d in diags] == ["HTML <blink> not understood; kept its text"]
+
+
+def test_an_image_without_a_src_and_one_with_an_entity_in_its_src_have_their_lines(
+    tmp_path: Path,
+) -> None:
+    doc, _ = parse(
+        tmp_path,
+        'Intro.\n\n<img alt="no source">\n\nMore.\n\n<img src="caf&eacute;.png" alt="e">\n',
+    )
+    figs = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert [(f.image.src, f.image.line) for f in figs] == [("", 6), ("café.png", 10)]
+
+
+def test_html_nested_too_deep_is_reported_at_its_line(tmp_path: Path) -> None:
+    deep = "<div>" * 120 + "deep text" + "</div>" * 120
+    _, diags = parse(tmp_path, f"Intro.\n\n{deep}\n")
+    found = [d for d in diags if "nested more than" in d.message]
+    assert [d.line for d in found] == [6]

@@ -119,3 +119,27 @@ def test_a_bad_pptx_font_name_is_an_error(tmp_path: Path, font: str, message: st
     with pytest.raises(DeckgenError) as err:
         load_theme(str(path))
     assert err.value.message.startswith(message)
+
+
+def test_a_theme_name_typo_is_answered_with_the_nearest_name() -> None:
+    with pytest.raises(UsageError, match=r"unknown theme 'drak' \(did you mean 'dark'\?\)"):
+        load_theme("drak")
+
+
+def test_a_typo_in_extends_names_the_theme_file_the_key_and_the_nearest_name(
+    tmp_path: Path,
+) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text('extends = "defualt"\n', encoding="utf-8")
+    with pytest.raises(DeckgenError) as err:
+        load_theme(str(mine))
+    assert err.value.format() == (
+        f"{mine}: error: extends: unknown theme 'defualt' (did you mean 'default'?) "
+        "(expected one of: academic, dark, default, office, or a .toml file)"
+    )
+
+
+def test_a_theme_file_typo_is_answered_with_the_nearest_file_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "mine.toml").write_text('extends = "default"\n', encoding="utf-8")
+    with pytest.raises(UsageError, match=r"mien.toml \(did you mean 'mine.toml'\?\)"):
+        load_theme(str(tmp_path / "mien.toml"))
