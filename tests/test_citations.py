@@ -341,8 +341,9 @@ def _jumps(prs: Presentation) -> list[tuple[int, str, int]]:
 
 
 def _texts(slide: object) -> list[str]:
+    """Each paragraph's text, its laid-out lines joined again."""
     return [
-        p.text
+        " ".join(p.text.replace("\v", " ").split())
         for sh in slide.shapes  # type: ignore[attr-defined]
         if sh.has_text_frame
         for p in sh.text_frame.paragraphs
