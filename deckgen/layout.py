@@ -998,7 +998,7 @@ class _Layout:
             and len(content.paragraphs) == 1
             and not any(r.code for r in specs[0].runs)
         )
-        top = body * (1.15 if single else 1)
+        top = body  # beside a figure or in a column, never larger than the deck's body text
         fit = self.fit(specs, rect, top, body_min, "body", "m" if single else anchor)
         if not probe and fit.frame:
             page.frames.append(fit.frame)
@@ -1478,6 +1478,7 @@ _SPECS: dict[type, Callable[..., list[_Spec]]] = {
 
 
 _VALIGN = {"middle": "m", "top": "t"}  # `[page] text_valign` → a frame's anchor
+_SPLITS = (0.42, 0.5, 0.66, 0.74)  # a figure's shares of the width tried beside its text
 _UNSAID_ROLES = frozenset({"title", "context", "slide_number", "citation", "footer", "header"})
 
 
@@ -1756,17 +1757,24 @@ class _SlideLayout:
         return overflow, rests
 
     def figure_with_text(self, page: _Page, rect: Rect, visual: Visual, text: Content) -> None:
-        """A figure and some text: side by side or stacked, whichever shows the figure larger."""
+        """A figure and some text: side by side at one of several splits, or stacked; the
+        arrangement that shows the most of both wins (the figure's area, weighed by the
+        square of the text's size against the body size), so a wide figure gets the width, a
+        long text gets more of it rather than shrinking, and a short one leaves it to the
+        figure."""
         lay, t = self.lay, self.t
         x, y, w, h = rect
         gutter = round(t.fraction("gutter") * t.width)
         split = t.fraction("split")
-        side_w = round(w * split)
-        options: list[tuple[int, Rect, Rect]] = []
-        side = ((x, y, side_w, h), (x + side_w + gutter, y, w - side_w - gutter, h))
-        fit = lay.text_block(_Page(), text, side[1], probe=True)
-        if not fit.overflow:
-            options.append((lay.figure_block(_Page(), visual, side[0], probe=True), *side))
+        body = lay.size("body", 24)
+        options: list[tuple[float, Rect, Rect]] = []
+        for share in sorted({split, *_SPLITS}):
+            side_w = round(w * share)
+            side = ((x, y, side_w, h), (x + side_w + gutter, y, w - side_w - gutter, h))
+            fit = lay.text_block(_Page(), text, side[1], probe=True)
+            if not fit.overflow:
+                area = lay.figure_block(_Page(), visual, side[0], probe=True)
+                options.append((area * (fit.size / body) ** 2, *side))
         stacked_text_h = lay.text_block(_Page(), text, (x, y, w, h), probe=True).height
         stacked_text_h = min(stacked_text_h + round(0.1 * INCH), round(h * 0.45))
         stack = (
@@ -1775,9 +1783,11 @@ class _SlideLayout:
         )
         sfit = lay.text_block(_Page(), text, stack[1], probe=True)
         if not sfit.overflow:
-            options.append((lay.figure_block(_Page(), visual, stack[0], probe=True), *stack))
+            area = lay.figure_block(_Page(), visual, stack[0], probe=True)
+            options.append((area * (sfit.size / body) ** 2, *stack))
         if not options:
-            options.append((0, *side))
+            side_w = round(w * split)
+            options.append((0, (x, y, side_w, h), (x + side_w + gutter, y, w - side_w - gutter, h)))
         _, vis_rect, text_rect = max(options, key=lambda o: o[0])
         lay.figure_block(page, visual, vis_rect)
         beside = text_rect[1] == vis_rect[1]  # side by side: centre the text on the figure
