@@ -98,9 +98,10 @@ def plan_post(
     deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
     assert isinstance(deck_opts, dict)
     aspect = aspect or (str(deck_opts["aspect"]) if deck_opts.get("aspect") else None)
+    root = source.site.root if source.site is not None else site_root
     if theme is None and deck_opts.get("theme"):
         try:  # a theme named in the post is an input problem, located in the post
-            th = load_theme(str(deck_opts["theme"]), aspect)
+            th = load_theme(_post_theme(str(deck_opts["theme"]), post, root), aspect)
         except UsageError as exc:
             raise DeckgenError(f"deck.theme: {exc.message}", post) from None
     else:
@@ -111,7 +112,6 @@ def plan_post(
     from .parse import parse_document
     from .plan import plan_deck
 
-    root = source.site.root if source.site is not None else site_root
     doc, d = parse_document(source)
     diags += d
     doc, d = _cite(doc, source, th, root)
@@ -119,6 +119,28 @@ def plan_post(
     deck, d = plan_deck(doc, th, post)
     diags += d
     return Planned(post, deck, tuple(diags), dict(source.meta), th, doc, root)
+
+
+def _post_theme(name: str, post: Path, site_root: Path | None) -> str:
+    """The theme a post's front matter names: a name, or a .toml file beside the post (a
+    path starting with / from the site root), which must be in the site (or the post's
+    folder when there is no site), wherever deckgen runs."""
+    if not (name.endswith(".toml") or "/" in name):
+        return name
+    home = (site_root or post.parent).resolve()
+    if "\0" in name:
+        place = None
+    elif name.startswith("/") and site_root is not None:
+        place = (home / name.lstrip("/")).resolve()
+    else:
+        place = (post.parent / name).resolve()
+    where = "the site root" if site_root is not None else "the post's folder"
+    if place is None or not place.is_relative_to(home):
+        raise UsageError(f"expected a theme name or a .toml file in {where}, got {name!r}")
+    if not place.is_file():
+        shown = "from the site root" if name.startswith("/") else "beside the post"
+        raise UsageError(f"theme file not found: {name} (looked {shown})")
+    return str(place)
 
 
 def _cite(
@@ -313,12 +335,13 @@ def _publish_path(
             "--publish needs a site root: --site-root, or a _config.yml above the post"
         )
     root = site_root.resolve()
-    if page is not None:
-        target = hugo.publish_target(page, pdf).resolve()
-    else:
-        target = (root / pdf.lstrip("/")).resolve()
+    expected = f"pdf: expected a .pdf path inside the site root, got {pdf!r}"
+    place = hugo.publish_target(page, pdf) if page is not None else root / pdf.lstrip("/")
+    if "\0" in str(place):  # no file system takes one (Hugo's %00 decodes to one)
+        raise DeckgenError(f"{expected}, which has a null byte", post)
+    target = place.resolve()
     if not target.is_relative_to(root) or target.suffix.lower() != ".pdf":
-        raise DeckgenError(f"pdf: expected a .pdf path inside the site root, got {pdf!r}", post)
+        raise DeckgenError(expected, post)
     return target
 
 

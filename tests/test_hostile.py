@@ -351,3 +351,90 @@ def test_broken_dialect_syntax_builds_with_diagnostics_and_no_traceback(
     assert (tmp_path / "out" / f"{name}.pptx").is_file()
     for line in proc.stderr.splitlines():
         assert line.startswith(str(post)), line  # every diagnostic names the file
+
+
+# -- paths in the front matter and the theme ---------------------------------------------
+
+
+def run_cli_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI run from `cwd`, importing this checkout's deckgen."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "deckgen.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+    )
+
+
+def test_a_pdf_path_with_a_null_byte_fails_clearly_with_publish(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("title: S\n")
+    path = post(tmp_path, '---\ntitle: T\npdf: "/blog/a\\0b.pdf"\n---\n## A\n\n- x\n')
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "out"), "--publish")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        f"{path}: error: pdf: expected a .pdf path inside the site root, "
+        "got '/blog/a\\x00b.pdf', which has a null byte\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "given", "cycle"),
+    [
+        ({"a.toml": 'extends = "../t/a.toml"\n'}, "a.toml", "a.toml → a.toml"),
+        (
+            {"b.toml": 'extends = "../t/c.toml"\n', "c.toml": 'extends = "b.toml"\n'},
+            "b.toml",
+            "b.toml → c.toml → b.toml",
+        ),
+    ],
+)
+def test_a_theme_extends_cycle_is_named_in_one_line(
+    tmp_path: Path, files: dict[str, str], given: str, cycle: str
+) -> None:
+    (tmp_path / "t").mkdir()
+    for name, text in files.items():
+        (tmp_path / "t" / name).write_text(text)
+    (tmp_path / "b.toml").write_text('extends = "dark"\n')  # not the b.toml beside c.toml
+    post(tmp_path, "---\ntitle: T\n---\n## A\n\n- x\n")
+    proc = run_cli_in(tmp_path, "build", "post.md", "--theme", f"t/{given}", "-o", "out")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        f"t/{given}: error: extends: themes extend each other in a cycle: {cycle} "
+        "(expected a chain that ends in a theme without extends)\n"
+    )
+
+
+def test_a_theme_file_in_the_front_matter_is_found_beside_the_post(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "mine.toml").write_text(
+        'extends = "default"\n[colors]\naccent = "#123456"\n'
+    )
+    post(tmp_path / "sub", "---\ntitle: T\ndeck: {theme: mine.toml}\n---\n## A\n\n- x\n")
+    for cwd, name in ((tmp_path, "sub/post.md"), (tmp_path / "sub", "post.md")):
+        proc = run_cli_in(cwd, "build", name, "-o", str(tmp_path / "out"), "--format", "pptx")
+        assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("theme", "message"),
+    [
+        ("/etc/passwd", "theme file not found: /etc/passwd (looked from the site root)"),
+        ("../../outside.toml", "expected a theme name or a .toml file in the site root, got '../../outside.toml'"),
+        ("../../../../../../../../etc/passwd", "expected a theme name or a .toml file in the site root, got '../../../../../../../../etc/passwd'"),
+    ],
+)  # fmt: skip
+def test_a_theme_file_in_the_front_matter_must_be_in_the_site(
+    tmp_path: Path, theme: str, message: str
+) -> None:
+    (tmp_path / "outside.toml").write_text('extends = "default"\n')
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: S\n")
+    path = post(site / "_posts", f"---\ntitle: T\ndeck: {{theme: {theme!r}}}\n---\n## A\n")
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == f"{path}: error: deck.theme: {message}\n"
