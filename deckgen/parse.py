@@ -77,6 +77,10 @@ _CALLOUT_CLASS = re.compile(r"(^|[-_ ])(box|callout|admonition|alert|note|tip|wa
 _CHROME_CLASS = re.compile(r"(download|button|btn|share|social|nav|toc|badge)", re.I)
 _ICON_CLASS = re.compile(r"(^|\s)(fa[srbl]?|fa-[\w-]+|icon|bi|material-icons)(\s|$)")
 _MAX_DEPTH = 100  # deeper HTML is flattened: its text is kept, its nesting is not
+# Python-Markdown recurses for each level of a list (and gives up near 250): deeper items
+# are moved up to this level, as deep HTML is flattened (each level is two elements)
+_MAX_LIST_DEPTH = 40
+_LIST_ITEM = re.compile(r"^([ \t]+)((?:[-*+]|\d+[.)])(?:[ \t]|$))", re.M)
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)\b[^<>]*?(/?)>")
 _VOID = {"img", "br", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
 # inline tags whose text is simply kept: no style of their own on a slide
@@ -102,8 +106,12 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
     body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way
-    html = _markdown(body)
     parser = _Parser(source, dialect)
+    body, deep = _flatten_lists(body)
+    if deep is not None:
+        message = f"list nested more than {_MAX_LIST_DEPTH} deep: deeper items flattened"
+        parser.diags.append(warning(message, source.path, _deep_list_line(source)))
+    html = _markdown(body)
     if dialect == dialects.MARP:
         parser.marp_front_matter()
     if html.strip():
@@ -165,6 +173,44 @@ def _flatten(html: str, limit: int) -> str:
     return "".join(out)
 
 
+def _list_indent(body: str) -> int:
+    """The spaces a nested list is indented by: 2 (kramdown, CommonMark posts) or 4."""
+    return 2 if _TWO_SPACE_NESTING.search(body) else 4
+
+
+def _flatten_lists(body: str) -> tuple[str, int | None]:
+    """The list items (outside code) nested deeper than `_MAX_LIST_DEPTH` moved up to that
+    depth, their text kept; and the offset of the first one, or None when there is none."""
+    cap = _MAX_LIST_DEPTH * _list_indent(body)
+    first: list[int] = []
+
+    def deep(m: re.Match[str]) -> bool:
+        return len(m.group(1).expandtabs(4)) > cap
+
+    def move_up(text: str) -> str:
+        def fix(m: re.Match[str]) -> str:
+            if not deep(m):
+                return m.group(0)
+            first.append(m.start())
+            return " " * cap + m.group(2)
+
+        return _LIST_ITEM.sub(fix, text)
+
+    if not any(deep(m) for m in _LIST_ITEM.finditer(body)):
+        return body, None
+    body = dialects.outside_code(body, move_up)
+    return body, (first[0] if first else None)
+
+
+def _deep_list_line(source: Source) -> int | None:
+    """The line of the first list item nested deeper than `_MAX_LIST_DEPTH` in the post."""
+    cap = _MAX_LIST_DEPTH * _list_indent(source.body)
+    for m in _LIST_ITEM.finditer(source.body):
+        if len(m.group(1).expandtabs(4)) > cap:
+            return source.line_of(m.start())
+    return None
+
+
 # a fence opener with more after its language (Hugo `{linenos=table}`, `title="app.py"`,
 # Quarto's `{python}`): Python-Markdown knows only the bare language
 _FENCE_INFO = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*\{?\.?([\w+#.-]+)\}?[ \t]+\S[^\n]*$", re.M)
@@ -172,7 +218,7 @@ _FENCE_INFO = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*\{?\.?([\w+#.-]+)\}?[ \t]
 
 def _markdown(body: str) -> str:
     body = _FENCE_INFO.sub(r"\1\2\3", body)
-    if _TWO_SPACE_NESTING.search(body):
+    if _list_indent(body) == 2:
         from mdx_truly_sane_lists.mdx_truly_sane_lists import TrulySaneListExtension
 
         lists: Extension = TrulySaneListExtension(nested_indent=2)

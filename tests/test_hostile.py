@@ -269,6 +269,27 @@ def test_deep_nesting_keeps_every_word(tmp_path: Path) -> None:
         assert ("level 149" if name.startswith("lists") else "deep text") in text
 
 
+@pytest.mark.parametrize(("depth", "indent"), [(260, 2), (300, 4), (1000, 2)])
+def test_a_list_nested_hundreds_deep_is_flattened_with_a_warning(
+    tmp_path: Path, depth: int, indent: int
+) -> None:
+    from deckgen.build import compile_post
+
+    items = "".join(" " * indent * i + f"- level{i}\n" for i in range(depth))
+    path = post(tmp_path, "---\ntitle: T\n---\n## L\n\n" + items)
+    compiled = compile_post(path)
+    warnings = [d.format() for d in compiled.diagnostics if d.level == "warning"]
+    assert warnings == [
+        f"{path}:47: warning: list nested more than 40 deep: deeper items flattened"
+    ]
+    text = " ".join(
+        s.text for p in compiled.pages.pages for f in p.frames if hasattr(f, "paras")
+        for para in f.paras for s in para.spans
+    ) + " ".join(n for p in compiled.pages.pages for n in p.notes)  # fmt: skip
+    words = set(text.split())
+    assert all(f"level{i}" in words for i in range(depth))
+
+
 # -- atomic output ------------------------------------------------------------------------
 
 
