@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -59,7 +60,7 @@ from .document import (
     Table,
     plain,
 )
-from .errors import Diagnostic, info, warning
+from .errors import DeckgenError, Diagnostic, info, warning
 from .source import Source
 
 # Python-Markdown nests lists by 4 spaces; kramdown and CommonMark posts often use 2.
@@ -77,6 +78,9 @@ _CALLOUT_CLASS = re.compile(r"(^|[-_ ])(box|callout|admonition|alert|note|tip|wa
 _CHROME_CLASS = re.compile(r"(download|button|btn|share|social|nav|toc|badge)", re.I)
 _ICON_CLASS = re.compile(r"(^|\s)(fa[srbl]?|fa-[\w-]+|icon|bi|material-icons)(\s|$)")
 _MAX_DEPTH = 100  # deeper HTML is flattened: its text is kept, its nesting is not
+# characters in one paragraph, list item or table cell: about 50 slides of continued text;
+# more is no talk, and would take the layout minutes (libxml2 alone drops a text over 10 MB)
+_MAX_TEXT = 100_000
 # Python-Markdown recurses for each level of a list (and gives up near 250): deeper items
 # are moved up to this level, as deep HTML is flattened (each level is two elements)
 _MAX_LIST_DEPTH = 40
@@ -130,13 +134,43 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
             parser.blocks.extend(parser.children(body_el))
         parser.blocks.extend(parser.d_footnotes)
     blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
+    for length, line in _long_texts(blocks):
+        raise DeckgenError(
+            f"a paragraph, list item or table cell of {length:,} characters: more than the "
+            f"{_MAX_TEXT:,} a deck lays out (expected shorter paragraphs: split it, or leave "
+            "it out of the talk)",
+            source.path,
+            line,
+        )
     meta = {**source.meta, **parser.settings}
     doc = Document(meta, blocks, tuple(parser.dropped), dialect)
     return doc, parser.diags
 
 
+# libxml2 stops at a text of 10 MB and drops it and all after it, without an error: the
+# post's own HTML has no such limit (images and SVG files are parsed elsewhere, with limits)
+_HTML = lxml.html.HTMLParser(huge_tree=True)
+
+
+def _long_texts(value: object, line: int | None = None) -> Iterator[tuple[int, int | None]]:
+    """The length of each text in `value` (blocks, or any part of them) longer than
+    `_MAX_TEXT`, with the line of the block it is in where known."""
+    if isinstance(value, tuple | list):
+        if value and all(isinstance(v, Run) for v in value):
+            length = sum(len(r.text) for r in value)
+            if length > _MAX_TEXT:
+                yield length, line
+            return
+        for item in value:
+            yield from _long_texts(item, line)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type | Run):
+        line = getattr(value, "line", None) or line
+        for f in dataclasses.fields(value):
+            yield from _long_texts(getattr(value, f.name), line)
+
+
 def _dom(html: str) -> etree._Element:
-    return lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+    return lxml.html.document_fromstring(f"<html><body>{html}</body></html>", parser=_HTML)
 
 
 def _depth(root: etree._Element) -> int:

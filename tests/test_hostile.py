@@ -290,6 +290,19 @@ def test_a_list_nested_hundreds_deep_is_flattened_with_a_warning(
     assert all(f"level{i}" in words for i in range(depth))
 
 
+def test_a_paragraph_over_10_mb_fails_naming_the_file_and_line(tmp_path: Path) -> None:
+    text = "---\ntitle: T\n---\n## A\n\n- fine\n\n" + "word " * 2_200_000 + "\n\n## B\n"
+    path = post(tmp_path, text)
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        f"{path}:8: error: a paragraph, list item or table cell of 10,999,999 characters: "
+        "more than the 100,000 a deck lays out (expected shorter paragraphs: split it, "
+        "or leave it out of the talk)\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 # -- atomic output ------------------------------------------------------------------------
 
 
