@@ -78,9 +78,9 @@ _CALLOUT_CLASS = re.compile(r"(^|[-_ ])(box|callout|admonition|alert|note|tip|wa
 _CHROME_CLASS = re.compile(r"(download|button|btn|share|social|nav|toc|badge)", re.I)
 _ICON_CLASS = re.compile(r"(^|\s)(fa[srbl]?|fa-[\w-]+|icon|bi|material-icons)(\s|$)")
 _MAX_DEPTH = 100  # deeper HTML is flattened: its text is kept, its nesting is not
-# characters in one paragraph, list item or table cell: about 50 slides of continued text;
-# more is no talk, and would take the layout minutes (libxml2 alone drops a text over 10 MB)
-_MAX_TEXT = 100_000
+# characters in one paragraph, list item or table cell: no talk has more, and libxml2 (whose
+# limit on a text is lifted for the post's HTML) would drop it and all after it in silence
+_MAX_TEXT = 10_000_000
 # Python-Markdown recurses for each level of a list (and gives up near 250): deeper items
 # are moved up to this level, as deep HTML is flattened (each level is two elements)
 _MAX_LIST_DEPTH = 40

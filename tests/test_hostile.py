@@ -297,7 +297,7 @@ def test_a_paragraph_over_10_mb_fails_naming_the_file_and_line(tmp_path: Path) -
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr == (
         f"{path}:8: error: a paragraph, list item or table cell of 10,999,999 characters: "
-        "more than the 100,000 a deck lays out (expected shorter paragraphs: split it, "
+        "more than the 10,000,000 a deck lays out (expected shorter paragraphs: split it, "
         "or leave it out of the talk)\n"
     )
     assert not (tmp_path / "out").exists()
