@@ -224,6 +224,37 @@ def test_bombs_and_broken_images_get_placeholders_in_bounded_memory(tmp_path: Pa
     assert len(holders) == 4
 
 
+@pytest.mark.parametrize("head", [b"", b"\x89PNG\r\n\x1a\n"])
+def test_a_3_gb_file_named_png_is_refused_unread_in_bounded_memory(
+    tmp_path: Path, head: bytes
+) -> None:
+    video = tmp_path / "video.png"
+    with video.open("wb") as fh:  # sparse: 3 GB of zeros that take no disk
+        fh.write(head)
+        fh.truncate(3 << 30)
+    path = post(tmp_path, "---\ntitle: T\n---\n## A\n\n![v](video.png)\n")
+    # the peak of the build's processes alone, measured in a process of their own
+    measure = (
+        "import resource, subprocess, sys; "
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "sys.stderr.write(p.stderr); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    cli = [sys.executable, "-m", "deckgen.cli", "build", str(path), "-o", str(tmp_path / "o")]
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", measure, *cli, "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stderr == (
+        f"{path}:6: warning: image file larger than 100 MB, not read: {video}\n"
+    ), proc.stderr
+    assert int(proc.stdout) / 1024 < 300  # MB
+    assert time.monotonic() - started < 10
+
+
 # -- pathological structure ---------------------------------------------------------------
 
 CASES = {
