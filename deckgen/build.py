@@ -9,11 +9,12 @@ imports them at the same time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -218,12 +219,18 @@ def build(
 
     if notes_pages and paper not in PAPERS:
         raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
-    targets: list[tuple[Path, str]] = [(outdir / f"{post.stem}.{fmt}", fmt) for fmt in formats]
+    files = outputs(post, outdir, formats, notes_pages)
+    targets: list[tuple[Path, str]] = list(zip(files, formats, strict=False))
     assets = assets_for(post, planned.meta, site_root, fetch_remote, cache_dir)
     if publish:
         pdf = _publish_path(post, planned.meta, site_root, assets.page)
         targets += [(pdf.with_suffix(f".{fmt}"), fmt) for fmt in published]
-    handout = (outdir / f"{post.stem}-notes.pdf", paper) if notes_pages else None
+    handout = (files[-1], paper) if notes_pages else None
+    refuse_inputs(
+        [path for path, _ in targets] + files[len(formats) :],
+        post,
+        inputs(post, planned.document, planned.theme, assets).read,
+    )
     warned = warnings_in(planned.diagnostics)
     job = Job(
         planned.deck,
@@ -245,6 +252,43 @@ def build(
         m, th, doc = planned.meta, planned.theme, planned.document
         compiled = Compiled(post, done.pages, diagnostics, m, th, doc, site_root)
     return BuildResult(written, done.slides, diagnostics, compiled)
+
+
+def outputs(post: Path, outdir: Path, formats: Sequence[str], notes_pages: bool) -> list[Path]:
+    """The files building `post` writes into `outdir`: `<stem>.<format>` for each format,
+    then `<stem>-notes.pdf` with the notes pages."""
+    files = [outdir / f"{post.stem}.{fmt}" for fmt in formats]
+    return files + ([outdir / f"{post.stem}-notes.pdf"] if notes_pages else [])
+
+
+def refuse_inputs(files: Sequence[Path], post: Path, read: Iterable[Path]) -> None:
+    """Raise if one of `files` (outputs) is one of the files building `post` reads (`read`:
+    the post, its theme, images, bibliography), under any name (a link to it too)."""
+    known: dict[object, Path] = {}
+    for path in read:
+        known[path.resolve()] = path
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            known[st.st_dev, st.st_ino] = path
+    for file in files:
+        found = known.get(file.resolve())
+        with contextlib.suppress(OSError):
+            st = file.stat()
+            found = found or known.get((st.st_dev, st.st_ino))
+        if found is None:
+            continue
+        what = (
+            "the post"
+            if found.resolve() == post.resolve()
+            else {".toml": "a theme file", ".bib": "the bibliography"}.get(
+                found.suffix.lower(), "an image the post shows"
+            )
+        )
+        raise DeckgenError(
+            f"output would overwrite {what}, an input of this build (expected an output "
+            "path that is none of the post, its theme and its images)",
+            file,
+        )
 
 
 def _located(post: Path, diags: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
@@ -370,16 +414,49 @@ def expand_posts(paths: Sequence[Path]) -> list[Path]:
     unique: dict[Path, Path] = {}
     for post in out:  # a post named twice is built once
         unique.setdefault(post.resolve(), post)
-    out = list(unique.values())
-    seen: dict[str, Path] = {}
-    for post in out:  # each post writes <stem>.<format> into the one output folder
-        other = seen.setdefault(post.stem, post)
-        if other != post:
-            raise UsageError(
-                f"{other} and {post} would write the same files "
-                f"(expected posts with different names, or separate builds with -o)"
-            )
-    return out
+    return list(unique.values())
+
+
+def refuse_clashes(posts: Sequence[Path], options: Mapping[str, object]) -> None:
+    """Raise if two of `posts`, built with `options` (those of `build`), would write the
+    same file, or one would write over another: every file each writes, before any is."""
+    claimed: dict[Path, Path] = {}
+    given = {post.resolve(): post for post in posts}
+    for post in posts:
+        for path, expected in _writes(post, options):
+            key = path.resolve()
+            if key in given:
+                raise UsageError(
+                    f"{post} would write over the post {given[key]} "
+                    "(expected an output folder, -o, apart from the posts)"
+                )
+            other = claimed.setdefault(key, post)
+            if other != post:
+                raise UsageError(f"{other} and {post} would both write {path} ({expected})")
+
+
+def _writes(post: Path, options: Mapping[str, object]) -> list[tuple[Path, str]]:
+    """Every file `build(post, **options)` writes, as far as the front matter can be read
+    (a post whose cannot fails on its own when built), each with what would avoid a clash."""
+    formats = options.get("formats", DEFAULT_FORMATS)
+    outdir = options.get("outdir")
+    assert isinstance(formats, Sequence) and isinstance(outdir, Path)
+    apart = "expected posts with different names, or separate builds with -o"
+    files = [(f, apart) for f in outputs(post, outdir, formats, bool(options.get("notes_pages")))]
+    if options.get("publish"):
+        from . import hugo
+
+        given = options.get("site_root")
+        try:
+            source, _ = read_source(post, given if isinstance(given, Path) else None)
+            root = source.site.root if source.site is not None else given
+            assert root is None or isinstance(root, Path)
+            meta = dict(source.meta)
+            pdf = _publish_path(post, meta, root, hugo.page(post, meta, root))
+        except DeckgenError:
+            return files
+        files.append((pdf, "expected a pdf: of its own in each post"))
+    return files
 
 
 def _build_one(post: Path, options: dict[str, object]) -> Outcome:

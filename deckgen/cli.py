@@ -184,7 +184,7 @@ def _build(
     verbose: bool = False,
     **given: Any,
 ) -> None:
-    from .build import StrictError, build_all, expand_posts
+    from .build import StrictError, build_all, expand_posts, refuse_clashes
     from .build import build as run_build
     from .cache import default_dir as default_cache_dir
 
@@ -197,6 +197,7 @@ def _build(
     if verbose:
         _say_site_roots(found, given.get("site_root"))
     if len(found) > 1:
+        refuse_clashes(found, options)
         failed = False
         for outcome in build_all(found, options):
             for line in outcome.stderr:
@@ -318,11 +319,15 @@ def notes(
     post: Path, output: Path | None, fmt: str, wpm: int, site_root: Path | None, theme: str | None
 ) -> None:
     """Write the speaker script of POST.md: every slide's notes and speaking time."""
-    from .build import compile_post
+    from .build import assets_for, compile_post, inputs, refuse_inputs
     from .output import write_atomic
     from .render.notes import render_notes
 
     compiled = compile_post(post, theme, site_root)
+    if output is not None:
+        assets = assets_for(post, compiled.meta, compiled.site_root)
+        read = inputs(post, compiled.document, compiled.theme, assets).read
+        refuse_inputs([output], post, read)
     _report(d for d in compiled.diagnostics if d.level != "info")
     text = render_notes(compiled.pages, fmt, wpm)
     if output is None:

@@ -241,11 +241,52 @@ def test_posts_that_would_write_the_same_files_are_refused_and_a_post_named_twic
     proc = run_cli("build", str(a), str(b), "-o", str(tmp_path / "o"))
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
-        f"error: {a} and {b} would write the same files "
+        f"error: {a} and {b} would both write {tmp_path / 'o' / 'post.pptx'} "
         "(expected posts with different names, or separate builds with -o)"
     )
     assert not (tmp_path / "o").exists()
     assert expand_posts([a, tmp_path / "a" / ".." / "a" / "post.md"]) == [a]
+
+
+def test_a_post_whose_pdf_is_another_posts_notes_pages_is_refused_before_writing(
+    tmp_path: Path,
+) -> None:
+    for name in ("talk", "talk-notes"):
+        (tmp_path / "posts").mkdir(exist_ok=True)
+        (tmp_path / "posts" / f"{name}.md").write_text("---\ntitle: T\n---\n## A\n\n- x\n")
+    proc = run_cli("build", str(tmp_path / "posts"), "-o", str(tmp_path / "o"), "--notes-pages")
+    assert proc.returncode == 2
+    first, second = tmp_path / "posts" / "talk-notes.md", tmp_path / "posts" / "talk.md"
+    assert proc.stderr == (
+        f"error: {first} and {second} would both write {tmp_path / 'o' / 'talk-notes.pdf'} "
+        "(expected posts with different names, or separate builds with -o)\n"
+    )
+    assert proc.stdout == ""
+    assert not (tmp_path / "o").exists()
+
+
+def test_posts_publishing_to_the_same_pdf_or_writing_over_a_post_are_refused(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: S\n")
+    a, b = site / "_posts" / "a.md", site / "_posts" / "b.md"
+    for path in (a, b):
+        path.write_text("---\ntitle: T\npdf: /decks/x.pdf\n---\n## A\n\n- x\n")
+    proc = run_cli("build", str(a), str(b), "-o", str(tmp_path / "o"), "--publish")
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"error: {a} and {b} would both write {site / 'decks' / 'x.pdf'} "
+        "(expected a pdf: of its own in each post)\n"
+    )
+    assert not (tmp_path / "o").exists() and not (site / "decks").exists()
+    html = site / "_posts" / "a.html"  # a post written as HTML, beside one that is not
+    html.write_text("---\ntitle: T\n---\n## A\n")
+    proc = run_cli("build", str(a), str(html), "-o", str(site / "_posts"), "--format", "html")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {a} would write over the post {html} (expected")
+    assert html.read_text().startswith("---")
 
 
 def test_a_reader_that_stops_reading_is_no_error_and_no_traceback(tmp_path: Path) -> None:

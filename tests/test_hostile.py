@@ -334,6 +334,43 @@ def test_a_paragraph_over_10_mb_fails_naming_the_file_and_line(tmp_path: Path) -
     assert not (tmp_path / "out").exists()
 
 
+# -- outputs never overwrite inputs --------------------------------------------------------
+
+OVERWRITES = "an input of this build (expected an output path that is none of the post, its theme and its images)"  # fmt: skip
+
+
+def test_a_build_refuses_to_write_over_its_post(tmp_path: Path) -> None:
+    text = "---\ntitle: T\n---\n## A\n\n- x\n"
+    path = post(tmp_path, text, "talk.html")
+    proc = run_cli("build", str(path), "--format", "html", "-o", str(tmp_path))
+    assert proc.returncode == 1
+    assert proc.stderr == f"{path}: error: output would overwrite the post, {OVERWRITES}\n"
+    assert path.read_text() == text
+
+
+def test_notes_refuse_to_write_over_the_post_its_theme_or_its_images(tmp_path: Path) -> None:
+    make_png(tmp_path / "pic.png", (40, 30))
+    (tmp_path / "mine.toml").write_text('extends = "default"\n')
+    text = "---\ntitle: T\n---\n## A\n\n![a picture](pic.png)\n"
+    path = post(tmp_path, text, "talk.md")
+    os.link(path, tmp_path / "linked.md")
+    (tmp_path / "alias.md").symlink_to(path)
+    cases = {
+        "talk.md": "the post",
+        "linked.md": "the post",
+        "alias.md": "the post",
+        "mine.toml": "a theme file",
+        "pic.png": "an image the post shows",
+    }
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    for name, what in cases.items():
+        out = tmp_path / name
+        proc = run_cli("notes", str(path), "--theme", str(tmp_path / "mine.toml"), "-o", str(out))
+        assert proc.returncode == 1, name
+        assert proc.stderr == f"{out}: error: output would overwrite {what}, {OVERWRITES}\n"
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 # -- atomic output ------------------------------------------------------------------------
 
 
