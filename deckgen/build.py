@@ -495,10 +495,12 @@ def in_pool(
     left unfinished, it stops the work under way and starts no other."""
     from concurrent.futures import ProcessPoolExecutor
 
+    from .fork import die_with_parent
+
     if not items:
         return
     workers = max(1, min(len(items), jobs or os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(work, items, [options] * len(items))
         except BaseException:  # interrupted: stop the posts under way, start no other

@@ -8,10 +8,12 @@ the error the caller then meets, is exactly what a build on one core gives.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -36,14 +38,40 @@ def keep_private(*fds: int) -> None:
     _PRIVATE.update(fds)
 
 
+_PARENT: int | None = None  # in a process deckgen started: the process that started it
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child of the process `parent`: be killed the moment that process dies (Linux;
+    elsewhere `parent_alive` is checked before each output is written), and exit at once if
+    it died already. A build killed with SIGKILL leaves no process behind to write later."""
+    global _PARENT
+    _PARENT = parent
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, KILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def parent_alive() -> bool:
+    """Whether the process that started this one still runs (True in deckgen's own process,
+    or one not started by deckgen)."""
+    return _PARENT is None or os.getppid() == _PARENT
+
+
 def fork() -> int | None:
     """`os.fork()`, or None when the system refuses another process: callers then do the
-    work themselves. The child closes the pipe ends its parent keeps private."""
+    work themselves. The child dies with its parent and closes the pipe ends its parent
+    keeps private."""
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
         return None
     if pid == 0:
+        die_with_parent(parent)
         for fd in _PRIVATE:
             with contextlib.suppress(OSError):
                 os.close(fd)
