@@ -14,12 +14,13 @@ import dataclasses
 import os
 import re
 import tempfile
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .errors import DeckgenError, Diagnostic, UsageError, warnings_in
+from .errors import DeckgenError, Diagnostic, InternalError, UsageError, warnings_in
 from .output import Job, Worker, finish
 from .source import Source, read_source
 from .theme import Theme, load_theme
@@ -397,6 +398,7 @@ class Outcome:
     stdout: tuple[str, ...]
     stderr: tuple[str, ...]
     exit_code: int
+    details: str = ""  # the traceback of a bug, for --debug
 
 
 def expand_posts(paths: Sequence[Path]) -> list[Path]:
@@ -467,6 +469,13 @@ def _build_one(post: Path, options: dict[str, object]) -> Outcome:
         return Outcome(post, (), tuple(lines), exc.exit_code)
     except DeckgenError as exc:
         return Outcome(post, (), (exc.format(),), exc.exit_code)
+    except (Exception, InternalError) as exc:  # a bug: this post fails, the others build
+        if isinstance(exc, InternalError):  # met in a process of its own
+            what, details = str(exc), exc.details
+        else:
+            what, details = f"{type(exc).__name__}: {exc}", traceback.format_exc()
+        line = f"{post}: internal error: {what} (run with --debug for details)"
+        return Outcome(post, (), (line,), 70, details)
     return Outcome(
         post,
         tuple(f"wrote {p} ({result.slides} slides)" for p in result.written),
@@ -475,9 +484,10 @@ def _build_one(post: Path, options: dict[str, object]) -> Outcome:
     )
 
 
-def build_all(posts: Sequence[Path], options: dict[str, object]) -> list[Outcome]:
-    """Build several posts, one process per core; each post's outcome, in order."""
-    return list(in_pool(_build_one, posts, options))
+def build_all(posts: Sequence[Path], options: dict[str, object]) -> Iterator[Outcome]:
+    """Build several posts, one process per core; each post's outcome, in order, as soon as
+    it and those before it are done (so a build stopped half way has reported those)."""
+    return in_pool(_build_one, posts, options)
 
 
 T = TypeVar("T")
@@ -495,12 +505,12 @@ def in_pool(
     left unfinished, it stops the work under way and starts no other."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from .fork import die_with_parent
+    from .fork import pool_process
 
     if not items:
         return
     workers = max(1, min(len(items), jobs or os.cpu_count() or 1))
-    with ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(workers, initializer=pool_process, initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(work, items, [options] * len(items))
         except BaseException:  # interrupted: stop the posts under way, start no other

@@ -198,14 +198,17 @@ def _build(
         _say_site_roots(found, given.get("site_root"))
     if len(found) > 1:
         refuse_clashes(found, options)
-        failed = False
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        code = 0
         for outcome in build_all(found, options):
+            if debug and outcome.details:
+                click.echo(outcome.details, err=True)
             for line in outcome.stderr:
                 click.echo(line, err=True)
             for line in outcome.stdout:
                 click.echo(line)
-            failed |= outcome.exit_code != 0
-        sys.exit(1 if failed else 0)
+            code = max(code, outcome.exit_code)
+        sys.exit(code)
     try:
         result = run_build(found[0], **options, worker=worker)
     except StrictError as exc:

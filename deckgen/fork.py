@@ -55,6 +55,19 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def pool_process(parent: int) -> None:
+    """Start of a process of a pool that `parent` runs: it dies with `parent`, and stopped
+    (SIGTERM, or Ctrl-C's SIGINT to the whole group) it removes what it began writing and
+    exits without a traceback: the parent says "interrupted" once for all."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGTERM, _exit_quietly)
+    signal.signal(signal.SIGINT, _exit_quietly)
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds (files removed), and multiprocessing prints none
+
+
 def parent_alive() -> bool:
     """Whether the process that started this one still runs (True in deckgen's own process,
     or one not started by deckgen)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -370,3 +371,75 @@ def test_pictures_inside_lists_quotes_and_inline_html_reach_the_pptx_and_the_pdf
     assert sum(len(page.images) for page in pdf.pages) == 10
     check = run_cli("check", str(post), "--json")
     assert '"coverage": 1.0' in check.stdout, check.stdout[-400:]
+
+
+def _patched(tmp_path: Path, patch: str, *args: str) -> subprocess.Popen[str]:
+    """`deckgen` (this checkout's) in a subprocess, after `patch`: the processes it starts
+    are forks of it and see what the patch changed."""
+    script = tmp_path / "deckgen_patched.py"
+    script.write_text(f"import sys\n{patch}\nfrom deckgen.cli import run\nrun()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, str(script), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+
+
+# plan_post, failing or slow for some posts (and saying when it starts them)
+_PLAN = """
+import pathlib, time, deckgen.build as b
+_plan = b.plan_post
+def plan(post, *a, **k):
+    pathlib.Path(str(post) + ".started").touch()
+    if post.stem == "bad":
+        raise ValueError("boom")
+    if post.stem == "slow":
+        time.sleep(60)
+    return _plan(post, *a, **k)
+b.plan_post = plan
+"""
+
+
+def test_a_bug_in_one_of_several_posts_is_one_line_naming_it_and_the_others_build(
+    tmp_path: Path,
+) -> None:
+    for name in ("a", "bad", "c"):
+        (tmp_path / f"{name}.md").write_text("---\ntitle: T\n---\n## A\n\n- x\n")
+    out = tmp_path / "o"
+    posts = [str(tmp_path / f"{name}.md") for name in ("a", "bad", "c")]
+    proc = _patched(tmp_path, _PLAN, "build", *posts, "-o", str(out))
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 70
+    assert stderr == (
+        f"{tmp_path / 'bad.md'}: internal error: ValueError: boom (run with --debug for details)\n"
+    )
+    assert stdout.splitlines() == [
+        f"wrote {out / name} (2 slides)" for name in ("a.pptx", "a.pdf", "c.pptx", "c.pdf")
+    ]
+
+
+def test_sigterm_to_a_build_of_several_posts_says_interrupted_once_after_the_posts_done(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import time
+
+    for name in ("a", "slow", "z"):
+        (tmp_path / f"{name}.md").write_text("---\ntitle: T\n---\n## A\n\n- x\n")
+    out = tmp_path / "o"
+    proc = _patched(tmp_path, _PLAN, "build", str(tmp_path), "-o", str(out))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (
+        (tmp_path / "slow.md.started").exists() and (out / "a.pdf").exists()
+    ):
+        time.sleep(0.05)
+    time.sleep(0.5)  # a's outcome reaches the main process
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr == "interrupted\n"
+    assert stdout.splitlines() == [
+        f"wrote {out / 'a.pptx'} (2 slides)",
+        f"wrote {out / 'a.pdf'} (2 slides)",
+    ]
+    assert not (out / "slow.pptx").exists()
