@@ -467,8 +467,9 @@ def _build_one(post: Path, options: dict[str, object]) -> Outcome:
     except StrictError as exc:
         lines = [d.format() for d in exc.diagnostics] + [exc.format()]
         return Outcome(post, (), tuple(lines), exc.exit_code)
-    except DeckgenError as exc:
-        return Outcome(post, (), (exc.format(),), exc.exit_code)
+    except DeckgenError as exc:  # named by the post when the error names no file
+        line = exc.format() if exc.path is not None else f"{post}: {exc.format()}"
+        return Outcome(post, (), (line,), exc.exit_code)
     except (Exception, InternalError) as exc:  # a bug: this post fails, the others build
         if isinstance(exc, InternalError):  # met in a process of its own
             what, details = str(exc), exc.details

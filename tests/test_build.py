@@ -418,6 +418,20 @@ def test_a_bug_in_one_of_several_posts_is_one_line_naming_it_and_the_others_buil
     ]
 
 
+def test_each_failing_post_of_several_is_named_even_by_an_error_that_names_no_file(
+    tmp_path: Path,
+) -> None:
+    posts = [tmp_path / "a.md", tmp_path / "b.md"]
+    for path in posts:
+        path.write_text("---\ntitle: T\npdf: /x.pdf\n---\n## A\n")
+    proc = run_cli("build", *map(str, posts), "-o", str(tmp_path / "o"), "--publish")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        f"{path}: error: --publish needs a site root: --site-root, or a _config.yml above the post"
+        for path in posts
+    ]
+
+
 def test_sigterm_to_a_build_of_several_posts_says_interrupted_once_after_the_posts_done(
     tmp_path: Path,
 ) -> None:
