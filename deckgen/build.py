@@ -514,10 +514,12 @@ def in_pool(
     with ProcessPoolExecutor(workers, initializer=pool_process, initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(work, items, [options] * len(items))
-        except BaseException:  # interrupted: stop the posts under way, start no other
+        except BaseException as exc:  # interrupted: stop the posts under way, start no other
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.terminate()  # each removes what it had begun to write
             pool.shutdown(wait=True, cancel_futures=True)
+            if isinstance(exc, SystemExit):  # a pool process stopped (Ctrl-C reached it first)
+                raise KeyboardInterrupt from None
             raise
 
 
