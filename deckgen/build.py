@@ -506,7 +506,7 @@ def in_pool(
     left unfinished, it stops the work under way and starts no other."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from .fork import pool_process
+    from .fork import pool_process, stop_pool_process
 
     if not items:
         return
@@ -514,12 +514,10 @@ def in_pool(
     with ProcessPoolExecutor(workers, initializer=pool_process, initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(work, items, [options] * len(items))
-        except BaseException as exc:  # interrupted: stop the posts under way, start no other
+        except BaseException:  # interrupted: stop the posts under way, start no other
             for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()  # each removes what it had begun to write
+                stop_pool_process(process.pid)  # each removes what it had begun to write
             pool.shutdown(wait=True, cancel_futures=True)
-            if isinstance(exc, SystemExit):  # a pool process stopped (Ctrl-C reached it first)
-                raise KeyboardInterrupt from None
             raise
 
 

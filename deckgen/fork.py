@@ -15,7 +15,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -55,17 +55,49 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+_TEMPORARY: set[str] = set()  # the temporary files this process is writing
+
+
+@contextlib.contextmanager
+def temporary(path: str) -> Iterator[None]:
+    """While the block runs, `path` is a temporary file that a pool process stopped by a
+    signal removes before it exits."""
+    _TEMPORARY.add(path)
+    try:
+        yield
+    finally:
+        _TEMPORARY.discard(path)
+
+
+# the signal a pool's parent stops its processes with: one that Ctrl-C or a SIGTERM to the
+# whole process group (`timeout`) does not send them too
+_STOP_POOL = getattr(signal, "SIGUSR1", signal.SIGTERM)
+
+
 def pool_process(parent: int) -> None:
-    """Start of a process of a pool that `parent` runs: it dies with `parent`, and stopped
-    (SIGTERM, or Ctrl-C's SIGINT to the whole group) it removes what it began writing and
-    exits without a traceback: the parent says "interrupted" once for all."""
+    """Start of a process of a pool that `parent` runs: it dies with `parent`, and leaves
+    Ctrl-C and SIGTERM to it: the parent stops it (`stop_pool_process`), and it then
+    removes what it began writing and exits at once, without a traceback, while the parent
+    says "interrupted" once for all."""
     die_with_parent(parent)
-    signal.signal(signal.SIGTERM, _exit_quietly)
-    signal.signal(signal.SIGINT, _exit_quietly)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(_STOP_POOL, _exit_quietly)
+
+
+def stop_pool_process(pid: int) -> None:
+    """Stop a process started with `pool_process` (gone already is fine)."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, _STOP_POOL)
 
 
 def _exit_quietly(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds (files removed), and multiprocessing prints none
+    # not an exception: one raised here can land in a callback (at fork, at exit) that
+    # prints it and carries on; its own children die with it (`die_with_parent`)
+    for path in list(_TEMPORARY):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    os._exit(128 + signum)
 
 
 def parent_alive() -> bool:

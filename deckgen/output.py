@@ -27,7 +27,16 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DeckgenError, Diagnostic, InternalError, warnings_in
-from .fork import KILL, can_fork, fork, keep_private, parent_alive, stop, write_all
+from .fork import (
+    KILL,
+    can_fork,
+    fork,
+    keep_private,
+    parent_alive,
+    stop,
+    temporary,
+    write_all,
+)
 
 if TYPE_CHECKING:
     from .deck import Assets, Deck
@@ -330,12 +339,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise DeckgenError(f"cannot write output: {exc.strerror}", path.parent) from None
     tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
-        if not _write_unnamed(path.parent, tmp, data):
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-        _still_wanted(path)
-        os.replace(tmp, path)
+        with temporary(str(tmp)):
+            if not _write_unnamed(path.parent, tmp, data):
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                os.chmod(tmp, 0o644)
+            _still_wanted(path)
+            os.replace(tmp, path)
     except OSError as exc:
         raise DeckgenError(f"cannot write output: {exc.strerror}", path) from None
     finally:
