@@ -38,7 +38,8 @@ def keep_private(*fds: int) -> None:
     _PRIVATE.update(fds)
 
 
-_PARENT: int | None = None  # in a process deckgen started: the process that started it
+# in a process deckgen started: the processes that started it, the build's first one first
+_ANCESTORS: tuple[int, ...] = ()
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
 
 
@@ -46,8 +47,8 @@ def die_with_parent(parent: int) -> None:
     """In a child of the process `parent`: be killed the moment that process dies (Linux;
     elsewhere `parent_alive` is checked before each output is written), and exit at once if
     it died already. A build killed with SIGKILL leaves no process behind to write later."""
-    global _PARENT
-    _PARENT = parent
+    global _ANCESTORS
+    _ANCESTORS = (*_ANCESTORS, parent)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, KILL, 0, 0, 0)
@@ -101,9 +102,21 @@ def _exit_quietly(signum: int, frame: object) -> None:
 
 
 def parent_alive() -> bool:
-    """Whether the process that started this one still runs (True in deckgen's own process,
-    or one not started by deckgen)."""
-    return _PARENT is None or os.getppid() == _PARENT
+    """Whether the processes that started this one all still run (True in the build's first
+    process): its parent is still its parent, and the others are still there (without
+    prctl, a process whose parent died lives on, and so do its own children)."""
+    if not _ANCESTORS:
+        return True
+    if os.getppid() != _ANCESTORS[-1]:
+        return False
+    for pid in _ANCESTORS[:-1]:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:  # there, another user's: only if its pid was taken since
+            pass
+    return True
 
 
 def fork() -> int | None:

@@ -111,8 +111,8 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         body = dialects.pandoc_text(body)
     body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way
     parser = _Parser(source, dialect)
-    body, deep = _flatten_lists(body)
-    if deep is not None:
+    body, flattened = _flatten_lists(body)
+    if flattened:
         message = f"list nested more than {_MAX_LIST_DEPTH} deep: deeper items flattened"
         parser.diags.append(warning(message, source.path, _deep_list_line(source)))
     html = _markdown(body)
@@ -134,7 +134,9 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
             parser.blocks.extend(parser.children(body_el))
         parser.blocks.extend(parser.d_footnotes)
     blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
-    for length, line in _long_texts(blocks):
+    too_long = next(_long_texts(blocks), None)
+    if too_long is not None:
+        length, line = too_long
         raise DeckgenError(
             f"a paragraph, list item or table cell of {length:,} characters: more than the "
             f"{_MAX_TEXT:,} a deck lays out (expected shorter paragraphs: split it, or leave "
@@ -212,28 +214,23 @@ def _list_indent(body: str) -> int:
     return 2 if _TWO_SPACE_NESTING.search(body) else 4
 
 
-def _flatten_lists(body: str) -> tuple[str, int | None]:
+def _flatten_lists(body: str) -> tuple[str, bool]:
     """The list items (outside code) nested deeper than `_MAX_LIST_DEPTH` moved up to that
-    depth, their text kept; and the offset of the first one, or None when there is none."""
+    depth, their text kept; and whether there were any."""
     cap = _MAX_LIST_DEPTH * _list_indent(body)
-    first: list[int] = []
+    moved = False
 
-    def deep(m: re.Match[str]) -> bool:
-        return len(m.group(1).expandtabs(4)) > cap
+    def move_up(m: re.Match[str]) -> str:
+        nonlocal moved
+        if len(m.group(1).expandtabs(4)) <= cap:
+            return m.group(0)
+        moved = True
+        return " " * cap + m.group(2)
 
-    def move_up(text: str) -> str:
-        def fix(m: re.Match[str]) -> str:
-            if not deep(m):
-                return m.group(0)
-            first.append(m.start())
-            return " " * cap + m.group(2)
-
-        return _LIST_ITEM.sub(fix, text)
-
-    if not any(deep(m) for m in _LIST_ITEM.finditer(body)):
-        return body, None
-    body = dialects.outside_code(body, move_up)
-    return body, (first[0] if first else None)
+    if not any(len(m.group(1).expandtabs(4)) > cap for m in _LIST_ITEM.finditer(body)):
+        return body, False
+    body = dialects.outside_code(body, lambda text: _LIST_ITEM.sub(move_up, text))
+    return body, moved
 
 
 def _deep_list_line(source: Source) -> int | None:

@@ -306,7 +306,16 @@ def test_an_output_is_not_written_once_the_process_that_started_this_one_died(
     from deckgen import fork
     from deckgen.output import write_atomic
 
-    monkeypatch.setattr(fork, "_PARENT", os.getppid() + 1)  # no longer our parent
+    monkeypatch.setattr(fork, "_ANCESTORS", (os.getppid(),))
+    write_atomic(tmp_path / "out.pdf", b"in time")  # while the parent runs
+    monkeypatch.setattr(fork, "_ANCESTORS", (os.getppid() + 1,))  # no longer our parent
     with pytest.raises(DeckgenError, match="was stopped: not written"):
         write_atomic(tmp_path / "out.pdf", b"late")
-    assert list(tmp_path.iterdir()) == []
+    assert (tmp_path / "out.pdf").read_bytes() == b"in time"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that has ended: the one that started our parent, say
+    monkeypatch.setattr(fork, "_ANCESTORS", (gone.pid, os.getppid()))
+    with pytest.raises(DeckgenError, match="was stopped: not written"):
+        write_atomic(tmp_path / "out.pdf", b"late")
+    assert (tmp_path / "out.pdf").read_bytes() == b"in time"
