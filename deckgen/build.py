@@ -9,16 +9,25 @@ imports them at the same time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .errors import DeckgenError, Diagnostic, UsageError, did_you_mean, warnings_in
+from .errors import (
+    DeckgenError,
+    Diagnostic,
+    InternalError,
+    UsageError,
+    did_you_mean,
+    warnings_in,
+)
 from .output import Job, Worker, finish
 from .source import Source, read_source
 from .theme import Theme, load_theme
@@ -99,9 +108,10 @@ def plan_post(
     assert isinstance(deck_opts, dict)
     diags += _unknown_deck_keys(source, deck_opts)
     aspect = aspect or (str(deck_opts["aspect"]) if deck_opts.get("aspect") else None)
+    root = source.site.root if source.site is not None else site_root
     if theme is None and deck_opts.get("theme"):
         try:  # a theme named in the post is an input problem, located in the post
-            th = load_theme(str(deck_opts["theme"]), aspect)
+            th = load_theme(_post_theme(str(deck_opts["theme"]), post, root), aspect)
         except UsageError as exc:
             raise DeckgenError(f"deck.theme: {exc.message}", post) from None
     else:
@@ -112,7 +122,6 @@ def plan_post(
     from .parse import parse_document
     from .plan import plan_deck
 
-    root = source.site.root if source.site is not None else site_root
     doc, d = parse_document(source)
     diags += d
     doc, d = _cite(doc, source, th, root)
@@ -120,6 +129,28 @@ def plan_post(
     deck, d = plan_deck(doc, th, post)
     diags += d
     return Planned(post, deck, tuple(diags), dict(source.meta), th, doc, root)
+
+
+def _post_theme(name: str, post: Path, site_root: Path | None) -> str:
+    """The theme a post's front matter names: a name, or a .toml file beside the post (a
+    path starting with / from the site root), which must be in the site (or the post's
+    folder when there is no site), wherever deckgen runs."""
+    if not (name.endswith(".toml") or "/" in name):
+        return name
+    home = (site_root or post.parent).resolve()
+    if "\0" in name:
+        place = None
+    elif name.startswith("/") and site_root is not None:
+        place = (home / name.lstrip("/")).resolve()
+    else:
+        place = (post.parent / name).resolve()
+    where = "the site root" if site_root is not None else "the post's folder"
+    if place is None or not place.is_relative_to(home):
+        raise UsageError(f"expected a theme name or a .toml file in {where}, got {name!r}")
+    if not place.is_file():
+        shown = "from the site root" if name.startswith("/") else "beside the post"
+        raise UsageError(f"theme file not found: {name} (looked {shown})")
+    return str(place)
 
 
 def _cite(
@@ -216,12 +247,18 @@ def build(
 
     if notes_pages and paper not in PAPERS:
         raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
-    targets: list[tuple[Path, str]] = [(outdir / f"{post.stem}.{fmt}", fmt) for fmt in formats]
+    files = outputs(post, outdir, formats, notes_pages)
+    targets: list[tuple[Path, str]] = list(zip(files, formats, strict=False))
     assets = assets_for(post, planned.meta, site_root, fetch_remote, cache_dir)
     if publish:
         pdf = _publish_path(post, planned.meta, site_root, assets.page)
         targets += [(pdf.with_suffix(f".{fmt}"), fmt) for fmt in published]
-    handout = (outdir / f"{post.stem}-notes.pdf", paper) if notes_pages else None
+    handout = (files[-1], paper) if notes_pages else None
+    refuse_inputs(
+        [path for path, _ in targets] + files[len(formats) :],
+        post,
+        inputs(post, planned.document, planned.theme, assets).read,
+    )
     warned = warnings_in(planned.diagnostics)
     job = Job(
         planned.deck,
@@ -243,6 +280,43 @@ def build(
         m, th, doc = planned.meta, planned.theme, planned.document
         compiled = Compiled(post, done.pages, diagnostics, m, th, doc, site_root)
     return BuildResult(written, done.slides, diagnostics, compiled)
+
+
+def outputs(post: Path, outdir: Path, formats: Sequence[str], notes_pages: bool) -> list[Path]:
+    """The files building `post` writes into `outdir`: `<stem>.<format>` for each format,
+    then `<stem>-notes.pdf` with the notes pages."""
+    files = [outdir / f"{post.stem}.{fmt}" for fmt in formats]
+    return files + ([outdir / f"{post.stem}-notes.pdf"] if notes_pages else [])
+
+
+def refuse_inputs(files: Sequence[Path], post: Path, read: Iterable[Path]) -> None:
+    """Raise if one of `files` (outputs) is one of the files building `post` reads (`read`:
+    the post, its theme, images, bibliography), under any name (a link to it too)."""
+    known: dict[object, Path] = {}
+    for path in read:
+        known[path.resolve()] = path
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            known[st.st_dev, st.st_ino] = path
+    for file in files:
+        found = known.get(file.resolve())
+        with contextlib.suppress(OSError):
+            st = file.stat()
+            found = found or known.get((st.st_dev, st.st_ino))
+        if found is None:
+            continue
+        what = (
+            "the post"
+            if found.resolve() == post.resolve()
+            else {".toml": "a theme file", ".bib": "the bibliography"}.get(
+                found.suffix.lower(), "an image the post shows"
+            )
+        )
+        raise DeckgenError(
+            f"output would overwrite {what}, an input of this build (expected an output "
+            "path that is none of the post, its theme and its images)",
+            file,
+        )
 
 
 def _located(post: Path, diags: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
@@ -348,12 +422,13 @@ def _publish_path(
             "--publish needs a site root: --site-root, or a _config.yml above the post"
         )
     root = site_root.resolve()
-    if page is not None:
-        target = hugo.publish_target(page, pdf).resolve()
-    else:
-        target = (root / pdf.lstrip("/")).resolve()
+    expected = f"pdf: expected a .pdf path inside the site root, got {pdf!r}"
+    place = hugo.publish_target(page, pdf) if page is not None else root / pdf.lstrip("/")
+    if "\0" in str(place):  # no file system takes one (Hugo's %00 decodes to one)
+        raise DeckgenError(f"{expected}, which has a null byte", post)
+    target = place.resolve()
     if not target.is_relative_to(root) or target.suffix.lower() != ".pdf":
-        raise DeckgenError(f"pdf: expected a .pdf path inside the site root, got {pdf!r}", post)
+        raise DeckgenError(expected, post)
     return target
 
 
@@ -365,6 +440,7 @@ class Outcome:
     stdout: tuple[str, ...]
     stderr: tuple[str, ...]
     exit_code: int
+    details: str = ""  # the traceback of a bug, for --debug
 
 
 def expand_posts(paths: Sequence[Path]) -> list[Path]:
@@ -382,16 +458,49 @@ def expand_posts(paths: Sequence[Path]) -> list[Path]:
     unique: dict[Path, Path] = {}
     for post in out:  # a post named twice is built once
         unique.setdefault(post.resolve(), post)
-    out = list(unique.values())
-    seen: dict[str, Path] = {}
-    for post in out:  # each post writes <stem>.<format> into the one output folder
-        other = seen.setdefault(post.stem, post)
-        if other != post:
-            raise UsageError(
-                f"{other} and {post} would write the same files "
-                f"(expected posts with different names, or separate builds with -o)"
-            )
-    return out
+    return list(unique.values())
+
+
+def refuse_clashes(posts: Sequence[Path], options: Mapping[str, object]) -> None:
+    """Raise if two of `posts`, built with `options` (those of `build`), would write the
+    same file, or one would write over another: every file each writes, before any is."""
+    claimed: dict[Path, Path] = {}
+    given = {post.resolve(): post for post in posts}
+    for post in posts:
+        for path, expected in _writes(post, options):
+            key = path.resolve()
+            if key in given:
+                raise UsageError(
+                    f"{post} would write over the post {given[key]} "
+                    "(expected an output folder, -o, apart from the posts)"
+                )
+            other = claimed.setdefault(key, post)
+            if other != post:
+                raise UsageError(f"{other} and {post} would both write {path} ({expected})")
+
+
+def _writes(post: Path, options: Mapping[str, object]) -> list[tuple[Path, str]]:
+    """Every file `build(post, **options)` writes, as far as the front matter can be read
+    (a post whose cannot fails on its own when built), each with what would avoid a clash."""
+    formats = options.get("formats", DEFAULT_FORMATS)
+    outdir = options.get("outdir")
+    assert isinstance(formats, Sequence) and isinstance(outdir, Path)
+    apart = "expected posts with different names, or separate builds with -o"
+    files = [(f, apart) for f in outputs(post, outdir, formats, bool(options.get("notes_pages")))]
+    if options.get("publish"):
+        from . import hugo
+
+        given = options.get("site_root")
+        try:
+            source, _ = read_source(post, given if isinstance(given, Path) else None)
+            root = source.site.root if source.site is not None else given
+            assert root is None or isinstance(root, Path)
+            meta = dict(source.meta)
+            pdf = _publish_path(post, meta, root, hugo.page(post, meta, root))
+        except DeckgenError:
+            return files
+        files.append((pdf, "expected a pdf: of its own in each post"))
+    return files
 
 
 def _build_one(post: Path, options: dict[str, object]) -> Outcome:
@@ -400,8 +509,16 @@ def _build_one(post: Path, options: dict[str, object]) -> Outcome:
     except StrictError as exc:
         lines = [d.format() for d in exc.diagnostics] + [exc.format()]
         return Outcome(post, (), tuple(lines), exc.exit_code)
-    except DeckgenError as exc:
-        return Outcome(post, (), (exc.format(),), exc.exit_code)
+    except DeckgenError as exc:  # named by the post when the error names no file
+        line = exc.format() if exc.path is not None else f"{post}: {exc.format()}"
+        return Outcome(post, (), (line,), exc.exit_code)
+    except (Exception, InternalError) as exc:  # a bug: this post fails, the others build
+        if isinstance(exc, InternalError):  # met in a process of its own
+            what, details = str(exc), exc.details
+        else:
+            what, details = f"{type(exc).__name__}: {exc}", traceback.format_exc()
+        line = f"{post}: internal error: {what} (run with --debug for details)"
+        return Outcome(post, (), (line,), 70, details)
     return Outcome(
         post,
         tuple(f"wrote {p} ({result.slides} slides)" for p in result.written),
@@ -410,9 +527,10 @@ def _build_one(post: Path, options: dict[str, object]) -> Outcome:
     )
 
 
-def build_all(posts: Sequence[Path], options: dict[str, object]) -> list[Outcome]:
-    """Build several posts, one process per core; each post's outcome, in order."""
-    return list(in_pool(_build_one, posts, options))
+def build_all(posts: Sequence[Path], options: dict[str, object]) -> Iterator[Outcome]:
+    """Build several posts, one process per core; each post's outcome, in order, as soon as
+    it and those before it are done (so a build stopped half way has reported those)."""
+    return in_pool(_build_one, posts, options)
 
 
 T = TypeVar("T")
@@ -430,15 +548,17 @@ def in_pool(
     left unfinished, it stops the work under way and starts no other."""
     from concurrent.futures import ProcessPoolExecutor
 
+    from .fork import pool_process, stop_pool_process
+
     if not items:
         return
     workers = max(1, min(len(items), jobs or os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=pool_process, initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(work, items, [options] * len(items))
         except BaseException:  # interrupted: stop the posts under way, start no other
             for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()  # each removes what it had begun to write
+                stop_pool_process(process.pid)  # each removes what it had begun to write
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 

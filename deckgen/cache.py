@@ -36,6 +36,16 @@ def key(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def key_of_file(path: Path) -> str:
+    """`key(path.read_bytes())`, reading the file a MB at a time."""
+    h = hashlib.sha256(VERSION.encode())
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    h.update(b"\0")
+    return h.hexdigest()
+
+
 def get(folder: Path | None, name: str) -> bytes | None:
     """An entry's bytes; None when there is none, or it does not read back whole (then it
     is removed)."""

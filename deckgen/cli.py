@@ -196,7 +196,7 @@ def _build(
     verbose: bool = False,
     **given: Any,
 ) -> None:
-    from .build import StrictError, build_all, expand_posts
+    from .build import StrictError, build_all, expand_posts, refuse_clashes
     from .build import build as run_build
     from .cache import default_dir as default_cache_dir
 
@@ -209,14 +209,18 @@ def _build(
     if verbose:
         _say_site_roots(found, given.get("site_root"))
     if len(found) > 1:
-        failed = False
+        refuse_clashes(found, options)
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        code = 0
         for outcome in build_all(found, options):
+            if debug and outcome.details:
+                click.echo(outcome.details, err=True)
             for line in outcome.stderr:
                 click.echo(line, err=True)
             for line in outcome.stdout:
                 click.echo(line)
-            failed |= outcome.exit_code != 0
-        sys.exit(1 if failed else 0)
+            code = max(code, outcome.exit_code)
+        sys.exit(code)
     try:
         result = run_build(found[0], **options, worker=worker)
     except StrictError as exc:
@@ -330,11 +334,15 @@ def notes(
     post: Path, output: Path | None, fmt: str, wpm: int, site_root: Path | None, theme: str | None
 ) -> None:
     """Write the speaker script of POST.md: every slide's notes and speaking time."""
-    from .build import compile_post
+    from .build import assets_for, compile_post, inputs, refuse_inputs
     from .output import write_atomic
     from .render.notes import render_notes
 
     compiled = compile_post(post, theme, site_root)
+    if output is not None:
+        assets = assets_for(post, compiled.meta, compiled.site_root)
+        read = inputs(post, compiled.document, compiled.theme, assets).read
+        refuse_inputs([output], post, read)
     _report(d for d in compiled.diagnostics if d.level != "info")
     text = render_notes(compiled.pages, fmt, wpm)
     if output is None:

@@ -8,12 +8,14 @@ the error the caller then meets, is exactly what a build on one core gives.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 import pickle
 import signal
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -36,14 +38,98 @@ def keep_private(*fds: int) -> None:
     _PRIVATE.update(fds)
 
 
+# in a process deckgen started: the processes that started it, the build's first one first
+_ANCESTORS: tuple[int, ...] = ()
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child of the process `parent`: be killed the moment that process dies (Linux;
+    elsewhere `parent_alive` is checked before each output is written), and exit at once if
+    it died already. A build killed with SIGKILL leaves no process behind to write later."""
+    global _ANCESTORS
+    _ANCESTORS = (*_ANCESTORS, parent)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, KILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+_TEMPORARY: set[str] = set()  # the temporary files this process is writing
+
+
+@contextlib.contextmanager
+def temporary(path: str) -> Iterator[None]:
+    """While the block runs, `path` is a temporary file that a pool process stopped by a
+    signal removes before it exits."""
+    _TEMPORARY.add(path)
+    try:
+        yield
+    finally:
+        _TEMPORARY.discard(path)
+
+
+# the signal a pool's parent stops its processes with: one that Ctrl-C or a SIGTERM to the
+# whole process group (`timeout`) does not send them too
+_STOP_POOL = getattr(signal, "SIGUSR1", signal.SIGTERM)
+
+
+def pool_process(parent: int) -> None:
+    """Start of a process of a pool that `parent` runs: it dies with `parent`, and leaves
+    Ctrl-C and SIGTERM to it: the parent stops it (`stop_pool_process`), and it then
+    removes what it began writing and exits at once, without a traceback, while the parent
+    says "interrupted" once for all."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(_STOP_POOL, _exit_quietly)
+
+
+def stop_pool_process(pid: int) -> None:
+    """Stop a process started with `pool_process` (gone already is fine)."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, _STOP_POOL)
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    # not an exception: one raised here can land in a callback (at fork, at exit) that
+    # prints it and carries on; its own children die with it (`die_with_parent`)
+    for path in list(_TEMPORARY):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    os._exit(128 + signum)
+
+
+def parent_alive() -> bool:
+    """Whether the processes that started this one all still run (True in the build's first
+    process): its parent is still its parent, and the others are still there (without
+    prctl, a process whose parent died lives on, and so do its own children)."""
+    if not _ANCESTORS:
+        return True
+    if os.getppid() != _ANCESTORS[-1]:
+        return False
+    for pid in _ANCESTORS[:-1]:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:  # there, another user's: only if its pid was taken since
+            pass
+    return True
+
+
 def fork() -> int | None:
     """`os.fork()`, or None when the system refuses another process: callers then do the
-    work themselves. The child closes the pipe ends its parent keeps private."""
+    work themselves. The child dies with its parent and closes the pipe ends its parent
+    keeps private."""
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
         return None
     if pid == 0:
+        die_with_parent(parent)
         for fd in _PRIVATE:
             with contextlib.suppress(OSError):
                 os.close(fd)

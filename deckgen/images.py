@@ -16,7 +16,7 @@ import os
 import re
 import urllib.parse
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -24,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from . import cache, hugo, svg
 
 MAX_PIXELS = 60_000_000  # refuse to decode images larger than this (decompression bombs)
+MAX_FILE_BYTES = 100 * 1024 * 1024  # an image file larger than this is not read at all
 _DATA_URI = re.compile(r"^data:image/[\w.+-]+;base64,(.*)$", re.S | re.I)
 # an SVG written into the URI as text (percent-encoded or not) rather than base64
 _SVG_TEXT_URI = re.compile(r"^data:image/svg\+xml(?:;(?!base64)[^,]*)?,(.*)$", re.S | re.I)
@@ -201,8 +202,11 @@ def _probe_file(path: Path, cache_dir: Path | None) -> ImageSource | ImageProble
         return ImageSource(path, None, int(hit[0]), int(hit[1]), hit[2].decode(), vector)
     if st.st_size > svg.MAX_BYTES and _svg_named(path):  # not read, not even to hash it
         return ImageProblem(f"SVG larger than {svg.MAX_BYTES >> 20} MB, not read: {path}")
-    found = _probe(path, None, str(path), _file_digest(path, _stamp(st)))
+    if st.st_size > MAX_FILE_BYTES:
+        return ImageProblem(f"image file larger than {MAX_FILE_BYTES >> 20} MB, not read: {path}")
+    found = _probe(path, None, str(path), "")  # its header: only an image is hashed
     if isinstance(found, ImageSource):
+        found = replace(found, digest=_file_digest(path, _stamp(st)))
         kind = " svg" if found.vector else ""
         cache.put(cache_dir, name, f"{found.width} {found.height} {found.digest}{kind}".encode())
     return found
@@ -412,8 +416,9 @@ def _stamp(st: os.stat_result) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _file_digest(path: Path, stamp: str) -> str:
-    """A hash of the file's bytes; a file is read for it once per process (per `_stamp`)."""
-    return cache.key(path.read_bytes())
+    """A hash of the file's bytes, read a piece at a time; a file is read for it once per
+    process (per `_stamp`)."""
+    return cache.key_of_file(path)
 
 
 def encode(raw: bytes, pixels: tuple[int, int], crop: Crop | None = None) -> tuple[bytes, str]:

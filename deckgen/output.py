@@ -27,7 +27,16 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DeckgenError, Diagnostic, InternalError, warnings_in
-from .fork import KILL, can_fork, fork, keep_private, stop, write_all
+from .fork import (
+    KILL,
+    can_fork,
+    fork,
+    keep_private,
+    parent_alive,
+    stop,
+    temporary,
+    write_all,
+)
 
 if TYPE_CHECKING:
     from .deck import Assets, Deck
@@ -330,16 +339,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise DeckgenError(f"cannot write output: {exc.strerror}", path.parent) from None
     tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
-        if not _write_unnamed(path.parent, tmp, data):
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        with temporary(str(tmp)):
+            if not _write_unnamed(path.parent, tmp, data):
+                with open(tmp, "wb") as fh:
+                    fh.write(data)
+                os.chmod(tmp, 0o644)
+            _still_wanted(path)
+            os.replace(tmp, path)
     except OSError as exc:
         raise DeckgenError(f"cannot write output: {exc.strerror}", path) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _still_wanted(path: Path) -> None:
+    """Raise (and so write nothing) when the build that started this process has died: a
+    later build may have written `path` since."""
+    if not parent_alive():
+        raise DeckgenError("the build that started this process was stopped: not written", path)
 
 
 def _write_unnamed(folder: Path, name: Path, data: bytes) -> bool:
@@ -355,6 +373,7 @@ def _write_unnamed(folder: Path, name: Path, data: bytes) -> bool:
         write_all(fd, data)
         with contextlib.suppress(FileNotFoundError):
             name.unlink()  # a stale name from a crashed run with the same pid
+        _still_wanted(name)
         # linkat(AT_SYMLINK_FOLLOW); CPython only asks for it when a dir_fd is given
         dir_fd = os.open(folder, os.O_RDONLY)
         try:

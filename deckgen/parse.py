@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import dataclasses
 import functools
 import html as html_lib
 import re
@@ -60,7 +61,7 @@ from .document import (
     Table,
     plain,
 )
-from .errors import Diagnostic, info, warning
+from .errors import DeckgenError, Diagnostic, info, warning
 from .source import Source
 
 # Python-Markdown nests lists by 4 spaces; kramdown and CommonMark posts often use 2.
@@ -78,6 +79,13 @@ _CALLOUT_CLASS = re.compile(r"(^|[-_ ])(box|callout|admonition|alert|note|tip|wa
 _CHROME_CLASS = re.compile(r"(download|button|btn|share|social|nav|toc|badge)", re.I)
 _ICON_CLASS = re.compile(r"(^|\s)(fa[srbl]?|fa-[\w-]+|icon|bi|material-icons)(\s|$)")
 _MAX_DEPTH = 100  # deeper HTML is flattened: its text is kept, its nesting is not
+# characters in one paragraph, list item or table cell: no talk has more, and libxml2 (whose
+# limit on a text is lifted for the post's HTML) would drop it and all after it in silence
+_MAX_TEXT = 10_000_000
+# Python-Markdown recurses for each level of a list (and gives up near 250): deeper items
+# are moved up to this level, as deep HTML is flattened (each level is two elements)
+_MAX_LIST_DEPTH = 40
+_LIST_ITEM = re.compile(r"^([ \t]+)((?:[-*+]|\d+[.)])(?:[ \t]|$))", re.M)
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)\b[^<>]*?(/?)>")
 _VOID = {"img", "br", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
 # inline tags whose text is simply kept: no style of their own on a slide
@@ -105,8 +113,12 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         body = dialects.pandoc_text(body)
     body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way
     body = dialects.backslash_breaks(body)
-    html = _markdown(body)
     parser = _Parser(source, dialect)
+    body, flattened = _flatten_lists(body)
+    if flattened:
+        message = f"list nested more than {_MAX_LIST_DEPTH} deep: deeper items flattened"
+        parser.diags.append(warning(message, source.path, _deep_list_line(source)))
+    html = _markdown(body)
     if dialect == dialects.MARP:
         parser.marp_front_matter()
     if html.strip():
@@ -127,13 +139,45 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
             parser.blocks.extend(parser.children(body_el))
         parser.blocks.extend(parser.d_footnotes)
     blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
+    too_long = next(_long_texts(blocks), None)
+    if too_long is not None:
+        length, line = too_long
+        raise DeckgenError(
+            f"a paragraph, list item or table cell of {length:,} characters: more than the "
+            f"{_MAX_TEXT:,} a deck lays out (expected shorter paragraphs: split it, or leave "
+            "it out of the talk)",
+            source.path,
+            line,
+        )
     meta = {**source.meta, **parser.settings}
     doc = Document(meta, blocks, tuple(parser.dropped), dialect)
     return doc, parser.diags
 
 
+# libxml2 stops at a text of 10 MB and drops it and all after it, without an error: the
+# post's own HTML has no such limit (images and SVG files are parsed elsewhere, with limits)
+_HTML = lxml.html.HTMLParser(huge_tree=True)
+
+
+def _long_texts(value: object, line: int | None = None) -> Iterator[tuple[int, int | None]]:
+    """The length of each text in `value` (blocks, or any part of them) longer than
+    `_MAX_TEXT`, with the line of the block it is in where known."""
+    if isinstance(value, tuple | list):
+        if value and all(isinstance(v, Run) for v in value):
+            length = sum(len(r.text) for r in value)
+            if length > _MAX_TEXT:
+                yield length, line
+            return
+        for item in value:
+            yield from _long_texts(item, line)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type | Run):
+        line = getattr(value, "line", None) or line
+        for f in dataclasses.fields(value):
+            yield from _long_texts(getattr(value, f.name), line)
+
+
 def _dom(html: str) -> etree._Element:
-    return lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+    return lxml.html.document_fromstring(f"<html><body>{html}</body></html>", parser=_HTML)
 
 
 def _depth(root: etree._Element) -> int:
@@ -170,6 +214,39 @@ def _flatten(html: str, limit: int) -> str:
     return "".join(out)
 
 
+def _list_indent(body: str) -> int:
+    """The spaces a nested list is indented by: 2 (kramdown, CommonMark posts) or 4."""
+    return 2 if _TWO_SPACE_NESTING.search(body) else 4
+
+
+def _flatten_lists(body: str) -> tuple[str, bool]:
+    """The list items (outside code) nested deeper than `_MAX_LIST_DEPTH` moved up to that
+    depth, their text kept; and whether there were any."""
+    cap = _MAX_LIST_DEPTH * _list_indent(body)
+    moved = False
+
+    def move_up(m: re.Match[str]) -> str:
+        nonlocal moved
+        if len(m.group(1).expandtabs(4)) <= cap:
+            return m.group(0)
+        moved = True
+        return " " * cap + m.group(2)
+
+    if not any(len(m.group(1).expandtabs(4)) > cap for m in _LIST_ITEM.finditer(body)):
+        return body, False
+    body = dialects.outside_code(body, lambda text: _LIST_ITEM.sub(move_up, text))
+    return body, moved
+
+
+def _deep_list_line(source: Source) -> int | None:
+    """The line of the first list item nested deeper than `_MAX_LIST_DEPTH` in the post."""
+    cap = _MAX_LIST_DEPTH * _list_indent(source.body)
+    for m in _LIST_ITEM.finditer(source.body):
+        if len(m.group(1).expandtabs(4)) > cap:
+            return source.line_of(m.start())
+    return None
+
+
 # a fence opener with more after its language (Hugo `{linenos=table}`, `title="app.py"`,
 # Quarto's `{python}`): Python-Markdown knows only the bare language
 _FENCE_INFO = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*\{?\.?([\w+#.-]+)\}?[ \t]+\S[^\n]*$", re.M)
@@ -177,7 +254,7 @@ _FENCE_INFO = re.compile(r"^([ \t]*)(`{3,}|~{3,})[ \t]*\{?\.?([\w+#.-]+)\}?[ \t]
 
 def _markdown(body: str) -> str:
     body = _FENCE_INFO.sub(r"\1\2\3", body)
-    if _TWO_SPACE_NESTING.search(body):
+    if _list_indent(body) == 2:
         from mdx_truly_sane_lists.mdx_truly_sane_lists import TrulySaneListExtension
 
         lists: Extension = TrulySaneListExtension(nested_indent=2)

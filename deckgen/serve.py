@@ -13,7 +13,9 @@ import dataclasses
 import errno
 import json
 import secrets
+import sys
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -25,6 +27,7 @@ from .errors import DeckgenError, UsageError
 
 EVENTS = "/__deckgen/events"
 _KEEPALIVE = 15.0  # seconds between comments on an idle event stream
+_STALE_CHECK = 500  # ms: how often the watcher, seeing nothing, compares the files' stamps
 
 
 @dataclasses.dataclass
@@ -60,12 +63,17 @@ class Preview:
         self.stopping = False
         self.builds = 0
         self.token = secrets.token_hex(4)  # a reloaded server's decks are new to open pages
+        # what the watched files were when the last build began to read them, and when
+        self._stamps: dict[Path, tuple[int, int] | None] = {}
+        self._started = 0
 
     def build(self) -> bool:
         """Rebuild the deck; True when it built. A failure keeps the last good deck."""
         from .build import assets_for, compile_post, inputs
         from .render.html import render_html
 
+        self._started = time.time_ns()
+        self._stamps = {path: _stamp(path) for path in self.watched()}
         try:
             compiled = compile_post(self.post, **self.options)
             html = render_html(compiled.pages)
@@ -118,6 +126,20 @@ class Preview:
         """The files whose change triggers a rebuild: the post always, and what it used."""
         return self.state.files | {self.post.resolve()}
 
+    def stale(self) -> bool:
+        """Whether a watched file changed since the last build began to read it (a save made
+        while it ran, before a watcher was there to see it). A file that build was the first
+        to read counts as changed when its time is later than the build's start (a file's
+        clock is coarser, never ahead: a save a few ms into the build may go unseen)."""
+        for path in self.watched():
+            now = _stamp(path)
+            if path in self._stamps:
+                if now != self._stamps[path]:
+                    return True
+            elif now is not None and now[0] > self._started:
+                return True
+        return False
+
     def page(self) -> bytes:
         """The page to serve: the last good deck, or an empty page, with the live script."""
         s = self.state
@@ -133,8 +155,18 @@ class Preview:
         return html[:at] + live + html[at:] if at >= 0 else html + live
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size; None when it is not there."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def watch(preview: Preview, stop: threading.Event) -> None:
-    """Rebuild whenever a file the deck uses changes, until `stop` is set."""
+    """Rebuild whenever a file the deck uses changes, until `stop` is set; also when one
+    changed before watching began (while the first build ran, say)."""
     from watchfiles import watch as watch_files
 
     while not stop.is_set():
@@ -145,14 +177,18 @@ def watch(preview: Preview, stop: threading.Event) -> None:
             return Path(path).resolve() in files  # noqa: B023  # the loop's current set
 
         try:
-            for _changes in watch_files(
+            for changes in watch_files(
                 *folders,
                 watch_filter=relevant,
                 stop_event=stop,
                 recursive=False,  # the folders of the files themselves: nothing deeper
                 debounce=100,
                 step=30,
+                rust_timeout=_STALE_CHECK,
+                yield_on_timeout=True,  # an empty set: watching, and nothing seen since
             ):
+                if not changes and not preview.stale():
+                    continue
                 preview.build()
                 if preview.watched() != files:
                     break  # the deck uses other files now: watch those
@@ -169,34 +205,44 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def _answer(self, head: bool) -> None:
+        """GET, or HEAD: the same status and headers without the body."""
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()  # as DNS: any case
         if host not in ("127.0.0.1", "localhost"):  # no DNS rebinding onto the preview
-            self._send(403, b"forbidden\n", "text/plain")
+            self._send(403, b"forbidden\n", "text/plain", head)
             return
         path = urlsplit(self.path).path
         preview = self.server.preview
         if path in ("/", "/index.html", f"/{preview.post.stem}.html"):
-            self._send(200, preview.page(), "text/html; charset=utf-8")
+            self._send(200, preview.page(), "text/html; charset=utf-8", head)
         elif path == EVENTS:
-            self._events(preview)
+            self._events(preview, head)
         else:
-            self._send(404, b"not found\n", "text/plain")
+            self._send(404, b"not found\n", "text/plain", head)
 
-    def _send(self, code: int, body: bytes, kind: str) -> None:
+    def _send(self, code: int, body: bytes, kind: str, head: bool = False) -> None:
         self.send_response(code)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if not head:
+            self.wfile.write(body)
 
-    def _events(self, preview: Preview) -> None:
+    def _events(self, preview: Preview, head: bool = False) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
+        if head:
+            return
         seen: _State | None = None
         state: _State | None = preview.state
         try:
@@ -219,6 +265,14 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, preview: Preview, port: int):
         self.preview = preview
         super().__init__(("127.0.0.1", port), _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away (a tab closed, a reset keep-alive connection) is no
+        error; anything else is one line in the log, not a traceback on stderr."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        self.preview.log(f"internal error: {type(exc).__name__}: {exc} (serving a request)")
 
 
 def make_server(preview: Preview, port: int) -> _Server:

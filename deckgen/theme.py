@@ -282,8 +282,8 @@ def resolve_theme_path(name_or_file: str, relative_to: Path | None = None) -> Pa
     """A theme name (`dark`) or a file path (`my.toml`) → the theme file."""
     if name_or_file.endswith(".toml") or "/" in name_or_file:
         p = Path(name_or_file)
-        if not p.is_absolute() and relative_to is not None and not p.exists():
-            p = relative_to / p
+        if not p.is_absolute() and relative_to is not None:
+            p = relative_to / p  # a theme's `extends`: beside it, wherever deckgen runs
         if not p.is_file():
             near = did_you_mean(p.name, (f.name for f in _toml_files(p.parent)))
             raise UsageError(f"theme file not found: {name_or_file}{near}")
@@ -344,9 +344,23 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
     )
 
 
+def _shown(path: Path) -> Path:
+    """A resolved path as the user would write it: relative to the current folder if in it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    if path in seen:
-        raise DeckgenError("extends: theme extends itself", path)
+    if path.resolve() in seen:
+        loop = seen[seen.index(path.resolve()) :]
+        cycle = " → ".join(p.name for p in (*loop, loop[0]))
+        raise DeckgenError(
+            f"extends: themes extend each other in a cycle: {cycle} "
+            "(expected a chain that ends in a theme without extends)",
+            _shown(loop[0]),
+        )
     data = _read(path)
     _validate(data, path)
     images = data.get("images", {})
@@ -373,7 +387,7 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         parent_path = resolve_theme_path(parent, path.parent)
     except UsageError as exc:  # a theme's own error: in its file, under its key
         raise DeckgenError(f"extends: {exc.message}", path) from None
-    merged = _merge(_load_chain(parent_path, (*seen, path)), data)
+    merged = _merge(_load_chain(parent_path, (*seen, path.resolve())), data)
     for role, spec in data.get("fonts", {}).items():
         if "pptx" not in spec:  # the parent's PPTX name stood for the parent's font
             merged["fonts"][role].pop("pptx", None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -240,11 +242,52 @@ def test_posts_that_would_write_the_same_files_are_refused_and_a_post_named_twic
     proc = run_cli("build", str(a), str(b), "-o", str(tmp_path / "o"))
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
-        f"error: {a} and {b} would write the same files "
+        f"error: {a} and {b} would both write {tmp_path / 'o' / 'post.pptx'} "
         "(expected posts with different names, or separate builds with -o)"
     )
     assert not (tmp_path / "o").exists()
     assert expand_posts([a, tmp_path / "a" / ".." / "a" / "post.md"]) == [a]
+
+
+def test_a_post_whose_pdf_is_another_posts_notes_pages_is_refused_before_writing(
+    tmp_path: Path,
+) -> None:
+    for name in ("talk", "talk-notes"):
+        (tmp_path / "posts").mkdir(exist_ok=True)
+        (tmp_path / "posts" / f"{name}.md").write_text("---\ntitle: T\n---\n## A\n\n- x\n")
+    proc = run_cli("build", str(tmp_path / "posts"), "-o", str(tmp_path / "o"), "--notes-pages")
+    assert proc.returncode == 2
+    first, second = tmp_path / "posts" / "talk-notes.md", tmp_path / "posts" / "talk.md"
+    assert proc.stderr == (
+        f"error: {first} and {second} would both write {tmp_path / 'o' / 'talk-notes.pdf'} "
+        "(expected posts with different names, or separate builds with -o)\n"
+    )
+    assert proc.stdout == ""
+    assert not (tmp_path / "o").exists()
+
+
+def test_posts_publishing_to_the_same_pdf_or_writing_over_a_post_are_refused(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: S\n")
+    a, b = site / "_posts" / "a.md", site / "_posts" / "b.md"
+    for path in (a, b):
+        path.write_text("---\ntitle: T\npdf: /decks/x.pdf\n---\n## A\n\n- x\n")
+    proc = run_cli("build", str(a), str(b), "-o", str(tmp_path / "o"), "--publish")
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"error: {a} and {b} would both write {site / 'decks' / 'x.pdf'} "
+        "(expected a pdf: of its own in each post)\n"
+    )
+    assert not (tmp_path / "o").exists() and not (site / "decks").exists()
+    html = site / "_posts" / "a.html"  # a post written as HTML, beside one that is not
+    html.write_text("---\ntitle: T\n---\n## A\n")
+    proc = run_cli("build", str(a), str(html), "-o", str(site / "_posts"), "--format", "html")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {a} would write over the post {html} (expected")
+    assert html.read_text().startswith("---")
 
 
 def test_a_reader_that_stops_reading_is_no_error_and_no_traceback(tmp_path: Path) -> None:
@@ -370,3 +413,87 @@ def test_diagnostics_come_in_line_order_each_with_its_line(tmp_path: Path) -> No
         "image not found: café.png",
         "image not found: gone2.png",
     ]
+
+
+def _patched(tmp_path: Path, patch: str, *args: str) -> subprocess.Popen[str]:
+    """`deckgen` (this checkout's) in a subprocess, after `patch`: the processes it starts
+    are forks of it and see what the patch changed."""
+    script = tmp_path / "deckgen_patched.py"
+    script.write_text(f"import sys\n{patch}\nfrom deckgen.cli import run\nrun()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, str(script), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True,  # a process group of its own, as a shell gives a command
+    )  # fmt: skip
+
+
+# plan_post, failing or slow for some posts (and saying when it starts them)
+_PLAN = """
+import pathlib, time, deckgen.build as b
+_plan = b.plan_post
+def plan(post, *a, **k):
+    pathlib.Path(str(post) + ".started").touch()
+    if post.stem == "bad":
+        raise ValueError("boom")
+    if post.stem == "slow":
+        time.sleep(60)
+    return _plan(post, *a, **k)
+b.plan_post = plan
+"""
+
+
+def test_a_bug_in_one_of_several_posts_is_one_line_naming_it_and_the_others_build(
+    tmp_path: Path,
+) -> None:
+    for name in ("a", "bad", "c"):
+        (tmp_path / f"{name}.md").write_text("---\ntitle: T\n---\n## A\n\n- x\n")
+    out = tmp_path / "o"
+    posts = [str(tmp_path / f"{name}.md") for name in ("a", "bad", "c")]
+    proc = _patched(tmp_path, _PLAN, "build", *posts, "-o", str(out))
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 70
+    assert stderr == (
+        f"{tmp_path / 'bad.md'}: internal error: ValueError: boom (run with --debug for details)\n"
+    )
+    assert stdout.splitlines() == [
+        f"wrote {out / name} (2 slides)" for name in ("a.pptx", "a.pdf", "c.pptx", "c.pdf")
+    ]
+
+
+def test_each_failing_post_of_several_is_named_even_by_an_error_that_names_no_file(
+    tmp_path: Path,
+) -> None:
+    posts = [tmp_path / "a.md", tmp_path / "b.md"]
+    for path in posts:
+        path.write_text("---\ntitle: T\npdf: /x.pdf\n---\n## A\n")
+    proc = run_cli("build", *map(str, posts), "-o", str(tmp_path / "o"), "--publish")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [
+        f"{path}: error: --publish needs a site root: --site-root, or a _config.yml above the post"
+        for path in posts
+    ]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_a_signal_to_a_build_of_several_posts_says_interrupted_once_after_the_posts_done(
+    tmp_path: Path, sig: int
+) -> None:
+    import time
+
+    for name in ("a", "slow", "z"):
+        (tmp_path / f"{name}.md").write_text("---\ntitle: T\n---\n## A\n\n- x\n")
+    out = tmp_path / "o"
+    proc = _patched(tmp_path, _PLAN, "build", str(tmp_path), "-o", str(out))
+    assert proc.stdout is not None
+    done = [proc.stdout.readline(), proc.stdout.readline()]  # a's, printed once it is built
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (tmp_path / "slow.md.started").exists():
+        time.sleep(0.05)
+    os.killpg(proc.pid, sig)  # to every process of the build, as `timeout` or Ctrl-C do
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr == "interrupted\n"
+    assert done == [f"wrote {out / 'a.pptx'} (2 slides)\n", f"wrote {out / 'a.pdf'} (2 slides)\n"]
+    assert stdout == ""
+    assert not (out / "slow.pptx").exists()

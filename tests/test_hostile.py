@@ -224,6 +224,37 @@ def test_bombs_and_broken_images_get_placeholders_in_bounded_memory(tmp_path: Pa
     assert len(holders) == 4
 
 
+@pytest.mark.parametrize("head", [b"", b"\x89PNG\r\n\x1a\n"])
+def test_a_3_gb_file_named_png_is_refused_unread_in_bounded_memory(
+    tmp_path: Path, head: bytes
+) -> None:
+    video = tmp_path / "video.png"
+    with video.open("wb") as fh:  # sparse: 3 GB of zeros that take no disk
+        fh.write(head)
+        fh.truncate(3 << 30)
+    path = post(tmp_path, "---\ntitle: T\n---\n## A\n\n![v](video.png)\n")
+    # the peak of the build's processes alone, measured in a process of their own
+    measure = (
+        "import resource, subprocess, sys; "
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "sys.stderr.write(p.stderr); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    cli = [sys.executable, "-m", "deckgen.cli", "build", str(path), "-o", str(tmp_path / "o")]
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", measure, *cli, "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stderr == (
+        f"{path}:6: warning: image file larger than 100 MB, not read: {video}\n"
+    ), proc.stderr
+    assert int(proc.stdout) / 1024 < 300  # MB
+    assert time.monotonic() - started < 10
+
+
 # -- pathological structure ---------------------------------------------------------------
 
 CASES = {
@@ -267,6 +298,77 @@ def test_deep_nesting_keeps_every_word(tmp_path: Path) -> None:
             for para in f.paras for s in para.spans
         ) + " ".join(n.text for p in pages for n in p.notes)  # fmt: skip
         assert ("level 149" if name.startswith("lists") else "deep text") in text
+
+
+@pytest.mark.parametrize(("depth", "indent"), [(260, 2), (300, 4), (1000, 2)])
+def test_a_list_nested_hundreds_deep_is_flattened_with_a_warning(
+    tmp_path: Path, depth: int, indent: int
+) -> None:
+    from deckgen.build import compile_post
+
+    items = "".join(" " * indent * i + f"- level{i}\n" for i in range(depth))
+    path = post(tmp_path, "---\ntitle: T\n---\n## L\n\n" + items)
+    compiled = compile_post(path)
+    warnings = [d.format() for d in compiled.diagnostics if d.level == "warning"]
+    assert warnings == [
+        f"{path}:47: warning: list nested more than 40 deep: deeper items flattened"
+    ]
+    text = " ".join(
+        s.text for p in compiled.pages.pages for f in p.frames if hasattr(f, "paras")
+        for para in f.paras for s in para.spans
+    ) + " ".join(n for p in compiled.pages.pages for n in p.notes)  # fmt: skip
+    words = set(text.split())
+    assert all(f"level{i}" in words for i in range(depth))
+
+
+def test_a_paragraph_over_10_mb_fails_naming_the_file_and_line(tmp_path: Path) -> None:
+    text = "---\ntitle: T\n---\n## A\n\n- fine\n\n" + "word " * 2_200_000 + "\n\n## B\n"
+    path = post(tmp_path, text)
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        f"{path}:8: error: a paragraph, list item or table cell of 10,999,999 characters: "
+        "more than the 10,000,000 a deck lays out (expected shorter paragraphs: split it, "
+        "or leave it out of the talk)\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+# -- outputs never overwrite inputs --------------------------------------------------------
+
+OVERWRITES = "an input of this build (expected an output path that is none of the post, its theme and its images)"  # fmt: skip
+
+
+def test_a_build_refuses_to_write_over_its_post(tmp_path: Path) -> None:
+    text = "---\ntitle: T\n---\n## A\n\n- x\n"
+    path = post(tmp_path, text, "talk.html")
+    proc = run_cli("build", str(path), "--format", "html", "-o", str(tmp_path))
+    assert proc.returncode == 1
+    assert proc.stderr == f"{path}: error: output would overwrite the post, {OVERWRITES}\n"
+    assert path.read_text() == text
+
+
+def test_notes_refuse_to_write_over_the_post_its_theme_or_its_images(tmp_path: Path) -> None:
+    make_png(tmp_path / "pic.png", (40, 30))
+    (tmp_path / "mine.toml").write_text('extends = "default"\n')
+    text = "---\ntitle: T\n---\n## A\n\n![a picture](pic.png)\n"
+    path = post(tmp_path, text, "talk.md")
+    os.link(path, tmp_path / "linked.md")
+    (tmp_path / "alias.md").symlink_to(path)
+    cases = {
+        "talk.md": "the post",
+        "linked.md": "the post",
+        "alias.md": "the post",
+        "mine.toml": "a theme file",
+        "pic.png": "an image the post shows",
+    }
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    for name, what in cases.items():
+        out = tmp_path / name
+        proc = run_cli("notes", str(path), "--theme", str(tmp_path / "mine.toml"), "-o", str(out))
+        assert proc.returncode == 1, name
+        assert proc.stderr == f"{out}: error: output would overwrite {what}, {OVERWRITES}\n"
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
 # -- atomic output ------------------------------------------------------------------------
@@ -351,3 +453,90 @@ def test_broken_dialect_syntax_builds_with_diagnostics_and_no_traceback(
     assert (tmp_path / "out" / f"{name}.pptx").is_file()
     for line in proc.stderr.splitlines():
         assert line.startswith(str(post)), line  # every diagnostic names the file
+
+
+# -- paths in the front matter and the theme ---------------------------------------------
+
+
+def run_cli_in(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI run from `cwd`, importing this checkout's deckgen."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "deckgen.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+    )
+
+
+def test_a_pdf_path_with_a_null_byte_fails_clearly_with_publish(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("title: S\n")
+    path = post(tmp_path, '---\ntitle: T\npdf: "/blog/a\\0b.pdf"\n---\n## A\n\n- x\n')
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "out"), "--publish")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        f"{path}: error: pdf: expected a .pdf path inside the site root, "
+        "got '/blog/a\\x00b.pdf', which has a null byte\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("files", "given", "cycle"),
+    [
+        ({"a.toml": 'extends = "../t/a.toml"\n'}, "a.toml", "a.toml → a.toml"),
+        (
+            {"b.toml": 'extends = "../t/c.toml"\n', "c.toml": 'extends = "b.toml"\n'},
+            "b.toml",
+            "b.toml → c.toml → b.toml",
+        ),
+    ],
+)
+def test_a_theme_extends_cycle_is_named_in_one_line(
+    tmp_path: Path, files: dict[str, str], given: str, cycle: str
+) -> None:
+    (tmp_path / "t").mkdir()
+    for name, text in files.items():
+        (tmp_path / "t" / name).write_text(text)
+    (tmp_path / "b.toml").write_text('extends = "dark"\n')  # not the b.toml beside c.toml
+    post(tmp_path, "---\ntitle: T\n---\n## A\n\n- x\n")
+    proc = run_cli_in(tmp_path, "build", "post.md", "--theme", f"t/{given}", "-o", "out")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == (
+        f"t/{given}: error: extends: themes extend each other in a cycle: {cycle} "
+        "(expected a chain that ends in a theme without extends)\n"
+    )
+
+
+def test_a_theme_file_in_the_front_matter_is_found_beside_the_post(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "mine.toml").write_text(
+        'extends = "default"\n[colors]\naccent = "#123456"\n'
+    )
+    post(tmp_path / "sub", "---\ntitle: T\ndeck: {theme: mine.toml}\n---\n## A\n\n- x\n")
+    for cwd, name in ((tmp_path, "sub/post.md"), (tmp_path / "sub", "post.md")):
+        proc = run_cli_in(cwd, "build", name, "-o", str(tmp_path / "out"), "--format", "pptx")
+        assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("theme", "message"),
+    [
+        ("/etc/passwd", "theme file not found: /etc/passwd (looked from the site root)"),
+        ("../../outside.toml", "expected a theme name or a .toml file in the site root, got '../../outside.toml'"),
+        ("../../../../../../../../etc/passwd", "expected a theme name or a .toml file in the site root, got '../../../../../../../../etc/passwd'"),
+    ],
+)  # fmt: skip
+def test_a_theme_file_in_the_front_matter_must_be_in_the_site(
+    tmp_path: Path, theme: str, message: str
+) -> None:
+    (tmp_path / "outside.toml").write_text('extends = "default"\n')
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: S\n")
+    path = post(site / "_posts", f"---\ntitle: T\ndeck: {{theme: {theme!r}}}\n---\n## A\n")
+    proc = run_cli("build", str(path), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == f"{path}: error: deck.theme: {message}\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -158,9 +159,10 @@ def _script(tmp_path: Path, patch: str, *args: str) -> subprocess.Popen[str]:
     code = f"import sys\n{patch}\nfrom deckgen.cli import run\nsys.argv = ['deckgen', *sys.argv[1:]]\nrun()\n"
     script = tmp_path / "deckgen_patched.py"
     script.write_text(code, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's deckgen, not one installed
     return subprocess.Popen(
         [sys.executable, str(script), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
 
 
@@ -235,3 +237,85 @@ def test_a_pipe_end_kept_private_is_closed_in_every_child() -> None:
         fork._PRIVATE.discard(write)
         os.close(read)
         os.close(write)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` and that are not yet dead (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, ppid = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue
+        if int(ppid) == pid and state != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@needs_fork
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("death_signal", [True, False], ids=["prctl", "parent-pid-check"])
+def test_a_build_killed_with_sigkill_leaves_no_worker_to_write_later(
+    tmp_path: Path, death_signal: bool
+) -> None:
+    import signal
+    import time
+
+    started = tmp_path / "started"  # the worker has its job: the main process only waits
+    slow = (
+        "import time, deckgen.output as o\n_finish = o.finish\n"
+        f"o.finish = lambda job: (open({str(started)!r}, 'w').close(), time.sleep(2), "
+        "_finish(job))[2]\n"
+    )
+    if not death_signal:  # as on a system without prctl: only the check before writing
+        slow += (
+            "import deckgen.fork as f, types\nf.sys = types.SimpleNamespace(platform='darwin')\n"
+        )
+    proc = _script(tmp_path, slow, "build", str(EXAMPLE), "--site-root", str(ROOT),
+                   "-o", str(tmp_path / "o"))  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not (workers := _children(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and started.exists()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    try:
+        deadline = time.monotonic() + (2 if death_signal else 60)
+        while any(map(_running, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_running, workers))
+        assert not (tmp_path / "o").exists() or list((tmp_path / "o").iterdir()) == []
+    finally:
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_an_output_is_not_written_once_the_process_that_started_this_one_died(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deckgen import fork
+    from deckgen.output import write_atomic
+
+    monkeypatch.setattr(fork, "_ANCESTORS", (os.getppid(),))
+    write_atomic(tmp_path / "out.pdf", b"in time")  # while the parent runs
+    monkeypatch.setattr(fork, "_ANCESTORS", (os.getppid() + 1,))  # no longer our parent
+    with pytest.raises(DeckgenError, match="was stopped: not written"):
+        write_atomic(tmp_path / "out.pdf", b"late")
+    assert (tmp_path / "out.pdf").read_bytes() == b"in time"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that has ended: the one that started our parent, say
+    monkeypatch.setattr(fork, "_ANCESTORS", (gone.pid, os.getppid()))
+    with pytest.raises(DeckgenError, match="was stopped: not written"):
+        write_atomic(tmp_path / "out.pdf", b"late")
+    assert (tmp_path / "out.pdf").read_bytes() == b"in time"

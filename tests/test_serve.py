@@ -185,3 +185,70 @@ def test_a_post_that_never_built_still_gets_a_page_that_waits_for_a_fix(tmp_path
     assert b"build failed" in page and b"new EventSource(DECKGEN_EVENTS)" in page
     write_post(tmp_path, BODY)
     assert preview.build() and preview.state.deck
+
+
+def test_host_names_are_case_insensitive_and_head_answers_like_get(
+    served: tuple[Preview, int],
+) -> None:
+    preview, port = served
+    assert _get(port, "/", host="LOCALHOST").status == 200
+    assert _get(port, "/", host="LocalHost").status == 200
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    for path, status in (("/", 200), ("/nope", 404), (EVENTS, 200)):
+        conn.request("HEAD", path, headers={"Host": f"localhost:{port}"})
+        response = conn.getresponse()
+        assert response.status == status, path
+        assert response.read() == b""
+        if path == "/":
+            assert response.getheader("Content-Length") == str(len(preview.page()))
+        conn.close()
+
+
+def test_a_save_made_before_the_watcher_started_is_picked_up(preview: Preview) -> None:
+    assert preview.build()  # `deckgen serve` builds once, then starts watching
+    first = preview.state
+    time.sleep(0.01)
+    write_post(preview.post.parent, BODY, "title: Saved While Building")
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(preview, stop), daemon=True)
+    thread.start()
+    try:
+        assert preview.wait(first, 10) is not None
+        assert b"Saved While Building" in (preview.state.html or b"")
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_a_client_that_resets_its_connection_prints_no_traceback(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import struct
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    post = write_post(tmp_path, "## One\n\n- a point\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deckgen.cli", "serve", str(post), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        port = int(line.split("http://127.0.0.1:")[1].split("/")[0])
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(f"GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n".encode())
+                assert sock.recv(100).startswith(b"HTTP/1.1 200")
+                # close with a reset, while the server waits for the next request
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err and "ConnectionResetError" not in err, err
+    assert err.strip().splitlines()[-1] == "stopped"
