@@ -316,7 +316,7 @@ def test_a_list_nested_hundreds_deep_is_flattened_with_a_warning(
     text = " ".join(
         s.text for p in compiled.pages.pages for f in p.frames if hasattr(f, "paras")
         for para in f.paras for s in para.spans
-    ) + " ".join(n for p in compiled.pages.pages for n in p.notes)  # fmt: skip
+    ) + " ".join(n.text for p in compiled.pages.pages for n in p.notes)  # fmt: skip
     words = set(text.split())
     assert all(f"level{i}" in words for i in range(depth))
 
