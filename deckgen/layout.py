@@ -56,6 +56,7 @@ from .pages import (
     TableFrame,
     TextFrame,
 )
+from .placeholders import role_of
 from .theme import FontSpec, Theme
 
 PT = 12700
@@ -262,6 +263,7 @@ class _Setter:
                     text_x,
                     bullet_x,
                     c.get("accent", c["text"]),
+                    spec.level,
                 )
             )
             ends.append(line_ends)
@@ -1352,6 +1354,18 @@ class _SlideLayout:
         self.t = lay.theme
         self.slide = slide
         self.out: list[_Laid] = []
+        # with a template: the role whose layout (and boxes) the slide takes
+        columns = any(isinstance(c, Columns) for c in slide.body)
+        self.role = role_of(slide.kind.value, columns) if self.t.template else None
+
+    def ph(self, which: str = "title") -> tuple[str, str]:
+        """The alignment and anchor of the template placeholder a title or body goes into
+        (left, top without a template)."""
+        if self.t.template is None:
+            return "l", "t"
+        lay = self.t.template.layout_for(self.role or "content")
+        found = lay.title() if which == "title" else next(iter(lay.bodies()), None)
+        return (found.align, found.anchor) if found else ("l", "t")
 
     def run(self) -> list[_Laid]:
         backgrounds = self.slide.backgrounds
@@ -1393,7 +1407,7 @@ class _SlideLayout:
         """Title, context line, accent bar and footer citations; returns the body's box."""
         t, lay = self.t, self.lay
         if title.strip():
-            self.context_line(page, t.box("context"), t.has("title_bar"))
+            self.context_line(page, t.box("context", self.role), t.has("title_bar"))
         title_max = lay.size("title", 34)
         title_min = lay.size("title_min", round(title_max * 0.62))
         on_bar = t.has("title_bar")
@@ -1401,9 +1415,17 @@ class _SlideLayout:
             page.frames.insert(
                 0, ShapeFrame(t.box("title_bar"), lay.c.get("title_bar"), None, 0, "title_bar")
             )
-        spec = [_Spec((Run(title),), role="title", color="title_bar_text" if on_bar else "title")]
-        tx, ty, tw, th = t.box("title")
-        bx, by, bw, bh = t.box("body")
+        align, anchor = self.ph("title") if self.role else ("l", "b")
+        spec = [
+            _Spec(
+                (Run(title),),
+                role="title",
+                color="title_bar_text" if on_bar else "title",
+                align=align,
+            )
+        ]
+        tx, ty, tw, th = t.box("title", self.role)
+        bx, by, bw, bh = t.box("body", self.role)
         # A title too long for its box even at the minimum grows the box downwards (never clips)
         # and pushes the accent bar and the body down with it.
         need = lay.measure(spec, tw, title_min)
@@ -1411,7 +1433,7 @@ class _SlideLayout:
         if not title.strip():  # an untitled slide: the body takes the title's room
             grow = ty - by
         else:
-            lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b")
+            lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", anchor)
         if t.has("accent_bar") and title.strip():
             bar = t.box("accent_bar")
             page.frames.append(
@@ -1421,7 +1443,7 @@ class _SlideLayout:
             )
         top, bottom = by + grow, by + bh
         if self.slide.citations and not self.out:
-            fx, fy, fw, fh = t.box("footer")
+            fx, fy, fw, fh = t.box("footer", self.role)
             size = lay.size("footer", 10)
             specs = [_Spec(r, color="muted", gap=0.3) for r in self.slide.citations]
             # at most a quarter of the slide; citations left out are in the notes already
@@ -1641,11 +1663,15 @@ class _SlideLayout:
         page = _Page()
         self.context_line(page, t.box("context", "section"))
         size = lay.size("title_slide", 44)
-        spec = [_Spec((Run(self.slide.title),), role="title", color="title")]
-        lay.put(page, spec, t.box("title", "section"), size, round(size * 0.6), "title", "t")
+        align, anchor = self.ph("title")
+        spec = [_Spec((Run(self.slide.title),), role="title", color="title", align=align)]
+        lay.put(page, spec, t.box("title", "section"), size, round(size * 0.6), "title", anchor)
         self.emit(page, self.slide.title)
 
     def title(self) -> None:
+        if self.t.template is not None:
+            self.template_title()
+            return
         lay, t = self.lay, self.t
         page = _Page()
         texts = [c for c in self.slide.body if isinstance(c, Text)]
@@ -1762,6 +1788,42 @@ class _SlideLayout:
             lay.figure_block(page, hero, (ix, iy, iw, cy2 + chh - iy))
         self.emit(page, self.slide.title)
 
+    def template_title(self) -> None:
+        """The title slide in the template's title layout: the title, the subtitle and the
+        byline each in its own placeholder, as the template aligns them."""
+        lay, t = self.lay, self.t
+        assert t.template is not None
+        layout = t.template.layout_for("title")
+        page = _Page()
+        texts = [c for c in self.slide.body if isinstance(c, Text)]
+        lines = [texts[0].paragraphs[0]] if texts and plain(texts[0].paragraphs[0]) else []
+        if len(texts) > 1 and plain(texts[1].paragraphs[0]):
+            lines.append(texts[1].paragraphs[0])
+        title = layout.title()
+        subs = [ph for ph in layout.bodies() if title is None or ph.rect[1] >= title.rect[1]]
+        size = lay.size("title_slide", 44)
+        align, anchor = (title.align, title.anchor) if title else ("c", "m")
+        spec = [_Spec((Run(self.slide.title),), role="title", color="title", align=align)]
+        lay.put(page, spec, t.box("title", "title_slide"), size, size * 0.5, "title", anchor)
+        if not subs and lines:  # no room for them: under the title, in the body box
+            specs = [_Spec(runs, color="muted", align=align) for runs in lines]
+            body = t.box("body", "title_slide")
+            lay.put(page, specs, body, lay.size("subtitle", 22), 10, "subtitle", "t")
+        for runs, ph, role in zip(lines, subs, ("subtitle", "byline"), strict=False):
+            psize = ph.size or lay.size(role, 18)
+            specs = [_Spec(runs, color="text", align=ph.align)]
+            lay.put(page, specs, ph.inner, psize, min(10, psize), role, ph.anchor)
+        if any(isinstance(c, Visual) for c in self.slide.body):
+            self.lay.diags.append(
+                info(
+                    f"the title slide's picture is left out: the template's title layout "
+                    f"{layout.name!r} has no room for it",
+                    None,
+                    self.slide.line,
+                )
+            )
+        self.emit(page, self.slide.title)
+
     def closing(self) -> None:
         lay, t = self.lay, self.t
         page = _Page()
@@ -1769,7 +1831,8 @@ class _SlideLayout:
         spec = [_Spec((Run(self.slide.title),), role="title", color="title", align="c")]
         lay.put(page, spec, t.box("title", "closing"), size, size * 0.6, "title", "b")
         bx, by, bw, bh = t.box("body", "closing")
-        page.frames.append(
+        bar = [] if t.template else page.frames  # a template has its own artwork
+        bar.append(
             ShapeFrame(
                 (
                     bx + bw // 2 - round(0.45 * INCH),
@@ -1924,20 +1987,19 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
             frames = lay.footer(frames, deck.info, n, len(laid))
         notes = item.slide.notes if not item.continued else ()
         level = item.slide.level if not item.continued else 1
-        pages.append(
-            Page(
-                n,
-                item.title,
-                item.slide.kind.value,
-                tuple(frames),
-                notes,
-                theme.colors["background"],
-                level,
-                item.slide.section,
-                item.slide.line,
-                item.shrunk_to,
-            )
+        page = Page(
+            n,
+            item.title,
+            item.slide.kind.value,
+            tuple(frames),
+            notes,
+            theme.colors["background"],
+            level,
+            item.slide.section,
+            item.slide.line,
+            item.shrunk_to,
         )
+        pages.append(_on_template(lay, page, item.slide, deck.info) if theme.template else page)
     date = deck.info.iso_date
     docinfo = DocInfo(
         deck.info.title, deck.info.author, deck.info.subtitle, deck.info.keywords, date
@@ -1953,8 +2015,35 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
 
     lay.diags.extend(fonts.unembeddable(face for face, _ in drawn_text(pages)))
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
-    pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
+    if theme.template is not None:
+        from .placeholders import notes_for
+
+        lay.diags.extend(notes_for(theme.template))
+    pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian, theme.template)
     return pages_out, lay.diags
+
+
+def _on_template(lay: _Layout, page: Page, slide: Slide, info: DeckInfo) -> Page:
+    """`page` on its template layout: its frames bound to the placeholders they fill, the
+    footer and number in the template's own, the master's artwork under it."""
+    from . import placeholders
+
+    template = lay.theme.template
+    assert template is not None
+    columns = any(isinstance(c, Columns) for c in slide.body)
+    layout = template.layout_for(placeholders.role_of(slide.kind.value, columns))
+
+    def put(text: str, ph: placeholders.Placeholder, role: str) -> TextFrame | None:
+        spec = [_Spec((Run(text),), color="text", align=ph.align)]
+        size = ph.size or lay.size("footer", 10)
+        fit = lay.put(_Page(), spec, ph.inner, size, min(size, 6), role, ph.anchor)
+        return placeholders.recolored(fit.frame, ph.color) if fit.frame else None
+
+    fields = {"footer": info.short_title or info.title, "n": str(page.number)}
+    frames = placeholders.bind(page.frames, layout, fields, put, slide.kind is Kind.TITLE)
+    under = placeholders.underlay(layout)
+    return replace(page, frames=frames, background=layout.background, layout=layout.part,
+                   underlay=under)  # fmt: skip
 
 
 _PageOf = tuple[str, tuple[Frame, ...], bool, float | None]  # a `_Laid` without its slide

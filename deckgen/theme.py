@@ -11,11 +11,14 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomllib
 
 from .errors import DeckgenError, UsageError
+
+if TYPE_CHECKING:
+    from .template import Template
 
 _CHECKOUT_THEMES = Path(__file__).resolve().parent.parent / "themes"
 THEMES_DIR = (
@@ -63,6 +66,8 @@ class Theme:
     images: Mapping[str, Path]  # logo, background: files in the theme's folder
     code: Mapping[str, str] = field(default_factory=dict)  # style: a Pygments style name
     link_underline: bool = False  # [links] underline: links drawn underlined in every output
+    template_path: Path | None = None  # `template = "x.potx"`: the slides go on its layouts
+    template: Template | None = None  # that template, read (see `placeholders.themed`)
 
     def box(self, name: str, layout: str | None = None) -> Box:
         """A named box, from the layout's own table when it has one."""
@@ -174,7 +179,7 @@ _SCHEMA: dict[str, dict[str, Callable[[Any], str | None]]] = {
     "limits": {"*": _number},
     "boxes": {"*": _box},
 }
-_TOP = {"name": _string, "description": _string, "extends": _string}
+_TOP = {"name": _string, "description": _string, "extends": _string, "template": _string}
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -285,6 +290,7 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
         images=data.get("images", {}),
         code=data.get("code", {}),
         link_underline=data.get("links", {}).get("underline", False),
+        template_path=data.get("template"),
     )
 
 
@@ -302,6 +308,13 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
                 f"images.{key}: expected an image file in {folder}, got {name!r}", path
             )
         images[key] = file
+    if "template" in data:  # a template lives beside the theme that names it
+        file = (path.parent / data["template"]).resolve()
+        if not file.is_file():
+            raise DeckgenError(
+                f"template: expected a .potx or .pptx file, got {data['template']!r}", path
+            )
+        data["template"] = file
     parent = data.pop("extends", None)
     if parent is None:
         for section in ("fonts", "sizes", "colors", "boxes"):
