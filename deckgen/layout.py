@@ -1355,8 +1355,14 @@ class _SlideLayout:
         self.slide = slide
         self.out: list[_Laid] = []
         # with a template: the role whose layout (and boxes) the slide takes
-        columns = any(isinstance(c, Columns) for c in slide.body)
-        self.role = role_of(slide.kind.value, columns) if self.t.template else None
+        self.role = _role(slide) if self.t.template else None
+
+    def has_context(self, table: str | None) -> bool:
+        """Whether the slide has room for the context line (a template's artwork may not
+        leave it any)."""
+        own = self.t.raw_boxes.get(table or "", {})
+        return bool(own.get("context", self.t.raw_boxes.get("context")) if own else
+                    self.t.raw_boxes.get("context"))  # fmt: skip
 
     def ph(self, which: str = "title") -> tuple[str, str]:
         """The alignment and anchor of the template placeholder a title or body goes into
@@ -1406,7 +1412,7 @@ class _SlideLayout:
     def chrome(self, page: _Page, title: str) -> Rect:
         """Title, context line, accent bar and footer citations; returns the body's box."""
         t, lay = self.t, self.lay
-        if title.strip():
+        if title.strip() and self.has_context(self.role):
             self.context_line(page, t.box("context", self.role), t.has("title_bar"))
         title_max = lay.size("title", 34)
         title_min = lay.size("title_min", round(title_max * 0.62))
@@ -1661,7 +1667,8 @@ class _SlideLayout:
     def section(self) -> None:
         lay, t = self.lay, self.t
         page = _Page()
-        self.context_line(page, t.box("context", "section"))
+        if self.has_context("section"):
+            self.context_line(page, t.box("context", "section"))
         size = lay.size("title_slide", 44)
         align, anchor = self.ph("title")
         spec = [_Spec((Run(self.slide.title),), role="title", color="title", align=align)]
@@ -2030,8 +2037,7 @@ def _on_template(lay: _Layout, page: Page, slide: Slide, info: DeckInfo) -> Page
 
     template = lay.theme.template
     assert template is not None
-    columns = any(isinstance(c, Columns) for c in slide.body)
-    layout = template.layout_for(placeholders.role_of(slide.kind.value, columns))
+    layout = template.layout_for(_role(slide))
 
     def put(text: str, ph: placeholders.Placeholder, role: str) -> TextFrame | None:
         spec = [_Spec((Run(text),), color="text", align=ph.align)]
@@ -2044,6 +2050,13 @@ def _on_template(lay: _Layout, page: Page, slide: Slide, info: DeckInfo) -> Page
     under = placeholders.underlay(layout)
     return replace(page, frames=frames, background=layout.background, layout=layout.part,
                    underlay=under)  # fmt: skip
+
+
+def _role(slide: Slide) -> str:
+    """The template role of `slide`: which of the template's layouts it goes on."""
+    columns = any(isinstance(c, Columns) for c in slide.body)
+    figures = bool(slide.body) and all(isinstance(c, Visual) for c in slide.body)
+    return role_of(slide.kind.value, columns, figures)
 
 
 _PageOf = tuple[str, tuple[Frame, ...], bool, float | None]  # a `_Laid` without its slide

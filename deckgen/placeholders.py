@@ -45,9 +45,10 @@ _WEIGHTS = {
 _METRIC = {"arial": "Arimo", "helvetica": "Arimo", "liberation sans": "Arimo"}
 
 
-def role_of(kind: str, has_columns: bool = False) -> str:
-    """The template role a slide of `kind` plays."""
-    return "columns" if has_columns else _ROLE.get(kind, "content")
+def role_of(kind: str, has_columns: bool = False, only_figures: bool = False) -> str:
+    """The template role a slide of `kind` plays: a figure layout only for figures alone."""
+    role = "columns" if has_columns else _ROLE.get(kind, "content")
+    return "content" if role == "figure" and not only_figures else role
 
 
 def _frac(rect: tuple[int, int, int, int], width: int, height: int) -> list[float]:
@@ -72,9 +73,10 @@ def themed(
         t, b = lay.title() or title_ph, _main_body(lay, role) or body_ph
         table = {"title": _frac(t.inner, W, H), "body": _frac(b.inner, W, H)}
         tx, ty, tw, _ = t.inner
-        table["context"] = _frac(
-            (tx, max(0, ty - round(0.26 * INCH)), tw, round(0.26 * INCH)), W, H
-        )
+        context = (tx, max(0, ty - round(0.26 * INCH)), tw, round(0.26 * INCH))
+        # the parent section's name above the title, unless it would lie on the artwork
+        clear = not any(_overlaps(context, art.rect) for art in lay.art)
+        table["context"] = _frac(context, W, H) if clear else []
         bx, by, bw, bh = b.inner
         table["footer"] = _frac((bx, by + bh - round(0.5 * INCH), bw, round(0.5 * INCH)), W, H)
         boxes.update(table) if role == "content" else boxes.__setitem__(role, table)
@@ -86,8 +88,10 @@ def themed(
         table = {
             "title": _frac(t.inner, W, H),
             "text": _frac(t.inner, W, H),
-            "context": _frac((x, max(0, y - round(0.3 * INCH)), w, round(0.3 * INCH)), W, H),
         }
+        context = (x, max(0, y - round(0.3 * INCH)), w, round(0.3 * INCH))
+        clear = not any(_overlaps(context, art.rect) for art in lay.art)
+        table["context"] = _frac(context, W, H) if clear else []
         below = (x, y + h + round(0.1 * INCH), w, max(H - y - h - round(0.8 * INCH), INCH // 2))
         table["body"] = _frac(subs[0].inner if subs else below, W, H)
         boxes[{"title": "title_slide"}.get(role, role)] = table
@@ -147,8 +151,6 @@ def _main_body(lay: Layout, role: str = "content") -> Placeholder | None:
     columns' placeholders together."""
     pics = lay.find("pic") if role == "figure" else []
     found = sorted(lay.bodies() + pics, key=lambda ph: -ph.area)
-    title = lay.title()
-    found = [ph for ph in found if title is None or ph.rect[1] >= title.rect[1]]
     if not found:
         return None
     if role == "columns" and len(found) > 1:
@@ -240,6 +242,11 @@ def underlay(lay: Layout) -> tuple[Frame, ...]:
                 ShapeFrame(art.rect, art.fill or None, art.line or None, art.line_width, "template")
             )
     return tuple(frames)
+
+
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    dx = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    return dx > 0 and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1])
 
 
 def _best(rect: tuple[int, int, int, int], options: list[Placeholder]) -> Placeholder | None:

@@ -14,7 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -68,6 +68,7 @@ class Placeholder:
     anchor: str = "t"  # t | m | b
     bold: bool = False
     insets: tuple[int, int, int, int] = (91440, 45720, 91440, 45720)  # l, t, r, b
+    vertical: bool = False  # its text runs vertically (East Asian layouts)
 
     @property
     def inner(self) -> Rect:
@@ -222,7 +223,7 @@ def load(path: Path) -> Template:
         problems += [p for p in reader.problems if p not in problems]
     if not layouts:
         raise DeckgenError("no slide layouts (expected a template with slide masters)", path)
-    choice = choose(layouts)
+    choice = choose(layouts, width, height)
     return Template(
         path,
         data,
@@ -332,6 +333,7 @@ class _MasterReader:
             latin = rpr.find("a:latin", _NS)
             font = self.typeface(latin.get("typeface", "")) if latin is not None else font
         anchor, insets = "t", [91440, 45720, 91440, 45720]
+        vertical = any(b.get("vert", "horz") != "horz" for b in bodies)
         for body in reversed(bodies):
             anchor = {"t": "t", "ctr": "m", "b": "b"}.get(body.get("anchor", ""), anchor)
             for i, key in enumerate(("lIns", "tIns", "rIns", "bIns")):
@@ -339,7 +341,11 @@ class _MasterReader:
                     insets[i] = int(body.get(key, "0"))
         if not bodies and _MASTER_TYPE.get(kind) == "title":
             anchor = "m"
-        return Placeholder(kind, idx, rect, size, color, font, align, anchor, bold, tuple(insets))  # type: ignore[arg-type]
+        left, top, right, bottom = insets
+        return Placeholder(
+            kind, idx, rect, size, color, font, align, anchor, bold, (left, top, right, bottom),
+            vertical,
+        )  # fmt: skip
 
     def typeface(self, name: str) -> str:
         return {"+mj-lt": self.fonts[0], "+mn-lt": self.fonts[1]}.get(name, name)
@@ -513,10 +519,16 @@ def _modified(color: str, node: ET.Element) -> str:
 ROLES = ("title", "section", "content", "columns", "figure", "closing")
 
 
-def choose(layouts: list[Layout]) -> dict[str, int]:
-    """Each slide role's layout, scored by its placeholders; the first master that has a
-    layout for titled content is the deck's, the others only fill what it lacks."""
-    scored = {role: [(_SCORES[role](lay), i) for i, lay in enumerate(layouts)] for role in ROLES}
+def choose(layouts: list[Layout], width: int, height: int) -> dict[str, int]:
+    """Each slide role's layout, scored by its placeholders (never by its name); the master
+    of the best layout for titled content is the deck's, the others only fill what it
+    lacks. A layout with vertical text is never chosen."""
+    size = (width, height)
+    scored = {
+        role: [(0 if _vertical(lay) else _SCORES[role](lay, size), i) for i, lay in
+               enumerate(layouts)]
+        for role in ROLES
+    }  # fmt: skip
     content = [(s, i) for s, i in scored["content"] if s > 0]
     if not content:
         raise DeckgenError(
@@ -546,19 +558,24 @@ _FALLBACK = {
     "figure": "content",
     "closing": "title",
 }
+_Size = tuple[int, int]
 
 
-def _big(lay: Layout) -> list[Placeholder]:
-    """Its content placeholders at least a tenth of the slide's... (judged on the layout's own
-    largest box: a subtitle line is not a body)."""
-    areas = [ph.area for ph in lay.placeholders]
-    whole = max(areas, default=1)
-    return [ph for ph in lay.bodies() if ph.area >= whole * 0.25 and ph.type != "subTitle"]
+def _vertical(lay: Layout) -> bool:
+    return any(ph.vertical for ph in lay.placeholders)
 
 
-def _score_content(lay: Layout) -> int:
+def _big(lay: Layout, size: _Size) -> list[Placeholder]:
+    """Its content placeholders that can hold a slide's body: an eighth of the slide at
+    least, and a quarter of the layout's largest box (a subtitle line is not a body)."""
+    whole = max((ph.area for ph in lay.placeholders), default=1)
+    least = max(whole * 0.25, size[0] * size[1] / 8)
+    return [ph for ph in lay.bodies() if ph.area >= least and ph.type != "subTitle"]
+
+
+def _score_content(lay: Layout, size: _Size) -> int:
     title = lay.find("title")
-    big = _big(lay)
+    big = _big(lay, size)
     if not title or not big:
         return 0
     small_title = title[0].area < big[0].area
@@ -567,14 +584,15 @@ def _score_content(lay: Layout) -> int:
         + (5 if len(big) == 1 else -3 * len(big))
         + (2 if small_title else 0)
         + (1 if big[0].type == "obj" else 0)
+        + round(6 * big[0].area / (size[0] * size[1]))  # the larger body the better
         - len(lay.bodies())
         + len(big)
         - len(lay.find("pic"))
     )
 
 
-def _score_columns(lay: Layout) -> int:
-    big = _big(lay)
+def _score_columns(lay: Layout, size: _Size) -> int:
+    big = _big(lay, size)
     if not lay.find("title") or len(big) < 2:
         return 0
     a, b = big[0], big[1]
@@ -582,45 +600,55 @@ def _score_columns(lay: Layout) -> int:
     return 10 + (5 if len(big) == 2 else 0) if side else 0
 
 
-def _score_figure(lay: Layout) -> int:
+def _score_figure(lay: Layout, size: _Size) -> int:
     pics = lay.find("pic")
-    if not lay.find("title") or not pics or _big(lay):
+    if not lay.find("title") or not pics or _big(lay, size):
         return 0
-    return 12
+    return 12 if pics[0].area >= size[0] * size[1] / 4 else 0
 
 
-def _score_title(lay: Layout) -> int:
+def _score_title(lay: Layout, size: _Size) -> int:
     title = lay.title()
     if title is None or _big_besides_title(lay):
         return 0
     subs = lay.find("subTitle") + [ph for ph in lay.bodies() if ph.rect[1] > title.rect[1]]
-    return 5 + (6 if title.type == "ctrTitle" else 0) + min(len(subs), 2) * 2
+    return 5 + (6 if title.type == "ctrTitle" else 0) + min(len(subs), 2) * 2 + _middle(title, size)
+
+
+def _middle(title: Placeholder, size: _Size) -> int:
+    """3 for a title whose centre is in the middle of the slide's height, else 0."""
+    centre = (title.rect[1] + title.rect[3] / 2) / size[1]
+    return 3 if 0.25 <= centre <= 0.8 else 0
 
 
 def _big_besides_title(lay: Layout) -> bool:
     title = lay.title()
-    return any(ph.area > (title.area if title else 0) for ph in lay.bodies() + lay.find("pic"))
+    return any(
+        ph.area > (title.area if title else 0) * 1.5 for ph in lay.bodies() + lay.find("pic")
+    )
 
 
-def _score_section(lay: Layout) -> int:
+def _score_section(lay: Layout, size: _Size) -> int:
     title = lay.title()
     if title is None or _big_besides_title(lay) or lay.find("pic"):
         return 0
-    filled = any(a.fill and a.rect[2] * a.rect[3] > 0.4 * title.area * 4 for a in lay.art)
-    return 5 + (3 if title.type == "ctrTitle" else 0) - len(lay.bodies()) + (2 if filled else 0)
+    filled = any(a.fill and a.rect[2] * a.rect[3] > size[0] * size[1] / 3 for a in lay.art)
+    return (
+        5
+        + (3 if title.type == "ctrTitle" else 0)
+        - len(lay.bodies())
+        + (2 if filled else 0)
+        + _middle(title, size)
+    )
 
 
-def _score_closing(lay: Layout) -> int:
-    return _score_title(lay)
-
-
-_SCORES = {
+_SCORES: dict[str, Callable[[Layout, _Size], int]] = {
     "content": _score_content,
     "columns": _score_columns,
     "figure": _score_figure,
     "title": _score_title,
     "section": _score_section,
-    "closing": _score_closing,
+    "closing": _score_title,
 }
 
 
