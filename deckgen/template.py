@@ -223,7 +223,10 @@ def load(path: Path) -> Template:
         problems += [p for p in reader.problems if p not in problems]
     if not layouts:
         raise DeckgenError("no slide layouts (expected a template with slide masters)", path)
-    choice = choose(layouts, width, height)
+    try:
+        choice = choose(layouts, width, height)
+    except DeckgenError as exc:  # named in the template
+        raise DeckgenError(exc.message, path) from None
     return Template(
         path,
         data,

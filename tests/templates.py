@@ -74,7 +74,6 @@ def make_template(
     if odd_idx:  # the content placeholder takes the idx the footer has on other layouts
         content = prs.slide_layouts[1]
         for shape in list(content.placeholders):
-            kind = shape.placeholder_format.type
             if shape.placeholder_format.idx == 11:  # the footer
                 shape._element.getparent().remove(shape._element)
         for shape in content.placeholders:
@@ -88,7 +87,13 @@ def make_template(
                     shape._element.getparent().remove(shape._element)
     for n in range(examples):
         slide = prs.slides.add_slide(prs.slide_layouts[0])
-        slide.shapes.title.text = f"Example slide {n + 1} of the organisation"
+        text = f"Example slide {n + 1} of the organisation"
+        if slide.shapes.title is not None:
+            slide.shapes.title.text = text
+        else:
+            slide.shapes.add_textbox(
+                Emu(914400), Emu(914400), Emu(4572000), Emu(914400)
+            ).text = text
         slide.notes_slide.notes_text_frame.text = "Example notes to remove"
     raw = io.BytesIO()
     prs.save(raw)
