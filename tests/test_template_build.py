@@ -111,7 +111,9 @@ def test_odd_template_slides_go_on_the_layouts_their_content_fits(odd_build: Bui
     prs = Presentation(str(_pptx(odd_build)))
     pages = odd_build.compiled.pages.pages
     assert (prs.slide_width, prs.slide_height) == (9144000, 6858000)
-    used = Counter((page.kind, slide.slide_layout.name) for slide, page in zip(prs.slides, pages))
+    used = Counter(
+        (page.kind, slide.slide_layout.name) for slide, page in zip(prs.slides, pages, strict=True)
+    )
     assert used[("title", "表紙")] == 1
     assert used[("closing", "表紙")] == 1
     assert used[("bullets", "Inhalt A")] >= 3
@@ -151,7 +153,7 @@ def test_nested_bullets_carry_their_level(odd_build: BuildResult) -> None:
 
 
 def test_odd_template_pdf_draws_the_masters_logo_and_bar(odd_build: BuildResult) -> None:
-    x, y, w, h = (v / EMU_PER_PT for v in LOGO_RECT)
+    x, y = LOGO_RECT[0] / EMU_PER_PT, LOGO_RECT[1] / EMU_PER_PT
     with pdfplumber.open(_pdf(odd_build)) as pdf:
         for page in pdf.pages:
             assert any(abs(i["x0"] - x) < 1 and abs(i["top"] - y) < 1 for i in page.images)
