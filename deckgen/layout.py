@@ -57,6 +57,7 @@ from .pages import (
     TextFrame,
 )
 from .placeholders import role_of
+from .template import Placeholder
 from .theme import FontSpec, Theme
 
 PT = 12700
@@ -1816,7 +1817,15 @@ class _SlideLayout:
             specs = [_Spec(runs, color="muted", align=align) for runs in lines]
             body = t.box("body", "title_slide")
             lay.put(page, specs, body, lay.size("subtitle", 22), 10, "subtitle", "t")
-        for runs, ph, role in zip(lines, subs, ("subtitle", "byline"), strict=False):
+        if (
+            len(lines) == 2
+            and len(subs) >= 2
+            and self.fits(lines[::-1], subs) > self.fits(lines, subs)
+        ):  # the byline in the first line's room, the subtitle in the larger second's
+            lines, roles = lines[::-1], ("byline", "subtitle")
+        else:
+            roles = ("subtitle", "byline")
+        for runs, ph, role in zip(lines, subs, roles, strict=False):
             psize = ph.size or lay.size(role, 18)
             specs = [_Spec(runs, color="text", align=ph.align)]
             lay.put(page, specs, ph.inner, psize, min(10, psize), role, ph.anchor)
@@ -1830,6 +1839,17 @@ class _SlideLayout:
                 )
             )
         self.emit(page, self.slide.title)
+
+    def fits(self, lines: list[Runs], subs: list[Placeholder]) -> float:
+        """How well `lines` fit the placeholders `subs`, in order: the smallest share of its
+        placeholder's size a line keeps."""
+        worst = 1.0
+        for runs, ph in zip(lines, subs, strict=False):
+            size = ph.size or self.lay.size("subtitle", 22)
+            specs = [_Spec(runs, align=ph.align)]
+            fit = self.lay.fit(specs, ph.inner, size, min(6, size), "subtitle", split=False)
+            worst = min(worst, fit.size / size)
+        return worst
 
     def closing(self) -> None:
         lay, t = self.lay, self.t

@@ -43,6 +43,15 @@ _WEIGHTS = {
 }
 # Office fonts, and the open font with the same advance widths the layout measures with
 _METRIC = {"arial": "Arimo", "helvetica": "Arimo", "liberation sans": "Arimo"}
+# Office fonts whose metric-compatible open fonts deckgen cannot install (no fontpkg package)
+_NO_PACKAGE = {
+    "calibri": "Carlito",
+    "cambria": "Caladea",
+    "times new roman": "Tinos",
+    "courier new": "Cousine",
+    "aptos": "",
+    "segoe ui": "",
+}
 
 
 def role_of(kind: str, has_columns: bool = False, only_figures: bool = False) -> str:
@@ -121,14 +130,15 @@ def themed(
             colors[key] = scheme[name]
     diags: list[Diagnostic] = []
     fonts = dict(theme.fonts)
+    missing: dict[str, list[str]] = {}
     for role, ph in (("title", title_ph), ("body", body_ph)):
         spec, problem = _font(ph.font, role == "title", available)
         if spec is not None:
             fonts[role] = spec
         elif problem:
-            diags.append(
-                info(f"{problem}: measured and written in {fonts[role].family}", template.path)
-            )
+            missing.setdefault(problem, []).append(f"{role} text in {fonts[role].family}")
+    for problem, instead in missing.items():  # once per font
+        diags.append(info(f"{problem}: {' and '.join(instead)} instead", template.path))
     text = dict(theme.text)
     derived = replace(
         theme,
@@ -178,8 +188,15 @@ def _font(
         return FontSpec(metric, weight, family if weight in (400, 700) else ""), ""
     if available(family, weight):
         return FontSpec(family, weight), ""
+    if family.lower() in _NO_PACKAGE:
+        twin = _NO_PACKAGE[family.lower()]
+        like = f" (nor {twin}, which has its widths)" if twin else ""
+        return None, f"the template's font {name!r} is not installed{like}"
     package = f"fontpkg-{family.lower().replace(' ', '-')}"
-    return None, f"the template's font {name!r} is not installed (try pip install {package})"
+    return (
+        None,
+        f"the template's font {name!r} is not installed (pip install {package} if it exists)",
+    )
 
 
 def bind(

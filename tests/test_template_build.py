@@ -86,7 +86,7 @@ def test_mecanon_titles_and_bodies_are_in_the_layouts_placeholders(
     first = prs.slides[0]
     assert first.slide_layout.name.startswith("Título da Apresentação")
     subtitle = {ph.placeholder_format.idx: ph.text_frame.text for ph in first.placeholders}
-    assert "Sakura" in subtitle[11]
+    assert "Sakura" in subtitle[10] and "world models" in subtitle[11]  # as the template has it
     content = prs.slides[1]
     assert content.slide_layout.name == "Conteúdo"
     kinds = {ph.placeholder_format.type for ph in content.placeholders}
@@ -214,3 +214,27 @@ def test_libreoffice_draws_each_template_slides_text_inside_its_box(
                 if sum(lost.values()) > 2:  # (a bullet or a ligature may be drawn otherwise)
                     problems.append(f"{pptx.name} slide {n} [{box.name}]: left the box {lost}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_template_without_a_notes_master_gets_one_for_the_notes(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "bare.pptx", examples=0)
+    with zipfile.ZipFile(template) as zf:
+        assert not [n for n in zf.namelist() if "notesMaster" in n]
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Notes\n---\n\n## One\n\n- a\n\n<!-- notes: say this -->\n")
+    result = build(post, tmp_path / "out", template=template, formats=("pptx",))
+    prs = Presentation(str(result.written[0]))
+    assert prs.slides[1].notes_slide.notes_text_frame.text.startswith("say this")
+    with zipfile.ZipFile(result.written[0]) as zf:
+        types = zf.read("[Content_Types].xml").decode()
+        for part in re.findall(r'PartName="/([^"]+)"', types):
+            assert part in zf.namelist(), part
+
+
+def test_a_templates_missing_office_font_is_said_once(tmp_path: Path) -> None:
+    template = make_template(tmp_path / "calibri.pptx", examples=0)
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Fonts\n---\n\n## One\n\n- a\n")
+    result = build(post, tmp_path / "out", template=template, formats=("pptx",))
+    said = [d.message for d in result.diagnostics if "Calibri" in d.message]
+    assert len(said) == 1 and "Carlito" in said[0]
