@@ -15,7 +15,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -391,8 +391,9 @@ class _MasterReader:
             if el.find("./*/p:nvPr/p:ph", _NS) is not None:
                 continue  # a placeholder: drawn only when a slide fills it
             rect = _xfrm(el)
-            if tag == "grpSp":
-                yield from self.shapes(el, rels)  # (children in the group's own frame)
+            if tag == "grpSp":  # its children, mapped from the group's frame to the slide
+                for art in self.shapes(el, rels):
+                    yield replace(art, rect=_in_group(art.rect, el))
             elif tag == "pic" and rect:
                 blip = el.find("p:blipFill/a:blip", _NS)
                 name = el.find("p:nvPicPr/p:cNvPr", _NS)
@@ -484,6 +485,22 @@ def _xfrm(el: ET.Element | None) -> Rect | None:
         int(ext.get("cx", 0)),
         int(ext.get("cy", 0)),
     )
+
+
+def _in_group(rect: Rect, group: ET.Element) -> Rect:
+    """`rect`, in the child frame of `group`, on the slide."""
+    xfrm = group.find("p:grpSpPr/a:xfrm", _NS)
+    parts = [xfrm.find(f"a:{k}", _NS) if xfrm is not None else None
+             for k in ("off", "ext", "chOff", "chExt")]  # fmt: skip
+    if any(p is None for p in parts):
+        return rect
+    off, ext, ch_off, ch_ext = (p for p in parts if p is not None)
+    ox, oy = int(off.get("x", 0)), int(off.get("y", 0))
+    cx, cy = int(ch_off.get("x", 0)), int(ch_off.get("y", 0))
+    sx = int(ext.get("cx", 1)) / max(int(ch_ext.get("cx", 1)), 1)
+    sy = int(ext.get("cy", 1)) / max(int(ch_ext.get("cy", 1)), 1)
+    x, y, w, h = rect
+    return (round(ox + (x - cx) * sx), round(oy + (y - cy) * sy), round(w * sx), round(h * sy))
 
 
 def _local(tag: str) -> str:

@@ -109,3 +109,27 @@ def test_inspect_says_which_layout_each_kind_of_slide_uses(odd: Path) -> None:
     lines = describe(load(odd))
     assert "  content slides use layout 2 'Inhalt A'" in lines
     assert any("'Bild': title#0, pic#1" in line for line in lines)
+
+
+def test_a_grouped_shape_is_placed_through_its_groups_frame(tmp_path: Path) -> None:
+    import zipfile
+
+    path = make_template(tmp_path / "group.pptx", examples=0)
+    group = (
+        '<p:grpSp><p:nvGrpSpPr><p:cNvPr id="95" name="Group"/><p:cNvGrpSpPr/><p:nvPr/>'
+        '</p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="1000000" y="2000000"/><a:ext cx="200000" '
+        'cy="200000"/><a:chOff x="0" y="0"/><a:chExt cx="100000" cy="100000"/></a:xfrm>'
+        '</p:grpSpPr><p:sp><p:nvSpPr><p:cNvPr id="96" name="Box"/><p:cNvSpPr/><p:nvPr/>'
+        '</p:nvSpPr><p:spPr><a:xfrm><a:off x="50000" y="0"/><a:ext cx="50000" cy="100000"/>'
+        '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr '
+        'val="123456"/></a:solidFill></p:spPr></p:sp></p:grpSp>'
+    )
+    out = tmp_path / "grouped.pptx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "ppt/slideLayouts/slideLayout2.xml":
+                data = data.replace(b"</p:spTree>", group.encode() + b"</p:spTree>", 1)
+            dst.writestr(info, data)
+    art = [a for a in load(out).layouts[1].art if a.fill == "#123456"]
+    assert [a.rect for a in art] == [(1100000, 2000000, 100000, 200000)]
