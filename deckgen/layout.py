@@ -2006,6 +2006,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
             if slide.kind is Kind.REFERENCES or a not in anchors:
                 anchors[a] = first_page[i]
     pages: list[Page] = []
+    underlays: dict[str, tuple[Frame, ...]] = {}  # a template layout's artwork, laid out
     under = lay.theme_pictures("background", (0, 0, theme.width, theme.height))
     over = lay.theme_pictures("logo", theme.box("logo") if theme.has("logo") else None)
     for n, item in enumerate(laid, start=1):
@@ -2026,7 +2027,9 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
             item.slide.line,
             item.shrunk_to,
         )
-        pages.append(_on_template(lay, page, item.slide, deck.info) if theme.template else page)
+        if theme.template is not None:
+            page = _on_template(lay, page, item.slide, deck.info, underlays)
+        pages.append(page)
     date = deck.info.iso_date
     docinfo = DocInfo(
         deck.info.title, deck.info.author, deck.info.subtitle, deck.info.keywords, date
@@ -2050,7 +2053,13 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     return pages_out, lay.diags
 
 
-def _on_template(lay: _Layout, page: Page, slide: Slide, info: DeckInfo) -> Page:
+def _on_template(
+    lay: _Layout,
+    page: Page,
+    slide: Slide,
+    info: DeckInfo,
+    underlays: dict[str, tuple[Frame, ...]],
+) -> Page:
     """`page` on its template layout: its frames bound to the placeholders they fill, the
     footer and number in the template's own, the master's artwork under it."""
     from . import placeholders
@@ -2065,9 +2074,16 @@ def _on_template(lay: _Layout, page: Page, slide: Slide, info: DeckInfo) -> Page
         fit = lay.put(_Page(), spec, ph.inner, size, min(size, 6), role, ph.anchor)
         return placeholders.recolored(fit.frame, ph.color) if fit.frame else None
 
+    def fixed(art: placeholders.Art) -> TextFrame | None:
+        specs = [_Spec((Run(p),), color="text", align=art.align, bold=art.bold) for p in art.text]
+        fit = lay.put(_Page(), specs, art.rect, art.size, min(art.size, 6), "template", art.anchor)
+        return placeholders.recolored(fit.frame, art.color) if fit.frame else None
+
     fields = {"footer": info.short_title or info.title, "n": str(page.number)}
     frames = placeholders.bind(page.frames, layout, fields, put, slide.kind is Kind.TITLE)
-    under = placeholders.underlay(layout)
+    under = underlays.get(layout.part)
+    if under is None:  # once per layout
+        under = underlays[layout.part] = placeholders.underlay(layout, fixed)
     return replace(page, frames=frames, background=layout.background, layout=layout.part,
                    underlay=under)  # fmt: skip
 

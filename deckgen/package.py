@@ -38,6 +38,10 @@ def template_base(data: bytes, default: dict[str, bytes]) -> dict[str, bytes]:
     rels = _REL.sub(lambda m: "" if f'Type="{_RT}slide"' in m.group(0) else m.group(0), rels)
     members[rels_name] = rels.encode()
     members[main] = _emptied(members[main].decode()).encode()
+    props = "ppt/presProps.xml"
+    if props in members:  # a slide show of the examples' custom show or slide range
+        shown = re.sub(r"<p:custShow\b[^>]*/>|<p:sldRg\b[^>]*/>", "", members[props].decode())
+        members[props] = shown.encode()
     if not any(re.fullmatch(r"ppt/notesMasters/[^/]+\.xml", n) for n in members):
         _add_notes_master(members, default)
     reachable = _reachable(members)

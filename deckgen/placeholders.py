@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import Diagnostic, info
 from .pages import Frame, Para, PictureFrame, ShapeFrame, TextFrame
-from .template import Layout, Placeholder, Template
+from .template import Art, Layout, Placeholder, Template
 from .theme import FontSpec, Theme
 
 INCH = 914400
@@ -248,11 +248,16 @@ def bind(
     return tuple(out)
 
 
-def underlay(lay: Layout) -> tuple[Frame, ...]:
-    """The master's and layout's artwork, as frames drawn under the page."""
+def underlay(lay: Layout, put: Callable[[Art], TextFrame | None]) -> tuple[Frame, ...]:
+    """The master's and layout's artwork, as frames drawn under the page (`put` sets fixed
+    text in its box)."""
     frames: list[Frame] = []
     for art in lay.art:
-        if art.data:
+        if art.text:
+            frame = put(art)
+            if frame is not None:
+                frames.append(frame)
+        elif art.data:
             frames.append(PictureFrame(art.rect, art.data, art.format, art.name))
         else:
             frames.append(

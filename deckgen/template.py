@@ -85,7 +85,8 @@ class Placeholder:
 @dataclass(frozen=True)
 class Art:
     """Template: a piece of a master's or layout's artwork drawn under every slide on it:
-    a filled rectangle, or a picture (`data` JPEG or PNG)."""
+    a filled rectangle, a picture (`data` JPEG or PNG), or fixed text (`text`, set in `rect`
+    less the insets)."""
 
     rect: Rect
     fill: str = ""  # "#RRGGBB" for a rectangle
@@ -94,6 +95,12 @@ class Art:
     data: bytes = b""
     format: str = ""  # jpeg | png for a picture
     name: str = ""
+    text: tuple[str, ...] = ()  # fixed text's paragraphs
+    size: float = 18.0  # points
+    color: str = "#000000"
+    align: str = "l"  # l | c | r
+    anchor: str = "t"  # t | m | b
+    bold: bool = False
 
 
 @dataclass(frozen=True)
@@ -425,6 +432,36 @@ class _MasterReader:
             yield Art((x, y, max(w, width), max(h, width)), fill=line, name="line")
         elif prst == "rect" and (fill or line):
             yield Art(rect, fill=fill, line=line, line_width=width, name="rect")
+        yield from self.fixed_text(sp, rect)
+
+    def fixed_text(self, sp: ET.Element, rect: Rect) -> Iterator[Art]:
+        """The text a master or layout shows on every slide (a notice, a web address)."""
+        body = sp.find("p:txBody", _NS)
+        if body is None:
+            return
+        paras = tuple(
+            "".join(t.text or "" for t in p.iter(f"{{{_NS['a']}}}t"))
+            for p in body.findall("a:p", _NS)
+        )
+        if not "".join(paras).strip():
+            return
+        rpr = body.find(".//a:r/a:rPr", _NS)
+        size = int(rpr.get("sz", "1800")) / 100 if rpr is not None else 18.0
+        color = self.color(rpr.find("a:solidFill", _NS)) if rpr is not None else ""
+        color = color or self.color(sp.find("p:style/a:fontRef", _NS)) or self.scheme.get(
+            self.clr_map["tx1"], "#000000")  # fmt: skip
+        ppr = body.find("a:p/a:pPr", _NS)
+        align = {"ctr": "c", "r": "r"}.get(ppr.get("algn", "") if ppr is not None else "", "l")
+        bpr = body.find("a:bodyPr", _NS)
+        anchor = {"ctr": "m", "b": "b"}.get(bpr.get("anchor", "") if bpr is not None else "", "t")
+        insets = [int(bpr.get(k, d)) if bpr is not None else d for k, d in
+                  (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720))]  # fmt: skip
+        x, y, w, h = rect
+        inner = (x + insets[0], y + insets[1], max(w - insets[0] - insets[2], 1),
+                 max(h - insets[1] - insets[3], 1))  # fmt: skip
+        bold = rpr is not None and rpr.get("b") in ("1", "true")
+        yield Art(inner, name="text", text=paras, size=size, color=color, align=align,
+                  anchor=anchor, bold=bold)  # fmt: skip
 
     def picture(
         self, blip: ET.Element, rect: Rect, rels: dict[str, tuple[str, str]], label: str

@@ -21,6 +21,7 @@ _NS = (
 )
 LOGO_RECT = (228600, 91440, 914400, 457200)
 BAR_COLOR = "2E7D32"
+NOTICE = "Internal use only"  # fixed text on the master
 # layout names in other languages and of no meaning: deckgen must not read them
 NAMES = ["表紙", "Inhalt A", "Trenner", "Zwei", "Vergleich", "Nur Titel", "Leer", "Mit Text",
          "Bild", "Vertikal 1", "Vertikal 2"]  # fmt: skip
@@ -70,6 +71,14 @@ def make_template(
         f'</p:nvSpPr><p:spPr><a:xfrm><a:off x="0" y="{bar_y}"/><a:ext cx="{size[0]}" '
         f'cy="91440"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill>'
         f'<a:srgbClr val="{BAR_COLOR}"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr></p:sp>'
+    ))  # fmt: skip
+    tree.append(parse_xml(
+        f'<p:sp {_NS}><p:nvSpPr><p:cNvPr id="92" name="Notice"/><p:cNvSpPr txBox="1"/><p:nvPr '
+        f'userDrawn="1"/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{size[0] - 2743200}" y="91440"/>'
+        '<a:ext cx="2560320" cy="320040"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        '</a:prstGeom><a:noFill/></p:spPr><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:pPr '
+        f'algn="r"/><a:r><a:rPr lang="en-US" sz="1000"><a:solidFill><a:srgbClr val="{BAR_COLOR}"/>'
+        f"</a:solidFill></a:rPr><a:t>{NOTICE}</a:t></a:r></a:p></p:txBody></p:sp>"
     ))  # fmt: skip
     if odd_idx:  # the content placeholder takes the idx the footer has on other layouts
         content = prs.slide_layouts[1]

@@ -17,7 +17,7 @@ from deckgen.build import BuildResult, build
 
 from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, needs_soffice
 from .slides import libreoffice_pdfs, pdf_glyphs, pptx_boxes
-from .templates import BAR_COLOR, LOGO_RECT, MECANON, make_template
+from .templates import BAR_COLOR, LOGO_RECT, MECANON, NOTICE, make_template
 
 needs_mecanon = pytest.mark.skipif(
     not (MECANON.exists() and SAMPLE.exists()), reason="../shared is not beside the checkout"
@@ -238,3 +238,14 @@ def test_a_templates_missing_office_font_is_said_once(tmp_path: Path) -> None:
     result = build(post, tmp_path / "out", template=template, formats=("pptx",))
     said = [d.message for d in result.diagnostics if "Calibri" in d.message]
     assert len(said) == 1 and "Carlito" in said[0]
+
+
+def test_the_masters_fixed_text_is_drawn_in_the_pdf_not_written_on_the_slides(
+    odd_build: BuildResult,
+) -> None:
+    with pdfplumber.open(_pdf(odd_build)) as pdf:
+        for page in pdf.pages:
+            assert NOTICE in page.extract_text()
+    prs = Presentation(str(_pptx(odd_build)))
+    text = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert NOTICE not in text
