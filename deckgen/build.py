@@ -98,6 +98,7 @@ def plan_post(
     aspect: str | None = None,
     on_theme: Callable[[Theme], None] | None = None,
     site_root: Path | None = None,
+    template: Path | None = None,
 ) -> Planned:
     """Read, parse and plan `post`. `on_theme` hears the theme as soon as it is known (a
     worker process warms up for it). The site is the one at `site_root`, else the one
@@ -116,6 +117,7 @@ def plan_post(
             raise DeckgenError(f"deck.theme: {exc.message}", post) from None
     else:
         th = load_theme(theme or "default", aspect)
+    th, diags = _on_template(th, template, deck_opts, post, diags)
     if on_theme is not None:
         on_theme(th)
     # imported only now: a worker process warms up for the theme meanwhile
@@ -151,6 +153,38 @@ def _post_theme(name: str, post: Path, site_root: Path | None) -> str:
         shown = "from the site root" if name.startswith("/") else "beside the post"
         raise UsageError(f"theme file not found: {name} (looked {shown})")
     return str(place)
+
+
+def _on_template(
+    theme: Theme,
+    given: Path | None,
+    deck_opts: dict[object, object],
+    post: Path,
+    diags: list[Diagnostic],
+) -> tuple[Theme, list[Diagnostic]]:
+    """The theme laid out in the template given on the command line, else in the front
+    matter's `deck: {template: ...}` (beside the post), else in the theme's `template`."""
+    path = given
+    if path is None and deck_opts.get("template"):
+        path = post.parent / str(deck_opts["template"])
+        if not path.is_file():
+            message = f"deck.template: expected a .potx or .pptx file, got {path}"
+            raise DeckgenError(message, post)
+    path = path or theme.template_path
+    if path is None:
+        return theme, diags
+    from . import fonts, placeholders, template
+    from .theme import FontSpec
+
+    def installed(family: str, weight: int) -> bool:
+        try:
+            fonts.package_file(FontSpec(family, weight), weight, False)
+        except DeckgenError:
+            return False
+        return True
+
+    themed, d = placeholders.themed(theme, template.load(path), installed)
+    return themed, [*diags, *d]
 
 
 def _cite(
@@ -205,11 +239,12 @@ def compile_post(
     aspect: str | None = None,
     fetch_remote: bool = False,
     cache_dir: Path | None = None,
+    template: Path | None = None,
 ) -> Compiled:
     """Run every stage up to layout; write nothing."""
     from .layout import lay_out
 
-    planned = plan_post(post, theme, aspect, site_root=site_root)
+    planned = plan_post(post, theme, aspect, site_root=site_root, template=template)
     assets = assets_for(post, planned.meta, planned.site_root, fetch_remote, cache_dir)
     pages, diags = lay_out(planned.deck, planned.theme, assets)
     located = _located(post, (*planned.diagnostics, *diags))
@@ -232,6 +267,7 @@ def build(
     cache_dir: Path | None = None,
     worker: Worker | None = None,
     published: Sequence[str] = ("pdf",),
+    template: Path | None = None,
 ) -> BuildResult:
     """Compile `post` and write `outdir/<stem>.<fmt>` for each format; with `publish`, also
     the `published` formats where the front matter's `pdf:` says (a PPTX beside the PDF).
@@ -241,7 +277,7 @@ def build(
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
     ahead = worker if worker is not None and worker.ready else None
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
-    planned = plan_post(post, theme, aspect, on_theme, site_root)
+    planned = plan_post(post, theme, aspect, on_theme, site_root, template)
     site_root = planned.site_root
     from .deck import PAPERS  # the plan stage has loaded it by now
 

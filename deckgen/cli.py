@@ -83,6 +83,11 @@ _site_root = click.option(
     "[default: the folder above the post with _config.yml, hugo.toml or config.toml].",
 )
 _theme = click.option("--theme", help="Theme name (see `deckgen themes`) or a .toml file.")
+_template = click.option(
+    "--template",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="An organisation's .potx or .pptx: the slides go on its masters and layouts.",
+)
 _aspect = click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
 
 
@@ -109,6 +114,7 @@ def _formats(value: str) -> list[str]:
 )
 @_site_root
 @_theme
+@_template
 @_aspect
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1, write nothing).")
 @click.option(
@@ -147,6 +153,7 @@ def build(
     fmt: str,
     site_root: Path | None,
     theme: str | None,
+    template: Path | None,
     aspect: str | None,
     strict: bool,
     notes_pages: bool,
@@ -171,8 +178,8 @@ def build(
     one_post = len(posts) == 1 and not posts[0].is_dir()
     with Worker(formats if one_post else ()) as worker:
         _build(posts, formats, worker, outdir=outdir, site_root=site_root, theme=theme,
-               aspect=aspect, strict=strict, notes_pages=notes_pages, paper=paper,
-               fetch_remote=fetch_remote, publish=publish,
+               template=template, aspect=aspect, strict=strict, notes_pages=notes_pages,
+               paper=paper, fetch_remote=fetch_remote, publish=publish,
                cache_dir=cache_dir, no_cache=no_cache, verbose=verbose)  # fmt: skip
 
 
@@ -357,10 +364,20 @@ def notes(
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @_site_root
 @_theme
+@_template
 @_aspect
+@click.option(
+    "-v", "--verbose", is_flag=True, help="With --template: say which layout each slide uses."
+)
 @_guard
 def check_command(
-    post: Path, as_json: bool, site_root: Path | None, theme: str | None, aspect: str | None
+    post: Path,
+    as_json: bool,
+    site_root: Path | None,
+    theme: str | None,
+    template: Path | None,
+    aspect: str | None,
+    verbose: bool,
 ) -> None:
     """Lint POST.md before a talk: build nothing, report per slide; exit 1 on errors."""
     import json
@@ -368,7 +385,12 @@ def check_command(
     from .build import compile_post
     from .check import check, render_text
 
-    report = check(compile_post(post, theme, site_root, aspect))
+    compiled = compile_post(post, theme, site_root, aspect, template=template)
+    report = check(compiled)
+    if verbose and compiled.pages.template is not None:
+        names = {lay.part: lay.name for lay in compiled.pages.template.layouts}
+        for page in compiled.pages.pages:
+            click.echo(f"slide {page.number} ({page.kind}): layout {names.get(page.layout, '?')!r}")
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -516,3 +538,19 @@ def run() -> None:
 
 if __name__ == "__main__":
     run()
+
+
+@main.group()
+def templates() -> None:
+    """Organisation templates (.potx, .pptx) for `build --template`."""
+
+
+@templates.command(name="inspect")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@_guard
+def templates_inspect(file: Path) -> None:
+    """Show FILE's layouts and placeholders, and which layout each kind of slide uses."""
+    from .template import describe, load
+
+    for line in describe(load(file)):
+        click.echo(line)

@@ -61,6 +61,8 @@ from .pages import (
     TextFrame,
     text_frames,
 )
+from .placeholders import role_of
+from .template import Placeholder
 from .theme import FontSpec, Theme
 
 PT = 12700
@@ -331,6 +333,7 @@ class _Setter:
                     text_x,
                     bullet_x,
                     c.get("accent", c["text"]),
+                    spec.level,
                 )
             )
             ends.append(line_ends)
@@ -1511,6 +1514,24 @@ class _SlideLayout:
         self.t = lay.theme
         self.slide = slide
         self.out: list[_Laid] = []
+        # with a template: the role whose layout (and boxes) the slide takes
+        self.role = _role(slide) if self.t.template else None
+
+    def has_context(self, table: str | None) -> bool:
+        """Whether the slide has room for the context line (a template's artwork may not
+        leave it any)."""
+        own = self.t.raw_boxes.get(table or "", {})
+        return bool(own.get("context", self.t.raw_boxes.get("context")) if own else
+                    self.t.raw_boxes.get("context"))  # fmt: skip
+
+    def ph(self, which: str = "title") -> tuple[str, str]:
+        """The alignment and anchor of the template placeholder a title or body goes into
+        (left, top without a template)."""
+        if self.t.template is None:
+            return "l", "t"
+        lay = self.t.template.layout_for(self.role or "content")
+        found = lay.title() if which == "title" else next(iter(lay.bodies()), None)
+        return (found.align, found.anchor) if found else ("l", "t")
 
     def run(self) -> list[_Laid]:
         backgrounds = self.slide.backgrounds
@@ -1551,8 +1572,8 @@ class _SlideLayout:
     def chrome(self, page: _Page, title: str) -> Rect:
         """Title, context line, accent bar and footer citations; returns the body's box."""
         t, lay = self.t, self.lay
-        if title.strip():
-            self.context_line(page, t.box("context"), t.has("title_bar"))
+        if title.strip() and self.has_context(self.role):
+            self.context_line(page, t.box("context", self.role), t.has("title_bar"))
         title_max = lay.size("title", 34)
         title_min = lay.size("title_min", round(title_max * 0.62))
         on_bar = t.has("title_bar")
@@ -1560,9 +1581,17 @@ class _SlideLayout:
             page.frames.insert(
                 0, ShapeFrame(t.box("title_bar"), lay.c.get("title_bar"), None, 0, "title_bar")
             )
-        spec = [_Spec((Run(title),), role="title", color="title_bar_text" if on_bar else "title")]
-        tx, ty, tw, th = t.box("title")
-        bx, by, bw, bh = t.box("body")
+        align, anchor = self.ph("title") if self.role else ("l", "b")
+        spec = [
+            _Spec(
+                (Run(title),),
+                role="title",
+                color="title_bar_text" if on_bar else "title",
+                align=align,
+            )
+        ]
+        tx, ty, tw, th = t.box("title", self.role)
+        bx, by, bw, bh = t.box("body", self.role)
         # A title too long for its box even at the minimum grows the box downwards (never clips)
         # and pushes the accent bar and the body down with it.
         need = lay.measure(spec, tw, title_min)
@@ -1570,7 +1599,7 @@ class _SlideLayout:
         if not title.strip():  # an untitled slide: the body takes the title's room
             grow = ty - by
         else:
-            lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", "b")
+            lay.put(page, spec, (tx, ty, tw, th + grow), title_max, title_min, "title", anchor)
         if t.has("accent_bar") and title.strip():
             bar = t.box("accent_bar")
             page.frames.append(
@@ -1580,7 +1609,7 @@ class _SlideLayout:
             )
         top, bottom = by + grow, by + bh
         if self.slide.citations and not self.out:
-            fx, fy, fw, fh = t.box("footer")
+            fx, fy, fw, fh = t.box("footer", self.role)
             size = lay.size("footer", 10)
             specs = [_Spec(r, color="muted", gap=0.3) for r in self.slide.citations]
             # at most a quarter of the slide; citations left out are in the notes already
@@ -1803,13 +1832,18 @@ class _SlideLayout:
     def section(self) -> None:
         lay, t = self.lay, self.t
         page = _Page()
-        self.context_line(page, t.box("context", "section"))
+        if self.has_context("section"):
+            self.context_line(page, t.box("context", "section"))
         size = lay.size("title_slide", 44)
-        spec = [_Spec((Run(self.slide.title),), role="title", color="title")]
-        lay.put(page, spec, t.box("title", "section"), size, round(size * 0.6), "title", "t")
+        align, anchor = self.ph("title")
+        spec = [_Spec((Run(self.slide.title),), role="title", color="title", align=align)]
+        lay.put(page, spec, t.box("title", "section"), size, round(size * 0.6), "title", anchor)
         self.emit(page, self.slide.title)
 
     def title(self) -> None:
+        if self.t.template is not None:
+            self.template_title()
+            return
         lay, t = self.lay, self.t
         page = _Page()
         texts = [c for c in self.slide.body if isinstance(c, Text)]
@@ -1926,6 +1960,61 @@ class _SlideLayout:
             lay.figure_block(page, hero, (ix, iy, iw, cy2 + chh - iy))
         self.emit(page, self.slide.title)
 
+    def template_title(self) -> None:
+        """The title slide in the template's title layout: the title, the subtitle and the
+        byline each in its own placeholder, as the template aligns them."""
+        lay, t = self.lay, self.t
+        assert t.template is not None
+        layout = t.template.layout_for("title")
+        page = _Page()
+        texts = [c for c in self.slide.body if isinstance(c, Text)]
+        lines = [texts[0].paragraphs[0]] if texts and plain(texts[0].paragraphs[0]) else []
+        if len(texts) > 1 and plain(texts[1].paragraphs[0]):
+            lines.append(texts[1].paragraphs[0])
+        title = layout.title()
+        subs = [ph for ph in layout.bodies() if title is None or ph.rect[1] >= title.rect[1]]
+        size = lay.size("title_slide", 44)
+        align, anchor = (title.align, title.anchor) if title else ("c", "m")
+        spec = [_Spec((Run(self.slide.title),), role="title", color="title", align=align)]
+        lay.put(page, spec, t.box("title", "title_slide"), size, size * 0.5, "title", anchor)
+        if not subs and lines:  # no room for them: under the title, in the body box
+            specs = [_Spec(runs, color="muted", align=align) for runs in lines]
+            body = t.box("body", "title_slide")
+            lay.put(page, specs, body, lay.size("subtitle", 22), 10, "subtitle", "t")
+        if (
+            len(lines) == 2
+            and len(subs) >= 2
+            and self.fits(lines[::-1], subs) > self.fits(lines, subs)
+        ):  # the byline in the first line's room, the subtitle in the larger second's
+            lines, roles = lines[::-1], ("byline", "subtitle")
+        else:
+            roles = ("subtitle", "byline")
+        for runs, ph, role in zip(lines, subs, roles, strict=False):
+            psize = ph.size or lay.size(role, 18)
+            specs = [_Spec(runs, color="text", align=ph.align)]
+            lay.put(page, specs, ph.inner, psize, min(10, psize), role, ph.anchor)
+        if any(isinstance(c, Visual) for c in self.slide.body):
+            self.lay.diags.append(
+                info(
+                    f"the title slide's picture is left out: the template's title layout "
+                    f"{layout.name!r} has no room for it",
+                    None,
+                    self.slide.line,
+                )
+            )
+        self.emit(page, self.slide.title)
+
+    def fits(self, lines: list[Runs], subs: list[Placeholder]) -> float:
+        """How well `lines` fit the placeholders `subs`, in order: the smallest share of its
+        placeholder's size a line keeps."""
+        worst = 1.0
+        for runs, ph in zip(lines, subs, strict=False):
+            size = ph.size or self.lay.size("subtitle", 22)
+            specs = [_Spec(runs, align=ph.align)]
+            fit = self.lay.fit(specs, ph.inner, size, min(6, size), "subtitle", split=False)
+            worst = min(worst, fit.size / size)
+        return worst
+
     def closing(self) -> None:
         lay, t = self.lay, self.t
         page = _Page()
@@ -1933,7 +2022,8 @@ class _SlideLayout:
         spec = [_Spec((Run(self.slide.title),), role="title", color="title", align="c")]
         lay.put(page, spec, t.box("title", "closing"), size, size * 0.6, "title", "b")
         bx, by, bw, bh = t.box("body", "closing")
-        page.frames.append(
+        bar = [] if t.template else page.frames  # a template has its own artwork
+        bar.append(
             ShapeFrame(
                 (
                     bx + bw // 2 - round(0.45 * INCH),
@@ -2086,6 +2176,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
             if slide.kind is Kind.REFERENCES or a not in anchors:
                 anchors[a] = first_page[i]
     pages: list[Page] = []
+    underlays: dict[str, tuple[Frame, ...]] = {}  # a template layout's artwork, laid out
     under = lay.theme_pictures("background", (0, 0, theme.width, theme.height))
     over = lay.theme_pictures("logo", theme.box("logo") if theme.has("logo") else None)
     for n, item in enumerate(laid, start=1):
@@ -2094,20 +2185,21 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
             frames = lay.footer(frames, deck.info, n, len(laid))
         notes = said[n - 1]
         level = item.slide.level if not item.continued else 1
-        pages.append(
-            Page(
-                n,
-                item.title,
-                item.slide.kind.value,
-                tuple(frames),
-                notes,
-                theme.colors["background"],
-                level,
-                item.slide.section,
-                item.slide.line,
-                item.shrunk_to,
-            )
+        page = Page(
+            n,
+            item.title,
+            item.slide.kind.value,
+            tuple(frames),
+            notes,
+            theme.colors["background"],
+            level,
+            item.slide.section,
+            item.slide.line,
+            item.shrunk_to,
         )
+        if theme.template is not None:
+            page = _on_template(lay, page, item.slide, deck.info, underlays)
+        pages.append(page)
     date = deck.info.iso_date
     docinfo = DocInfo(
         deck.info.title, deck.info.author, deck.info.subtitle, deck.info.keywords, date
@@ -2124,8 +2216,54 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     lay.diags.extend(fonts.unembeddable(face for face, _ in drawn_text(pages)))
     lay.diags.extend(fonts.weight_problems(theme, assets.cache_dir))
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
-    pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian)
+    if theme.template is not None:
+        from .placeholders import notes_for
+
+        lay.diags.extend(notes_for(theme.template))
+    pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian, theme.template)
     return pages_out, lay.diags
+
+
+def _on_template(
+    lay: _Layout,
+    page: Page,
+    slide: Slide,
+    info: DeckInfo,
+    underlays: dict[str, tuple[Frame, ...]],
+) -> Page:
+    """`page` on its template layout: its frames bound to the placeholders they fill, the
+    footer and number in the template's own, the master's artwork under it."""
+    from . import placeholders
+
+    template = lay.theme.template
+    assert template is not None
+    layout = template.layout_for(_role(slide))
+
+    def put(text: str, ph: placeholders.Placeholder, role: str) -> TextFrame | None:
+        spec = [_Spec((Run(text),), color="text", align=ph.align)]
+        size = ph.size or lay.size("footer", 10)
+        fit = lay.put(_Page(), spec, ph.inner, size, min(size, 6), role, ph.anchor)
+        return placeholders.recolored(fit.frame, ph.color) if fit.frame else None
+
+    def fixed(art: placeholders.Art) -> TextFrame | None:
+        specs = [_Spec((Run(p),), color="text", align=art.align, bold=art.bold) for p in art.text]
+        fit = lay.put(_Page(), specs, art.rect, art.size, min(art.size, 6), "template", art.anchor)
+        return placeholders.recolored(fit.frame, art.color) if fit.frame else None
+
+    fields = {"footer": info.short_title or info.title, "n": str(page.number)}
+    frames = placeholders.bind(page.frames, layout, fields, put, slide.kind is Kind.TITLE)
+    under = underlays.get(layout.part)
+    if under is None:  # once per layout
+        under = underlays[layout.part] = placeholders.underlay(layout, fixed)
+    return replace(page, frames=frames, background=layout.background, layout=layout.part,
+                   underlay=under)  # fmt: skip
+
+
+def _role(slide: Slide) -> str:
+    """The template role of `slide`: which of the template's layouts it goes on."""
+    columns = any(isinstance(c, Columns) for c in slide.body)
+    figures = bool(slide.body) and all(isinstance(c, Visual) for c in slide.body)
+    return role_of(slide.kind.value, columns, figures)
 
 
 _PageOf = tuple[str, tuple[Frame, ...], bool, float | None]  # a `_Laid` without its slide

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .deck import Note
 from .fonts import Face
+
+if TYPE_CHECKING:
+    from .template import Template
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in EMU
 
@@ -52,6 +56,7 @@ class Para:
     indent: int = 0  # EMU from the frame's left to the text
     bullet_indent: int = 0  # EMU from the frame's left to the bullet
     bullet_color: str = "#000000"
+    level: int = 0  # list nesting: the PPTX paragraph's `lvl`
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class TextFrame:
     paras: tuple[Para, ...]
     role: str
     anchor: str = "t"  # t | m | b: where the text block sits; lines are already placed
+    placeholder: str = ""  # "type idx" of the template placeholder it fills, if any
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class PictureFrame:
     format: str  # "jpeg" | "png"
     alt: str
     svg: bytes | None = None  # an SVG picture's cleaned text; `data` is then its PNG
+    placeholder: str = ""  # "type idx" of the template placeholder it fills, if any
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,8 @@ class Page:
     section: str = ""
     line: int | None = None  # the post's line this slide comes from
     shrunk_to: float | None = None  # the size text had to shrink to, when it did
+    layout: str = ""  # the template layout's part name, when the deck has a template
+    underlay: tuple[Frame, ...] = ()  # the template's artwork: the PPTX's master draws it
 
 
 @dataclass(frozen=True)
@@ -181,6 +190,7 @@ class Pages:
     pages: tuple[Page, ...]
     info: DocInfo
     east_asian_font: str = ""  # the CJK family the text falls back to, if any
+    template: Template | None = None  # the organisation's template the PPTX is written on
 
 
 def drawn_text(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:

@@ -11,10 +11,13 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._compat import tomllib
 from .errors import DeckgenError, UsageError, did_you_mean
+
+if TYPE_CHECKING:
+    from .template import Template
 
 _CHECKOUT_THEMES = Path(__file__).resolve().parent.parent / "themes"
 THEMES_DIR = (
@@ -72,6 +75,8 @@ class Theme:
     code: Mapping[str, str] = field(default_factory=dict)  # style: a Pygments style name
     link_underline: bool = False  # [links] underline: links drawn underlined in every output
     text_valign: str = "middle"  # [page] text_valign: text alone on a slide, centred or at top
+    template_path: Path | None = None  # `template = "x.potx"`: the slides go on its layouts
+    template: Template | None = None  # that template, read (see `placeholders.themed`)
 
     def box(self, name: str, layout: str | None = None) -> Box:
         """A named box, from the layout's own table when it has one."""
@@ -196,7 +201,7 @@ _SCHEMA: dict[str, dict[str, Callable[[Any], str | None]]] = {
     "limits": {"*": _number},
     "boxes": {"*": _box},
 }
-_TOP = {"name": _string, "description": _string, "extends": _string}
+_TOP = {"name": _string, "description": _string, "extends": _string, "template": _string}
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -341,6 +346,7 @@ def load_theme(name_or_file: str = "default", aspect: str | None = None) -> Them
         code=data.get("code", {}),
         link_underline=data.get("links", {}).get("underline", False),
         text_valign=data.get("page", {}).get("text_valign", "middle"),
+        template_path=data.get("template"),
     )
 
 
@@ -377,6 +383,13 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         for key in FONT_FILES:  # font files, as pictures, live in the theme's own folder
             if key in spec:
                 spec[key] = _font_file(path, f"fonts.{role}.{key}", spec[key])
+    if "template" in data:  # a template lives beside the theme that names it
+        file = (path.parent / data["template"]).resolve()
+        if not file.is_file():
+            raise DeckgenError(
+                f"template: expected a .potx or .pptx file, got {data['template']!r}", path
+            )
+        data["template"] = file
     parent = data.pop("extends", None)
     if parent is None:
         for section in ("fonts", "sizes", "colors", "boxes"):

@@ -113,7 +113,7 @@ class _Writer:
         out = [
             f'<rect width="{_pt(width)}" height="{_pt(height)}" fill="{_esc(page.background)}"/>'
         ]
-        for frame in page.frames:
+        for frame in (*page.underlay, *page.frames):  # a template's artwork under all
             out.append(self.frame(frame, links))
         return "".join(out)
 

@@ -135,7 +135,7 @@ def _page(c: Canvas, pages: Pages, page: Page) -> None:
 def _draw(c: Canvas, page: Page, width: int, height: int, links: bool) -> None:
     c.setFillColor(_color(page.background))
     c.rect(0, 0, _pt(width), _pt(height), stroke=0, fill=1)
-    for frame in page.frames:
+    for frame in (*page.underlay, *page.frames):  # a template's artwork first, under all
         _DRAW[type(frame)](c, frame, height, links)
 
 

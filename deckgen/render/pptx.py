@@ -90,13 +90,20 @@ def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
 
 def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     """The PPTX file's bytes; the base package comes from `cache_dir` when kept there."""
-    base = _base(pages.width, pages.height, cache_dir)
+    on_template = pages.template is not None
+    if pages.template is not None:
+        from ..package import template_base
+
+        base = template_base(pages.template.data, _base(pages.width, pages.height, cache_dir))
+    else:
+        base = _base(pages.width, pages.height, cache_dir)
     media: dict[bytes, str] = {}  # picture -> its part name
     out = _Zip()
     slides, notes, pres_rels = [], [], []
     first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
     for n, page in enumerate(pages.pages, start=1):
-        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font)
+        layout = "../" + page.layout.removeprefix("ppt/") if page.layout else _LAYOUT
+        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font, layout, on_template)
         xml = writer.slide(page)
         if page.notes:
             notes.append(n)
@@ -119,7 +126,7 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     for k, n in enumerate(notes, start=1):
         out.write(f"ppt/notesSlides/notesSlide{k}.xml", _notes_xml(pages.pages[n - 1].notes))
         rels = _Rels()
-        rels.add(_RT_MASTER, "../notesMasters/notesMaster1.xml")
+        rels.add(_RT_MASTER, _notes_master(base))
         rels.add(_RT_SLIDE, f"../slides/slide{n}.xml")
         out.write(f"ppt/notesSlides/_rels/notesSlide{k}.xml.rels", rels.xml())
     for data, name in media.items():
@@ -432,11 +439,20 @@ class _Rels:
 class _SlideWriter:
     """Writes one slide's DrawingML, relating its layout, pictures and links as it goes."""
 
-    def __init__(self, slides: int, media: dict[bytes, str], east_asian: str) -> None:
+    def __init__(
+        self,
+        slides: int,
+        media: dict[bytes, str],
+        east_asian: str,
+        layout: str = _LAYOUT,
+        on_template: bool = False,
+    ) -> None:
         self.slides = slides
         self.media = media
         self.rels = _Rels()
-        self.rels.add(_RT_LAYOUT, _LAYOUT)
+        self.rels.add(_RT_LAYOUT, layout)
+        # on a template: its master paints the background, and its media are named image<n>
+        self.on_template = on_template
         # the East Asian slot names the CJK font, so CJK characters in a run use it
         self.east_asian = _attr(east_asian) if east_asian else ""
         self.next_id = 2
@@ -445,15 +461,23 @@ class _SlideWriter:
         title = next(
             (f for f in page.frames if isinstance(f, TextFrame) and f.role == "title"), None
         )
+        if self.on_template:
+            title = None  # the frames name the placeholders they fill
         shapes = [
-            self._title(f) if f is title else _FRAME_WRITERS[type(f)](self, f)
+            self._title(f) if f is title else self._placeholder(f) if _bound(f)
+            else _FRAME_WRITERS[type(f)](self, f)
             for f in page.frames
             if type(f) in _FRAME_WRITERS
-        ]
+        ]  # fmt: skip
+        background = (
+            ""
+            if self.on_template
+            else f'<p:bg><p:bgPr><a:solidFill><a:srgbClr val="{_hex(page.background)}"/>'
+            "</a:solidFill><a:effectLst/></p:bgPr></p:bg>"
+        )
         return (
             f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:sld {_NS}><p:cSld>"
-            f'<p:bg><p:bgPr><a:solidFill><a:srgbClr val="{_hex(page.background)}"/>'
-            f"</a:solidFill><a:effectLst/></p:bgPr></p:bg><p:spTree>{_GROUP}"
+            f"{background}<p:spTree>{_GROUP}"
             + "".join(shapes)
             + "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"
         ).encode()
@@ -468,6 +492,29 @@ class _SlideWriter:
             f'<p:sp><p:nvSpPr><p:cNvPr {self._id("Title")}/><p:cNvSpPr><a:spLocks noGrp="1"/>'
             f'</p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:spPr>'
             f"{_xfrm(_box(frame))}</p:spPr>{self._text_body(frame)}</p:sp>"
+        )
+
+    def _placeholder(self, frame: Frame) -> str:
+        """A frame in the template placeholder it fills: the slide's shape names it, so
+        PowerPoint's Layout and Reset commands keep the content in it."""
+        assert isinstance(frame, TextFrame | PictureFrame)
+        kind, idx = frame.placeholder.split()
+        attrs = (f' type="{kind}"' if kind != "obj" else "") + (
+            f' idx="{idx}"' if idx != "0" else ""
+        )
+        ph = f"<p:nvPr><p:ph{attrs}/></p:nvPr>"
+        if isinstance(frame, PictureFrame):
+            pic = self.picture(frame)
+            return pic.replace("<p:nvPr/>", ph, 1)
+        body = self._text_body(frame)
+        if kind == "sldNum":  # the number PowerPoint keeps up to date
+            body = re.sub(r"<a:r>(<a:rPr [^>]*>.*?</a:rPr>)<a:t>(\d+)</a:t></a:r>",
+                          r'<a:fld id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}" type="slidenum">'
+                          r"\1<a:t>\2</a:t></a:fld>", body, count=1)  # fmt: skip
+        return (
+            f"<p:sp><p:nvSpPr><p:cNvPr {self._id(frame.role.title())}/><p:cNvSpPr><a:spLocks "
+            f'noGrp="1"/></p:cNvSpPr>{ph}</p:nvSpPr><p:spPr>{_xfrm(_box(frame))}</p:spPr>'
+            f"{body}</p:sp>"
         )
 
     def text(self, frame: Frame) -> str:
@@ -517,7 +564,8 @@ class _SlideWriter:
         image = self.media.get(data)
         if image is None:
             ext = _MEDIA[fmt][0]
-            image = self.media[data] = f"ppt/media/image{len(self.media) + 1}.{ext}"
+            stem = "deckgen" if self.on_template else "image"  # not the template's names
+            image = self.media[data] = f"ppt/media/{stem}{len(self.media) + 1}.{ext}"
         return self.rels.add(_RT_IMAGE, "../" + image[4:])
 
     def formula(self, frame: Frame) -> str:
@@ -569,9 +617,10 @@ class _SlideWriter:
 
     def _paragraph(self, para: Para) -> str:
         indent = para.bullet_indent - para.indent if para.bullet else 0
+        level = f' lvl="{min(para.level, 8)}"' if para.level else ""
         ppr = [
             # no punctuation hangs past the margin: the layout keeps it inside the line
-            f'<a:pPr marL="{para.indent}" indent="{indent}" algn="{_ALGN[para.align]}" '
+            f'<a:pPr marL="{para.indent}" indent="{indent}"{level} algn="{_ALGN[para.align]}" '
             'hangingPunct="0">',
             f'<a:lnSpc><a:spcPts val="{round(para.line_height / 127)}"/></a:lnSpc>',
             f'<a:spcBef><a:spcPts val="{round(para.space_before / 127)}"/></a:spcBef>',
@@ -638,6 +687,17 @@ _FRAME_WRITERS: dict[type, Callable[[_SlideWriter, Frame], str]] = {
     TableFrame: _SlideWriter.table,
     MathFrame: _SlideWriter.formula,
 }
+
+
+def _bound(frame: Frame) -> bool:
+    """Whether a frame fills one of the template's placeholders."""
+    return bool(getattr(frame, "placeholder", ""))
+
+
+def _notes_master(base: dict[str, bytes]) -> str:
+    """The notes master's target from a notes page: the template's first one."""
+    names = sorted(n for n in base if re.fullmatch(r"ppt/notesMasters/[^/]+\.xml", n))
+    return "../" + (names[0][4:] if names else "notesMasters/notesMaster1.xml")
 
 
 def _notes_xml(notes: tuple[Note, ...]) -> bytes:
