@@ -117,6 +117,7 @@ class TableBox:
     # set by the layout on the rest of a table it continues: the size and column widths the
     # first page chose, and the pages left to share the rows between
     continued: tuple[float, tuple[int, ...], int] | None = None
+    line: int | None = None  # the post's line the table starts at
 
     @property
     def paragraphs(self) -> tuple[Runs, ...]:

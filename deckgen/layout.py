@@ -1131,12 +1131,9 @@ class _Layout:
             at_low = columns(low)
             if at_low is None:
                 at_low = columns(low, force=True)
-                self.diags.append(
-                    warning(
-                        f"table too wide for the slide even at {low:g} pt: long words break",
-                        kind="table",
-                    )
-                )
+                if not probe:  # once, where the table is placed (not each time it is tried)
+                    message = f"table too wide for the slide even at {low:g} pt: long words break"
+                    self.diags.append(warning(message, None, box.line, "table"))
             assert at_low is not None
             low_heights = rooms(low, at_low)
             used, fitting = sum(low_heights[:head]), 0

@@ -260,7 +260,7 @@ class _Planner:
         return self._place_text(draft, code), False
 
     def _table(self, block: Table, draft: _Draft, rest: Sequence[Block]) -> _Step:
-        table = TableBox(block.rows, block.header, block.align)
+        table = TableBox(block.rows, block.header, block.align, line=block.line)
         return self._place_text(draft, table), False
 
     def _subheading(self, block: Heading, draft: _Draft, rest: Sequence[Block]) -> _Step:
@@ -510,7 +510,7 @@ class _Planner:
         return [CodeBox(block.text, block.language, self.code_line_numbers)]
 
     def _part_table(self, block: Table, draft: _Draft) -> list[Content]:
-        return [TableBox(block.rows, block.header, block.align)]
+        return [TableBox(block.rows, block.header, block.align, line=block.line)]
 
     def _part_heading(self, block: Heading, draft: _Draft) -> list[Content]:
         return [Text((tuple(replace(r, bold=True) for r in block.runs),))]

@@ -262,7 +262,8 @@ def test_a_table_too_wide_shrinks_to_the_minimum_then_warns(tables_build: BuildR
     wide = next(t for t in _pptx_tables(tables_build) if t[0] == "A very wide comparison")
     assert wide[2] == 12  # the default theme's table minimum
     assert len(wide[1][0]) == 10
-    assert any("table too wide" in d.message for d in tables_build.compiled.diagnostics)
+    wide_warnings = [d for d in tables_build.compiled.diagnostics if "too wide" in d.message]
+    assert [d.line for d in wide_warnings] == [43]  # once, at the table's line
 
 
 def test_table_cells_stay_inside_their_table_and_the_table_inside_the_body(
