@@ -105,6 +105,16 @@ def split_sentences(runs: Runs) -> list[Runs]:
     return out
 
 
+def _only_headings(draft: _Draft) -> tuple[Runs, ...]:
+    """The bold heading lines a slide holds when it holds nothing else, else ()."""
+    text = draft.text
+    if draft.visual is not None or not isinstance(text, Bullets) or text.lead:
+        return ()
+    if all(i.plain and all(r.bold for r in i.runs) for i in text.items):
+        return tuple(i.runs for i in text.items)
+    return ()
+
+
 def _words_shown(count: Sequence[int], sentences: Sequence[Sequence[Runs]]) -> int:
     """The words of the first `count[i]` sentences of each paragraph `sentences[i]`."""
     return sum(words(plain(s)) for n, ss in zip(count, sentences, strict=False) for s in ss[:n])
@@ -180,11 +190,15 @@ class _Planner:
                 i += used_next
             i += 1
         pending_prose = self._prose
-        # a slide with only prose shows its key sentences; the rest is said
-        if draft.empty() and pending_prose:
+        # a slide with only prose (under its headings) shows its key sentences; the rest is said
+        heads = _only_headings(draft)
+        if (draft.empty() or heads) and pending_prose:
             said = {n.text for n in draft.notes}
             since = [p for p in pending_prose if plain(p.runs) in said]
+            draft.text = None
             self._prose_slide(draft, since or pending_prose)
+            if heads and isinstance(draft.text, Text):
+                draft.text = Text((*heads, *draft.text.paragraphs))
 
     # -- one handler per block type (see _BLOCK_PLAN); each returns the current draft and
     # -- whether it also used the block after this one
@@ -264,9 +278,9 @@ class _Planner:
         return self._place_text(draft, table), False
 
     def _subheading(self, block: Heading, draft: _Draft, rest: Sequence[Block]) -> _Step:
-        # a heading below the slide level: a bold line in the flow
+        # a heading below the slide level: a bold line in the flow, joining the lists around it
         line = tuple(replace(r, bold=True) for r in block.runs)
-        return self._place_text(draft, Text((line,))), False
+        return self._place_text(draft, Bullets((BulletItem(line, plain=True),))), False
 
     def _columns(self, block: ColumnsBlock, draft: _Draft, rest: Sequence[Block]) -> _Step:
         if not draft.empty():  # columns fill the body: they start a slide of their own
@@ -845,7 +859,9 @@ def _plan_post(
         if is_references_title(title, _references_title(planner)):
             _references(planner, title, sub_blocks, heading.line)
             continue
-        own, subs = _split_own(sub_blocks, top + 1)
+        # sub-slides at the next heading level the section uses (`# Part` then `###`)
+        inner = min((b.level for b in sub_blocks if isinstance(b, Heading)), default=top + 1)
+        own, subs = _split_own(sub_blocks, max(inner, top + 1))
         if own or not subs:
             planner.section(title, own, "", title, 0, heading.line)
         else:

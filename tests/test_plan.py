@@ -370,3 +370,42 @@ def test_a_quote_that_is_only_a_citation_is_a_reference_not_a_pull_quote(tmp_pat
     assert [plain(c).startswith("Krizhevsky, A.") for c in started.citations] == [True]
     assert "Reference: Krizhevsky, A., Sutskever" in " ".join(note_texts(started.notes))
     assert said.kind is Kind.QUOTE
+
+
+def test_sub_slides_are_the_next_heading_level_a_section_uses(tmp_path: Path) -> None:
+    body = (
+        "# Introduction\n\n### Who should read this\n\nAnyone curious about folding.\n\n"
+        "### Overview\n\n- three parts\n\n# Methods\n\n## Data\n\n- reads\n\n### Detail\n\n- x\n"
+    )
+    deck = plan(tmp_path, body)
+    titles = [(s.title, s.context) for s in deck.slides[1:]]
+    assert titles == [
+        ("Introduction", ""),
+        ("Who should read this", "Introduction"),
+        ("Overview", "Introduction"),
+        ("Methods", ""),
+        ("Data", "Methods"),
+    ]
+
+
+def test_a_heading_below_the_slide_level_joins_the_list_or_leads_its_prose(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "## Data\n\n### Reads\n\n- reads\n\n#### Detail\n\n- depth\n\n"
+        "### Why\n\n#### In short\n\nBecause the reef needs time to grow back after each heatwave.\n"
+    )
+    reads, why = plan(tmp_path, body).slides[2:]
+    (items,) = reads.body
+    assert isinstance(items, Bullets)
+    assert [(plain(i.runs), i.plain) for i in items.items] == [
+        ("reads", False),
+        ("Detail", True),
+        ("depth", False),
+    ]
+    (text,) = why.body
+    assert isinstance(text, Text)
+    assert [plain(p) for p in text.paragraphs] == [
+        "In short",
+        "Because the reef needs time to grow back after each heatwave.",
+    ]
