@@ -106,6 +106,19 @@ def _sentence(text: str) -> str:
 
 
 def _bullets(b: Bullets) -> list[str]:
+    if any(i.plain for i in b.items):  # lines that head groups of points: each group in turn
+        groups: list[list[str]] = []
+        for i in b.items:
+            if i.plain or not groups:
+                groups.append([plain(i.runs)] if i.plain else ["", plain(i.runs)])
+            elif i.level == 0:
+                groups[-1].append(plain(i.runs))
+        return [
+            _sentence(
+                f"{head}: {'; '.join(points)}" if head and points else head or "; ".join(points)
+            )
+            for head, *points in groups
+        ]
     items = [plain(i.runs) for i in b.items if i.level == 0 and plain(i.runs).strip()]
     if not items:
         return []

@@ -79,6 +79,7 @@ _ABBREV = re.compile(
 MAX_SLIDES = 2000  # no talk is longer; past this, building would only waste the author's time
 _LEAD_WORDS = 35  # a paragraph this short may stand on a slide whole
 _MIN_SHOWN = 25  # a slide of prose shows at least this many words, when the prose has them
+_SHORT_ITEMS = 3  # a sub-section of this many bullets or fewer may share a slide
 _MAX_FORMULAS = 3  # displayed formulas stacked on one slide before the next one continues
 
 
@@ -103,6 +104,65 @@ def split_sentences(runs: Runs) -> list[Runs]:
         if piece:
             out.append(piece)
     return out
+
+
+def _short_list(d: _Draft) -> Bullets | None:
+    """The list a sub-slide holds when it holds only a short list (no lead, no figure)."""
+    text = d.text
+    if d.kind is not None or d.visual is not None or d.body is not None or d.backgrounds:
+        return None
+    if not isinstance(text, Bullets) or text.lead or not text.items:
+        return None
+    return text if len(text.items) <= _SHORT_ITEMS else None
+
+
+def _share_short_siblings(planner: _Planner, start: int) -> None:
+    """Sibling sub-sections that each hold a few short bullets share a slide, stacked, each
+    under its own heading in bold, while together they keep to the theme's limits: one slide
+    per `###` of two bullets makes a deck twice the length its author would present. The
+    slides from `start` on are one section's sub-slides."""
+    drafts = planner.slides[start:]
+    titles = [d.title for d in drafts]
+    groups: list[list[_Draft]] = []
+    for d in drafts:
+        alone = titles.count(d.title) == 1  # a sub-section laid over one slide only
+        items = _short_list(d) if alone else None
+        last = groups[-1] if groups else None
+        if items is not None and last is not None and _short_list(last[-1]) is not None:
+            together = _merge_lists(_with_head(last), _with_head([d]))
+            if _fits_limits(together, planner.theme):
+                last.append(d)
+                continue
+        groups.append([d])
+    out: list[_Draft] = []
+    for group in groups:
+        if len(group) == 1:
+            out += group
+            continue
+        first = group[0]
+        names = [g.title for g in group]
+        joined = " and ".join([", ".join(names[:-1]), names[-1]])
+        merged = _Draft(joined if len(joined) <= 60 else first.context, context=first.context,
+                        section=first.section, level=1, line=first.line)  # fmt: skip
+        merged.text = _with_head(group)
+        for g in group:
+            merged.notes += g.notes
+            merged.authored += g.authored
+            merged.citations += g.citations
+            merged.footer_refs += g.footer_refs
+            merged.said_cites += g.said_cites
+        out.append(merged)
+    planner.slides[start:] = out
+
+
+def _with_head(group: Sequence[_Draft]) -> Bullets:
+    """The lists of `group`'s slides, one after another, each under its slide's title."""
+    items: list[BulletItem] = []
+    for d in group:
+        assert isinstance(d.text, Bullets)
+        items.append(BulletItem((Run(d.title, bold=True),), plain=True))
+        items += d.text.items
+    return Bullets(tuple(items))
 
 
 def _only_headings(draft: _Draft) -> tuple[Runs, ...]:
@@ -868,8 +928,10 @@ def _plan_post(
             planner.slides.append(
                 _Draft(title, kind=Kind.SECTION, section=title, line=heading.line)
             )
+        first_sub = len(planner.slides)
         for sub_heading, sub in subs:
             planner.section(plain(sub_heading.runs), sub, title, title, 1, sub_heading.line)
+        _share_short_siblings(planner, first_sub)
 
     if contact:
         closing = _Draft(

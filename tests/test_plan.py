@@ -55,7 +55,8 @@ def test_sub_sections_become_slides_with_their_parent_as_context(tmp_path: Path)
 
 
 def test_a_section_with_only_sub_sections_gets_a_section_slide(tmp_path: Path) -> None:
-    deck = plan(tmp_path, "## Part One\n\n### A\n\n- x\n\n### B\n\n- y\n")
+    four = "- w\n- x\n- y\n- z\n"  # too many to share a slide with a sibling
+    deck = plan(tmp_path, f"## Part One\n\n### A\n\n{four}\n### B\n\n{four}")
     kinds = [(s.kind, s.title) for s in deck.slides[1:]]
     assert kinds == [(Kind.SECTION, "Part One"), (Kind.BULLETS, "A"), (Kind.BULLETS, "B")]
 
@@ -408,4 +409,28 @@ def test_a_heading_below_the_slide_level_joins_the_list_or_leads_its_prose(
     assert [plain(p) for p in text.paragraphs] == [
         "In short",
         "Because the reef needs time to grow back after each heatwave.",
+    ]
+
+
+def test_short_sibling_sub_sections_share_a_slide_each_under_its_heading(tmp_path: Path) -> None:
+    body = (
+        "## Reefs\n\n### Heat\n\n- warm water\n- bleaching\n\n### Fish\n\n- grazers\n\n"
+        "### Time\n\n- decades\n\n### Detail\n\n- a\n- b\n- c\n- d\n"
+    )
+    slides = plan(tmp_path, body).slides[1:]
+    assert [(s.title, s.context) for s in slides] == [
+        ("Reefs", ""),
+        ("Heat, Fish and Time", "Reefs"),
+        ("Detail", "Reefs"),
+    ]
+    (shared,) = slides[1].body
+    assert isinstance(shared, Bullets)
+    assert [(plain(i.runs), i.plain, all(r.bold for r in i.runs)) for i in shared.items] == [
+        ("Heat", True, True),
+        ("warm water", False, False),
+        ("bleaching", False, False),
+        ("Fish", True, True),
+        ("grazers", False, False),
+        ("Time", True, True),
+        ("decades", False, False),
     ]
