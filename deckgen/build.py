@@ -358,8 +358,9 @@ def refuse_inputs(files: Sequence[Path], post: Path, read: Iterable[Path]) -> No
 def _located(post: Path, diags: Sequence[Diagnostic]) -> tuple[Diagnostic, ...]:
     """Diagnostics without a file are the post's; the post's come first, in line order
     (those about the whole file before those at a line), then those of other files (a
-    theme, a bibliography), each file's in line order; the same line keeps stage order."""
-    located = [d if d.path is not None else replace(d, path=post) for d in diags]
+    theme, a bibliography), each file's in line order; the same line keeps stage order. The
+    same message at the same line is said once."""
+    located = list(dict.fromkeys(d if d.path is not None else replace(d, path=post) for d in diags))
     files = list(dict.fromkeys(d.path for d in located if d.path != post))
     return tuple(
         sorted(

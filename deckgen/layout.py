@@ -814,8 +814,17 @@ class _Layout:
             self.diags.append(warning(src.message, None, fig.image.line, "image"))
             return self.placeholder(page, rect, alt, fig.image.src)
         scale = min(w / src.width, h / src.height)
+        if not src.vector:  # a raster at most twice its size (at 96 px per inch): not a blur
+            scale = min(scale, _MAX_UPSCALE * INCH / 96)
         dw, dh = round(src.width * scale), round(src.height * scale)
         r = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh)
+        if scale < INCH / 96 / 2 and dh < INCH // 2 and not src.vector:
+            message = (
+                f"picture shown at {round(scale * 9600 / INCH)}% of its size, "
+                f"{dh / INCH:.1f} in high: too small to read ({src.width}×{src.height} px, "
+                f"{fig.image.src}); give it a slide of its own or a closer crop"
+            )
+            self.diags.append(warning(message, None, fig.image.line, "image"))
         ppi = src.width / (dw / INCH)
         if ppi < 72 and not src.vector:
             self.diags.append(
@@ -1479,6 +1488,7 @@ _SPECS: dict[type, Callable[..., list[_Spec]]] = {
 
 _VALIGN = {"middle": "m", "top": "t"}  # `[page] text_valign` → a frame's anchor
 _SPLITS = (0.42, 0.5, 0.66, 0.74)  # a figure's shares of the width tried beside its text
+_MAX_UPSCALE = 2  # a raster picture is drawn at most this many times its size at 96 px/in
 _UNSAID_ROLES = frozenset({"title", "context", "slide_number", "citation", "footer", "header"})
 
 

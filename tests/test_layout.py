@@ -602,3 +602,22 @@ def test_a_paragraph_continued_from_its_measured_words_is_laid_out_as_if_measure
     monkeypatch.setattr(layout._Units, "after", lambda self, cut: None)  # measure each again
     assert len(derived) > 3
     assert compile_post(post).pages.pages == derived
+
+
+def test_a_small_raster_is_drawn_at_most_twice_its_size_and_a_tiny_one_is_warned(
+    tmp_path: Path,
+) -> None:
+    make_png(tmp_path / "small.png", (200, 100))
+    make_png(tmp_path / "strip.png", (1600, 40))
+    body = (
+        "## Small\n\n![A small chart](small.png)\n\n"
+        '## Strips\n\n<div class="figure-grid"><img src="strip.png" alt="a"><img src="small.png" '
+        'alt="b"><img src="small.png" alt="c"></div>\n'
+    )
+    compiled = compile_post(write_post(tmp_path, body))
+    small = next(f for f in compiled.pages.pages[1].frames if isinstance(f, PictureFrame))
+    assert small.rect[2] == 2 * 200 * 9525  # twice its width at 96 px per inch
+    warned = [d for d in compiled.diagnostics if "too small to read" in d.message]
+    # in the grid, beside the long strip, the small pictures are 0.3 in high: said once
+    assert [(d.level, d.line) for d in warned] == [("warning", 11)]
+    assert "200×100 px" in warned[0].message
