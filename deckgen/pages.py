@@ -74,16 +74,22 @@ class PictureFrame:
     svg: bytes | None = None  # an SVG picture's cleaned text; `data` is then its PNG
 
 
+# One colour's filled path: its colour (None: the frame's) and operations in EMU
+Ink = tuple[str | None, tuple[tuple[str, tuple[int, ...]], ...]]
+
+
 @dataclass(frozen=True)
 class MathFrame:
-    """Pages: a displayed formula: its outlines for vector output, a PNG of the same for the
-    PPTX, both filling `rect`; `tex` is its alt text."""
+    """Pages: a displayed formula: its outlines for vector output, its MathML (an equation in
+    the PPTX) and a PNG of the outlines (the equation's fallback), all filling `rect`."""
 
     rect: Rect
-    tex: str
-    path: tuple[tuple[str, tuple[int, ...]], ...]  # M/L/C/Z in EMU from the rect's top left
+    tex: str  # the formula as written: alt text and notes
+    inks: tuple[Ink, ...]  # each colour's M/L/C/Z in EMU from the rect's top left
     png: bytes
-    color: str  # "#RRGGBB"
+    color: str  # "#RRGGBB": the theme's math colour, for ink that names none
+    mathml: str
+    size: int  # the size it is set at, in hundredths of a point
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,9 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
         parser.blocks.extend(parser.d_footnotes)
-    blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
+    site = source.site.config if source.site is not None else {}
+    macros = tex.macros_of(site, source.meta)  # MathJax's and KaTeX's `macros` settings
+    blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of, macros)
     meta = {**source.meta, **parser.settings}
     doc = Document(meta, blocks, tuple(parser.dropped), dialect)
     return doc, parser.diags

@@ -170,17 +170,18 @@ class _Writer:
         return f'<use {place} role="img" aria-label="{alt}"><title>{alt}</title></use>'
 
     def formula(self, f: MathFrame, links: bool = True) -> str:
-        """A displayed formula as one filled SVG path, labelled with its TeX."""
+        """A displayed formula as filled SVG paths (one per colour), labelled with its TeX."""
         x, y, _, _ = f.rect
-        d = []
-        for op, args in f.path:
-            pts = [_pt((x if i % 2 == 0 else y) + v) for i, v in enumerate(args)]
-            d.append(op + " ".join(pts))
+        paths = []
+        for color, ops in f.inks:
+            d = []
+            for op, args in ops:
+                pts = [_pt((x if i % 2 == 0 else y) + v) for i, v in enumerate(args)]
+                d.append(op + " ".join(pts))
+            paths.append(f'<path d="{"".join(d)}" fill="{_esc(color or f.color)}"/>')
         tex = _esc(f.tex)
-        return (
-            f'<path d="{"".join(d)}" fill="{_esc(f.color)}" role="img" aria-label="{tex}">'
-            f"<title>{tex}</title></path>"
-        )
+        label = f'role="img" aria-label="{tex}"><title>{tex}</title>'
+        return f'<g class="math" {label}{"".join(paths)}</g>'
 
     def slide(self, f: SlideFrame, links: bool = False) -> str:
         x, y, w, h = f.rect

@@ -211,23 +211,25 @@ def _vectors(c: Canvas, drawing: Any, box: tuple[float, float, float, float]) ->
 
 
 def _math(c: Canvas, f: MathFrame, h: int, links: bool) -> None:
-    """A formula as filled vector outlines, with its TeX as the alt text."""
+    """A formula as filled vector outlines, one path per colour, with its TeX as alt text."""
     x, y, _, _ = f.rect
     c.addLiteral(f"/Span <</Alt {_pdf_text(f.tex)}>> BDC")
-    c.setFillColor(_color(f.color))
-    p = c.beginPath()
-    for op, a in f.path:
-        pts = [_pt(x + v) if i % 2 == 0 else _pt(h - y - v) for i, v in enumerate(a)]
-        if op == "M":
-            p.moveTo(*pts)
-        elif op == "L":
-            p.lineTo(*pts)
-        elif op == "C":
-            p.curveTo(*pts)
-        else:
-            p.close()
-    c.drawPath(p, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+    for color, ops in f.inks:
+        c.setFillColor(_color(color or f.color))
+        p = c.beginPath()
+        for op, a in ops:
+            pts = [_pt(x + v) if i % 2 == 0 else _pt(h - y - v) for i, v in enumerate(a)]
+            _PATH_OPS[op](p, pts)
+        c.drawPath(p, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
     c.addLiteral("EMC")
+
+
+_PATH_OPS: dict[str, Callable[[Any, list[float]], None]] = {
+    "M": lambda p, a: p.moveTo(*a),
+    "L": lambda p, a: p.lineTo(*a),
+    "C": lambda p, a: p.curveTo(*a),
+    "Z": lambda p, a: p.close(),
+}
 
 
 class _Picture(ImageReader):
