@@ -192,8 +192,7 @@ def _set(tex: str) -> Outline | str:
 def to_mathml(source: str) -> str:
     """Normalised TeX as MathML (valid: a script has two children), or why it is not TeX
     latex2mathml reads (unknown commands, unbalanced groups)."""
-    from ziamath.tex import tex2mml  # latex2mathml, with ziamath's fixes to its output
-
+    tex2mml = _ziamath().tex.tex2mml  # latex2mathml, with ziamath's fixes to its output
     try:
         mathml = tex2mml(source)
     except RecursionError:
@@ -205,6 +204,20 @@ def to_mathml(source: str) -> str:
     if unknown:
         return f"unknown command {unknown[1]}"
     return mathml
+
+
+@functools.lru_cache(maxsize=1)
+def _ziamath() -> Any:
+    """ziamath, imported once without the deprecation notice its import gives on newer
+    Pythons (it finds its font with pkg_resources)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+        import ziamath.tex
+
+    return ziamath
 
 
 def _one_line(exc: Exception) -> str:
@@ -289,8 +302,7 @@ def _draw(mathml: str) -> Outline:
     """ziamath's drawing of `mathml` as inks at 1 pt, y down from the box's top left."""
     import xml.etree.ElementTree as ET
 
-    import ziamath
-
+    ziamath = _ziamath()
     ziamath.config.svg2 = False  # every glyph its own path, no <use>
     root = ET.fromstring(mathml)
     root.set("mathcolor", _PLAIN)
