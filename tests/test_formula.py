@@ -54,7 +54,7 @@ CONSTRUCTS = {
     "stackrel": r"p \stackrel{\text{def}}{=} q \overset{!}{=} r",
     "require": r"\require{physics} x \label{eq:x} \nonumber",
     "eqref": r"x \eqref{eq:x}",
-    "long": " + ".join(["x_{%d}" % i for i in range(700)]),  # over 2,000 characters
+    "long": " + ".join(f"x_{{{i}}}" for i in range(700)),  # over 2,000 characters
 }
 
 
