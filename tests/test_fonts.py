@@ -82,7 +82,11 @@ def test_pptx_runs_name_an_east_asian_typeface(cjk_build: BuildResult) -> None:
         assert r._r.rPr.find(qn("a:ea")).get("typeface").startswith("Noto Sans CJK")
         latin = r._r.rPr.find(qn("a:latin")).get("typeface")
         cjk = any("\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in r.text)
-        assert latin.startswith("Noto Sans CJK") if cjk else latin in ("Fira Sans", "DejaVu Sans", "STIX Two Math")
+        assert (
+            latin.startswith("Noto Sans CJK")
+            if cjk
+            else latin in ("Fira Sans", "DejaVu Sans", "STIX Two Math")
+        )
 
 
 def test_cjk_lines_break_without_spaces_and_never_start_with_closing_punctuation(

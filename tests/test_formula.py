@@ -347,7 +347,9 @@ def test_a_formula_that_cannot_be_set_is_shown_as_tex_with_a_located_warning(
     tmp_path: Path,
 ) -> None:
     post = tmp_path / "bad.md"
-    post.write_text("---\ntitle: T\n---\n## Odd\n\n$$\n\\notacommand{x} = y\n$$\n", encoding="utf-8")
+    post.write_text(
+        "---\ntitle: T\n---\n## Odd\n\n$$\n\\notacommand{x} = y\n$$\n", encoding="utf-8"
+    )
     compiled = compile_post(post)
     (w,) = [d for d in compiled.diagnostics if d.kind == "math"]
     assert (w.level, w.line) == ("warning", 6)
