@@ -22,6 +22,7 @@ _MARKS = re.compile("[\U000f0000-\U000f00ff]")
 _NOTHING = "\U000f0100"  # an empty operand's mark; the converter drops invisible characters
 _INVISIBLE = "\u2062"  # invisible times: an operand LibreOffice reads and nobody sees
 _TOKENS = ("mi", "mn", "mtext", "ms")  # marked; never an operator, which may become an attribute
+_SQRT = '<m:rad><m:radPr><m:degHide m:val="1"/></m:radPr><m:deg/><m:e>'
 _RUN = re.compile(r"<m:r>(<m:rPr>.*?</m:rPr>)?<m:t>(.*?)</m:t></m:r>", re.S)
 _STYLE = re.compile(r'<m:sty m:val="(\w+)"/>')
 _FONT = (
@@ -44,6 +45,7 @@ def equation(mathml: str, color: str, size: int) -> str | None:
         return None
     runs = _RUN.sub(lambda m: _run(m, colors, color, size), omml)
     runs = _MARKS.sub("", runs).replace(_NOTHING, _INVISIBLE)
+    runs = runs.replace("<m:rad><m:e>", _SQRT)  # a square root: its degree is required, hidden
     para = (
         f'<m:oMathPara xmlns:m="{M_NS}"><m:oMathParaPr><m:jc m:val="centerGroup"/>'
         f"</m:oMathParaPr>{runs}</m:oMathPara>"
