@@ -66,7 +66,7 @@ _LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\
 
 def protect(body: str) -> tuple[str, list[Found]]:
     """`body` with each formula outside code replaced by a placeholder, and the formulas."""
-    if "$" not in body and "\\(" not in body and "\\[" not in body:
+    if "$" not in body and "\\(" not in body and "\\[" not in body and "\\begin" not in body:
         return body, []
     found: list[Found] = []
     out: list[str] = []
