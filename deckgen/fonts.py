@@ -488,13 +488,23 @@ def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | No
     return None
 
 
-def embeddable(f: Face, chars: str) -> bytes:
-    """A TrueType font with just the glyphs for `chars`, converted from CFF outlines."""
-    return _saved(_truetype_subset(f, chars))
+def embeddable(f: Face, chars: str, cache_dir: Path | None = None) -> bytes:
+    """A TrueType font with just the glyphs for `chars`, converted from CFF outlines;
+    remembered under `cache_dir` (converting a large font, as STIX Two Math, takes a second)."""
+    from . import cache
+
+    st = f.path.stat()
+    name = cache.key(f"{f.path}|{f.index}|{st.st_size}|{st.st_mtime_ns}", "truetype", chars)
+    stored = cache.get(cache_dir, name)
+    if stored is None:
+        stored = _saved(_truetype_subset(f, chars))
+        cache.put(cache_dir, name, stored)
+    return stored
 
 
-# OpenType layout and kerning: the layout sets text without them, and so do the renderers
-_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern")
+# OpenType layout, kerning and math layout (STIX Two Math's): the layout sets text without
+# them, and so do the renderers
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "MATH")
 
 
 def _truetype_subset(f: Face, chars: str) -> TTFont:

@@ -11,10 +11,12 @@ disk by their TeX; output is deterministic.
 
 from __future__ import annotations
 
+import array
 import functools
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,8 @@ VERSION = "1"  # bump when the setting or the entries' form changes: names the c
 _REF = 100.0  # ziamath sets outlines at 100 units to the em; stored at 1 pt
 _MAX_TEX = 20_000  # characters: past this a "formula" is not one a slide can show
 _PLAIN = "#010203"  # the colour ziamath is asked for: its ink takes the theme's math colour
-_DIGITS = 4  # decimals kept of a coordinate at 1 pt (a hundredth of a point at 100 pt)
+_DIGITS = 4  # decimals kept of a size at 1 pt
+EMU_PER_PT = 12700
 
 PathOp = tuple[str, tuple[float, ...]]  # "M"/"L" (x, y), "C" (x1, y1, x2, y2, x, y), "Z" ()
 
@@ -35,7 +38,21 @@ class Ink:
     """Layout input: one filled path of a formula, in its own colour or (None) the theme's."""
 
     color: str | None  # "#RRGGBB" from the TeX's \\color, or None
-    ops: tuple[PathOp, ...]
+    kinds: str  # one letter an operation: M and L take 2 numbers, C 6, Z none
+    coords: tuple[int, ...]  # x, y, x, y, … in EMU, the formula set at 1 pt
+
+    @property
+    def ops(self) -> tuple[PathOp, ...]:
+        """The operations with their numbers."""
+        out, i = [], 0
+        for kind in self.kinds:
+            n = ARGS[kind]
+            out.append((kind, self.coords[i : i + n]))
+            i += n
+        return tuple(out)
+
+
+ARGS = {"M": 2, "L": 2, "C": 6, "Z": 0}  # how many numbers each operation takes
 
 
 @dataclass(frozen=True)
@@ -139,33 +156,41 @@ def outline(tex: str, cache_dir: Path | None = None) -> Outline | str:
     stored = cache.get(cache_dir, name)
     if stored is not None:
         return _loads(stored)
-    shape = _set(tex)
-    cache.put(cache_dir, name, _dumps(shape))
-    return shape
+    data = _dumps(_set(tex))
+    cache.put(cache_dir, name, data)
+    return _loads(data)  # as a warm build reads it: the same numbers, the same bytes
 
 
 @functools.lru_cache(maxsize=2048)
 def _loads(data: bytes) -> Outline | str:
-    raw = json.loads(data)
+    """An outline from its cache entry: a JSON head, then every number as a 32-bit int."""
+    head, _, numbers = data.partition(b"\0")
+    raw = json.loads(head)
     if isinstance(raw, str):
         return raw
-    inks = tuple(Ink(color, _unpack(ops)) for color, ops in raw["inks"])
-    return Outline(raw["w"], raw["h"], inks, raw["mathml"])
+    coords = array.array("i")
+    coords.frombytes(numbers)
+    values = coords.tolist()
+    inks, i = [], 0
+    for color, kinds in raw["inks"]:
+        n = 2 * (len(kinds) - kinds.count("Z")) + 4 * kinds.count("C")
+        inks.append(Ink(color, kinds, tuple(values[i : i + n])))
+        i += n
+    return Outline(raw["w"], raw["h"], tuple(inks), raw["mathml"])
 
 
 def _dumps(shape: Outline | str) -> bytes:
     if isinstance(shape, str):
         return json.dumps(shape).encode()
-    inks = [[ink.color, [[op, *args] for op, args in ink.ops]] for ink in shape.inks]
-    return json.dumps(
-        {"w": shape.width, "h": shape.height, "inks": inks, "mathml": shape.mathml},
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
-
-
-def _unpack(ops: list[list[Any]]) -> tuple[PathOp, ...]:
-    return tuple((str(op[0]), tuple(float(v) for v in op[1:])) for op in ops)
+    head = {
+        "w": shape.width,
+        "h": shape.height,
+        "inks": [[ink.color, ink.kinds] for ink in shape.inks],
+        "mathml": shape.mathml,
+    }
+    coords = array.array("i", [v for ink in shape.inks for v in ink.coords])
+    text = json.dumps(head, separators=(",", ":"), ensure_ascii=True).encode()
+    return text + b"\0" + coords.tobytes()
 
 
 @functools.lru_cache(maxsize=2048)
@@ -321,18 +346,20 @@ def _draw(mathml: str) -> Outline:
         if ops:
             inks.setdefault(color, []).extend(ops)
     scale = 1 / _REF
-    out = tuple(
-        Ink(color, tuple(_moved(op, x0, y0, scale) for op in ops)) for color, ops in inks.items()
-    )
+    out = tuple(_ink(color, ops, x0, y0, scale) for color, ops in inks.items())
     width, height = (box.xmax - box.xmin) * scale, (box.ymax - box.ymin) * scale
     return Outline(round(width, _DIGITS), round(height, _DIGITS), out, mathml)
 
 
-def _moved(op: PathOp, x0: float, y0: float, scale: float) -> PathOp:
-    name, args = op
-    return name, tuple(
-        round(((v - x0) if i % 2 == 0 else (v - y0)) * scale, _DIGITS) for i, v in enumerate(args)
-    )
+def _ink(color: str | None, ops: list[PathOp], x0: float, y0: float, scale: float) -> Ink:
+    """Operations moved to the box's top left and scaled to 1 pt, as one ink."""
+    k = scale * EMU_PER_PT
+    coords = [
+        round(((v - x0) if i % 2 == 0 else (v - y0)) * k)
+        for _, args in ops
+        for i, v in enumerate(args)
+    ]
+    return Ink(color, "".join(op for op, _ in ops), tuple(coords))
 
 
 def _color(value: str | None) -> str | None:
@@ -455,29 +482,46 @@ _SHAPES = {"path": _path, "rect": _rect, "line": _line}
 # -- drawn -------------------------------------------------------------------------------
 
 
-def svg_paths(shape: Outline, color: str, scale: float = 1.0) -> str:
-    """The formula's inks as SVG `<path>` elements at `scale` points per 1 pt."""
-    out = []
-    for ink in shape.inks:
-        d = "".join(op + " ".join(_num(v * scale) for v in args) for op, args in ink.ops)
-        out.append(f'<path d="{d}" fill="{ink.color or color}"/>')
-    return "".join(out)
+def svg_paths(shape: Outline, color: str) -> str:
+    """The formula's inks as SVG `<path>` elements, in EMU at 1 pt."""
+    return "".join(
+        f'<path d="{path_data(ink.kinds, ink.coords)}" fill="{ink.color or color}"/>'
+        for ink in shape.inks
+    )
 
 
-def _num(v: float) -> str:
-    text = f"{v:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+def path_data(kinds: str, numbers: Sequence[object], style: str = "svg") -> str:
+    """Operations as path text in `style`: SVG's (`M1 2L3 4Z`) or a PDF content stream's
+    (`1 2 m 3 4 l h`), each letter with its numbers (formatted by one template, fast)."""
+    pieces = _PIECES[style]
+    return "".join(map(pieces.__getitem__, kinds)) % tuple(numbers)
+
+
+_PIECES = {
+    "svg": {"M": "M%s %s", "L": "L%s %s", "C": "C%s %s %s %s %s %s", "Z": "Z"},
+    "pdf": {"M": "%d %d m ", "L": "%d %d l ", "C": "%d %d %d %d %d %d c ", "Z": "h "},
+}
 
 
 @functools.lru_cache(maxsize=256)
-def picture(shape: Outline, width_px: int, height_px: int, color: str) -> bytes:
-    """The formula drawn into a transparent PNG of `width_px` × `height_px` in `color`."""
+def picture(
+    shape: Outline, width_px: int, height_px: int, color: str, cache_dir: Path | None = None
+) -> bytes:
+    """The formula drawn into a transparent PNG of `width_px` × `height_px` in `color`,
+    remembered on disk under `cache_dir`."""
+    name = cache.key("formula-png", VERSION, shape.mathml, f"{width_px}x{height_px}", color)
+    stored = cache.get(cache_dir, name)
+    if stored is not None:
+        return stored
     from . import svg
 
     body = svg_paths(shape, color)
     doc = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="{height_px}" '
-        f'viewBox="0 0 {shape.width:.4f} {shape.height:.4f}" preserveAspectRatio="none">'
+        f'viewBox="0 0 {round(shape.width * EMU_PER_PT)} {round(shape.height * EMU_PER_PT)}" '
+        'preserveAspectRatio="none">'
         f"{body}</svg>"
     )
-    return svg.raster(doc.encode(), (width_px, height_px))
+    png = svg.raster(doc.encode(), (width_px, height_px), text=False)
+    cache.put(cache_dir, name, png)
+    return png

@@ -719,20 +719,15 @@ class _Layout:
             size = h / PT / len(drawn) / 1.3
             self.put(page, drawn, rect, size, min(size, 9), "formula_tex", "m")
             return
-        pt = min(h / PT / drawn.height, w / PT / drawn.width)  # the size it is set at
+        size = int(min(h / PT / drawn.height, w / PT / drawn.width) * 100)  # set at, pt/100
+        pt = size / 100
         dw, dh = round(drawn.width * pt * PT), round(drawn.height * pt * PT)
         box = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh)
-        k = pt * PT
-        inks = tuple(
-            (ink.color, tuple((op, tuple(round(v * k) for v in args)) for op, args in ink.ops))
-            for ink in drawn.inks
-        )
+        inks = tuple((ink.color, ink.kinds, ink.coords) for ink in drawn.inks)
         color = self.c.get("math") or self.c["text"]
         px = (max(1, round(dw / INCH * _MATH_DPI)), max(1, round(dh / INCH * _MATH_DPI)))
-        png = formula.picture(drawn, px[0], px[1], color)
-        page.frames.append(
-            MathFrame(box, math.tex, inks, png, color, drawn.mathml, round(pt * 100))
-        )
+        png = formula.picture(drawn, px[0], px[1], color, self.assets.cache_dir)
+        page.frames.append(MathFrame(box, math.tex, inks, png, color, drawn.mathml, size))
 
     def set_tex(self, tex: str) -> Outline | str:
         """A formula's outline, remembered in the build's cache."""

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 from lxml import etree
+
+from . import cache
 
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
@@ -32,10 +35,23 @@ _FONT = (
 )
 
 
+VERSION = "1"  # bump when the equations written change: names the cache entries
+
+
 @functools.lru_cache(maxsize=1024)
-def equation(mathml: str, color: str, size: int) -> str | None:
+def equation(mathml: str, color: str, size: int, cache_dir: Path | None = None) -> str | None:
     """`<m:oMathPara>` for `mathml`, centred, its runs `size` hundredths of a point in
-    `color` (unless the TeX coloured them)."""
+    `color` (unless the TeX coloured them); remembered under `cache_dir`."""
+    name = cache.key("omml", VERSION, mathml, color, str(size))
+    stored = cache.get(cache_dir, name)
+    if stored is not None:
+        return stored.decode() or None
+    para = _equation(mathml, color, size)
+    cache.put(cache_dir, name, (para or "").encode())
+    return para
+
+
+def _equation(mathml: str, color: str, size: int) -> str | None:
     import math_ml2omml
 
     marked, colors = _marked(mathml)

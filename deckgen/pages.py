@@ -74,8 +74,10 @@ class PictureFrame:
     svg: bytes | None = None  # an SVG picture's cleaned text; `data` is then its PNG
 
 
-# One colour's filled path: its colour (None: the frame's) and operations in EMU
-Ink = tuple[str | None, tuple[tuple[str, tuple[int, ...]], ...]]
+# One colour's filled path: its colour (None: the frame's), its operations (M and L take two
+# numbers, C six, Z none: formula.ARGS) and their numbers in EMU from the frame's top left,
+# the formula set at 1 pt (the frame's `size` scales them)
+Ink = tuple[str | None, str, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class MathFrame:
 
     rect: Rect
     tex: str  # the formula as written: alt text and notes
-    inks: tuple[Ink, ...]  # each colour's M/L/C/Z in EMU from the rect's top left
+    inks: tuple[Ink, ...]  # each colour's path
     png: bytes
     color: str  # "#RRGGBB": the theme's math colour, for ink that names none
     mathml: str

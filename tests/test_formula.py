@@ -94,8 +94,9 @@ def test_a_formula_outline_is_closed_paths_inside_its_box() -> None:
     assert {op for op, _ in ink.ops} == {"M", "L", "C", "Z"}
     coords = [v for _, args in ink.ops for v in args]
     xs, ys = coords[::2], coords[1::2]
-    assert min(xs) >= -0.01 and max(xs) <= shape.width + 0.01
-    assert min(ys) >= -0.01 and max(ys) <= shape.height + 0.01
+    emu = 12700  # the numbers are EMU, the formula set at 1 pt
+    assert min(xs) >= -1 and max(xs) <= shape.width * emu + 1
+    assert min(ys) >= -1 and max(ys) <= shape.height * emu + 1
     assert shape.mathml.startswith("<math")
 
 
@@ -229,7 +230,12 @@ def test_the_pdf_marks_each_formula_with_its_tex_as_alt_text(built: BuildResult)
 def test_the_html_deck_draws_each_formula_as_labelled_svg_paths(tmp_path: Path) -> None:
     result = build(POST, tmp_path, formats=["html"])
     page = result.written[0].read_text(encoding="utf-8")
-    groups = re.findall(r'<g class="math" role="img" aria-label="([^"]*)">(.*?)</g>', page, re.S)
+    groups = re.findall(
+        r'<g class="math" transform="translate\([\d. ]+\) scale\([\d.]+\)" role="img" '
+        r'aria-label="([^"]*)">(.*?)</g>',
+        page,
+        re.S,
+    )
     assert len(groups) == len(_frames(result))
     for label, paths in groups:
         assert html.unescape(label).strip()

@@ -19,10 +19,11 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
+from reportlab.pdfgen.canvas import Canvas
 
 from .. import fonts, svg
 from ..fonts import Face
+from ..formula import path_data
 from ..pages import (
     Frame,
     MathFrame,
@@ -74,7 +75,7 @@ def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
             _font(face)
 
 
-def _register_converted(pages: Pages) -> None:
+def _register_converted(pages: Pages, cache_dir: Path | None) -> None:
     """Faces with CFF outlines: embed a TrueType subset of just the characters used."""
     used: dict[Face, set[str]] = {}
     for face, text in drawn_text(pages.pages):
@@ -84,7 +85,7 @@ def _register_converted(pages: Pages) -> None:
         text = "".join(sorted(chars))
         name = f"{face.key}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
         if _registered.get(face) != name:
-            data = fonts.embeddable(face, text)
+            data = fonts.embeddable(face, text, cache_dir)
             font = TTFont(name, io.BytesIO(data))
             # reportlab gives a font whose face (PostScript) name it has seen the first font
             # registered with that face: an earlier post's subset, without this post's glyphs
@@ -94,10 +95,10 @@ def _register_converted(pages: Pages) -> None:
 
 
 def render_pdf(pages: Pages, cache_dir: Path | None = None) -> bytes:
-    """The PDF file's bytes (`cache_dir` is not needed: reportlab reads the fonts)."""
+    """The PDF file's bytes; `cache_dir` keeps the TrueType subsets of CFF fonts."""
     _images.clear()
     buf = io.BytesIO()
-    _register_converted(pages)
+    _register_converted(pages, cache_dir)
     first = next(drawn_text(pages.pages), None)
     initial = _font(first[0]) if first else "Helvetica"
     size = (_pt(pages.width), _pt(pages.height))
@@ -211,25 +212,18 @@ def _vectors(c: Canvas, drawing: Any, box: tuple[float, float, float, float]) ->
 
 
 def _math(c: Canvas, f: MathFrame, h: int, links: bool) -> None:
-    """A formula as filled vector outlines, one path per colour, with its TeX as alt text."""
+    """A formula as filled vector outlines, one path per colour, with its TeX as alt text:
+    the path's numbers are its EMU at 1 pt, placed and scaled by one transformation."""
     x, y, _, _ = f.rect
     c.addLiteral(f"/Span <</Alt {_pdf_text(f.tex)}>> BDC")
-    for color, ops in f.inks:
+    c.saveState()
+    k = f.size / 100 / EMU_PER_PT  # the outlines are set at 1 pt, in EMU
+    c.addLiteral(f"{k:.10f} 0 0 {-k:.10f} {_pt(x)} {_pt(h - y)} cm")
+    for color, kinds, coords in f.inks:
         c.setFillColor(_color(color or f.color))
-        p = c.beginPath()
-        for op, a in ops:
-            pts = [_pt(x + v) if i % 2 == 0 else _pt(h - y - v) for i, v in enumerate(a)]
-            _PATH_OPS[op](p, pts)
-        c.drawPath(p, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+        c.addLiteral(path_data(kinds, coords, "pdf") + "f")
+    c.restoreState()
     c.addLiteral("EMC")
-
-
-_PATH_OPS: dict[str, Callable[[Any, list[float]], None]] = {
-    "M": lambda p, a: p.moveTo(*a),
-    "L": lambda p, a: p.lineTo(*a),
-    "C": lambda p, a: p.curveTo(*a),
-    "Z": lambda p, a: p.close(),
-}
 
 
 class _Picture(ImageReader):

@@ -97,7 +97,7 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     slides, notes, pres_rels = [], [], []
     first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
     for n, page in enumerate(pages.pages, start=1):
-        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font)
+        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font, cache_dir)
         xml = writer.slide(page)
         if page.notes:
             notes.append(n)
@@ -433,8 +433,11 @@ class _Rels:
 class _SlideWriter:
     """Writes one slide's DrawingML, relating its layout, pictures and links as it goes."""
 
-    def __init__(self, slides: int, media: dict[bytes, str], east_asian: str) -> None:
+    def __init__(
+        self, slides: int, media: dict[bytes, str], east_asian: str, cache_dir: Path | None = None
+    ) -> None:
         self.slides = slides
+        self.cache_dir = cache_dir  # where equations are kept between builds
         self.media = media
         self.rels = _Rels()
         self.rels.add(_RT_LAYOUT, _LAYOUT)
@@ -526,7 +529,7 @@ class _SlideWriter:
         with its picture as the fallback for viewers that show no equations; the picture
         alone when the formula has no Office Math. The TeX is the alt text of both."""
         assert isinstance(frame, MathFrame)
-        para = omml.equation(frame.mathml, frame.color, frame.size)
+        para = omml.equation(frame.mathml, frame.color, frame.size, self.cache_dir)
         if para is None:
             return self.picture(PictureFrame(frame.rect, frame.png, "png", frame.tex))
         ident = self._id("Equation")
