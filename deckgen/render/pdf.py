@@ -17,7 +17,7 @@ from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -40,6 +40,21 @@ from ..theme import Theme
 
 EMU_PER_PT = 12700
 rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
+_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap with each character as UTF-16 (reportlab writes a
+    character past U+FFFF, as 𝒮 U+1D4AE, as five hex digits, which reads back as another)."""
+    cmap = _TO_UNICODE(fontname, [min(v, 0xFFFF) for v in subset])
+    for i, v in enumerate(subset):
+        if v > 0xFFFF:
+            units = chr(v).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"<{i:02X}> <FFFF>", f"<{i:02X}> <{units}>", 1)
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 _registered: dict[Face, str] = {}  # face → the name reportlab knows it by
 _images: dict[bytes, str] = {}  # picture → its image XObject in the document being rendered
 
