@@ -99,7 +99,7 @@ def main() -> None:
             f"`python bench/formulas.py --formulas {args.formulas}`: a post of {args.formulas} "
             "formulas (half displayed, of every construct the math fixture has, half inline), "
             "built to PPTX and PDF as a whole process; median of "
-            f"{args.runs} runs. {time.strftime('%Y-%m-%d')}; load average before: "
+            f"{args.runs} runs. {time.strftime('%Y-%m-%d')}; load average at the end: "
             f"{os.getloadavg()[0]:.1f} (the machine is shared: wall time grows with it).",
             "",
             f"Machine: {machine()}.",
