@@ -85,12 +85,36 @@ _NORMALISE = (
 _TAG = re.compile(r"\\tag(\*?)\{([^{}]*)\}")
 
 
+_COLOR = re.compile(r"\\color\s*\{[^{}]*\}\s*\{")
+
+
+def _scoped_colors(text: str) -> str:
+    """`\\color{c}{x}` as `{\\color{c}{x}}`: the colour ends with its braces, as MathJax 2 and
+    the blogs written for it read it (and an `&` after it stays an alignment point)."""
+    out, pos = [], 0
+    for m in _COLOR.finditer(text):
+        if m.start() < pos:
+            continue
+        depth, end = 1, m.end()
+        while end < len(text) and depth:
+            if text[end] == "\\":
+                end += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        out.append(text[pos : m.start()] + "{" + text[m.start() : end] + "}")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def normalise(tex: str) -> str:
     """The TeX as latex2mathml sets it as MathJax would: labels and `\\require` dropped, no
     automatic numbers, a `\\tag` at the right end."""
     text = " ".join(tex.split())
     for pattern, repl in _NORMALISE:
         text = pattern.sub(repl, text)
+    text = _scoped_colors(text)
     tags = _TAG.findall(text)
     if tags and "\\begin" not in text:
         text = _TAG.sub("", text) + "".join(
@@ -224,7 +248,10 @@ def to_mathml(source: str) -> str:
         return "nested too deeply"
     except Exception as exc:  # latex2mathml raises its own error types
         return _one_line(exc)
-    mathml = _valid(mathml)
+    try:
+        mathml = _valid(re.sub(r"&(?!#?\w+;)", "&amp;", mathml))  # a bare & it leaves in text
+    except Exception as exc:  # lxml's XMLSyntaxError: MathML that is not XML
+        return f"MathML that is not XML: {_one_line(exc)}"
     unknown = re.search(r">(\\[A-Za-z]+|\\.)<", mathml)
     if unknown:
         return f"unknown command {unknown[1]}"

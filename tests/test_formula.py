@@ -365,3 +365,15 @@ def test_a_formula_that_cannot_be_set_is_shown_as_tex_with_a_located_warning(
     assert any("\\notacommand" in s.text and "Mono" in s.face.family for s in shown)
     with pytest.raises(StrictError):
         build(post, tmp_path / "out", strict=True)
+
+
+def test_a_colour_with_braces_ends_with_them_and_an_alignment_after_it_stays_one() -> None:
+    """As a MathJax 2 blog writes it (a policy-gradient derivation): `\\color{red}{…}` then
+    `&` before a comment column; latex2mathml read the colour on to the row's end and set
+    the `&` as a letter."""
+    tex = r"\begin{aligned} a &= \Big( b + \color{red}{c} \Big) & \text{; why} \\ &= d & \end{aligned}"
+    shape = formula.outline(tex)
+    assert isinstance(shape, formula.Outline)
+    assert ">&amp;<" not in shape.mathml and "<mi>&" not in shape.mathml
+    assert {ink.color for ink in shape.inks} == {None, "#FF0000"}
+    assert formula.normalise(r"\color{red}{x} y") == r"{\color{red}{x}} y"
