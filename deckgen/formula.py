@@ -23,7 +23,7 @@ from typing import Any
 
 from . import cache
 
-VERSION = "1"  # bump when the setting or the entries' form changes: names the cache entries
+VERSION = "4"  # bump when the setting or the entries' form changes: names the cache entries
 _REF = 100.0  # ziamath sets outlines at 100 units to the em; stored at 1 pt
 _MAX_TEX = 20_000  # characters: past this a "formula" is not one a slide can show
 _PLAIN = "#010203"  # the colour ziamath is asked for: its ink takes the theme's math colour
@@ -79,6 +79,8 @@ _NORMALISE = (
     (re.compile(r"\\bm(?![A-Za-z])"), r"\\boldsymbol"),
     (re.compile(r"\\mathbbm(?![A-Za-z])"), r"\\mathbb"),
     (re.compile(r"\\(vcentcolon|colon)(?![A-Za-z])"), ":"),
+    # an empty last cell (`… & \\end{aligned}`): latex2mathml drops a one-row table with one
+    (re.compile(r"(?<!\\)&\s*(\\end\{)"), r"\1"),
     # limits under it when displayed (latex2mathml sets `arg\,max` after a stray `*`)
     (re.compile(r"\\operatorname\*\s*\{([^{}]*)\}"), r"\\mathop{\\mathrm{\1}}\\limits"),
 )
@@ -286,7 +288,8 @@ def _valid(mathml: str) -> str:
     """`mathml` as valid MathML, where latex2mathml leaves it otherwise: each script,
     fraction and root given its number of children (the extra leading ones of
     `\\begin{bmatrix}…\\end{bmatrix}^T` in an mrow); an operator holding elements
-    (`\\mathrel{\\sim}`) an mrow; a delimiter after `\\big` (`\\{`) its character."""
+    (`\\mathrel{\\sim}`) an mrow; a delimiter after `\\big` (`\\{`) its character; a bar
+    (`\\vert`) an operator that does not stretch."""
     from lxml import etree
 
     root = etree.fromstring(mathml.encode())
@@ -308,6 +311,10 @@ def _valid(mathml: str) -> str:
             el.text = _DELIMITERS[el.text]
         elif name in ("mi", "mo") and el.text == "~":  # latex2mathml's \\sim in a \\mathrel
             el.text, el.tag = "∼", etree.QName(ns, "mo").text
+        elif el.text in ("|", "‖", "∣") and (name == "mi" or (name == "mo" and not el.attrib)):
+            # `\\vert`, `|`: a bar, not a fence (ziamath would stretch it far past a `\\sum_s`)
+            el.tag = etree.QName(ns, "mo").text
+            el.set("stretchy", "false")
     return etree.tostring(root, encoding="unicode")
 
 

@@ -377,3 +377,18 @@ def test_a_colour_with_braces_ends_with_them_and_an_alignment_after_it_stays_one
     assert ">&amp;<" not in shape.mathml and "<mi>&" not in shape.mathml
     assert {ink.color for ink in shape.inks} == {None, "#FF0000"}
     assert formula.normalise(r"\color{red}{x} y") == r"{\color{red}{x}} y"
+
+
+@pytest.mark.parametrize(
+    ("tex", "tallest"),
+    [
+        (r"\color{red}{\sum_{s} P(s \vert a)}", 2.0),  # ziamath stretched the bar 19 em
+        (r"\begin{aligned} =& \Big( x \Big) & \end{aligned}", 2.6),  # latex2mathml lost the row
+    ],
+)
+def test_what_latex2mathml_and_ziamath_get_wrong_on_a_real_derivation_is_set_right(
+    tex: str, tallest: float
+) -> None:
+    shape = formula.outline(tex)
+    assert isinstance(shape, formula.Outline), shape
+    assert 0.5 < shape.height <= tallest
