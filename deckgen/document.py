@@ -188,9 +188,10 @@ class Contact:
 class Math:
     """Document: a formula in TeX (`$$…$$` or `\\[…\\]` on its own is displayed)."""
 
-    tex: str
+    tex: str  # as written: the notes and the alt text show it
     display: bool = True
     line: int | None = None
+    expanded: str = ""  # with the post's macros expanded, as it is set; "" when the same
 
 
 @dataclass(frozen=True)

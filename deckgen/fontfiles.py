@@ -29,7 +29,8 @@ class FontFile:
 def theme_files(theme: Theme, cache_dir: Path | None = None) -> list[FontFile]:
     """Every font file a deck in `theme` may use: the regular, bold, italic and bold-italic
     face of each role, body first (one entry per file, naming the roles that use it), then
-    the fallbacks, used only when the text needs them: Noto Sans CJK and DejaVu Sans."""
+    the fallbacks, used only when the text needs them: Noto Sans CJK, DejaVu Sans and STIX
+    Two Math."""
     found: dict[Path, FontFile] = {}
     for role in ("body", "title", "code"):
         spec = theme.fonts.get(role)
@@ -73,6 +74,18 @@ def theme_files(theme: Theme, cache_dir: Path | None = None) -> list[FontFile]:
                     fallback="symbols the theme's fonts lack",
                 )
             )
+    maths = fonts.math_face()
+    if maths is not None:
+        family, style = _names(maths.path)
+        files.append(
+            FontFile(
+                family,
+                style,
+                maths.path,
+                licence(maths.path),
+                fallback="math letters and symbols no other font has (𝒮, 𝔤, ⟹)",
+            )
+        )
     return files
 
 

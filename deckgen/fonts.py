@@ -480,6 +480,21 @@ def symbol_face(bold: bool, italic: bool) -> Face | None:
     return Face("DejaVu Sans", path, bold, italic) if path.is_file() else None
 
 
+@functools.lru_cache(maxsize=1)
+def math_face() -> Face | None:
+    """STIX Two Math (OFL, the copy ziamath ships to set displayed formulas), for the math
+    letters and symbols inline math uses that no other bundled font has (𝒮, 𝔤, ⟹, ≼);
+    found without importing ziamath; None when it is not there."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("ziamath")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    path = folder / "STIXTwoMath-Regular.ttf"
+    return Face("STIX Two Math", path, False, False) if path.is_file() else None
+
+
 _DEJAVU = {"sans": "DejaVuSans", "serif": "DejaVuSerif", "mono": "DejaVuSansMono"}
 _DEJAVU_STYLE = {  # the files' style suffixes, by (bold, italic) and by whether serif
     (False, False): ("", ""),
@@ -495,7 +510,7 @@ def substitute(f: Face) -> Face:
     the Arial, Helvetica or Calibri that PowerPoint and Keynote substitute, so text that
     fits in them fits there too. CJK faces (and all, without matplotlib's copies of
     DejaVu) are their own substitute."""
-    if is_cjk_face(f) or f.family == "DejaVu Sans":
+    if is_cjk_face(f) or f.family in ("DejaVu Sans", "STIX Two Math"):
         return f
     kind = font_class(f)
     plain, serif = _DEJAVU_STYLE[(f.bold, f.italic)]
@@ -527,7 +542,7 @@ def is_cjk_face(f: Face) -> bool:
 
 def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | None:
     """The face that draws `ch`: the theme's, else the CJK fallback, else the symbol
-    fallback, else None (missing)."""
+    fallback, else the math fallback, else None (missing)."""
     o = ord(ch)
     if o < 0x80 or o in coverage(primary, cache_dir):
         return primary
@@ -539,16 +554,29 @@ def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | No
     symbols = symbol_face(primary.bold, primary.italic)
     if symbols is not None and o in coverage(symbols, cache_dir):
         return symbols
+    maths = math_face()
+    if maths is not None and o in coverage(maths, cache_dir):
+        return maths
     return None
 
 
-def embeddable(f: Face, chars: str) -> bytes:
-    """A TrueType font with just the glyphs for `chars`, converted from CFF outlines."""
-    return _saved(_truetype_subset(f, chars))
+def embeddable(f: Face, chars: str, cache_dir: Path | None = None) -> bytes:
+    """A TrueType font with just the glyphs for `chars`, converted from CFF outlines;
+    remembered under `cache_dir` (converting a large font, as STIX Two Math, takes a second)."""
+    from . import cache
+
+    st = f.path.stat()
+    name = cache.key(f"{f.path}|{f.index}|{st.st_size}|{st.st_mtime_ns}", "truetype", chars)
+    stored = cache.get(cache_dir, name)
+    if stored is None:
+        stored = _saved(_truetype_subset(f, chars))
+        cache.put(cache_dir, name, stored)
+    return stored
 
 
-# OpenType layout and kerning: the layout sets text without them, and so do the renderers
-_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern")
+# OpenType layout, kerning and math layout (STIX Two Math's): the layout sets text without
+# them, and so do the renderers
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "kern", "MATH")
 
 
 def _truetype_subset(f: Face, chars: str) -> TTFont:

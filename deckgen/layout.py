@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import fonts, formula, highlight, images, narration
+from . import derivation, fonts, formula, highlight, images, narration
 from .deck import (
     PAPERS,
     Assets,
@@ -43,6 +43,7 @@ from .deck import (
 from .document import Background, Figure, Image, Math, Run, Runs, plain
 from .errors import Diagnostic, info, warning
 from .fork import Forked, can_fork
+from .formula import Outline
 from .pages import (
     Cell,
     DocInfo,
@@ -481,7 +482,7 @@ class _Setter:
             if face is None:
                 self.missing.add(ch)
                 face = primary
-            elif face is not primary and face != fonts.symbol_face(primary.bold, primary.italic):
+            elif face is not primary and fonts.is_cjk_face(face):
                 self.fallbacks.add(face.family)  # the East Asian fallback the PPTX names
             if out and out[-1][1] == face:
                 out[-1] = (out[-1][0] + ch, face)
@@ -861,15 +862,19 @@ class _Layout:
             size = h / PT / len(drawn) / 1.3
             self.put(page, drawn, rect, size, min(size, 9), "formula_tex", "m")
             return
-        pt = min(h / PT / drawn.height, w / PT / drawn.width)  # the size it is set at
+        size = int(min(h / PT / drawn.height, w / PT / drawn.width) * 100)  # set at, pt/100
+        pt = size / 100
         dw, dh = round(drawn.width * pt * PT), round(drawn.height * pt * PT)
         box = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh)
-        k = pt * PT
-        path = tuple((op, tuple(round(v * k) for v in args)) for op, args in drawn.ops)
+        inks = tuple((ink.color, ink.kinds, ink.coords) for ink in drawn.inks)
         color = self.c.get("math") or self.c["text"]
         px = (max(1, round(dw / INCH * _MATH_DPI)), max(1, round(dh / INCH * _MATH_DPI)))
-        png = formula.picture(math.tex, px[0], px[1], color)
-        page.frames.append(MathFrame(box, math.tex, path, png, color))
+        png = formula.picture(drawn, px[0], px[1], color, self.assets.cache_dir)
+        page.frames.append(MathFrame(box, math.tex, inks, png, color, drawn.mathml, size))
+
+    def set_tex(self, tex: str) -> Outline | str:
+        """A formula's outline, remembered in the build's cache."""
+        return formula.outline(tex, self.assets.cache_dir)
 
     def placeholder(self, page: _Page, rect: Rect, alt: str, src: str) -> Rect:
         x, y, w, h = rect
@@ -2066,7 +2071,8 @@ class _SlideLayout:
 
 def _math_slide(self: _SlideLayout) -> None:
     """Formulas large and centred, the line that leads into them above, the slide's text
-    below; text that does not fit continues on the next slide. The group is centred."""
+    below. Formulas taller than the slide at the theme's minimum math size continue on the
+    next slides, split at their line breaks; so does text that does not fit."""
     lay = self.lay
     page = _Page()
     x, y, w, h = self.chrome(page, self.slide.title)
@@ -2084,6 +2090,15 @@ def _math_slide(self: _SlideLayout) -> None:
     shapes = [_formula_shape(lay, m) for m in eqs.formulas]
     alone = text is None and not lead  # a formula on its own is set larger still
     size = lay.size("math", body * _MATH_SCALE) * (1.25 if alone else 1)
+    least = min(size, lay.size("math_min", body_min))
+    drawn = [(m.expanded or m.tex, s) for m, s in shapes if isinstance(s, formula.Outline)]
+    if len(drawn) == len(shapes) and drawn:
+        rooms = lambda n: (room if n == 0 else h) / PT  # noqa: E731
+        parts, pt = derivation.share(drawn, lay.set_tex, rooms, w / PT, size, least)
+    else:  # a formula shown as TeX: all on this slide, as before
+        parts, pt = [], size
+    if len(parts) > 1:
+        return _derivation(self, page, (x, y, w, h), parts, pt, lead, lead_h, text)
     heights = _formula_heights(shapes, w, room, size)
     fgap = round(0.2 * INCH)
     stack = sum(heights) + fgap * (len(heights) - 1)
@@ -2104,12 +2119,60 @@ def _math_slide(self: _SlideLayout) -> None:
         self.more(fit)
 
 
+def _derivation(
+    self: _SlideLayout,
+    page: _Page,
+    rect: Rect,
+    parts: list[list[derivation.Part]],
+    pt: float,
+    lead: list[_Spec],
+    lead_h: int,
+    text: Content | None,
+) -> None:
+    """Formulas over several pages at one size `pt`, the lead above the first, each page's
+    parts stacked from the top; the slide's text after the last part, or on a page of its own."""
+    lay = self.lay
+    x, y, w, h = rect
+    body, body_min = lay.size("body", 24), lay.size("body_min", 16)
+    gap = round(0.3 * INCH)
+    formulas = next(c for c in self.slide.body if isinstance(c, Equations)).formulas
+    top = y
+    for n, stack in enumerate(parts):
+        if n:
+            page = _Page()
+            title = self.cont_title()
+            x, y, w, h = self.chrome(page, title)
+            top = y
+        elif lead:
+            lay.put(page, lead, (x, top, w, lead_h), body, body_min, "body", "t")
+            top += lead_h + gap
+        for part in stack:
+            height = round(part.shape.height * pt * PT)
+            whole = formulas[part.index]
+            if part.tex != (whole.expanded or whole.tex):  # some of its lines: they are the alt
+                whole = replace(whole, tex=part.tex)
+            lay.formula(page, (whole, part.shape), (x, top, w, height))
+            top += height + round(derivation.GAP * pt * PT)
+        title = self.cont_title() if n else self.slide.title
+        if n == len(parts) - 1 and text is not None and y + h - top > h // 4:
+            fit = lay.text_block(page, text, (x, top + gap, w, y + h - top - gap))
+            self.emit(page, title)
+            self.more(fit)
+            return
+        self.emit(page, title)
+    if text is not None:
+        page = _Page()
+        fit = lay.text_block(page, text, self.chrome(page, self.cont_title()))
+        self.emit(page, self.cont_title())
+        self.more(fit)
+
+
 _Shape = tuple[Math, "formula.Outline | list[_Spec]"]  # outlines, or the TeX shown as code
 
 
 def _formula_shape(lay: _Layout, math: Math) -> _Shape:
     """A formula's outlines, or (with a warning) its TeX in the code font when it cannot be set."""
-    shape = formula.outline(math.tex)
+    shape = lay.set_tex(math.expanded or math.tex)
     if isinstance(shape, formula.Outline):
         return math, shape
     lay.diags.append(

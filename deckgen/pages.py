@@ -82,16 +82,24 @@ class PictureFrame:
     placeholder: str = ""  # "type idx" of the template placeholder it fills, if any
 
 
+# One colour's filled path: its colour (None: the frame's), its operations (M and L take two
+# numbers, C six, Z none: formula.ARGS) and their numbers in EMU from the frame's top left,
+# the formula set at 1 pt (the frame's `size` scales them)
+Ink = tuple[str | None, str, tuple[int, ...]]
+
+
 @dataclass(frozen=True)
 class MathFrame:
-    """Pages: a displayed formula: its outlines for vector output, a PNG of the same for the
-    PPTX, both filling `rect`; `tex` is its alt text."""
+    """Pages: a displayed formula: its outlines for vector output, its MathML (an equation in
+    the PPTX) and a PNG of the outlines (the equation's fallback), all filling `rect`."""
 
     rect: Rect
-    tex: str
-    path: tuple[tuple[str, tuple[int, ...]], ...]  # M/L/C/Z in EMU from the rect's top left
+    tex: str  # the formula as written: alt text and notes
+    inks: tuple[Ink, ...]  # each colour's path
     png: bytes
-    color: str  # "#RRGGBB"
+    color: str  # "#RRGGBB": the theme's math colour, for ink that names none
+    mathml: str
+    size: int  # the size it is set at, in hundredths of a point
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,9 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
         if body_el is not None:
             parser.blocks.extend(parser.children(body_el))
         parser.blocks.extend(parser.d_footnotes)
-    blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of)
+    site = source.site.config if source.site is not None else {}
+    macros = tex.macros_of(site, source.meta)  # MathJax's and KaTeX's `macros` settings
+    blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of, macros)
     too_long = next(_long_texts(blocks), None)
     if too_long is not None:
         length, line = too_long

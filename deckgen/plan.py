@@ -645,7 +645,7 @@ def _lead_in(stack: list[Content]) -> Text | None:
 
 def _formulas_as_text(e: Equations) -> Text:
     """Formulas where they cannot be set large: each an italic line of Unicode text."""
-    return Text(tuple((Run(to_unicode(m.tex), italic=True),) for m in e.formulas))
+    return Text(tuple((Run(to_unicode(m.expanded or m.tex), italic=True),) for m in e.formulas))
 
 
 def _flow(parts: Sequence[Content]) -> Content:

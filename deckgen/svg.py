@@ -295,8 +295,9 @@ def fonts_id() -> str:
     return ",".join(parts)
 
 
-def raster(data: bytes, pixels: tuple[int, int]) -> bytes:
-    """The cleaned SVG `data` drawn at `pixels` (width, height) as a PNG with transparency.
+def raster(data: bytes, pixels: tuple[int, int], text: bool = True) -> bytes:
+    """The cleaned SVG `data` drawn at `pixels` (width, height) as a PNG with transparency;
+    without `text` (an SVG of paths alone, as a formula's), no font is loaded.
 
     Raises SvgError when resvg cannot draw it.
     """
@@ -304,7 +305,7 @@ def raster(data: bytes, pixels: tuple[int, int]) -> bytes:
 
     if pixels[0] * pixels[1] > MAX_RASTER_PIXELS:
         raise SvgError(f"SVG raster of {pixels[0]}×{pixels[1]} pixels is too large to draw")
-    files = _font_files()
+    files = _font_files() if text else ()
     sans = _SANS if any("Arimo" in Path(f).name for f in files) else "DejaVu Sans"
     try:
         png = resvg_py.svg_to_bytes(

@@ -58,12 +58,15 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 
 
 _NEXT = re.compile(r"[`<\\$\n\]]")
+_ENVIRONMENT = re.compile(
+    r"\\begin\{((?:equation|align|alignat|gather|multline|eqnarray|flalign)\*?)\}"
+)
 _LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)")
 
 
 def protect(body: str) -> tuple[str, list[Found]]:
     """`body` with each formula outside code replaced by a placeholder, and the formulas."""
-    if "$" not in body and "\\(" not in body and "\\[" not in body:
+    if "$" not in body and "\\(" not in body and "\\[" not in body and "\\begin" not in body:
         return body, []
     found: list[Found] = []
     out: list[str] = []
@@ -121,6 +124,13 @@ def _backslash(body: str, i: int, out: list[str], found: list[Found]) -> int:
     if nxt == "$":
         out.append("&#36;")  # an escaped dollar is a dollar, never math
         return i + 2
+    env = _ENVIRONMENT.match(body, i)
+    if env is not None:  # MathJax sets a math environment outside delimiters too
+        close = body.find(f"\\end{{{env[1]}}}", env.end(), _limit(body, i))
+        if close >= 0:
+            end = close + len(env[1]) + 6
+            f = Found(body[i:end].strip(), True, i, body[i:end])
+            return _emit(body, out, found, f, end)
     out.append(body[i : i + 2])  # a Markdown escape: keep the pair as it is
     return i + 2
 
@@ -277,24 +287,46 @@ def _indented_code(body: str) -> dict[int, int]:
 
 
 def restore(
-    blocks: tuple[Block, ...], found: list[Found], body: str, line_of: Callable[[int], int]
+    blocks: tuple[Block, ...],
+    found: list[Found],
+    body: str,
+    line_of: Callable[[int], int],
+    macros: Macros | None = None,
 ) -> tuple[Block, ...]:
     """Blocks with every placeholder replaced: display paragraphs become `Math` blocks (with
     their line in `body`, the post as written), other formulas italic Unicode runs; code gets
-    its source back, exactly as written."""
+    its source back, exactly as written. The formulas' macros (`macros`, then each formula's
+    definitions, in order) are expanded; a formula that only defines macros shows nothing."""
     if not found:
         return blocks
     lines = _lines(found, body, line_of)
+    defined = dict(macros or {})
+    expanded = [expand(define(f.tex, defined), defined).strip() for f in found]
+    readable = [dataclasses.replace(f, tex=e) for f, e in zip(found, expanded, strict=True)]
     out: list[Block] = []
     for b in blocks:
-        if isinstance(b, Paragraph) and len(b.runs) == 1:
-            m = _TOKEN.fullmatch(b.runs[0].text.strip())
-            if m and _index(m) < len(found) and found[_index(m)].display:
-                f = found[_index(m)]
-                out.append(Math(f.tex, True, lines[_index(m)]))
-                continue
-        out.append(_walk(b, found))
+        shown = _displayed(b, found)
+        if shown is not None:  # one or more displayed formulas, and nothing else
+            for n in shown:
+                f, e = found[n], expanded[n]
+                if e:
+                    out.append(Math(f.tex, True, lines[n], e if e != f.tex else ""))
+            continue
+        out.append(_walk(b, readable))
     return tuple(out)
+
+
+def _displayed(b: Block, found: list[Found]) -> list[int] | None:
+    """The formulas a paragraph of displayed formulas alone holds (`$$a$$ $$b$$`); else None."""
+    if not isinstance(b, Paragraph) or len(b.runs) != 1 or b.runs[0].code:
+        return None
+    text = b.runs[0].text
+    if _TOKEN.sub("", text).strip():
+        return None
+    shown = [_index(m) for m in _TOKEN.finditer(text)]
+    if not shown or not all(n < len(found) and found[n].display for n in shown):
+        return None
+    return shown
 
 
 def _lines(found: list[Found], body: str, line_of: Callable[[int], int]) -> list[int]:
@@ -382,7 +414,15 @@ _SYMBOLS_TEXT = (
     "colon : triangle △ square □ checkmark ✓ degree ° models ⊨ vdash ⊢ therefore ∴ because ∵ "
     "lim lim max max min min sup sup inf inf log log ln ln exp exp sin sin cos cos tan tan "
     "arg arg det det dim dim ker ker gcd gcd Pr Pr deg deg argmax argmax argmin argmin "
-    "sinh sinh cosh cosh tanh tanh arcsin arcsin arccos arccos arctan arctan"
+    "sinh sinh cosh cosh tanh tanh arcsin arcsin arccos arccos arctan arctan "
+    "Longrightarrow ⟹ longrightarrow ⟶ Longleftarrow ⟸ longleftarrow ⟵ Longleftrightarrow ⟺ "
+    "longleftrightarrow ⟷ longmapsto ⟼ hookrightarrow ↪ hookleftarrow ↩ rightharpoonup ⇀ "
+    "leadsto ⇝ rightsquigarrow ⇝ xrightarrow → xleftarrow ← Uparrow ⇑ Downarrow ⇓ "
+    "prec ≺ succ ≻ preceq ≼ succeq ≽ lesssim ≲ gtrsim ≳ triangleq ≜ coloneqq ≔ doteq ≐ "
+    "odot ⊙ ominus ⊖ oslash ⊘ bigotimes ⨂ bigoplus ⨁ bigodot ⨀ bigcup ⋃ bigcap ⋂ "
+    "bigvee ⋁ bigwedge ⋀ sqsubseteq ⊑ sqsupseteq ⊒ unlhd ⊴ lhd ⊲ rhd ⊳ nmid ∤ "
+    "intercal ⊺ complement ∁ wp ℘ imath ı jmath ȷ Box □ Diamond ◇ diamond ⋄ "
+    "blacksquare ■ lozenge ◊ star ⋆ dagger † ddagger ‡ sharp ♯ flat ♭ natural ♮"
 )
 _SYMBOLS = dict(zip(_GREEK.split()[::2], _GREEK.split()[1::2], strict=True))
 _pairs = _SYMBOLS_TEXT.split()
@@ -393,7 +433,7 @@ _STYLE = {"mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathnormal", "bolds
           "operatorname", "operatorname*", "mathop", "pmb"}  # fmt: skip
 _TEXT = {"text", "textrm", "textit", "textbf", "textsf", "texttt", "mbox", "hbox", "emph",
          "textnormal"}  # fmt: skip
-_SPACED = set("=+−<>±∓×÷·≤≥≠≈∼≃≅≡∝≪≫∈∉∋⊂⊆⊃⊇∪∩→←↔⇒⇐⇔↦∧∨⊕⊗∖⊨⊢∣")
+_SPACED = set("=+−<>±∓×÷·≤≥≠≈∼≃≅≡∝≪≫∈∉∋⊂⊆⊃⊇∪∩→←↔⇒⇐⇔↦∧∨⊕⊗∖⊨⊢∣⟹⟶⟸⟵⟺⟷⇝↪≺≻≼≽≲≳≜≔≐⊑⊒")
 _BIG = set("∑∏∐∫∬∭∮")  # big operators: what they apply to follows after a space
 _IGNORED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
             "biggl", "biggr", "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits",
@@ -402,7 +442,21 @@ _ACCENTS = {"hat": "\u0302", "widehat": "\u0302", "bar": "\u0304", "overline": "
             "vec": "\u20d7", "tilde": "\u0303", "widetilde": "\u0303", "dot": "\u0307",
             "ddot": "\u0308", "check": "\u030c", "breve": "\u0306", "acute": "\u0301",
             "grave": "\u0300", "underline": "\u0332"}  # fmt: skip
-_BB = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "P": "ℙ", "H": "ℍ", "E": "𝔼", "1": "𝟙"}
+
+
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+
+
+def _alphabet(first: int, holes: str, letters: str = _UPPER) -> dict[str, str]:
+    """Letters of a Unicode math alphabet from its first code point; `holes` are the letters
+    Unicode had encoded before (ℝ for the double-struck R), as `letter` then character."""
+    table = {c: chr(first + i) for i, c in enumerate(letters)}
+    table.update(zip(holes[::2], holes[1::2], strict=True))
+    return table
+
+
+_BB = {**_alphabet(0x1D538, "CℂHℍNℕPℙQℚRℝZℤ"), **_alphabet(0x1D552, "", _LOWER), "1": "𝟙"}
+_FRAK = {**_alphabet(0x1D504, "CℭHℌIℑRℜZℨ"), **_alphabet(0x1D51E, "", _LOWER)}
 _CAL = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "𝒜ℬ𝒞𝒟ℰℱ𝒢ℋℐ𝒥𝒦ℒℳ𝒩𝒪𝒫𝒬ℛ𝒮𝒯𝒰𝒱𝒲𝒳𝒴𝒵", strict=True))
 _SUP = dict(zip("0123456789+-=()nihjlswxy−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱʰʲˡˢʷˣʸ⁻", strict=True))
 _SUP.update({"′": "′", "*": "*", "T": "ᵀ", "⊤": "ᵀ"})
@@ -563,6 +617,8 @@ class _Reader:
             return "".join(_BB.get(c, c) for c in self.argument())
         if name in ("mathcal", "mathscr"):
             return "".join(_CAL.get(c, c) for c in self.argument())
+        if name == "mathfrak":
+            return "".join(_FRAK.get(c, c) for c in self.argument())
         if name in _ACCENTS:
             arg = self.argument()
             return f"{arg}{_ACCENTS[name]}" if len(arg) == 1 else arg
@@ -595,3 +651,127 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
     if len(text) > 1 and not (text.startswith("(") and text.endswith(")")):
         text = f"({text})"
     return f"{mark}{text}"
+
+
+# -- macros: \newcommand, \def, \DeclareMathOperator, and the front matter's -------------
+
+Macros = dict[str, tuple[int, str]]  # "\\name" -> (number of arguments, body)
+_DEFINER = re.compile(
+    r"\\(?:(?:re|provide)?newcommand\*?|def|DeclareMathOperator(\*?))\s*(\{\s*)?(\\[A-Za-z]+)"
+)
+_MAX_EXPANSIONS = 10_000  # a macro that calls itself stops here, as TeX would never
+_MACRO_KEYS = ("macros", "math.macros", "mathjax.macros", "katex.macros")
+
+
+def macros_of(*settings: Any) -> Macros:
+    """The macros a front matter or site config defines, as MathJax (`name: body` or
+    `name: [body, n]`) and KaTeX (`"\\\\name": body`) read them; later settings win."""
+    out: Macros = {}
+    for config in settings:
+        for key in _MACRO_KEYS:
+            value: Any = config
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if not isinstance(value, dict):
+                continue
+            for name, body in value.items():
+                if isinstance(body, list | tuple) and body:
+                    nargs = body[1] if len(body) > 1 and isinstance(body[1], int) else 0
+                    out["\\" + str(name).lstrip("\\")] = (min(nargs, 9), str(body[0]))
+                elif isinstance(body, str | int | float):
+                    out["\\" + str(name).lstrip("\\")] = (0, str(body))
+    return out
+
+
+def define(tex: str, macros: Macros) -> str:
+    """`tex` without its definitions, which are added to `macros` (MathJax's are global:
+    in force from the formula that makes them on)."""
+    out, pos = [], 0
+    for m in _DEFINER.finditer(tex):
+        if m.start() < pos:
+            continue
+        i = m.end()
+        if m[2]:  # \newcommand{\name}: the closing brace
+            i = tex.find("}", i) + 1 or len(tex)
+        nargs = 0
+        if tex.startswith("\\DeclareMathOperator", m.start()):
+            body, i = _group(tex, i)
+            op = "\\operatorname*" if m[1] else "\\operatorname"
+            macros[m[3]] = (0, f"{op}{{{body}}}")
+        else:
+            count = re.compile(r"\s*\[(\d)\]").match(tex, i)
+            if count:
+                nargs, i = int(count[1]), count.end()
+            params = re.compile(r"(?:#\d)+").match(tex, i)  # \def\f#1#2{…}
+            if params:
+                nargs, i = params.group().count("#"), params.end()
+            body, i = _group(tex, i)
+            macros[m[3]] = (nargs, body)
+        out.append(tex[pos : m.start()])
+        pos = i
+    out.append(tex[pos:])
+    return _REQUIRE.sub("", "".join(out))
+
+
+_REQUIRE = re.compile(r"\\require\{[^{}]*\}")  # MathJax loads an extension: nothing to do
+
+
+def _group(tex: str, i: int) -> tuple[str, int]:
+    """The `{…}` group at `i` (after spaces): its inside and where it ends; else one token."""
+    while i < len(tex) and tex[i].isspace():
+        i += 1
+    if i >= len(tex):
+        return "", i
+    if tex[i] != "{":
+        m = _TEX_TOKEN.match(tex, i)
+        return (m.group(), m.end()) if m else ("", i + 1)
+    depth = 0
+    for j in range(i, len(tex)):
+        c = tex[j]
+        if c == "\\":
+            continue
+        if c == "{" and tex[j - 1] != "\\":
+            depth += 1
+        elif c == "}" and tex[j - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return tex[i + 1 : j], j + 1
+    return tex[i + 1 :], len(tex)
+
+
+def expand(tex: str, macros: Macros) -> str:
+    """`tex` with `macros` expanded (their arguments put in for #1…#9), as often as they
+    call each other, up to a bound."""
+    if not macros or "\\" not in tex:
+        return tex
+    out: list[str] = []
+    rest, pos, done = tex, 0, 0
+    while done < _MAX_EXPANSIONS:
+        m = _CONTROL.search(rest, pos)
+        if m is None:
+            break
+        if m.group() not in macros:
+            pos = m.end()
+            continue
+        nargs, body = macros[m.group()]
+        out.append(rest[: m.start()])
+        i, args = m.end(), []
+        for _ in range(nargs):
+            arg, i = _group(rest, i)
+            args.append(arg)
+        body = _PARAM.sub(functools.partial(_argument, args), body)
+        if re.search(r"\\[A-Za-z]+$", body) and rest[i : i + 1].isalpha():
+            body += " "  # \eps{}x: a control word's end, not \epsilonx
+        rest, pos = body + rest[i:], 0
+        done += 1
+    out.append(rest)
+    return "".join(out)
+
+
+def _argument(args: list[str], m: re.Match[str]) -> str:
+    n = int(m[1])
+    return args[n - 1] if n <= len(args) else ""
+
+
+_CONTROL = re.compile(r"\\[A-Za-z]+|\\.")
+_PARAM = re.compile(r"#([1-9])")

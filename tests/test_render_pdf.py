@@ -150,3 +150,14 @@ def test_links_are_underlined_only_when_the_theme_says(tmp_path: Path) -> None:
     out = build(post, tmp_path / "under", formats=["pdf"], theme=str(theme)).written[0]
     (line,) = _underlines_below(out, "ada@example.org")
     assert line["stroking_color"] is not None
+
+
+def test_a_character_past_u_ffff_reads_back_as_itself(tmp_path: Path) -> None:
+    """reportlab writes 𝒮 (U+1D4AE) in the ToUnicode map as five hex digits; the PDF says it
+    in UTF-16, so copying the text gives 𝒮 again, not ᵊ."""
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: T\n---\n## S\n\n- states $\\mathcal{S}$ and $\\mathfrak{g}$\n")
+    (pdf,) = build(post, tmp_path / "o", formats=("pdf",)).written
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[1].extract_text() or ""
+    assert "𝒮" in text and "𝔤" in text

@@ -172,3 +172,68 @@ def test_a_dollar_in_a_link_target_is_part_of_the_address() -> None:
     body = "see [the docs](https://example.com/api/$version$/x.html) and $y$"
     assert texts(body) == [("y", False)]
     assert "https://example.com/api/$version$/x.html" in protect(body)[0]
+
+
+# -- more than one formula, environments, macros -----------------------------------------
+
+
+def test_several_displayed_formulas_in_one_block_are_each_a_math_block(tmp_path: Path) -> None:
+    doc = parse(tmp_path, "$$a = b$$ $$c = d$$\n$$e$$\n")
+    assert [(b.tex, b.line) for b in doc.blocks if isinstance(b, Math)] == [
+        ("a = b", 4),
+        ("c = d", 4),
+        ("e", 5),
+    ]
+
+
+def test_a_math_environment_outside_dollars_is_displayed_as_mathjax_does(tmp_path: Path) -> None:
+    body = "Then:\n\n\\begin{align}\na &= b \\\\\nc &= d\n\\end{align}\n\nAnd `\\begin{align}` in code.\n"
+    doc = parse(tmp_path, body)
+    maths = [b for b in doc.blocks if isinstance(b, Math)]
+    assert [m.tex for m in maths] == ["\\begin{align}\na &= b \\\\\nc &= d\n\\end{align}"]
+    assert maths[0].line == 6
+    assert "\\begin{align}" in plain(doc.blocks[-1].runs)  # type: ignore[union-attr]
+
+
+def test_macros_from_the_post_and_the_front_matter_are_expanded_where_they_are_used(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "$$\\newcommand{\\R}{\\mathbb{R}} \\DeclareMathOperator*{\\argmax}{arg\\,max}$$\n\n"
+        "Inline $x \\in \\R^n$ and $\\norm{v}$.\n\n"
+        "$$\\def\\f#1{f(#1)} \\argmax_\\theta \\f{\\theta} \\in \\R$$\n"
+    )
+    path = tmp_path / "post.md"
+    path.write_text(
+        '---\ntitle: T\nmacros:\n  norm: ["\\\\lVert #1 \\\\rVert", 1]\n---\n' + body,
+        encoding="utf-8",
+    )
+    doc = parse_document(read_source(path)[0])[0]
+    para, math = doc.blocks  # the block of definitions alone shows nothing
+    assert plain(para.runs) == "Inline x ∈ ℝⁿ and ‖v‖."  # type: ignore[union-attr]
+    assert isinstance(math, Math) and math.tex.startswith("\\def\\f#1")  # as written
+    assert math.expanded == "\\operatorname*{arg\\,max}_\\theta f(\\theta) \\in \\mathbb{R}"
+
+
+@pytest.mark.parametrize(
+    ("settings", "expanded"),
+    [
+        ({"macros": {"RR": "\\mathbb{R}"}}, "\\mathbb{R}"),  # MathJax: name without backslash
+        ({"katex": {"macros": {"\\RR": "\\mathbb{R}"}}}, "\\mathbb{R}"),  # KaTeX's key
+        ({"math": {"macros": {"RR": ["{#1}^2", 1]}}}, "{x}^2"),  # with an argument
+    ],
+)
+def test_macros_settings_read_as_mathjax_and_katex_write_them(
+    settings: dict[str, object], expanded: str
+) -> None:
+    from deckgen.tex import expand, macros_of
+
+    assert expand("\\RR{x}" if "#1" in str(settings) else "\\RR", macros_of(settings)) == expanded
+
+
+def test_a_macro_that_calls_itself_stops() -> None:
+    from deckgen.tex import define, expand
+
+    macros: dict[str, tuple[int, str]] = {}
+    rest = define("\\def\\loop{\\loop x}", macros)
+    assert rest == "" and len(expand("\\loop", macros)) < 100_000

@@ -22,6 +22,7 @@ from typing import Any
 from .. import fonts
 from ..deck import NoteKind
 from ..fonts import Face
+from ..formula import path_data
 from ..pages import (
     Frame,
     MathFrame,
@@ -171,17 +172,18 @@ class _Writer:
         return f'<use {place} role="img" aria-label="{alt}"><title>{alt}</title></use>'
 
     def formula(self, f: MathFrame, links: bool = True) -> str:
-        """A displayed formula as one filled SVG path, labelled with its TeX."""
+        """A displayed formula as filled SVG paths (one per colour), labelled with its TeX;
+        the paths in EMU at 1 pt, placed and scaled by the group's transform."""
         x, y, _, _ = f.rect
-        d = []
-        for op, args in f.path:
-            pts = [_pt((x if i % 2 == 0 else y) + v) for i, v in enumerate(args)]
-            d.append(op + " ".join(pts))
-        tex = _esc(f.tex)
-        return (
-            f'<path d="{"".join(d)}" fill="{_esc(f.color)}" role="img" aria-label="{tex}">'
-            f"<title>{tex}</title></path>"
+        paths = "".join(
+            f'<path d="{path_data(kinds, coords)}" fill="{_esc(color or f.color)}"/>'
+            for color, kinds, coords in f.inks
         )
+        tex = _esc(f.tex)
+        scale = f"{f.size / 100 / EMU_PER_PT:.10f}".rstrip("0")
+        place = f'transform="translate({_pt(x)} {_pt(y)}) scale({scale})"'
+        label = f'role="img" aria-label="{tex}"><title>{tex}</title>'
+        return f'<g class="math" {place} {label}{paths}</g>'
 
     def slide(self, f: SlideFrame, links: bool = False) -> str:
         x, y, w, h = f.rect

@@ -17,12 +17,13 @@ from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
+from reportlab.pdfgen.canvas import Canvas
 
 from .. import fonts, svg
 from ..fonts import Face
+from ..formula import path_data
 from ..pages import (
     Frame,
     MathFrame,
@@ -39,6 +40,21 @@ from ..theme import Theme
 
 EMU_PER_PT = 12700
 rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
+_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap with each character as UTF-16 (reportlab writes a
+    character past U+FFFF, as 𝒮 U+1D4AE, as five hex digits, which reads back as another)."""
+    cmap = _TO_UNICODE(fontname, [min(v, 0xFFFF) for v in subset])
+    for i, v in enumerate(subset):
+        if v > 0xFFFF:
+            units = chr(v).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"<{i:02X}> <FFFF>", f"<{i:02X}> <{units}>", 1)
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 _registered: dict[Face, str] = {}  # face → the name reportlab knows it by
 _images: dict[bytes, str] = {}  # picture → its image XObject in the document being rendered
 
@@ -74,7 +90,7 @@ def prepare(theme: Theme, cache_dir: Path | None) -> Iterator[None]:
             _font(face)
 
 
-def _register_converted(pages: Pages) -> None:
+def _register_converted(pages: Pages, cache_dir: Path | None) -> None:
     """Faces with CFF outlines: embed a TrueType subset of just the characters used."""
     used: dict[Face, set[str]] = {}
     for face, text in drawn_text(pages.pages):
@@ -84,7 +100,7 @@ def _register_converted(pages: Pages) -> None:
         text = "".join(sorted(chars))
         name = f"{face.key}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
         if _registered.get(face) != name:
-            data = fonts.embeddable(face, text)
+            data = fonts.embeddable(face, text, cache_dir)
             font = TTFont(name, io.BytesIO(data))
             # reportlab gives a font whose face (PostScript) name it has seen the first font
             # registered with that face: an earlier post's subset, without this post's glyphs
@@ -94,10 +110,10 @@ def _register_converted(pages: Pages) -> None:
 
 
 def render_pdf(pages: Pages, cache_dir: Path | None = None) -> bytes:
-    """The PDF file's bytes (`cache_dir` is not needed: reportlab reads the fonts)."""
+    """The PDF file's bytes; `cache_dir` keeps the TrueType subsets of CFF fonts."""
     _images.clear()
     buf = io.BytesIO()
-    _register_converted(pages)
+    _register_converted(pages, cache_dir)
     first = next(drawn_text(pages.pages), None)
     initial = _font(first[0]) if first else "Helvetica"
     size = (_pt(pages.width), _pt(pages.height))
@@ -211,22 +227,17 @@ def _vectors(c: Canvas, drawing: Any, box: tuple[float, float, float, float]) ->
 
 
 def _math(c: Canvas, f: MathFrame, h: int, links: bool) -> None:
-    """A formula as filled vector outlines, with its TeX as the alt text."""
+    """A formula as filled vector outlines, one path per colour, with its TeX as alt text:
+    the path's numbers are its EMU at 1 pt, placed and scaled by one transformation."""
     x, y, _, _ = f.rect
     c.addLiteral(f"/Span <</Alt {_pdf_text(f.tex)}>> BDC")
-    c.setFillColor(_color(f.color))
-    p = c.beginPath()
-    for op, a in f.path:
-        pts = [_pt(x + v) if i % 2 == 0 else _pt(h - y - v) for i, v in enumerate(a)]
-        if op == "M":
-            p.moveTo(*pts)
-        elif op == "L":
-            p.lineTo(*pts)
-        elif op == "C":
-            p.curveTo(*pts)
-        else:
-            p.close()
-    c.drawPath(p, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
+    c.saveState()
+    k = f.size / 100 / EMU_PER_PT  # the outlines are set at 1 pt, in EMU
+    c.addLiteral(f"{k:.10f} 0 0 {-k:.10f} {_pt(x)} {_pt(h - y)} cm")
+    for color, kinds, coords in f.inks:
+        c.setFillColor(_color(color or f.color))
+        c.addLiteral(path_data(kinds, coords, "pdf") + "f")
+    c.restoreState()
     c.addLiteral("EMC")
 
 

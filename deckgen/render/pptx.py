@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import fonts
+from .. import fonts, omml
 from ..deck import Note, NoteKind
 from ..fonts import Face
 from ..pages import (
@@ -73,6 +73,8 @@ _MEDIA = {"jpeg": ("jpg", "image/jpeg"), "png": ("png", "image/png"),
 # SVG, and this extension of the blip names the SVG part itself (MS-ODRAWXML's svgBlip)
 _SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 _SVG_BLIP_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+_MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_A14_NS = "http://schemas.microsoft.com/office/drawing/2010/main"  # a14:m, an equation
 _FONT_TYPE = ("fntdata", "application/x-fontdata")  # the content type PowerPoint writes
 # what PowerPoint draws in a run's font that the layout did not measure as text: spaces, and
 # bullets and list numbers (drawn in the paragraph's first run, whichever style that is)
@@ -103,7 +105,9 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
     for n, page in enumerate(pages.pages, start=1):
         layout = "../" + page.layout.removeprefix("ppt/") if page.layout else _LAYOUT
-        writer = _SlideWriter(len(pages.pages), media, pages.east_asian_font, layout, on_template)
+        writer = _SlideWriter(
+            len(pages.pages), media, pages.east_asian_font, layout, on_template, cache_dir
+        )
         xml = writer.slide(page)
         if page.notes:
             notes.append(n)
@@ -446,8 +450,10 @@ class _SlideWriter:
         east_asian: str,
         layout: str = _LAYOUT,
         on_template: bool = False,
+        cache_dir: Path | None = None,
     ) -> None:
         self.slides = slides
+        self.cache_dir = cache_dir  # where equations are kept between builds
         self.media = media
         self.rels = _Rels()
         self.rels.add(_RT_LAYOUT, layout)
@@ -569,9 +575,35 @@ class _SlideWriter:
         return self.rels.add(_RT_IMAGE, "../" + image[4:])
 
     def formula(self, frame: Frame) -> str:
-        """A displayed formula: its picture, with the TeX as the alt text."""
+        """A displayed formula as PowerPoint stores an equation: Office Math in a text box,
+        with its picture as the fallback for viewers that show no equations; the picture
+        alone when the formula has no Office Math. The TeX is the alt text of both."""
         assert isinstance(frame, MathFrame)
-        return self.picture(PictureFrame(frame.rect, frame.png, "png", frame.tex))
+        para = omml.equation(frame.mathml, frame.color, frame.size, self.cache_dir)
+        if para is None:
+            return self.picture(PictureFrame(frame.rect, frame.png, "png", frame.tex))
+        ident = self._id("Equation")
+        alt = f'descr="{_attr(frame.tex)}"'
+        rid = self._media(frame.png, "png")
+        nv = f'<p:nvSpPr><p:cNvPr {ident} {alt}/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
+        geometry = f'{_xfrm(frame.rect)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        flat = '<a:bodyPr wrap="none" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr">'
+        equation = (
+            f"<p:sp>{nv}<p:spPr>{geometry}<a:noFill/></p:spPr><p:txBody>{flat}<a:noAutofit/>"
+            f'</a:bodyPr><a:lstStyle/><a:p><a:pPr algn="ctr"/><a14:m>{para}</a14:m>'
+            f'<a:endParaRPr lang="en-US" sz="{frame.size}"/></a:p></p:txBody></p:sp>'
+        )
+        fallback = (
+            f'<p:sp>{nv}<p:spPr>{geometry}<a:blipFill><a:blip r:embed="{rid}"/><a:stretch>'
+            "<a:fillRect/></a:stretch></a:blipFill></p:spPr><p:txBody><a:bodyPr/><a:lstStyle/>"
+            '<a:p><a:r><a:rPr lang="en-US"><a:noFill/></a:rPr><a:t> </a:t></a:r></a:p>'
+            "</p:txBody></p:sp>"
+        )
+        return (
+            f'<mc:AlternateContent xmlns:mc="{_MC_NS}"><mc:Choice xmlns:a14="{_A14_NS}" '
+            f'Requires="a14">{equation}</mc:Choice><mc:Fallback>{fallback}</mc:Fallback>'
+            "</mc:AlternateContent>"
+        )
 
     def table(self, frame: Frame) -> str:
         assert isinstance(frame, TableFrame)
