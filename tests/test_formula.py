@@ -304,7 +304,7 @@ def test_the_post_and_front_matter_macros_are_expanded(built: BuildResult) -> No
         s.text for f in macros.frames if isinstance(f, TextFrame) for p in f.paras for s in p.spans
     )
     assert "KL" in text and "\\" not in text  # inline, the macro read as text
-    assert not any("newcommand" in n for n in macros.notes)  # a block of definitions shows nothing
+    assert not any("newcommand" in n.text for n in macros.notes)  # definitions show nothing
 
 
 def test_formulas_take_the_themes_text_colour_in_every_output(dark: BuildResult) -> None:
