@@ -31,14 +31,14 @@ Setter = Callable[[str], "Outline | str"]
 
 def fits(shapes: Sequence[Outline], room: float, width: float, size: float) -> float:
     """The largest size, up to `size`, at which `shapes` stack in `room` × `width` points."""
-    return min(_tall(shapes, room, size), size if not shapes else width / _wide(shapes))
+    wide = _wide(shapes) if shapes else 0.0
+    return min(_tall(shapes, room, size), width / wide if wide > 0 else size)
 
 
 def _tall(shapes: Sequence[Outline], room: float, size: float) -> float:
     """The largest size, up to `size`, at which `shapes` stack in `room` points of height."""
-    if not shapes:
-        return size
-    return min(size, room / (sum(s.height for s in shapes) + GAP * (len(shapes) - 1)))
+    tall = sum(s.height for s in shapes) + GAP * (len(shapes) - 1)
+    return min(size, room / tall) if tall > 0 else size  # nothing to set: any size
 
 
 def _wide(shapes: Sequence[Outline]) -> float:

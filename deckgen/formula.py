@@ -23,7 +23,7 @@ from typing import Any
 
 from . import cache
 
-VERSION = "4"  # bump when the setting or the entries' form changes: names the cache entries
+VERSION = "5"  # bump when the setting or the entries' form changes: names the cache entries
 _REF = 100.0  # ziamath sets outlines at 100 units to the em; stored at 1 pt
 _MAX_TEX = 20_000  # characters: past this a "formula" is not one a slide can show
 _PLAIN = "#010203"  # the colour ziamath is asked for: its ink takes the theme's math colour
@@ -233,11 +233,14 @@ def _set(tex: str) -> Outline | str:
     if missing:  # ziamath would draw an empty box: show the TeX instead
         return "no math glyph for " + ", ".join(repr(c) for c in missing[:3])
     try:
-        return _draw(mathml)
+        drawn = _draw(mathml)
     except RecursionError:
         return "nested too deeply"
     except Exception as exc:  # ziamath's errors are its own: one line of why
         return f"cannot set: {_one_line(exc)}"
+    if drawn.width <= 0 or drawn.height <= 0:  # a formula of spaces, say: nothing to draw
+        return "draws nothing"
+    return drawn
 
 
 def to_mathml(source: str) -> str:

@@ -2192,7 +2192,7 @@ def _formula_heights(shapes: list[_Shape], width: int, room: int, size: float) -
     heights: list[float] = []
     for _, shape in shapes:
         if isinstance(shape, formula.Outline):
-            scale = min(size, width / PT / shape.width)
+            scale = min(size, width / PT / shape.width) if shape.width > 0 else size
             heights.append(shape.height * scale * PT)
         else:
             heights.append(len(shape) * size * 0.5 * 1.3 * PT)  # TeX as code: body size

@@ -70,3 +70,13 @@ def test_a_formula_without_lines_taller_than_a_page_is_narrowed_not_split() -> N
         [(tall, shape)], formula.outline, lambda n: 30.0, 800.0, 40.0, 16.0
     )
     assert len(pages) == 1 and size * shape.height <= 30.0 + 1e-6
+
+
+def test_a_displayed_formula_that_draws_nothing_is_its_tex_not_a_crash(tmp_path: Path) -> None:
+    assert formula.outline(r"\quad") == "draws nothing"
+    post = tmp_path / "empty.md"
+    post.write_text("---\ntitle: T\n---\n## Space\n\n$$\n\\quad\n$$\n\n- a point\n")
+    compiled = compile_post(post)
+    warned = [d.message for d in compiled.diagnostics if "draws nothing" in d.message]
+    assert warned and warned[0].startswith("formula not rendered (draws nothing)")
+    assert derivation.fits([], 100.0, 100.0, 24.0) == 24.0
