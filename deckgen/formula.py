@@ -23,7 +23,7 @@ from typing import Any
 
 from . import cache
 
-VERSION = "5"  # bump when the setting or the entries' form changes: names the cache entries
+VERSION = "6"  # bump when the setting or the entries' form changes: names the cache entries
 _REF = 100.0  # ziamath sets outlines at 100 units to the em; stored at 1 pt
 _MAX_TEX = 20_000  # characters: past this a "formula" is not one a slide can show
 _PLAIN = "#010203"  # the colour ziamath is asked for: its ink takes the theme's math colour
@@ -79,6 +79,7 @@ _NORMALISE = (
     (re.compile(r"\\bm(?![A-Za-z])"), r"\\boldsymbol"),
     (re.compile(r"\\mathbbm(?![A-Za-z])"), r"\\mathbb"),
     (re.compile(r"\\(vcentcolon|colon)(?![A-Za-z])"), ":"),
+    (re.compile(r"\\newline(?![A-Za-z])"), r"\\\\"),  # MathJax: a row break, as \\
     # an empty last cell (`… & \\end{aligned}`): latex2mathml drops a one-row table with one
     (re.compile(r"(?<!\\)&\s*(\\end\{)"), r"\1"),
     # limits under it when displayed (latex2mathml sets `arg\,max` after a stray `*`)

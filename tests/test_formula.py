@@ -406,3 +406,8 @@ def test_what_latex2mathml_and_ziamath_get_wrong_on_a_real_derivation_is_set_rig
     shape = formula.outline(tex)
     assert isinstance(shape, formula.Outline), shape
     assert 0.5 < shape.height <= tallest
+
+
+def test_newline_in_a_formula_breaks_its_row_as_mathjax_does() -> None:
+    split = r"\begin{split} a &= b \newline &= c \end{split}"
+    assert formula.outline(split) == formula.outline(split.replace(r"\newline", r"\\"))
