@@ -40,7 +40,7 @@ from .deck import (
     Text,
     Visual,
 )
-from .document import Background, Figure, Image, Math, Run, Runs, plain
+from .document import Background, Figure, Image, Math, Run, Runs, plain, slice_runs
 from .errors import Diagnostic, info, warning
 from .fork import Forked, can_fork
 from .formula import Outline
@@ -604,15 +604,7 @@ def _slice(runs: Runs, a: int, b: int | None = None) -> Runs:
         first = runs[k]
         out = (replace(first, text=first.text[a - (ends[k] - len(first.text)) :]), *runs[k + 1 :])
     else:
-        parts: list[Run] = []
-        pos = 0
-        for r in runs:
-            end = pos + len(r.text)
-            lo, hi = max(a, pos), min(b, end)
-            if lo < hi:
-                parts.append(replace(r, text=r.text[lo - pos : hi - pos]))
-            pos = end
-        out = tuple(parts)
+        out = slice_runs(runs, a, b)
     if out:
         out = (replace(out[0], text=out[0].text.lstrip()), *out[1:])
     return out if all(map(_TEXT, out)) else tuple(r for r in out if r.text)

@@ -119,6 +119,11 @@ def _types(xml: str, parts: set[str]) -> bytes:
             for main in _TEMPLATE_MAIN:
                 value = value.replace(main, "presentationml.presentation.main+xml")
             overrides[name.group(1)] = value
+    return content_types(defaults, overrides)
+
+
+def content_types(defaults: dict[str, str], overrides: dict[str, str]) -> bytes:
+    """`[Content_Types].xml`: the content type of each extension and of each named part."""
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

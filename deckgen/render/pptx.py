@@ -272,17 +272,9 @@ def _content_types(
         overrides[f"/ppt/slides/slide{n}.xml"] = _CT + "slide+xml"
     for n in range(1, notes + 1):
         overrides[f"/ppt/notesSlides/notesSlide{n}.xml"] = _CT + "notesSlide+xml"
-    return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        + "".join(
-            f'<Default Extension="{e}" ContentType="{t}"/>' for e, t in sorted(defaults.items())
-        )
-        + "".join(
-            f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in sorted(overrides.items())
-        )
-        + "</Types>"
-    ).encode()
+    from ..package import content_types
+
+    return content_types(defaults, overrides)
 
 
 def _relationship(rid: str, reltype: str, target: str, external: bool = False) -> str:
