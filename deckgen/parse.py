@@ -112,6 +112,8 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     if dialect == dialects.PANDOC:
         body = dialects.pandoc_text(body)
     body, maths = tex.protect(distill.to_tex(body))  # TeX is not Markdown: kept out of its way
+    if dialect == dialects.POST:  # a bare \begin{…} is Markdown text to the blog's renderer
+        maths = [tex.markdown_unescaped(f) for f in maths]
     body = dialects.backslash_breaks(body)
     parser = _Parser(source, dialect)
     body, flattened = _flatten_lists(body)

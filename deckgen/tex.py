@@ -64,6 +64,19 @@ _ENVIRONMENT = re.compile(
 _LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)")
 
 
+# what kramdown (and CommonMark) read as a backslash escape: the character itself
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!:|\"'$=<>])")
+
+
+def markdown_unescaped(f: Found) -> Found:
+    r"""A math environment written outside `$$` in a blog post as MathJax gets it there: the
+    blog's Markdown renderer has read it as text first, so `\\{` reached MathJax as `\{`
+    and `\_` as `_` (formulas inside `$$`, Pandoc's and Quarto's raw TeX are left alone)."""
+    if not f.source.startswith("\\begin"):
+        return f
+    return dataclasses.replace(f, tex=_MARKDOWN_ESCAPE.sub(r"\1", f.tex))
+
+
 def protect(body: str) -> tuple[str, list[Found]]:
     """`body` with each formula outside code replaced by a placeholder, and the formulas."""
     if "$" not in body and "\\(" not in body and "\\[" not in body and "\\begin" not in body:

@@ -237,3 +237,16 @@ def test_a_macro_that_calls_itself_stops() -> None:
     macros: dict[str, tuple[int, str]] = {}
     rest = define("\\def\\loop{\\loop x}", macros)
     assert rest == "" and len(expand("\\loop", macros)) < 100_000
+
+
+def test_a_bare_environment_in_a_blog_post_is_read_as_its_markdown_renderer_passes_it(
+    tmp_path: Path,
+) -> None:
+    body = "\\begin{equation}\n1\\\\{c = i\\\\} + x\\_1\n\\end{equation}\n\n$$\\{a\\_b\\}$$\n"
+    post = tmp_path / "p.md"
+    for front, bare in (("title: T", r"1\{c = i\} + x_1"), ("format: revealjs", r"1\\{c")):
+        post.write_text(f"---\n{front}\n---\n## A\n\n{body}", encoding="utf-8")
+        doc, _ = parse_document(read_source(post)[0])
+        texs = [b.tex for b in doc.blocks if isinstance(b, Math)]
+        assert bare in texs[0]
+        assert texs[1] == r"\{a\_b\}"  # inside $$: as written
