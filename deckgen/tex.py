@@ -64,8 +64,10 @@ _ENVIRONMENT = re.compile(
 _LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"]*\")?\)")
 
 
-# what kramdown (and CommonMark) read as a backslash escape: the character itself
-_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!:|\"'$=<>])")
+# what kramdown (and CommonMark) read as a backslash escape: the character itself; `\\`
+# before a character (`\\{`) is an escaped backslash, but not a row break (`\\` at a
+# line's end, or `\\[2pt]`), which authors of such posts mean as one
+_MARKDOWN_ESCAPE = re.compile(r"\\\\(?=[^\s\[])|\\([`*_{}\[\]()#+\-.!:|\"'$=<>])")
 
 
 def markdown_unescaped(f: Found) -> Found:
@@ -74,7 +76,8 @@ def markdown_unescaped(f: Found) -> Found:
     and `\_` as `_` (formulas inside `$$`, Pandoc's and Quarto's raw TeX are left alone)."""
     if not f.source.startswith("\\begin"):
         return f
-    return dataclasses.replace(f, tex=_MARKDOWN_ESCAPE.sub(r"\1", f.tex))
+    tex = _MARKDOWN_ESCAPE.sub(lambda m: m[1] if m[1] is not None else "\\", f.tex)
+    return dataclasses.replace(f, tex=tex)
 
 
 def protect(body: str) -> tuple[str, list[Found]]:
