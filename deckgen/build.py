@@ -29,14 +29,14 @@ from .errors import (
     warnings_in,
 )
 from .output import Job, Worker, finish
-from .source import Source, read_source
+from .source.reader import Source, read_source
 from .theme import Theme, load_theme
 
 if TYPE_CHECKING:
-    from . import hugo
-    from .deck import Assets, Deck
-    from .document import Document, Image
-    from .pages import Pages
+    from .model.deck import Assets, Deck
+    from .model.document import Document, Image
+    from .model.pages import Pages
+    from .source import hugo
 
 
 FORMATS = ("pptx", "pdf", "html")
@@ -121,8 +121,8 @@ def plan_post(
     if on_theme is not None:
         on_theme(th)
     # imported only now: a worker process warms up for the theme meanwhile
-    from .parse import parse_document
-    from .plan import plan_deck
+    from .parse.parser import parse_document
+    from .plan.planner import plan_deck
 
     doc, d = parse_document(source)
     diags += d
@@ -173,7 +173,8 @@ def _on_template(
     path = path or theme.template_path
     if path is None:
         return theme, diags
-    from . import fonts, placeholders, template
+    from . import fonts, template
+    from .layout import placeholders
     from .theme import FontSpec
 
     def installed(family: str, weight: int) -> bool:
@@ -192,7 +193,7 @@ def _cite(
 ) -> tuple[Document, list[Diagnostic]]:
     """The citations formatted and linked, each work on the references slides (the post's
     `.bib` read only when it cites something)."""
-    from . import bibliography, citations
+    from .parse import bibliography, citations
 
     if not citations.cites_anything(doc, pandoc=bool(bibliography.names_in(doc.meta))):
         return doc, []
@@ -242,7 +243,7 @@ def compile_post(
     template: Path | None = None,
 ) -> Compiled:
     """Run every stage up to layout; write nothing."""
-    from .layout import lay_out
+    from .layout.engine import lay_out
 
     planned = plan_post(post, theme, aspect, site_root=site_root, template=template)
     assets = assets_for(post, planned.meta, planned.site_root, fetch_remote, cache_dir)
@@ -279,7 +280,7 @@ def build(
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
     planned = plan_post(post, theme, aspect, on_theme, site_root, template)
     site_root = planned.site_root
-    from .deck import PAPERS  # the plan stage has loaded it by now
+    from .model.deck import PAPERS  # the plan stage has loaded it by now
 
     if notes_pages and paper not in PAPERS:
         raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
@@ -379,9 +380,9 @@ def assets_for(
 ) -> Assets:
     """Where the layout finds the post's images: beside it, under the site root, and where
     Hugo serves them when the post is a page of a Hugo site."""
-    from . import hugo
-    from .deck import Assets
-    from .site import JEKYLL, read_site
+    from .model.deck import Assets
+    from .source import hugo
+    from .source.site import JEKYLL, read_site
 
     page = hugo.page(post, meta, site_root)
     url = None
@@ -405,8 +406,8 @@ class Inputs:
 def inputs(post: Path, doc: Document, theme: Theme, assets: Assets) -> Inputs:
     """The files building `post` into `doc` with `theme` read (the post, its local images,
     its bibliography, the theme's files and images), and those it missed."""
-    from .bibliography import find, names_in
-    from .images import local_candidates
+    from .layout.images import local_candidates
+    from .parse.bibliography import find, names_in
 
     read = {post.resolve()}
     absent: set[Path] = set()
@@ -432,7 +433,7 @@ def inputs(post: Path, doc: Document, theme: Theme, assets: Assets) -> Inputs:
 
 def images_in(value: object) -> Iterator[Image]:
     """Every image a document (or any part of one) refers to, however deeply nested."""
-    from .document import Image
+    from .model.document import Image
 
     if isinstance(value, Image):
         yield value
@@ -449,7 +450,7 @@ def _publish_path(
 ) -> Path:
     """Where the front matter's `pdf:` says the PDF is: under the site root, which a Jekyll
     site serves at /; in a Hugo site, under `static/` (or in the page's bundle)."""
-    from . import hugo
+    from .source import hugo
 
     pdf = str(meta.get("pdf") or "")
     if not pdf:
@@ -525,7 +526,7 @@ def _writes(post: Path, options: Mapping[str, object]) -> list[tuple[Path, str]]
     apart = "expected posts with different names, or separate builds with -o"
     files = [(f, apart) for f in outputs(post, outdir, formats, bool(options.get("notes_pages")))]
     if options.get("publish"):
-        from . import hugo
+        from .source import hugo
 
         given = options.get("site_root")
         try:

@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .build import Compiled
-from .document import Block, Document, ListBlock, ListItem, plain
 from .errors import Diagnostic
-from .pages import Page, PictureFrame, text_frames
+from .model.document import Block, Document, ListBlock, ListItem, plain
+from .model.pages import Page, PictureFrame, text_frames
 
 _WORD = re.compile(r"\w+")
 _ERROR_KINDS = {"image"}

@@ -240,7 +240,7 @@ def _build(
 
 def _say_site_roots(posts: list[Path], given: Path | None) -> None:
     """Which site root the posts use: once for each root."""
-    from .site import find_site_root, read_site
+    from .source.site import find_site_root, read_site
 
     said: set[Path | None] = set()
     for post in posts:

@@ -39,8 +39,8 @@ from .fork import (
 )
 
 if TYPE_CHECKING:
-    from .deck import Assets, Deck
-    from .pages import Pages
+    from .model.deck import Assets, Deck
+    from .model.pages import Pages
     from .theme import Theme
 
 # format -> (module, function); imported only when that format is rendered
@@ -79,7 +79,7 @@ class Finished:
 
 def finish(job: Job) -> Finished:
     """Lay out, check, render and write, in this process."""
-    from .layout import lay_out, lay_out_handout
+    from .layout.engine import lay_out, lay_out_handout
 
     pages, diags = lay_out(job.deck, job.theme, job.assets)
     warned = job.warned + warnings_in(diags)
@@ -250,7 +250,7 @@ def _serve(formats: Sequence[str], reply: int, job: int | None, work: Any = None
             write_format(*work)
         else:
             assert job is not None
-            importlib.import_module(".layout", __package__)
+            importlib.import_module(".layout.engine", __package__)
             todo = _messages(formats, os.fdopen(job, "rb"))
             if todo is not None:
                 answer = replace(finish(todo), pages=None)  # the pages stay here
@@ -283,7 +283,7 @@ def _messages(formats: Sequence[str], pipe: IO[bytes]) -> Job | None:
                 job: Job = rest[0]
                 return job
             theme, cache_dir = rest
-            from .layout import prepare
+            from .layout.engine import prepare
 
             # "prepare": a head start only, so a failure is no error
             with contextlib.suppress(Exception):

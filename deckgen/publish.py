@@ -69,7 +69,7 @@ class _Done:
 def find_posts(root: Path) -> list[Path]:
     """Every post below `root` whose front matter has `pdf:`, in a stable order; not in the
     folders a site build writes (also Hugo's `publishDir`, Jekyll's `destination`)."""
-    from . import hugo
+    from .source import hugo
 
     skipped = set()
     site = hugo.Site.load(root)
@@ -279,7 +279,7 @@ def _site_stamp(
     """A digest of what every post shares: deckgen's version and its own files, the options,
     the site's configuration (Jekyll's, Hugo's) and Jekyll's includes, layouts and data; and
     the stamps of those site files, so that the next run reads only those that changed."""
-    from . import hugo
+    from .source import hugo
 
     h = hashlib.sha256(f"{_FORMAT}|{__version__}|{','.join(formats)}|{theme}".encode())
     h.update(_own_digest().encode())

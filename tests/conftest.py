@@ -14,7 +14,7 @@ from hypothesis import settings
 from PIL import Image
 
 from deckgen.build import BuildResult, build
-from deckgen.deck import Note, NoteKind
+from deckgen.model.deck import Note, NoteKind
 
 # Property tests explore new random posts on every local run; `.ci/run` picks the "ci"
 # profile, the same examples every time, so that CI fails only for a change it tests.

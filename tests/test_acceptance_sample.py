@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from deckgen.build import BuildResult
-from deckgen.source import read_source
+from deckgen.source.reader import read_source
 
 from .conftest import SAMPLE, embedded_fonts, words
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.bibliography import (
+from deckgen.parse.bibliography import (
     Bibliography,
     Name,
     author_list,
@@ -84,7 +84,7 @@ def test_full_references(bib: Bibliography) -> None:
 
 
 def test_long_author_lists_are_shortened() -> None:
-    from deckgen.bibliography import Work
+    from deckgen.parse.bibliography import Work
 
     many = Work("k", "article", tuple(Name(f"Author{n}", "Ann") for n in range(8)))
     assert author_list(many) == "Author0, A., Author1, A., Author2, A., et al."

@@ -22,7 +22,7 @@ import pytest
 from PIL import Image
 
 from deckgen.build import BuildResult, build
-from deckgen.pages import TextFrame
+from deckgen.model.pages import TextFrame
 
 from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, needs_pdftoppm, needs_sample
 

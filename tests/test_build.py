@@ -160,7 +160,7 @@ def test_pdf_and_pptx_agree_on_slide_count(example_build: BuildResult) -> None:
 def test_cold_and_warm_builds_are_byte_identical_and_warm_decodes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from deckgen import images
+    from deckgen.layout import images
 
     cache = tmp_path / "cache"
     cold = build(EXAMPLE, tmp_path / "cold", site_root=ROOT, cache_dir=cache)

@@ -10,11 +10,9 @@ import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from deckgen.bibliography import Bibliography, load
 from deckgen.build import BuildResult, build, plan_post
-from deckgen.citations import CITE, Group, Item, find_groups, resolve
-from deckgen.deck import Bullets, Kind
-from deckgen.document import (
+from deckgen.model.deck import Bullets, Kind
+from deckgen.model.document import (
     Callout,
     Code,
     Document,
@@ -30,9 +28,11 @@ from deckgen.document import (
     Run,
     plain,
 )
-from deckgen.parse import parse_document
-from deckgen.plan import plan_deck
-from deckgen.source import read_source
+from deckgen.parse.bibliography import Bibliography, load
+from deckgen.parse.citations import CITE, Group, Item, find_groups, resolve
+from deckgen.parse.parser import parse_document
+from deckgen.plan.planner import plan_deck
+from deckgen.source.reader import read_source
 from deckgen.theme import load_theme
 
 from .conftest import write_post

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deckgen import derivation, formula
 from deckgen.build import compile_post
-from deckgen.pages import MathFrame
+from deckgen.layout import derivation, formula
+from deckgen.model.pages import MathFrame
 
 ROWS = 24
 

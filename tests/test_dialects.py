@@ -12,8 +12,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.slide import Slide
 
 from deckgen.build import BuildResult, build, compile_post
-from deckgen.dialects import MARP, PANDOC, POST, detect, fenced_divs, marp_directive
-from deckgen.pages import text_frames
+from deckgen.model.pages import text_frames
+from deckgen.source.dialects import MARP, PANDOC, POST, detect, fenced_divs, marp_directive
 
 from .conftest import FIXTURES, ROOT, outputs
 

@@ -18,7 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from deckgen import fonts
 from deckgen.build import BuildResult, build
 from deckgen.errors import DeckgenError
-from deckgen.pages import TextFrame
+from deckgen.model.pages import TextFrame
 from deckgen.theme import FontSpec, load_theme
 
 from .conftest import FIXTURES, embedded_fonts

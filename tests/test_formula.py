@@ -16,10 +16,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from deckgen import formula
 from deckgen.build import BuildResult, StrictError, build, compile_post
-from deckgen.pages import MathFrame, TextFrame
-from deckgen.plan import FORMULA_NOTE
+from deckgen.layout import formula
+from deckgen.model.pages import MathFrame, TextFrame
+from deckgen.plan.planner import FORMULA_NOTE
 
 from .conftest import FIXTURES, needs_soffice
 from .slides import libreoffice_pdfs

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from deckgen.build import build
 from deckgen.errors import DeckgenError
-from deckgen.parse import parse_document
-from deckgen.plan import plan_deck
-from deckgen.source import read_source
+from deckgen.parse.parser import parse_document
+from deckgen.plan.planner import plan_deck
+from deckgen.source.reader import read_source
 from deckgen.theme import load_theme
 
 from .conftest import FIXTURES

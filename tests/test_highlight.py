@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.highlight import highlight
+from deckgen.layout.highlight import highlight
 
 CODE = 'def f(x):\n    return x + 1  # one more\n\n\tprint("tab")'
 

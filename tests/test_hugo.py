@@ -10,8 +10,9 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from deckgen import hugo, images
 from deckgen.build import build
+from deckgen.layout import images
+from deckgen.source import hugo
 
 from .conftest import make_png
 

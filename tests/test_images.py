@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from deckgen import images
+from deckgen.layout import images
 
 from .conftest import make_png
 

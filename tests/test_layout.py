@@ -14,10 +14,11 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
-from deckgen import fonts, layout
+from deckgen import fonts
 from deckgen.build import BuildResult, compile_post
 from deckgen.errors import DeckgenError
-from deckgen.pages import (
+from deckgen.layout import engine as layout
+from deckgen.model.pages import (
     Page,
     Pages,
     PictureFrame,
@@ -438,7 +439,7 @@ def _long_post(folder: Path) -> Path:
 def test_a_long_deck_laid_out_on_two_cores_equals_one_core(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_fails: bool
 ) -> None:
-    from deckgen import layout
+    from deckgen.layout import engine as layout
 
     post = _long_post(tmp_path)
     monkeypatch.setattr(layout, "can_fork", lambda: False)
@@ -469,7 +470,7 @@ def test_a_formula_slide_whose_text_stacks_code_under_prose_keeps_both(tmp_path:
 
 
 def test_words_break_after_their_hyphens_as_powerpoint_breaks_them() -> None:
-    from deckgen.layout import _tokens
+    from deckgen.layout.engine import _tokens
 
     assert _tokens("state-of-the-art x-1 -5 co--op a–b 2024-01-05") == [
         "state-", "of-", "the-", "art", " ", "x-1", " ", "-5", " ", "co--", "op", " ",

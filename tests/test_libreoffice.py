@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from deckgen.build import build
-from deckgen.pages import drawn_text
+from deckgen.model.pages import drawn_text
 
 from .conftest import needs_soffice
 from .slides import (

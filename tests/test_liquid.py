@@ -12,8 +12,8 @@ import pytest
 from pptx import Presentation
 
 from deckgen.build import build
-from deckgen.parse import parse_document
-from deckgen.source import read_source
+from deckgen.parse.parser import parse_document
+from deckgen.source.reader import read_source
 
 SITE = Path(__file__).parent / "sites" / "jekyll-tide"
 POST = SITE / "_posts" / "2024-06-01-reading-the-tide.md"

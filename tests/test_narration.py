@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from deckgen.deck import (
-    BulletItem,
-    Bullets,
-    Kind,
-    Note,
-    NoteKind,
-    Slide,
-    TableBox,
-    Visual,
-)
-from deckgen.document import Figure, Image, Run
-from deckgen.narration import ENOUGH_WORDS, completed, paged
+from deckgen.model.deck import BulletItem, Bullets, Kind, Note, NoteKind, Slide, TableBox, Visual
+from deckgen.model.document import Figure, Image, Run
+from deckgen.plan.narration import ENOUGH_WORDS, completed, paged
 
 
 def items(*texts: str) -> Bullets:

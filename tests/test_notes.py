@@ -12,8 +12,8 @@ import pytest
 from pptx import Presentation
 
 from deckgen.build import build, compile_post
-from deckgen.deck import NoteKind
 from deckgen.errors import DeckgenError
+from deckgen.model.deck import NoteKind
 from deckgen.render.notes import clock, render_notes, script
 
 from .conftest import FIXTURES, note_texts, write_post

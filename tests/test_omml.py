@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from deckgen import formula, omml
 from deckgen.build import BuildResult, build
-from deckgen.pages import MathFrame
+from deckgen.layout import formula
+from deckgen.model.pages import MathFrame
+from deckgen.render import omml
 
 from .conftest import FIXTURES
 

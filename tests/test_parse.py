@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deckgen.document import (
+from deckgen.errors import Diagnostic
+from deckgen.model.document import (
     Background,
     Callout,
     Code,
@@ -24,9 +25,8 @@ from deckgen.document import (
     Table,
     plain,
 )
-from deckgen.errors import Diagnostic
-from deckgen.parse import parse_document
-from deckgen.source import read_source
+from deckgen.parse.parser import parse_document
+from deckgen.source.reader import read_source
 
 
 def parse(tmp_path: Path, body: str) -> tuple[Document, list[Diagnostic]]:

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from deckgen.build import compile_post
-from deckgen.deck import Bullets, CalloutBox, Columns, Deck, Kind, QuoteBox, Text, Visual
-from deckgen.document import Run, plain
-from deckgen.parse import parse_document
-from deckgen.plan import plan_deck, split_sentences
-from deckgen.source import read_source
+from deckgen.model.deck import Bullets, CalloutBox, Columns, Deck, Kind, QuoteBox, Text, Visual
+from deckgen.model.document import Run, plain
+from deckgen.parse.parser import parse_document
+from deckgen.plan.planner import plan_deck, split_sentences
+from deckgen.source.reader import read_source
 from deckgen.theme import load_theme
 
 from .conftest import note_texts, post_notes, write_post

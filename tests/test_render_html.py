@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 
 from deckgen import fonts
 from deckgen.build import BuildResult, build, compile_post
-from deckgen.deck import NoteKind
 from deckgen.errors import DeckgenError
-from deckgen.pages import PictureFrame
+from deckgen.model.deck import NoteKind
+from deckgen.model.pages import PictureFrame
 from deckgen.render.html import render_html, safe_link
 
 from .conftest import EXAMPLE, ROOT, make_png, write_post

@@ -310,7 +310,7 @@ def test_a_paragraph_keeps_the_lines_it_was_laid_out_in(tmp_path: Path) -> None:
     with the fonts break the paragraph where the PDF does, and the box is as tall as the text
     (a viewer that substitutes wider fonts shrinks the text to fit, keeping the lines)."""
     from deckgen.build import compile_post
-    from deckgen.pages import TextFrame
+    from deckgen.model.pages import TextFrame
 
     words = " ".join(f"word{n}" for n in range(60))
     post = write_post(tmp_path, f"## Lines\n\n- {words}\n- short\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.site import HUGO, JEKYLL, find_site_root, read_site, slugify
+from deckgen.source.site import HUGO, JEKYLL, find_site_root, read_site, slugify
 
 
 def touch(path: Path, text: str = "") -> Path:

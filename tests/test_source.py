@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from deckgen.errors import DeckgenError
-from deckgen.source import read_source
+from deckgen.source.reader import read_source
 
 
 def write(tmp_path: Path, data: str | bytes) -> Path:
@@ -203,8 +203,8 @@ def test_a_jekyll_post_still_resolves_its_liquid(tmp_path: Path) -> None:
 def test_a_date_as_written_is_on_the_title_slide_and_not_in_the_properties(
     tmp_path: Path,
 ) -> None:
-    from deckgen.parse import parse_document
-    from deckgen.plan import plan_deck
+    from deckgen.parse.parser import parse_document
+    from deckgen.plan.planner import plan_deck
     from deckgen.theme import load_theme
 
     post = write(

@@ -20,8 +20,8 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from deckgen import images, svg
 from deckgen.build import BuildResult, build
+from deckgen.layout import images, svg
 
 from .conftest import FIXTURES, needs_soffice, output
 from .slides import libreoffice_pdfs

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deckgen.document import Code, Document, ListBlock, Math, Paragraph, Run, plain
-from deckgen.parse import parse_document
-from deckgen.source import read_source
-from deckgen.tex import protect, to_unicode
+from deckgen.model.document import Code, Document, ListBlock, Math, Paragraph, Run, plain
+from deckgen.parse.parser import parse_document
+from deckgen.parse.tex import protect, to_unicode
+from deckgen.source.reader import read_source
 
 
 def parse(tmp_path: Path, body: str) -> Document:
@@ -226,13 +226,13 @@ def test_macros_from_the_post_and_the_front_matter_are_expanded_where_they_are_u
 def test_macros_settings_read_as_mathjax_and_katex_write_them(
     settings: dict[str, object], expanded: str
 ) -> None:
-    from deckgen.tex import expand, macros_of
+    from deckgen.parse.tex import expand, macros_of
 
     assert expand("\\RR{x}" if "#1" in str(settings) else "\\RR", macros_of(settings)) == expanded
 
 
 def test_a_macro_that_calls_itself_stops() -> None:
-    from deckgen.tex import define, expand
+    from deckgen.parse.tex import define, expand
 
     macros: dict[str, tuple[int, str]] = {}
     rest = define("\\def\\loop{\\loop x}", macros)

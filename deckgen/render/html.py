@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import fonts
-from ..deck import NoteKind
 from ..fonts import Face
-from ..formula import path_data
-from ..pages import (
+from ..layout.formula import path_data
+from ..model.deck import NoteKind
+from ..model.pages import (
     Frame,
     MathFrame,
     Page,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..deck import Note, NoteKind
-from ..document import word_count
-from ..pages import Page, Pages, text_frames
+from ..model.deck import Note, NoteKind
+from ..model.document import word_count
+from ..model.pages import Page, Pages, text_frames
 
 _SKIP_ROLES = {"slide_number", "citation", "context"}
 

@@ -21,10 +21,11 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .. import fonts, svg
+from .. import fonts
 from ..fonts import Face
-from ..formula import path_data
-from ..pages import (
+from ..layout import svg
+from ..layout.formula import path_data
+from ..model.pages import (
     Frame,
     MathFrame,
     Page,

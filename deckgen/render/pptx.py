@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import fonts, omml
-from ..deck import Note, NoteKind
+from .. import fonts
 from ..fonts import Face
-from ..pages import (
+from ..model.deck import Note, NoteKind
+from ..model.pages import (
     DocInfo,
     Frame,
     MathFrame,
@@ -49,7 +49,7 @@ from ..pages import (
     drawn_text,
 )
 from ..theme import Theme
-from . import eot
+from . import eot, omml
 
 _TITLE_ONLY = 5  # the default template's "Title Only" layout
 _LAYOUT = "../slideLayouts/slideLayout6.xml"  # the part python-pptx names it
@@ -94,7 +94,7 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     """The PPTX file's bytes; the base package comes from `cache_dir` when kept there."""
     on_template = pages.template is not None
     if pages.template is not None:
-        from ..package import template_base
+        from .package import template_base
 
         base = template_base(pages.template.data, _base(pages.width, pages.height, cache_dir))
     else:
@@ -272,7 +272,7 @@ def _content_types(
         overrides[f"/ppt/slides/slide{n}.xml"] = _CT + "slide+xml"
     for n in range(1, notes + 1):
         overrides[f"/ppt/notesSlides/notesSlide{n}.xml"] = _CT + "notesSlide+xml"
-    from ..package import content_types
+    from .package import content_types
 
     return content_types(defaults, overrides)
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .document import Block, Code, Math, Paragraph, Run
+from ..model.document import Block, Code, Math, Paragraph, Run
 
 # A placeholder: private-use characters only, so Markdown sees no markup and no words in it.
 _OPEN, _CLOSE, _DIGIT0 = "\ue000", "\ue001", 0xE010

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .deck import (
+from ..model.deck import (
     Bullets,
     CalloutBox,
     CodeBox,
@@ -30,7 +30,7 @@ from .deck import (
     Text,
     Visual,
 )
-from .document import plain, word_count
+from ..model.document import plain, word_count
 
 ENOUGH_WORDS = 15  # spoken words below which a slide's notes are completed
 _NUMBERS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .document import Background, Figure, Math, Run, Runs
 
 if TYPE_CHECKING:
-    from . import hugo
+    from ..source import hugo
 
 
 class Kind(str, Enum):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import cache
+from .. import cache
 
 VERSION = "6"  # bump when the setting or the entries' form changes: names the cache entries
 _REF = 100.0  # ziamath sets outlines at 100 units to the em; stored at 1 pt

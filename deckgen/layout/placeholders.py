@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from .errors import Diagnostic, info
-from .pages import Frame, Para, PictureFrame, ShapeFrame, TextFrame
-from .template import Art, Layout, Placeholder, Template
-from .theme import FontSpec, Theme
+from ..errors import Diagnostic, info
+from ..model.pages import Frame, Para, PictureFrame, ShapeFrame, TextFrame
+from ..template import Art, Layout, Placeholder, Template
+from ..theme import FontSpec, Theme
 
 INCH = 914400
 # deckgen's slide kinds -> the template role whose layout they use

@@ -37,8 +37,8 @@ from liquid.exceptions import LiquidError
 from liquid.parser import get_parser
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG, Token
 
+from ..errors import Diagnostic, info, warning
 from . import dialects, jekyll_filters
-from .errors import Diagnostic, info, warning
 from .site import Site
 
 _KEPT = re.compile("\ue000(\\d+)\ue001")  # a placeholder for a tag kept as written

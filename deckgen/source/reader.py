@@ -23,9 +23,9 @@ from typing import Any
 
 import yaml
 
+from .._compat import tomllib
+from ..errors import DeckgenError, Diagnostic, info, warning
 from . import dialects
-from ._compat import tomllib
-from .errors import DeckgenError, Diagnostic, info, warning
 from .site import HUGO, JEKYLL, Site, find_site_root, read_site
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

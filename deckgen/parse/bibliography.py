@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Diagnostic, info, warning
+from ..errors import Diagnostic, info, warning
 
 # Where a post's `bibliography:` file is looked up: beside the post, then in the site.
 SITE_FOLDERS = ("assets/bibliography", "_bibliography", "")

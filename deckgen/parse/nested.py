@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from .document import Figure, FigureGrid, Run, Runs, plain
+from ..model.document import Figure, FigureGrid, Run, Runs, plain
 
 if TYPE_CHECKING:
-    from .parse import _Parser
+    from .parser import _Parser
 
 # a picture is taken with the wrappers it leaves empty; a `<picture>`'s `<source>`s go with it
 _WRAPPERS = {"a", "p", "span", "center", "picture", "em", "strong", "b", "i"}

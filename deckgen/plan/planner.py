@@ -17,9 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import dialects, narration
-from .citations import is_references_title
-from .deck import (
+from ..errors import DeckgenError, Diagnostic
+from ..model.deck import (
     BulletItem,
     Bullets,
     CalloutBox,
@@ -39,8 +38,7 @@ from .deck import (
     Text,
     Visual,
 )
-from .distill import authors_line
-from .document import (
+from ..model.document import (
     Background,
     Block,
     Callout,
@@ -65,10 +63,13 @@ from .document import (
     plain,
     slice_runs,
 )
-from .document import Columns as ColumnsBlock
-from .errors import DeckgenError, Diagnostic
-from .tex import to_unicode
-from .theme import Theme
+from ..model.document import Columns as ColumnsBlock
+from ..parse.citations import is_references_title
+from ..parse.distill import authors_line
+from ..parse.tex import to_unicode
+from ..source import dialects
+from ..theme import Theme
+from . import narration
 
 # A sentence ends at . ! ? followed by space and a capital, digit or opening mark; not after
 # an initial ("L.") or a common abbreviation.

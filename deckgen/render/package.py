@@ -14,7 +14,7 @@ import posixpath
 import re
 import zipfile
 
-from .errors import DeckgenError
+from ..errors import DeckgenError
 
 _CT = "application/vnd.openxmlformats-officedocument."
 _TEMPLATE_MAIN = ("presentationml.template.main+xml", "presentationml.slideshow.main+xml")

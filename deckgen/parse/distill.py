@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from . import dialects
+from ..source import dialects
 
 _D_MATH = re.compile(r"<d-math(\s[^<>]*)?>(.*?)</d-math\s*>", re.S | re.I)
 _BLOCK_ATTR = re.compile(r"(^|\s)block(\s|=|$)", re.I)

@@ -33,9 +33,8 @@ from markdown.extensions import (
 )
 from markdown.extensions.sane_lists import SaneListExtension
 
-from . import dialects, distill, nested, tex
-from .citations import d_cite_run
-from .document import (
+from ..errors import DeckgenError, Diagnostic, info, warning
+from ..model.document import (
     Background,
     Block,
     Callout,
@@ -61,8 +60,10 @@ from .document import (
     Table,
     plain,
 )
-from .errors import DeckgenError, Diagnostic, info, warning
-from .source import Source
+from ..source import dialects
+from ..source.reader import Source
+from . import distill, nested, tex
+from .citations import d_cite_run
 
 # Python-Markdown nests lists by 4 spaces; kramdown and CommonMark posts often use 2.
 _TWO_SPACE_NESTING = re.compile(r"^(?:  |      |          )(?:[-*+]|\d+[.)]) \S", re.M)

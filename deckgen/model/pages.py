@@ -10,11 +10,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..fonts import Face
 from .deck import Note
-from .fonts import Face
 
 if TYPE_CHECKING:
-    from .template import Template
+    from ..template import Template
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in EMU
 

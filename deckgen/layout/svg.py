@@ -272,8 +272,8 @@ _SANS, _SERIF, _MONO = "Arimo", "DejaVu Serif", "DejaVu Sans Mono"
 def _font_files() -> tuple[str, ...]:
     """The files resvg may set an SVG's text in: Arimo (static instances, Arial's and
     Helvetica's widths), DejaVu Sans, Serif and Sans Mono (matplotlib's copies)."""
-    from . import fonts
-    from .theme import FontSpec
+    from .. import fonts
+    from ..theme import FontSpec
 
     files = []
     for bold in (False, True):
@@ -439,8 +439,8 @@ def _font_map() -> Any:
     by its kind (serif, monospace, else sans), embedded; fontconfig is never asked."""
     from svglib.fonts import FontMap
 
-    from . import fonts
-    from .theme import FontSpec
+    from .. import fonts
+    from ..theme import FontSpec
 
     def face(kind: str, bold: bool, italic: bool) -> Path | None:
         if kind == "sans":

@@ -21,7 +21,9 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from . import cache, hugo, svg
+from .. import cache
+from ..source import hugo
+from . import svg
 
 MAX_PIXELS = 60_000_000  # refuse to decode images larger than this (decompression bombs)
 MAX_FILE_BYTES = 100 * 1024 * 1024  # an image file larger than this is not read at all

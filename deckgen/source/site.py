@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from ._compat import tomllib
+from .._compat import tomllib
 
 JEKYLL, HUGO = "jekyll", "hugo"
 _JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")

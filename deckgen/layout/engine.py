@@ -18,8 +18,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import derivation, fonts, formula, highlight, images, narration
-from .deck import (
+from .. import fonts
+from ..errors import Diagnostic, info, warning
+from ..fork import Forked, can_fork
+from ..model.deck import (
     PAPERS,
     Assets,
     Bullets,
@@ -40,11 +42,8 @@ from .deck import (
     Text,
     Visual,
 )
-from .document import Background, Figure, Image, Math, Run, Runs, plain, slice_runs
-from .errors import Diagnostic, info, warning
-from .fork import Forked, can_fork
-from .formula import Outline
-from .pages import (
+from ..model.document import Background, Figure, Image, Math, Run, Runs, plain, slice_runs
+from ..model.pages import (
     Cell,
     DocInfo,
     Frame,
@@ -62,9 +61,12 @@ from .pages import (
     TextFrame,
     text_frames,
 )
+from ..plan import narration
+from ..template import Placeholder
+from ..theme import FontSpec, Theme
+from . import derivation, formula, highlight, images
+from .formula import Outline
 from .placeholders import role_of
-from .template import Placeholder
-from .theme import FontSpec, Theme
 
 PT = 12700
 INCH = 914400
@@ -2273,7 +2275,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         lay.diags.append(
             warning(f"no bundled font has these characters: {listed}{more}", kind="font")
         )
-    from .pages import drawn_text  # (only here: the faces drawn, for their licences)
+    from ..model.pages import drawn_text  # (only here: the faces drawn, for their licences)
 
     lay.diags.extend(fonts.unembeddable(face for face, _ in drawn_text(pages)))
     lay.diags.extend(fonts.weight_problems(theme, assets.cache_dir))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import cache
+from .. import cache
 
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"

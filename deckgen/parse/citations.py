@@ -29,9 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import dialects
-from .bibliography import Bibliography, Work, reference_parts, sort_key, year_suffixes
-from .document import (
+from ..errors import Diagnostic, warning
+from ..model.document import (
     Block,
     Document,
     Footnote,
@@ -46,8 +45,9 @@ from .document import (
     plain,
     slice_runs,
 )
-from .errors import Diagnostic, warning
-from .theme import CITATION_STYLES
+from ..source import dialects
+from ..theme import CITATION_STYLES
+from .bibliography import Bibliography, Work, reference_parts, sort_key, year_suffixes
 
 CITE = "cite:"  # the link of a `<d-cite>` run from parse: CITE + its keys, comma-separated
 ANCHOR = "cite-"  # a cited work's anchor: its entry on the references slide
