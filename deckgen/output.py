@@ -79,7 +79,8 @@ class Finished:
 
 def finish(job: Job) -> Finished:
     """Lay out, check, render and write, in this process."""
-    from .layout.engine import lay_out, lay_out_handout
+    from .layout.engine import lay_out
+    from .layout.handout import lay_out_handout
 
     pages, diags = lay_out(job.deck, job.theme, job.assets)
     warned = job.warned + warnings_in(diags)

@@ -20,8 +20,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .errors import DeckgenError
+from .model.units import INCH, PT, Rect
 
-Rect = tuple[int, int, int, int]
 _NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
@@ -426,7 +426,7 @@ class _MasterReader:
         line, width = "", 0
         if ln is not None and ln.find("a:noFill", _NS) is None:
             line = self.color(ln.find("a:solidFill", _NS))
-            width = int(ln.get("w", "12700"))
+            width = int(ln.get("w", str(PT)))
         if prst == "line" and line:
             x, y, w, h = rect
             yield Art((x, y, max(w, width), max(h, width)), fill=line, name="line")
@@ -712,9 +712,8 @@ _SCORES: dict[str, Callable[[Layout, _Size], int]] = {
 def describe(template: Template) -> list[str]:
     """Lines for `deckgen templates inspect`: the size, each layout's placeholders, and the
     layout each slide role uses."""
-    inch = 914400
     lines = [
-        f"{template.path}: {template.width / inch:.2f} x {template.height / inch:.2f} in, "
+        f"{template.path}: {template.width / INCH:.2f} x {template.height / INCH:.2f} in, "
         f"{len({lay.master for lay in template.layouts})} master(s), "
         f"{len(template.layouts)} layouts"
     ]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._compat import tomllib
 from .errors import DeckgenError, UsageError, did_you_mean
+from .model.units import Rect
 
 if TYPE_CHECKING:
     from .template import Template
@@ -25,12 +26,8 @@ THEMES_DIR = (
     if _CHECKOUT_THEMES.is_dir()
     else Path(sys.prefix) / "share" / "deckgen" / "themes"  # installed from a wheel
 )
-EMU_PER_INCH = 914400
-EMU_PER_PT = 12700
 ASPECTS = {"16:9": (12192000, 6858000), "4:3": (9144000, 6858000)}
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-Box = tuple[int, int, int, int]  # x, y, width, height in EMU
 
 
 @dataclass(frozen=True)
@@ -78,7 +75,7 @@ class Theme:
     template_path: Path | None = None  # `template = "x.potx"`: the slides go on its layouts
     template: Template | None = None  # that template, read (see `placeholders.themed`)
 
-    def box(self, name: str, layout: str | None = None) -> Box:
+    def box(self, name: str, layout: str | None = None) -> Rect:
         """A named box, from the layout's own table when it has one."""
         table = self.raw_boxes.get(layout, {}) if layout else {}
         frac = table.get(name) if isinstance(table, Mapping) else None

@@ -17,7 +17,7 @@ from pptx.util import Pt
 from deckgen import fonts
 from deckgen.build import BuildResult, compile_post
 from deckgen.errors import DeckgenError
-from deckgen.layout import engine as layout
+from deckgen.layout import text as layout_text
 from deckgen.model.pages import (
     Page,
     Pages,
@@ -435,26 +435,6 @@ def _long_post(folder: Path) -> Path:
     return write_post(folder, "\n".join(sections))
 
 
-@pytest.mark.parametrize("child_fails", [False, True])
-def test_a_long_deck_laid_out_on_two_cores_equals_one_core(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_fails: bool
-) -> None:
-    from deckgen.layout import engine as layout
-
-    post = _long_post(tmp_path)
-    monkeypatch.setattr(layout, "can_fork", lambda: False)
-    one = compile_post(post, site_root=tmp_path)
-    monkeypatch.setattr(layout, "can_fork", lambda: True)
-    if child_fails:  # the parent lays the second half out itself
-        monkeypatch.setattr(layout.Forked, "result", lambda self: None)
-    two = compile_post(post, site_root=tmp_path)
-    assert len(one.pages.pages) >= layout._SPLIT_FROM
-    assert two.pages == one.pages
-    assert two.diagnostics == one.diagnostics
-    assert any("nowhere.png" in d.message for d in two.diagnostics)  # from the second half
-    assert two.pages.east_asian_font == one.pages.east_asian_font != ""
-
-
 def test_a_formula_slide_whose_text_stacks_code_under_prose_keeps_both(tmp_path: Path) -> None:
     # found by the fuzzer: a Marp slide of callouts, a formula and code stopped the layout
     body = (
@@ -470,7 +450,7 @@ def test_a_formula_slide_whose_text_stacks_code_under_prose_keeps_both(tmp_path:
 
 
 def test_words_break_after_their_hyphens_as_powerpoint_breaks_them() -> None:
-    from deckgen.layout.engine import _tokens
+    from deckgen.layout.text import _tokens
 
     assert _tokens("state-of-the-art x-1 -5 co--op a–b 2024-01-05") == [
         "state-", "of-", "the-", "art", " ", "x-1", " ", "-5", " ", "co--", "op", " ",
@@ -568,8 +548,10 @@ def test_a_long_line_of_code_is_measured_once_however_many_slides_it_takes(
 ) -> None:
     line = _long_line(6000)
     measured: list[int] = []
-    tokens = layout._tokens
-    monkeypatch.setattr(layout, "_tokens", lambda text: measured.append(len(text)) or tokens(text))
+    tokens = layout_text._tokens
+    monkeypatch.setattr(
+        layout_text, "_tokens", lambda text: measured.append(len(text)) or tokens(text)
+    )
     pages = compile_post(write_post(tmp_path, f"## Code\n\n```python\n{line}\n```\n")).pages
     assert len(pages.pages) > 5
     assert sum(measured) < 2 * len(line)  # not once more for each slide it continues on
@@ -600,7 +582,7 @@ def test_a_paragraph_continued_from_its_measured_words_is_laid_out_as_if_measure
 ) -> None:
     post = write_post(tmp_path, f"## Long\n\n{body}\n")
     derived = compile_post(post).pages.pages
-    monkeypatch.setattr(layout._Units, "after", lambda self, cut: None)  # measure each again
+    monkeypatch.setattr(layout_text._Units, "after", lambda self, cut: None)  # measure each again
     assert len(derived) > 3
     assert compile_post(post).pages.pages == derived
 

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import cache
+from ..model.units import PT
 
 VERSION = "6"  # bump when the setting or the entries' form changes: names the cache entries
 _REF = 100.0  # ziamath sets outlines at 100 units to the em; stored at 1 pt
 _MAX_TEX = 20_000  # characters: past this a "formula" is not one a slide can show
 _PLAIN = "#010203"  # the colour ziamath is asked for: its ink takes the theme's math colour
 _DIGITS = 4  # decimals kept of a size at 1 pt
-EMU_PER_PT = 12700
 
 PathOp = tuple[str, tuple[float, ...]]  # "M"/"L" (x, y), "C" (x1, y1, x2, y2, x, y), "Z" ()
 
@@ -391,7 +391,7 @@ def _draw(mathml: str) -> Outline:
 
 def _ink(color: str | None, ops: list[PathOp], x0: float, y0: float, scale: float) -> Ink:
     """Operations moved to the box's top left and scaled to 1 pt, as one ink."""
-    k = scale * EMU_PER_PT
+    k = scale * PT
     coords = [
         round(((v - x0) if i % 2 == 0 else (v - y0)) * k)
         for _, args in ops
@@ -556,7 +556,7 @@ def picture(
     body = svg_paths(shape, color)
     doc = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="{height_px}" '
-        f'viewBox="0 0 {round(shape.width * EMU_PER_PT)} {round(shape.height * EMU_PER_PT)}" '
+        f'viewBox="0 0 {round(shape.width * PT)} {round(shape.height * PT)}" '
         'preserveAspectRatio="none">'
         f"{body}</svg>"
     )

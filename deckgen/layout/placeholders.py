@@ -17,10 +17,10 @@ from typing import Any
 
 from ..errors import Diagnostic, info
 from ..model.pages import Frame, Para, PictureFrame, ShapeFrame, TextFrame
+from ..model.units import INCH
 from ..template import Art, Layout, Placeholder, Template
 from ..theme import FontSpec, Theme
 
-INCH = 914400
 # deckgen's slide kinds -> the template role whose layout they use
 _ROLE = {
     "title": "title",

@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 
 from ..fonts import Face
 from .deck import Note
+from .units import Rect
 
 if TYPE_CHECKING:
     from ..template import Template
-
-Rect = tuple[int, int, int, int]  # x, y, width, height in EMU
 
 
 @dataclass(frozen=True)

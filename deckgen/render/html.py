@@ -36,14 +36,14 @@ from ..model.pages import (
     TextFrame,
     drawn_text,
 )
+from ..model.units import PT
 
-EMU_PER_PT = 12700
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def _pt(emu: int) -> str:
     """EMU as points, short and exact enough (1/100 pt)."""
-    text = f"{emu / EMU_PER_PT:.2f}".rstrip("0").rstrip(".")
+    text = f"{emu / PT:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -180,7 +180,7 @@ class _Writer:
             for color, kinds, coords in f.inks
         )
         tex = _esc(f.tex)
-        scale = f"{f.size / 100 / EMU_PER_PT:.10f}".rstrip("0")
+        scale = f"{f.size / 100 / PT:.10f}".rstrip("0")
         place = f'transform="translate({_pt(x)} {_pt(y)}) scale({scale})"'
         label = f'role="img" aria-label="{tex}"><title>{tex}</title>'
         return f'<g class="math" {place} {label}{paths}</g>'

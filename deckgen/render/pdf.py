@@ -37,9 +37,9 @@ from ..model.pages import (
     TextFrame,
     drawn_text,
 )
+from ..model.units import PT
 from ..theme import Theme
 
-EMU_PER_PT = 12700
 rl_config.useA85 = 0  # binary image streams: smaller, and no slow pure-Python ASCII85
 _TO_UNICODE = ttfonts.makeToUnicodeCMap
 
@@ -67,7 +67,7 @@ def _color(hex_color: str) -> Color:
 
 
 def _pt(emu: int) -> float:
-    return emu / EMU_PER_PT
+    return emu / PT
 
 
 def _font(face: Face) -> str:
@@ -233,7 +233,7 @@ def _math(c: Canvas, f: MathFrame, h: int, links: bool) -> None:
     x, y, _, _ = f.rect
     c.addLiteral(f"/Span <</Alt {_pdf_text(f.tex)}>> BDC")
     c.saveState()
-    k = f.size / 100 / EMU_PER_PT  # the outlines are set at 1 pt, in EMU
+    k = f.size / 100 / PT  # the outlines are set at 1 pt, in EMU
     c.addLiteral(f"{k:.10f} 0 0 {-k:.10f} {_pt(x)} {_pt(h - y)} cm")
     for color, kinds, coords in f.inks:
         c.setFillColor(_color(color or f.color))

@@ -48,6 +48,7 @@ from ..model.pages import (
     TextFrame,
     drawn_text,
 )
+from ..model.units import PT
 from ..theme import Theme
 from . import eot, omml
 
@@ -61,7 +62,7 @@ _BASE_VERSION = "2"  # bump when the base package changes
 _WRAP_TOLERANCE = 0.02
 # and a little taller than their text: an application that rounds line spacing up (LibreOffice
 # works in 1/100 mm) must not find a box that the text fills exactly too small, and shrink it
-_HEIGHT_SLACK = 2 * 12700
+_HEIGHT_SLACK = 2 * PT
 _OD = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _CT = "application/vnd.openxmlformats-officedocument.presentationml."
 _RT_SLIDE, _RT_NOTES, _RT_IMAGE = _OD + "slide", _OD + "notesSlide", _OD + "image"
