@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+Level = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
 class Diagnostic:
     """A warning or note from any stage, located in a source file where known."""
 
-    level: str  # "warning" | "error" | "info"
+    level: Level
     message: str
     path: Path | None = None
     line: int | None = None

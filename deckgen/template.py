@@ -20,6 +20,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .errors import DeckgenError
+from .model.pages import Anchor
 from .model.units import INCH, PT, Rect
 
 _NS = {
@@ -53,6 +54,8 @@ _CONTENT = ("body", "obj", "subTitle", "tbl", "chart", "dgm", "media", "clipArt"
 _CLR_MAP = {"tx1": "dk1", "bg1": "lt1", "tx2": "dk2", "bg2": "lt2"}
 _IMAGE_TYPES = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
 
+_ANCHORS: dict[str, Anchor] = {"t": "t", "ctr": "m", "b": "b"}  # DrawingML `anchor` → ours
+
 
 @dataclass(frozen=True)
 class Placeholder:
@@ -65,7 +68,7 @@ class Placeholder:
     color: str = ""  # "#RRGGBB"; "": not said
     font: str = ""  # latin typeface, theme fonts resolved
     align: str = "l"  # l | c | r
-    anchor: str = "t"  # t | m | b
+    anchor: Anchor = "t"
     bold: bool = False
     insets: tuple[int, int, int, int] = (91440, 45720, 91440, 45720)  # l, t, r, b
     vertical: bool = False  # its text runs vertically (East Asian layouts)
@@ -99,7 +102,7 @@ class Art:
     size: float = 18.0  # points
     color: str = "#000000"
     align: str = "l"  # l | c | r
-    anchor: str = "t"  # t | m | b
+    anchor: Anchor = "t"
     bold: bool = False
 
 
@@ -342,10 +345,11 @@ class _MasterReader:
             color = self.color(rpr.find("a:solidFill", _NS)) or color
             latin = rpr.find("a:latin", _NS)
             font = self.typeface(latin.get("typeface", "")) if latin is not None else font
-        anchor, insets = "t", [91440, 45720, 91440, 45720]
+        anchor: Anchor = "t"
+        insets = [91440, 45720, 91440, 45720]
         vertical = any(b.get("vert", "horz") != "horz" for b in bodies)
         for body in reversed(bodies):
-            anchor = {"t": "t", "ctr": "m", "b": "b"}.get(body.get("anchor", ""), anchor)
+            anchor = _ANCHORS.get(body.get("anchor", ""), anchor)
             for i, key in enumerate(("lIns", "tIns", "rIns", "bIns")):
                 if body.get(key) is not None:
                     insets[i] = int(body.get(key, "0"))
@@ -453,7 +457,7 @@ class _MasterReader:
         ppr = body.find("a:p/a:pPr", _NS)
         align = {"ctr": "c", "r": "r"}.get(ppr.get("algn", "") if ppr is not None else "", "l")
         bpr = body.find("a:bodyPr", _NS)
-        anchor = {"ctr": "m", "b": "b"}.get(bpr.get("anchor", "") if bpr is not None else "", "t")
+        anchor = _ANCHORS.get(bpr.get("anchor", "") if bpr is not None else "", "t")
         insets = [int(bpr.get(k, d)) if bpr is not None else d for k, d in
                   (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720))]  # fmt: skip
         x, y, w, h = rect

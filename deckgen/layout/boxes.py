@@ -26,9 +26,12 @@ from ..model.deck import (
 )
 from ..model.document import Run, Runs
 from ..model.pages import (
+    FOOTER_ROLES,
+    Anchor,
     Frame,
     Para,
     Rect,
+    Role,
     ShapeFrame,
     TextFrame,
 )
@@ -82,8 +85,8 @@ class Boxes:
         rect: Rect,
         max_size: float,
         min_size: float,
-        role: str,
-        anchor: str = "t",
+        role: Role,
+        anchor: Anchor = "t",
         split: bool = True,
     ) -> Fit:
         """The largest size (in half points) at which `specs` fit `rect`, else overflow."""
@@ -158,8 +161,8 @@ class Boxes:
         rect: Rect,
         max_size: float,
         min_size: float,
-        role: str,
-        anchor: str = "t",
+        role: Role,
+        anchor: Anchor = "t",
     ) -> Fit:
         """Fit `specs` in `rect` without continuing, and place the frame on `page`."""
         fit = self.fit(specs, rect, max_size, min_size, role, anchor, split=False)
@@ -168,7 +171,7 @@ class Boxes:
         return fit
 
     def _frame(
-        self, paras: list[Para], height: int, rect: Rect, role: str, anchor: str
+        self, paras: list[Para], height: int, rect: Rect, role: Role, anchor: Anchor
     ) -> TextFrame:
         h = rect[3]
         dy = {"t": 0, "m": (h - height) // 2, "b": h - height}[anchor]
@@ -211,7 +214,12 @@ class Boxes:
 
     # -- side text (bullets, callouts, quotes) ----------------------------------------
     def text_block(
-        self, page: DraftPage, content: Content, rect: Rect, probe: bool = False, anchor: str = "t"
+        self,
+        page: DraftPage,
+        content: Content,
+        rect: Rect,
+        probe: bool = False,
+        anchor: Anchor = "t",
     ) -> Fit:
         body, body_min = self.size("body", 24), self.size("body_min", 16)
         if isinstance(content, Columns):  # in a text's place, columns stack as one
@@ -390,7 +398,7 @@ class Boxes:
             if template:
                 text = template.format(**fields)
                 spec = [Spec((Run(text),), color="footer_text", align=align)]
-                self.put(page, spec, t.box("footer_line"), size, 6, f"footer_{key}", "m")
+                self.put(page, spec, t.box("footer_line"), size, 6, FOOTER_ROLES[key], "m")
         return page.frames
 
 

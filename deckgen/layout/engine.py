@@ -29,6 +29,7 @@ from ..model.pages import (
     Frame,
     Page,
     Pages,
+    Role,
     Span,
     TableFrame,
     TextFrame,
@@ -86,7 +87,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         page = Page(
             n,
             item.title,
-            item.slide.kind.value,
+            item.slide.kind,
             tuple(frames),
             notes,
             theme.colors["background"],
@@ -137,7 +138,7 @@ def _on_template(
     assert template is not None
     layout = template.layout_for(role(slide))
 
-    def put(text: str, ph: placeholders.Placeholder, role: str) -> TextFrame | None:
+    def put(text: str, ph: placeholders.Placeholder, role: Role) -> TextFrame | None:
         spec = [Spec((Run(text),), color="text", align=ph.align)]
         size = ph.size or lay.size("footer", 10)
         fit = lay.put(DraftPage(), spec, ph.inner, size, min(size, 6), role, ph.anchor)

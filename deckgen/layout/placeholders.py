@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import Diagnostic, info
-from ..model.pages import Frame, Para, PictureFrame, ShapeFrame, TextFrame
+from ..model.pages import FOOTER_ROLES, Frame, Para, PictureFrame, Role, ShapeFrame, TextFrame
 from ..model.units import INCH
 from ..template import Art, Layout, Placeholder, Template
 from ..theme import FontSpec, Theme
@@ -203,7 +203,7 @@ def bind(
     frames: tuple[Frame, ...],
     lay: Layout,
     fields: Mapping[str, str],
-    put: Callable[[str, Placeholder, str], TextFrame | None],
+    put: Callable[[str, Placeholder, Role], TextFrame | None],
     title_slide: bool,
 ) -> tuple[Frame, ...]:
     """`frames` with each title, body and picture bound to the placeholder of `lay` it fills,
@@ -242,7 +242,7 @@ def bind(
         for kind, text in (("ftr", fields.get("footer", "")), ("sldNum", fields.get("n", ""))):
             ph = next((p for p in lay.placeholders if p.type == kind), None)
             if ph is not None and text:
-                frame = put(text, ph, f"footer_{kind}")
+                frame = put(text, ph, FOOTER_ROLES[kind])
                 if frame is not None:
                     out.append(replace(frame, placeholder=f"{ph.type} {ph.idx}"))
     return tuple(out)

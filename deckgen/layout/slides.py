@@ -20,8 +20,10 @@ from ..model.deck import (
 )
 from ..model.document import Background, Run, Runs, plain
 from ..model.pages import (
+    Anchor,
     Frame,
     Rect,
+    Role,
     ShapeFrame,
     SlideFrame,
     text_frames,
@@ -35,13 +37,17 @@ from .fit import DraftPage, Fit, offset
 from .placeholders import role_of
 from .text import Spec
 
-_VALIGN = {"middle": "m", "top": "t"}  # `[page] text_valign` → a frame's anchor
+_SUBTITLE_FIRST: tuple[Role, Role] = ("subtitle", "byline")  # a title slide's lines
+_BYLINE_FIRST: tuple[Role, Role] = ("byline", "subtitle")
+_VALIGN: dict[str, Anchor] = {"middle": "m", "top": "t"}  # `[page] text_valign` → a frame's anchor
 
 
 _SPLITS = (0.42, 0.5, 0.66, 0.74)  # a figure's shares of the width tried beside its text
 
 
-_UNSAID_ROLES = frozenset({"title", "context", "slide_number", "citation", "footer", "header"})
+_UNSAID_ROLES: frozenset[Role] = frozenset(
+    {"title", "context", "slide_number", "citation", "header"}
+)
 
 
 def shown_text(frames: Sequence[Frame]) -> list[str]:
@@ -83,7 +89,7 @@ class SlideLayout:
         return bool(own.get("context", self.t.raw_boxes.get("context")) if own else
                     self.t.raw_boxes.get("context"))  # fmt: skip
 
-    def ph(self, which: str = "title") -> tuple[str, str]:
+    def ph(self, which: str = "title") -> tuple[str, Anchor]:
         """The alignment and anchor of the template placeholder a title or body goes into
         (left, top without a template)."""
         if self.t.template is None:
@@ -302,7 +308,7 @@ class SlideLayout:
         avail = w - gutter * (n - 1)
         cx = x
         # beside a figure, text sits centred on it; columns of text only start at the top
-        anchor = "m" if any(isinstance(p, Visual) for c in row.columns for p in c) else "t"
+        anchor: Anchor = "m" if any(isinstance(p, Visual) for c in row.columns for p in c) else "t"
         for parts, share in zip(row.columns, row.widths, strict=True):
             cw = round(avail * share)
             more, rest = self.column(page, parts, (cx, y, cw, h), anchor)
@@ -316,7 +322,7 @@ class SlideLayout:
             self.more(Fit(None, 0, [], 0.0, content))
 
     def column(
-        self, page: DraftPage, parts: Sequence[Content], rect: Rect, anchor: str = "t"
+        self, page: DraftPage, parts: Sequence[Content], rect: Rect, anchor: Anchor = "t"
     ) -> tuple[list[Spec], list[Content]]:
         """One column: its texts at their natural height, its figures sharing the rest;
         returns what continues on later pages."""
@@ -412,7 +418,7 @@ class SlideLayout:
         note = next((c for c in self.slide.body if isinstance(c, CalloutBox)), None)
         box = t.box("hero_text", "title_slide") if hero else t.box("text", "title_slide")
         x, y, w, h = box
-        blocks: list[tuple[list[Spec], float, float, str]] = []
+        blocks: list[tuple[list[Spec], float, float, Role]] = []
         tsize = lay.size("title_slide", 44)
         blocks.append(
             (
@@ -547,9 +553,9 @@ class SlideLayout:
             and len(subs) >= 2
             and self.fits(lines[::-1], subs) > self.fits(lines, subs)
         ):  # the byline in the first line's room, the subtitle in the larger second's
-            lines, roles = lines[::-1], ("byline", "subtitle")
+            lines, roles = lines[::-1], _BYLINE_FIRST
         else:
-            roles = ("subtitle", "byline")
+            roles = _SUBTITLE_FIRST
         for runs, ph, role in zip(lines, subs, roles, strict=False):
             psize = ph.size or lay.size(role, 18)
             specs = [Spec(runs, color="text", align=ph.align)]

@@ -8,14 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..fonts import Face
-from .deck import Note
+from .deck import Kind, Note
 from .units import Rect
 
 if TYPE_CHECKING:
     from ..template import Template
+
+
+# what a text frame is: a template placeholder it goes in, whether the notes say it again
+Role = Literal[
+    "title", "subtitle", "byline", "context", "body", "caption", "code", "quote", "callout",
+    "citation", "note", "notes", "cell", "formula_tex", "placeholder", "template",
+    "slide_number", "header",
+    "footer_left", "footer_center", "footer_right", "footer_ftr", "footer_sldNum",
+]  # fmt: skip
+FOOTER_ROLES: dict[str, Role] = {  # a footer's place (theme or template) → its frame's role
+    "left": "footer_left", "center": "footer_center", "right": "footer_right",
+    "ftr": "footer_ftr", "sldNum": "footer_sldNum",
+}  # fmt: skip
+Anchor = Literal["t", "m", "b"]  # where a frame's text block sits: top, middle, bottom
+# what a filled rectangle is
+ShapeRole = Literal[
+    "shape", "template", "accent_bar", "footer_bar", "title_bar", "placeholder", "code",
+    "callout", "callout_bar", "quote_bar", "rule", "slide_border",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,8 +83,8 @@ class TextFrame:
 
     rect: Rect
     paras: tuple[Para, ...]
-    role: str
-    anchor: str = "t"  # t | m | b: where the text block sits; lines are already placed
+    role: Role
+    anchor: Anchor = "t"  # where the text block sits; its lines are already placed
     placeholder: str = ""  # "type idx" of the template placeholder it fills, if any
 
 
@@ -109,7 +128,7 @@ class ShapeFrame:
     fill: str | None
     line: str | None = None
     line_width: int = 0  # EMU
-    role: str = "shape"
+    role: ShapeRole = "shape"
 
 
 @dataclass(frozen=True)
@@ -165,7 +184,7 @@ class Page:
 
     number: int
     title: str
-    kind: str
+    kind: Kind | Literal["notes"]  # the slide's layout kind; a handout's page: notes
     frames: tuple[Frame, ...]
     notes: tuple[Note, ...]
     background: str

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from ..model.deck import Note, NoteKind
 from ..model.document import word_count
-from ..model.pages import Page, Pages, text_frames
+from ..model.pages import Page, Pages, Role, text_frames
 
-_SKIP_ROLES = {"slide_number", "citation", "context"}
+_SKIP_ROLES: frozenset[Role] = frozenset({"slide_number", "citation", "context"})
 
 
 @dataclass(frozen=True)
