@@ -57,7 +57,6 @@ class Boxes:
     setter: Setter
     substituted: Setter | None = None  # the setter in the faces a viewer may substitute
     diags: list[Diagnostic] = field(default_factory=list)
-    shrinks: list[float] = field(default_factory=list)  # on the slide being laid out
     _sources: dict[str, images.ImageSource | images.ImageProblem] = field(default_factory=dict)
 
     @property
@@ -148,11 +147,6 @@ class Boxes:
         return Fit(
             self._frame(keep_p, min(used, h), rect, role, anchor), min(used, h), overflow, min_size
         )
-
-    def placed(self, fit: Fit, max_size: float) -> None:
-        """Remember text that had to shrink to fit, for `deckgen check`."""
-        if fit.size < max_size:
-            self.shrinks.append(fit.size)
 
     def put(
         self,
@@ -245,7 +239,7 @@ class Boxes:
         fit = self.fit(specs, rect, top, body_min, "body", "m" if single else anchor)
         if not probe and fit.frame:
             page.frames.append(fit.frame)
-            self.placed(fit, top)
+            page.placed(fit, top)
         return fit
 
     def lead(self, page: DraftPage, lead: Runs, rect: Rect, probe: bool) -> tuple[Rect, int]:
@@ -259,7 +253,7 @@ class Boxes:
             return rect, 0
         if not probe:
             page.frames.append(replace(fit.frame, rect=(x, y, w, fit.height)))
-            self.placed(fit, size)
+            page.placed(fit, size)
         used = fit.height + round(0.12 * INCH)
         return (x, y + used, w, h - used), used
 
@@ -309,7 +303,7 @@ class Boxes:
             return fit
         if probe:  # the box's height, padding included
             return replace(fit, height=fit.height + 2 * pad)
-        self.placed(fit, size)
+        page.placed(fit, size)
         box_h = fit.height + 2 * pad
         fill = highlight.background(self.theme.code.get("style", "default"))
         page.frames.append(ShapeFrame((x, y, w, box_h), fill, None, 0, "code"))
@@ -338,7 +332,7 @@ class Boxes:
         fit = self.fit(specs, inner, body, body_min, "callout", "t")
         if probe or fit.frame is None:
             return fit
-        self.placed(fit, body)
+        page.placed(fit, body)
         box_h = fit.height + 2 * pad
         top = y + max(0, (h - box_h) // 2)
         page.frames.append(
@@ -368,7 +362,7 @@ class Boxes:
         )
         if probe or fit.frame is None:
             return fit
-        self.placed(fit, self.size("quote", 32))
+        page.placed(fit, self.size("quote", 32))
         top = y + (h - fit.height) // 2
         page.frames.append(
             ShapeFrame((x + pad // 2, top, bar, fit.height), self.c["accent"], None, 0, "quote_bar")

@@ -40,6 +40,12 @@ class Fit:
 
 @dataclass
 class DraftPage:
-    """A page being built."""
+    """A page being built: its frames, and the sizes text on it had to shrink to."""
 
     frames: list[Frame] = field(default_factory=list)
+    shrinks: list[float] = field(default_factory=list)
+
+    def placed(self, fit: Fit, max_size: float) -> None:
+        """Remember text placed on this page that had to shrink to fit (`deckgen check`)."""
+        if fit.size < max_size:
+            self.shrinks.append(fit.size)

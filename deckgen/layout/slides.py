@@ -189,8 +189,7 @@ class SlideLayout:
         return (bx, top, bw, max(bottom - top, round(0.5 * INCH)))
 
     def emit(self, page: DraftPage, title: str) -> None:
-        shrunk = min(self.lay.shrinks) if self.lay.shrinks else None
-        self.lay.shrinks.clear()
+        shrunk = min(page.shrinks) if page.shrinks else None
         self.out.append(Laid(self.slide, title, tuple(page.frames), bool(self.out), shrunk))
 
     def more(self, fit: Fit) -> None:
@@ -237,7 +236,7 @@ class SlideLayout:
                 fit = lay.fit(specs, rect, max_size, min_size, "body", "t")
                 if fit.frame:
                     page.frames.append(fit.frame)
-                lay.placed(fit, max_size)
+                page.placed(fit, max_size)
             self.emit(page, title)
             if not fit.overflow or fit.overflow == specs:
                 return
@@ -286,7 +285,7 @@ class SlideLayout:
         if fit.overflow or not fit.frame:
             return False
         page.frames.append(fit.frame)
-        lay.placed(fit, body)
+        page.placed(fit, body)
         self.emit(page, self.slide.title)
         return True
 

@@ -101,7 +101,7 @@ def table(lay: Boxes, page: DraftPage, box: TableBox, rect: Rect, probe: bool = 
     rest = replace(box, rows=more, lead=(), continued=continued) if keep < n else None
     total = sum(heights[:keep])  # the room it may take in the PPTX, below it nothing
     if not probe:
-        lay.placed(Fit(None, total, [], size), top)
+        page.placed(Fit(None, total, [], size), top)
         drawn = [_row_height(lay, row, widths, size) for row in specs[:keep]]
         page.frames.append(
             _table_frame(lay, specs[:keep], widths, drawn, size, box.header, (x, y, total))
