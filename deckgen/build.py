@@ -33,7 +33,8 @@ from .source.reader import Source, read_source
 from .theme import Theme, load_theme
 
 if TYPE_CHECKING:
-    from .model.deck import Assets, Deck
+    from .model.assets import Assets
+    from .model.deck import Deck
     from .model.document import Document, Image
     from .model.pages import Pages
     from .source import hugo
@@ -280,7 +281,7 @@ def build(
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
     planned = plan_post(post, theme, aspect, on_theme, site_root, template)
     site_root = planned.site_root
-    from .model.deck import PAPERS  # the plan stage has loaded it by now
+    from .model.units import PAPERS
 
     if notes_pages and paper not in PAPERS:
         raise UsageError(f"unknown paper {paper!r} (expected: {', '.join(PAPERS)})")
@@ -380,7 +381,7 @@ def assets_for(
 ) -> Assets:
     """Where the layout finds the post's images: beside it, under the site root, and where
     Hugo serves them when the post is a page of a Hugo site."""
-    from .model.deck import Assets
+    from .model.assets import Assets
     from .source import hugo
     from .source.site import JEKYLL, read_site
 

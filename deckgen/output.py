@@ -39,7 +39,8 @@ from .fork import (
 )
 
 if TYPE_CHECKING:
-    from .model.deck import Assets, Deck
+    from .model.assets import Assets
+    from .model.deck import Deck
     from .model.pages import Pages
     from .theme import Theme
 

@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..errors import Diagnostic, info
+from ..model.assets import Assets
 from ..model.deck import (
-    Assets,
     Bullets,
     CalloutBox,
     CodeBox,

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .. import fonts
 from ..errors import Diagnostic, warning
+from ..model.assets import Assets
 from ..model.deck import (
-    Assets,
     Deck,
     DeckInfo,
     Kind,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..model.assets import Assets
 from ..model.deck import (
-    PAPERS,
-    Assets,
     NoteKind,
 )
 from ..model.document import Run
@@ -17,7 +16,7 @@ from ..model.pages import (
     ShapeFrame,
     SlideFrame,
 )
-from ..model.units import INCH, PT
+from ..model.units import INCH, PAPERS, PT
 from ..theme import Theme
 from .boxes import Boxes
 from .fit import DraftPage

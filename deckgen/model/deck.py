@@ -7,13 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .document import Background, Figure, Math, Run, Runs
-
-if TYPE_CHECKING:
-    from ..source import hugo
 
 
 class Kind(str, Enum):
@@ -202,21 +197,3 @@ class Deck:
 
     info: DeckInfo
     slides: tuple[Slide, ...]
-
-
-# -- what the layout takes besides the deck ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Assets:
-    """Layout input: where a post's images are looked up."""
-
-    post: Path
-    site_root: Path | None
-    fetch_remote: bool = False
-    cache_dir: Path | None = None  # prepared images, shared between builds
-    page: hugo.Page | None = None  # a page of a Hugo site: its images are where Hugo has them
-    url: str | None = None  # a page of a Jekyll site: its URL, against which paths resolve
-
-
-PAPERS = {"a4": (7560310, 10692130), "letter": (7772400, 10058400)}  # notes pages: portrait, EMU

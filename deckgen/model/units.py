@@ -8,3 +8,6 @@ INCH = 914400  # EMU in an inch
 PT = 12700  # EMU in a point (1/72 inch)
 
 Rect = tuple[int, int, int, int]  # x, y, width, height in EMU
+
+# the notes handout's paper sizes, portrait
+PAPERS = {"a4": (7560310, 10692130), "letter": (7772400, 10058400)}
