@@ -60,7 +60,7 @@ class Boxes:
     _sources: dict[str, images.ImageSource | images.ImageProblem] = field(default_factory=dict)
 
     @property
-    def c(self) -> dict[str, str]:
+    def colors(self) -> dict[str, str]:
         return dict(self.theme.colors)
 
     def size(self, name: str, default: float) -> float:
@@ -336,12 +336,14 @@ class Boxes:
         box_h = fit.height + 2 * pad
         top = y + max(0, (h - box_h) // 2)
         page.frames.append(
-            ShapeFrame((x, top, w, box_h), self.c.get("callout_background"), None, 0, "callout")
+            ShapeFrame(
+                (x, top, w, box_h), self.colors.get("callout_background"), None, 0, "callout"
+            )
         )
         page.frames.append(
             ShapeFrame(
                 (x, top, bar, box_h),
-                self.c.get("callout_border", self.c["accent"]),
+                self.colors.get("callout_border", self.colors["accent"]),
                 None,
                 0,
                 "callout_bar",
@@ -365,7 +367,9 @@ class Boxes:
         page.placed(fit, self.size("quote", 32))
         top = y + (h - fit.height) // 2
         page.frames.append(
-            ShapeFrame((x + pad // 2, top, bar, fit.height), self.c["accent"], None, 0, "quote_bar")
+            ShapeFrame(
+                (x + pad // 2, top, bar, fit.height), self.colors["accent"], None, 0, "quote_bar"
+            )
         )
         page.frames.append(fit.frame)
         return fit
@@ -384,7 +388,9 @@ class Boxes:
         page = DraftPage(list(frames))
         if t.has("footer_bar"):
             page.frames.append(
-                ShapeFrame(t.box("footer_bar"), self.c.get("footer_bar"), None, 0, "footer_bar")
+                ShapeFrame(
+                    t.box("footer_bar"), self.colors.get("footer_bar"), None, 0, "footer_bar"
+                )
             )
         size = self.size("footer", 10) * 1.2
         for key, align in (("left", "l"), ("center", "c"), ("right", "r")):

@@ -52,7 +52,7 @@ def lay_out_handout(slides: Pages, theme: Theme, paper: str = "a4") -> Pages:
             lay.put(page, header, (margin, top, inner, round(0.35 * INCH)), 11, 8, "header")
             top += round(0.42 * INCH)
             page.frames.append(
-                ShapeFrame((margin, top, inner, PT), lay.c["muted"], None, 0, "rule")
+                ShapeFrame((margin, top, inner, PT), lay.colors["muted"], None, 0, "rule")
             )
             top += round(0.25 * INCH)
             if first:
@@ -62,7 +62,7 @@ def lay_out_handout(slides: Pages, theme: Theme, paper: str = "a4") -> Pages:
                 )
                 page.frames.append(
                     ShapeFrame(
-                        (margin, top, inner, sh), None, lay.c["muted"], PT // 2, "slide_border"
+                        (margin, top, inner, sh), None, lay.colors["muted"], PT // 2, "slide_border"
                     )
                 )
                 top += sh + round(0.35 * INCH)

@@ -100,7 +100,7 @@ def place_formula(lay: Boxes, page: DraftPage, shape: Shape, rect: Rect) -> None
     dw, dh = round(drawn.width * pt * PT), round(drawn.height * pt * PT)
     box = (x + (w - dw) // 2, y + (h - dh) // 2, dw, dh)
     inks = tuple((ink.color, ink.kinds, ink.coords) for ink in drawn.inks)
-    color = lay.c.get("math") or lay.c["text"]
+    color = lay.colors.get("math") or lay.colors["text"]
     px = (max(1, round(dw / INCH * MATH_DPI)), max(1, round(dh / INCH * MATH_DPI)))
     png = formula.picture(drawn, px[0], px[1], color, lay.assets.cache_dir)
     page.frames.append(MathFrame(box, math.tex, inks, png, color, drawn.mathml, size))
@@ -116,7 +116,9 @@ def placeholder(lay: Boxes, page: DraftPage, rect: Rect, alt: str, src: str) -> 
     pw, ph = min(w, round(h * 16 / 9)), min(h, round(w * 9 / 16))
     r = (x + (w - pw) // 2, y + (h - ph) // 2, pw, ph)
     page.frames.append(
-        ShapeFrame(r, lay.c.get("placeholder", "#E6E8EB"), lay.c["muted"], PT, "placeholder")
+        ShapeFrame(
+            r, lay.colors.get("placeholder", "#E6E8EB"), lay.colors["muted"], PT, "placeholder"
+        )
     )
     specs = [
         Spec((Run(f"Image: {alt}"),), color="muted", bold=True, align="c"),

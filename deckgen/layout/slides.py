@@ -146,7 +146,7 @@ class SlideLayout:
         on_bar = t.has("title_bar")
         if on_bar and title.strip():  # an untitled slide has no title bar (as in Beamer)
             page.frames.insert(
-                0, ShapeFrame(t.box("title_bar"), lay.c.get("title_bar"), None, 0, "title_bar")
+                0, ShapeFrame(t.box("title_bar"), lay.colors.get("title_bar"), None, 0, "title_bar")
             )
         align, anchor = self.ph("title") if self.role else ("l", "b")
         spec = [
@@ -171,7 +171,11 @@ class SlideLayout:
             bar = t.box("accent_bar")
             page.frames.append(
                 ShapeFrame(
-                    (bar[0], bar[1] + grow, bar[2], bar[3]), lay.c["accent"], None, 0, "accent_bar"
+                    (bar[0], bar[1] + grow, bar[2], bar[3]),
+                    lay.colors["accent"],
+                    None,
+                    0,
+                    "accent_bar",
                 )
             )
         top, bottom = by + grow, by + bh
@@ -484,7 +488,7 @@ class SlideLayout:
                             round(0.9 * INCH),
                             round(0.06 * INCH),
                         ),
-                        lay.c["accent"],
+                        lay.colors["accent"],
                         None,
                         0,
                         "accent_bar",
@@ -495,12 +499,12 @@ class SlideLayout:
             pad = round(0.15 * INCH)
             nrect = (x, cy, w, note_h)
             page.frames.append(
-                ShapeFrame(nrect, lay.c.get("callout_background"), None, 0, "callout")
+                ShapeFrame(nrect, lay.colors.get("callout_background"), None, 0, "callout")
             )
             page.frames.append(
                 ShapeFrame(
                     (x, cy, round(0.06 * INCH), note_h),
-                    lay.c.get("callout_border", lay.c["accent"]),
+                    lay.colors.get("callout_border", lay.colors["accent"]),
                     None,
                     0,
                     "callout_bar",
@@ -597,7 +601,7 @@ class SlideLayout:
                     round(0.9 * INCH),
                     round(0.06 * INCH),
                 ),
-                lay.c["accent"],
+                lay.colors["accent"],
                 None,
                 0,
                 "accent_bar",

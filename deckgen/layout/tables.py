@@ -205,7 +205,7 @@ def _table_frame(
     header: int,
     at: tuple[int, int, int],  # x, y, and the room it may grow into
 ) -> TableFrame:
-    c = lay.c
+    c = lay.colors
     padx, pady = lay._CELL_PAD
     head_fill = c.get("table_header") or c["accent"]
     band = c.get("table_band") or c.get("callout_background")
