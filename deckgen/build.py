@@ -25,7 +25,6 @@ from .errors import (
     Diagnostic,
     InternalError,
     UsageError,
-    did_you_mean,
     warnings_in,
 )
 from .output import Job, Worker, finish
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from .model.assets import Assets
     from .model.deck import Deck
     from .model.document import Document, Image
+    from .model.options import DeckOptions
     from .model.pages import Pages
     from .source import hugo
 
@@ -106,19 +106,17 @@ def plan_post(
     found above the post; citations are resolved against the post's bibliography, looked
     up beside it and in the site."""
     source, diags = read_source(post, site_root)
-    deck_opts = source.meta.get("deck") if isinstance(source.meta.get("deck"), dict) else {}
-    assert isinstance(deck_opts, dict)
-    diags += _unknown_deck_keys(source, deck_opts)
-    aspect = aspect or (str(deck_opts["aspect"]) if deck_opts.get("aspect") else None)
+    opts = source.options
+    aspect = aspect or opts.aspect
     root = source.site.root if source.site is not None else site_root
-    if theme is None and deck_opts.get("theme"):
+    if theme is None and opts.theme:
         try:  # a theme named in the post is an input problem, located in the post
-            th = load_theme(_post_theme(str(deck_opts["theme"]), post, root), aspect)
+            th = load_theme(_post_theme(opts.theme, post, root), aspect)
         except UsageError as exc:
             raise DeckgenError(f"deck.theme: {exc.message}", post) from None
     else:
         th = load_theme(theme or "default", aspect)
-    th, diags = _on_template(th, template, deck_opts, post, diags)
+    th, diags = _on_template(th, template, opts, post, diags)
     if on_theme is not None:
         on_theme(th)
     # imported only now: a worker process warms up for the theme meanwhile
@@ -159,15 +157,15 @@ def _post_theme(name: str, post: Path, site_root: Path | None) -> str:
 def _on_template(
     theme: Theme,
     given: Path | None,
-    deck_opts: dict[object, object],
+    opts: DeckOptions,
     post: Path,
     diags: list[Diagnostic],
 ) -> tuple[Theme, list[Diagnostic]]:
     """The theme laid out in the template given on the command line, else in the front
     matter's `deck: {template: ...}` (beside the post), else in the theme's `template`."""
     path = given
-    if path is None and deck_opts.get("template"):
-        path = post.parent / str(deck_opts["template"])
+    if path is None and opts.template:
+        path = post.parent / opts.template
         if not path.is_file():
             message = f"deck.template: expected a .potx or .pptx file, got {path}"
             raise DeckgenError(message, post)
@@ -213,25 +211,6 @@ def _locator(source: Source) -> Callable[[str], int | None]:
         return source.line_of(m.start()) if m else None
 
     return locate
-
-
-DECK_KEYS = ("aspect", "code_line_numbers", "notes", "theme")  # what `deck:` may set
-
-
-def _unknown_deck_keys(source: Source, deck: dict[object, object]) -> list[Diagnostic]:
-    """A warning for each key under `deck:` that deckgen does not know (a typo, most
-    likely), naming the nearest known one, at its line in the front matter."""
-    front = source.text.split("\n")[: max(source.body_line - 1, 0)]
-    out = []
-    for key in deck:
-        if str(key) in DECK_KEYS:
-            continue
-        at = re.compile(rf"(?<![\w-]){re.escape(str(key))}[\"']?\s*[:=]")
-        line = next((n for n, text in enumerate(front, 1) if at.search(text)), None)
-        near = did_you_mean(str(key), DECK_KEYS)
-        message = f"deck.{key}: unknown key, ignored{near} (known: {', '.join(DECK_KEYS)})"
-        out.append(Diagnostic("warning", message, source.path, line, "front matter"))
-    return out
 
 
 def compile_post(

@@ -45,7 +45,8 @@ def post(folder: Path, text: str | bytes, name: str = "post.md") -> Path:
         ("---\n- a\n- b\n---\n## x\n", 2, "front matter must be a mapping of keys to values, got list"),
         ("---\ntitle: T\ntags: [a, b\n---\n", 4, "invalid YAML front matter: expected ',' or ']', but got '<stream end>'"),
         ("---\ntitle: T\ndeck: {theme: nosuch}\n---\n## x\n", None, "deck.theme: unknown theme 'nosuch'"),
-        ("---\ntitle: T\ndeck: {notes: all}\n---\n## x\n", None, "deck.notes: expected one of generated, authored, got 'all'"),
+        ("---\ntitle: T\ndeck: {notes: all}\n---\n## x\n", 3, "deck.notes: expected one of generated, authored, got 'all'"),
+        ("---\ntitle: T\ndeck:\n  aspect: '3:2'\n---\n## x\n", 4, "deck.aspect: expected one of 16:9, 4:3, got '3:2'"),
     ],
 )  # fmt: skip
 def test_bad_posts_fail_with_one_line_naming_file_and_line(

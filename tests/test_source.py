@@ -216,3 +216,39 @@ def test_a_date_as_written_is_on_the_title_slide_and_not_in_the_properties(
     dated, _ = read_source(write(tmp_path, "---\ntitle: T\ndate: 2020-03-08\n---\n## A\n\nx\n"))
     deck, _ = plan_deck(parse_document(dated)[0], load_theme(), post)
     assert (deck.info.date, deck.info.iso_date) == ("8 March 2020", "2020-03-08")
+
+
+# -- the front matter's deck: options ---------------------------------------------------
+
+
+def test_deck_options_are_read_once_into_typed_fields() -> None:
+    from deckgen.model.options import DeckOptions
+    from deckgen.source.options import deck_options
+
+    meta = {"deck": {"aspect": "4:3", "notes": "authored", "code_line_numbers": "yes",
+                     "theme": "dark", "template": "corp.potx"}}  # fmt: skip
+    options, diags = deck_options(meta, "deck:\n", Path("p.md"))
+    assert options == DeckOptions("4:3", "dark", "corp.potx", "authored", True)
+    assert diags == []
+    assert deck_options({}, "", Path("p.md")) == (DeckOptions(), [])
+
+
+def test_a_deck_option_deckgen_does_not_know_is_a_warning_at_its_line() -> None:
+    from deckgen.source.options import deck_options
+
+    front = "title: T\ndeck:\n  templte: corp.potx\n"
+    options, diags = deck_options({"deck": {"templte": "corp.potx"}}, front, Path("p.md"))
+    assert options.template is None
+    assert [(d.level, d.line) for d in diags] == [("warning", 3)]
+    assert "did you mean 'template'?" in diags[0].message
+
+
+def test_a_deck_option_with_a_value_it_cannot_take_is_an_error_naming_key_and_line() -> None:
+    from deckgen.source.options import deck_options
+
+    with pytest.raises(DeckgenError) as err:
+        deck_options({"deck": {"aspect": "3:2"}}, "deck:\n  aspect: 3:2\n", Path("p.md"))
+    assert (err.value.message, err.value.line) == (
+        "deck.aspect: expected one of 16:9, 4:3, got '3:2'",
+        2,
+    )

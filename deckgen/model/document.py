@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .options import DeckOptions
+
 
 @dataclass(frozen=True)
 class Run:
@@ -267,3 +269,4 @@ class Document:
     blocks: tuple[Block, ...]
     dropped: tuple[str, ...] = field(default=())  # web-only chrome that was left out
     dialect: str = "post"  # post | marp | pandoc: how the body is split into slides
+    options: DeckOptions = field(default_factory=DeckOptions)  # the front matter's `deck:`

@@ -155,7 +155,7 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
             line,
         )
     meta = {**source.meta, **parser.settings}
-    doc = Document(meta, blocks, tuple(parser.dropped), dialect)
+    doc = Document(meta, blocks, tuple(parser.dropped), dialect, source.options)
     return doc, parser.diags
 
 

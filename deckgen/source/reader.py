@@ -25,7 +25,9 @@ import yaml
 
 from .._compat import tomllib
 from ..errors import DeckgenError, Diagnostic, info, warning
+from ..model.options import DeckOptions
 from . import dialects
+from .options import deck_options
 from .site import HUGO, JEKYLL, Site, find_site_root, read_site
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -48,6 +50,7 @@ class Source:
     dialect: str = "post"  # how its body becomes slides: post | marp | pandoc (dialects.py)
     site: Site | None = None  # the site the post is in, when it is in one
     line_map: tuple[int, ...] = ()  # the file line of each body line; () when consecutive
+    options: DeckOptions = field(default_factory=DeckOptions)  # the front matter's `deck:`
 
     def line_of(self, offset: int) -> int:
         """The file line of a character offset into `body`."""
@@ -81,6 +84,9 @@ def read_source(path: Path, site_root: Path | None = None) -> tuple[Source, list
     if not text.strip():
         raise DeckgenError("empty file (expected a Markdown post)", path)
     meta, body, body_line = _split_front_matter(text, path)
+    front = "\n".join(text.split("\n")[: max(body_line - 1, 0)])
+    options, d = deck_options(meta, front, path)
+    diags += d
     site = _site(path, site_root, diags)
     if site is not None and site.config_file is not None:  # the site's own kind decides
         hugo = site.kind == HUGO
@@ -99,7 +105,7 @@ def read_source(path: Path, site_root: Path | None = None) -> tuple[Source, list
         diags += d
         if site is not None:
             body = site_paths(body, site)
-    return Source(path, meta, body, body_line, text, dialect, site, line_map), diags
+    return Source(path, meta, body, body_line, text, dialect, site, line_map, options), diags
 
 
 def _site(path: Path, site_root: Path | None, diags: list[Diagnostic]) -> Site | None:
