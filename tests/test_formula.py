@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from deckgen.build import BuildResult, StrictError, build, compile_post
 from deckgen.layout import formula
 from deckgen.model.pages import MathFrame, TextFrame
-from deckgen.plan.planner import FORMULA_NOTE
+from deckgen.plan.passes import FORMULA_NOTE
 
 from .conftest import FIXTURES, needs_soffice
 from .slides import libreoffice_pdfs

@@ -10,7 +10,8 @@ from deckgen.build import compile_post
 from deckgen.model.deck import Bullets, CalloutBox, Columns, Deck, Kind, QuoteBox, Text, Visual
 from deckgen.model.document import Run, plain
 from deckgen.parse.parser import parse_document
-from deckgen.plan.planner import plan_deck, split_sentences
+from deckgen.plan.planner import plan_deck
+from deckgen.plan.prose import split_sentences
 from deckgen.source.reader import read_source
 from deckgen.theme import load_theme
 

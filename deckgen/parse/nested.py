@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ..model.document import Figure, FigureGrid, Run, Runs, plain
+from .figures import figure_of, link_of
 
 if TYPE_CHECKING:
-    from .parser import _Parser
+    from .blocks import Parser
 
 # a picture is taken with the wrappers it leaves empty; a `<picture>`'s `<source>`s go with it
 _WRAPPERS = {"a", "p", "span", "center", "picture", "em", "strong", "b", "i"}
@@ -54,12 +55,6 @@ def markdown_inside(body: str) -> str:
         out += [body[pos : m.start()], m.group(1), ' markdown="1">\n']
         pos = m.end()
     return "".join(out) + body[pos:]
-
-
-def link_of(img: etree._Element) -> str:
-    """The target of the link a picture is the content of (`[![x](a.png)](url)`), or ""."""
-    a = next(img.iterancestors("a"), None)
-    return (a.get("href") or "").strip() if a is not None else ""
 
 
 def _liftable(img: etree._Element) -> bool:
@@ -116,11 +111,11 @@ def _detach(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def figures(parser: _Parser, taken: list[Taken]) -> Iterator[Figure]:
+def figures(parser: Parser, taken: list[Taken]) -> Iterator[Figure]:
     """The figures of pictures taken out: each captioned by its alt text, else by its own."""
     for img, link, caption in taken:
         alt = " ".join((img.get("alt") or "").split())
-        yield parser.figure_of(img, (Run(alt),) if alt else caption, link=link)
+        yield figure_of(parser, img, (Run(alt),) if alt else caption, link=link)
 
 
 def grouped(figs: list[Figure]) -> Iterator[Figure | FigureGrid]:
@@ -131,7 +126,7 @@ def grouped(figs: list[Figure]) -> Iterator[Figure | FigureGrid]:
         yield FigureGrid(tuple(figs), figs[0].line)
 
 
-def after(parser: _Parser, taken: list[Taken]) -> Iterator[Figure | FigureGrid]:
+def after(parser: Parser, taken: list[Taken]) -> Iterator[Figure | FigureGrid]:
     """The figures of `taken`, built when reached (so their lines are found in reading order)."""
     if taken:
         yield from grouped(list(figures(parser, taken)))
@@ -151,7 +146,7 @@ def space_paragraphs(el: etree._Element) -> None:
 
 
 def split_list(
-    parser: _Parser, el: etree._Element
+    parser: Parser, el: etree._Element
 ) -> Iterator[etree._Element | Figure | FigureGrid]:
     """A list, split after each item that held pictures, their figures between the parts.
 
