@@ -50,7 +50,7 @@ def test_the_worker_not_the_main_process_imports_the_layout_and_renderers(
         "with Worker(['pptx', 'pdf']) as w:\n"
         f"    build(Path({str(EXAMPLE)!r}), Path({str(tmp_path)!r}), site_root=Path({str(ROOT)!r}),"
         " worker=w)\n"
-        "print(sorted(m for m in ('deckgen.layout', 'pptx', 'reportlab') if m in sys.modules))"
+        "print(sorted(m for m in ('deckgen.layout.engine', 'pptx', 'reportlab') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "[]", proc.stderr

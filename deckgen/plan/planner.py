@@ -6,7 +6,7 @@ that a reader would say rather than read goes to the notes, kept whole. Decks wr
 slides for another tool (`Document.dialect`: Marp, Pandoc) are split as that tool splits
 them, and everything written on a slide stays on it.
 
-This module reads the deck's options and sends the document to its dialect's planner
+This module sends the document to its dialect's planner
 (`_DIALECT_PLAN`): `post.py` for a blog post, `authored.py` for Marp and Pandoc decks; then
 `passes.finish` makes the slides.
 """
@@ -26,15 +26,14 @@ from .authored import plan_marp, plan_pandoc
 from .draft import Planner
 from .info import deck_info
 from .passes import finish
-from .post import plan_post
+from .post import plan_blog_post
 
 MAX_SLIDES = 2000  # no talk is longer; past this, building would only waste the author's time
-NOTES_MODES = ("generated", "authored")
 
 _DIALECT_PLAN: dict[
     str, Callable[[Planner, Document, DeckInfo, list[Block]], tuple[Content, ...]]
 ] = {
-    dialects.POST: plan_post,
+    dialects.POST: plan_blog_post,
     dialects.MARP: plan_marp,
     dialects.PANDOC: plan_pandoc,
 }
@@ -47,13 +46,10 @@ def plan_deck(
     info = deck_info(doc, path)
     refs = {b.anchor: b for b in doc.blocks if isinstance(b, Reference) and b.anchor}
     planner = Planner(theme, path, refs)
-    deck_opts = doc.meta.get("deck")
-    planner.code_line_numbers = isinstance(deck_opts, dict) and deck_opts.get(
-        "code_line_numbers"
-    ) in (True, "true", "yes")
+    planner.code_line_numbers = doc.options.code_line_numbers
     footnotes = {b.anchor: b for b in doc.blocks if isinstance(b, Footnote)}
     blocks: list[Block] = [b for b in doc.blocks if not isinstance(b, Footnote)]
-    title_body = _DIALECT_PLAN.get(doc.dialect, plan_post)(planner, doc, info, blocks)
+    title_body = _DIALECT_PLAN.get(doc.dialect, plan_blog_post)(planner, doc, info, blocks)
     if not planner.slides:
         raise DeckgenError(
             "no slides: the deck has no title and no content (expected a title "
@@ -67,16 +63,6 @@ def plan_deck(
             path,
         )
     headings = {b.line: b for b in doc.blocks if isinstance(b, Heading) and b.line is not None}
-    mode = _notes_mode(doc, path)
+    mode = doc.options.notes
     slides = finish(planner.slides, title_body, mode, footnotes, headings)
     return Deck(replace(info, generated_notes=mode == "generated"), tuple(slides)), planner.diags
-
-
-def _notes_mode(doc: Document, path: Path | None) -> str:
-    deck = doc.meta.get("deck")
-    mode = deck.get("notes", "generated") if isinstance(deck, dict) else "generated"
-    if mode not in NOTES_MODES:
-        raise DeckgenError(
-            f"deck.notes: expected one of {', '.join(NOTES_MODES)}, got {mode!r}", path
-        )
-    return str(mode)

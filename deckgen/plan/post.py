@@ -62,7 +62,7 @@ from .references import reference, references, references_title
 _MAX_FORMULAS = 3  # displayed formulas stacked on one slide before the next one continues
 
 
-def plan_post(
+def plan_blog_post(
     planner: Planner, doc: Document, info: DeckInfo, blocks: list[Block]
 ) -> tuple[Content, ...]:
     """A blog post: `##` sections become slides; prose is said, not shown."""
