@@ -15,7 +15,7 @@ from pptx.oxml.ns import qn
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from deckgen import fonts
+from deckgen import fonts, fontsubset
 from deckgen.build import BuildResult, build
 from deckgen.errors import DeckgenError
 from deckgen.model.pages import TextFrame
@@ -129,7 +129,7 @@ def test_a_converted_cjk_subset_keeps_the_source_timestamp_so_builds_are_byte_id
     face = fonts.face_for("世", fonts.face(FontSpec("Fira Sans")))
     assert face is not None and face.needs_conversion
     source = FTFont(str(face.path), fontNumber=face.index, lazy=True)
-    subset = FTFont(io.BytesIO(fonts.embeddable(face, "世界")))
+    subset = FTFont(io.BytesIO(fontsubset.embeddable(face, "世界")))
     assert subset["head"].modified == source["head"].modified
 
 

@@ -16,7 +16,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from pptx import Presentation
 
-from deckgen import fonts
+from deckgen import fonts, fontsubset
 from deckgen.build import BuildResult, build
 from deckgen.fonts import Face
 from deckgen.render import eot
@@ -146,7 +146,7 @@ def font_of(part: bytes) -> TTFont:
 def test_a_semibold_face_is_named_as_its_familys_bold_and_a_regular_one_keeps_its_names() -> None:
     semibold = fonts.face(FontSpec("IBM Plex Serif", 600))  # the academic theme's title
     assert semibold.bold and semibold.family == "IBM Plex Serif"
-    font = TTFont(io.BytesIO(fonts.office_font(semibold, "Title")))
+    font = TTFont(io.BytesIO(fontsubset.office_font(semibold, "Title")))
     name = font["name"]
     assert [name.getDebugName(n) for n in (1, 2, 4)] == [
         "IBM Plex Serif",
@@ -154,7 +154,7 @@ def test_a_semibold_face_is_named_as_its_familys_bold_and_a_regular_one_keeps_it
         "IBM Plex Serif Bold",
     ]
     assert font["OS/2"].fsSelection & 0x61 == 0x20 and font["head"].macStyle & 3 == 1
-    regular = TTFont(io.BytesIO(fonts.office_font(fonts.face(FontSpec("Fira Sans")), "Body")))
+    regular = TTFont(io.BytesIO(fontsubset.office_font(fonts.face(FontSpec("Fira Sans")), "Body")))
     assert [regular["name"].getDebugName(n) for n in (1, 2, 6)] == [
         "Fira Sans",
         "Regular",
@@ -166,7 +166,7 @@ def test_a_semibold_face_is_named_as_its_familys_bold_and_a_regular_one_keeps_it
 def test_a_cjk_face_is_carried_with_truetype_outlines_and_its_charset() -> None:
     face = fonts.cjk_face(0)
     assert face is not None
-    font = TTFont(io.BytesIO(fonts.office_font(face, "日本語")))
+    font = TTFont(io.BytesIO(fontsubset.office_font(face, "日本語")))
     assert "glyf" in font and "CFF " not in font
     assert font["name"].getDebugName(1) == "Noto Sans CJK JP"
     assert fonts.office_class(face).charset == 128  # SHIFTJIS
@@ -176,7 +176,7 @@ def test_a_cjk_face_is_carried_with_truetype_outlines_and_its_charset() -> None:
 
 
 def test_the_container_wraps_the_font_unchanged_in_the_header_powerpoint_writes() -> None:
-    ttf = fonts.office_font(fonts.face(FontSpec("Fira Sans"), italic=True), "Italic")
+    ttf = fontsubset.office_font(fonts.face(FontSpec("Fira Sans"), italic=True), "Italic")
     data = eot.eot(ttf, subset=True)
     header = parse_eot(data)
     assert header["size"] == len(data) and data[header["font_offset"] :] == ttf
@@ -380,8 +380,8 @@ def test_the_licence_bits_decide_whether_a_font_may_travel(
 ) -> None:
     mono = fonts.face(FontSpec("IBM Plex Mono"))
     face = Face("IBM Plex Mono", restricted_copy(mono, tmp_path, fs_type), False, False)
-    assert fonts.embedding_allowed(face) is allowed
-    assert fonts.subsetting_allowed(face) is (fs_type != 0x0100)
+    assert fontsubset.embedding_allowed(face) is allowed
+    assert fontsubset.subsetting_allowed(face) is (fs_type != 0x0100)
 
 
 def test_a_font_that_forbids_embedding_is_named_not_carried_with_one_warning(

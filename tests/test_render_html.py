@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from deckgen import fonts
+from deckgen import fontsubset
 from deckgen.build import BuildResult, build, compile_post
 from deckgen.errors import DeckgenError
 from deckgen.model.deck import NoteKind
@@ -134,7 +134,7 @@ def test_printing_gives_one_slide_per_page_of_the_slide_size(
 def test_same_pages_same_bytes(tmp_path: Path) -> None:
     compiled = compile_post(EXAMPLE, site_root=ROOT)
     first = render_html(compiled.pages)
-    fonts.web_subset.cache_clear()
+    fontsubset.web_subset.cache_clear()
     assert render_html(compiled.pages) == first
     again = compile_post(EXAMPLE, site_root=ROOT)
     assert render_html(again.pages) == first

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from .. import fonts
+from .. import fonts, fontsubset
 from ..errors import Diagnostic, warning
 from ..model.assets import Assets
 from ..model.deck import (
@@ -112,7 +112,7 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         )
     from ..model.pages import drawn_text  # (only here: the faces drawn, for their licences)
 
-    lay.diags.extend(fonts.unembeddable(face for face, _ in drawn_text(pages)))
+    lay.diags.extend(fontsubset.unembeddable(face for face, _ in drawn_text(pages)))
     lay.diags.extend(fonts.weight_problems(theme, assets.cache_dir))
     east_asian = min(lay.setter.fallbacks) if lay.setter.fallbacks else ""
     if theme.template is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from .. import cache, fonts
+from .. import cache, fonts, fontsubset
 from ..fonts import Face
 
 VERSION = 0x00020002  # the header PowerPoint writes: root strings and EUDC fields included
@@ -111,7 +111,7 @@ def fntdata(face: Face, chars: str, cache_dir: Path | None = None) -> bytes:
     """The part the PPTX carries for `face`: a TrueType font with the glyphs for `chars`
     (the whole font when its licence forbids subsetting), named as the runs name it, in
     the EOT container."""
-    subset = fonts.subsetting_allowed(face)
+    subset = fontsubset.subsetting_allowed(face)
     st = face.path.stat()
     identity = f"{face.path}|{face.index}|{st.st_size}|{st.st_mtime_ns}"
     style = f"{face.family}|{face.bold}|{face.italic}"
@@ -119,6 +119,8 @@ def fntdata(face: Face, chars: str, cache_dir: Path | None = None) -> bytes:
     hit = cache.get(cache_dir, name)
     if hit is not None:
         return hit
-    data = eot(fonts.office_font(face, chars, subset), subset, fonts.office_class(face).charset)
+    data = eot(
+        fontsubset.office_font(face, chars, subset), subset, fonts.office_class(face).charset
+    )
     cache.put(cache_dir, name, data)
     return data

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .. import fonts
+from .. import fontsubset
 from ..fonts import Face
 from ..layout.formula import path_data
 from ..model.deck import NoteKind
@@ -90,7 +90,7 @@ def _font_faces(pages: Pages) -> tuple[dict[Face, str], str]:
     rules = []
     for i, (face, chars) in enumerate(used.items()):
         name = names[face] = f"dg{i}"
-        data = fonts.web_subset(face, "".join(sorted(chars | {" "})))
+        data = fontsubset.web_subset(face, "".join(sorted(chars | {" "})))
         uri = f"data:font/woff;base64,{base64.b64encode(data).decode('ascii')}"
         rules.append(
             f"@font-face{{font-family:{name};src:url({uri}) format('woff');"

@@ -21,7 +21,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .. import fonts
+from .. import fonts, fontsubset
 from ..fonts import Face
 from ..layout import svg
 from ..layout.formula import path_data
@@ -101,7 +101,7 @@ def _register_converted(pages: Pages, cache_dir: Path | None) -> None:
         text = "".join(sorted(chars))
         name = f"{face.key}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
         if _registered.get(face) != name:
-            data = fonts.embeddable(face, text, cache_dir)
+            data = fontsubset.embeddable(face, text, cache_dir)
             font = TTFont(name, io.BytesIO(data))
             # reportlab gives a font whose face (PostScript) name it has seen the first font
             # registered with that face: an earlier post's subset, without this post's glyphs
