@@ -342,12 +342,12 @@ def _logo(template: Template) -> tuple[Art | None, str]:
     """The template's logo: the largest picture every content slide shows (the master's),
     else the largest on the title layout; and where it was found."""
     W, H = template.width, template.height
-    for role, where in (("content", "the master"), ("title", "the title layout")):
+    for role, where in (("content", "every content slide's"), ("title", "the title layout's")):
         found = _pictures(template.layout_for(role), W, H)
         if found:
             best = max(found, key=lambda a: a.rect[2] * a.rect[3])
             label = f" ({best.name!r})" if best.name else ""
-            return best, f"{where}'s picture{label}"
+            return best, f"{where} picture{label}"
     return None, ""
 
 
@@ -377,19 +377,19 @@ def _overlap(a: list[float], b: list[float]) -> bool:
 
 
 def _logo_box(
-    art: Art, master: bool, shape: float, template: Template, aspect: str
+    art: Art, everywhere: bool, shape: float, template: Template, aspect: str
 ) -> tuple[list[float], str]:
-    """Where the logo goes on deckgen's page: where the master has it, if that is clear of
-    deckgen's title, section line, body and footer; else the top right corner. `shape` is
-    the picture's width / height."""
+    """Where the logo goes on deckgen's page: where the template has it on every slide
+    (`everywhere`: the master's logo), if that is clear of deckgen's title, section line,
+    body and footer; else the top right corner. `shape` is the picture's width / height."""
     W, H = template.width, template.height
     x, y, w, h = art.rect
     frac = [x / W, y / H, w / W, h / H]
     inside = frac[0] >= 0 and frac[1] >= 0 and frac[0] + frac[2] <= 1 and frac[1] + frac[3] <= 1
-    if master and inside:
+    if everywhere and inside:
         boxes = load_theme("default", aspect).raw_boxes
         if not any(_overlap(frac, boxes[k]) for k in ("context", "title", "body", "footer_line")):
-            return [round(v, 4) for v in frac], "where the master has it"
+            return [round(v, 4) for v in frac], "where the template has it on every slide"
     right, top, height, widest = LOGO_SLOT
     pw, ph = ASPECTS[aspect]
     width = height * ph * shape / pw  # as a page fraction, at the slot's height
@@ -404,8 +404,8 @@ def _logo_box(
 
 
 def _toml(value: object) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a TOML basic string
+    if isinstance(value, str):  # a TOML basic string (TOML also escapes DEL)
+        return json.dumps(_text(value), ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -424,7 +424,12 @@ def _line(key: str, value: object, note: str = "") -> str:
 
 
 def _comment(text: str) -> str:
-    return " ".join(text.split())  # one line, whatever a file name holds
+    return " ".join(_text(text).replace("\x7f", " ").split())  # one line, whatever a name holds
+
+
+def _text(text: str) -> str:
+    """`text` as UTF-8 can hold it (a file name's undecodable bytes as "?")."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _what_else(template: Template, logo: Art | None) -> str:
@@ -494,7 +499,7 @@ def derive(
     if is_dark(colors.values["background"]):
         out += ["", "[code]", _line("style", load_theme("dark").code["style"], "a dark page's")]
     if logo is not None:
-        box, spot = _logo_box(logo, where.startswith("the master"), shape, template, aspect)
+        box, spot = _logo_box(logo, where.startswith("every"), shape, template, aspect)
         out += ["", "[images]", _line("logo", logo_file, where)]
         out += ["", "[boxes]", _line("logo", box, spot)]
     return Imported("\n".join(out) + "\n", picture, logo_file if picture else "")
