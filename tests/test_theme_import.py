@@ -20,7 +20,7 @@ from deckgen.template import load
 from deckgen.theme import load_theme
 from deckgen.theme_import import contrast
 
-from .templates import MECANON, make_template
+from .templates import LOGO_RECT, MECANON, make_template
 
 needs_mecanon = pytest.mark.skipif(
     not MECANON.exists(), reason="../shared/templates is not beside the checkout"
@@ -153,6 +153,26 @@ def test_the_logo_is_written_beside_the_theme_and_drawn_in_the_pdf_and_pptx(
             abs(p.left - x * W) < EMU_PER_PT * 2 and abs(p.top - y * H) < EMU_PER_PT * 2
             for p in pics
         )
+
+
+def test_a_masters_logo_clear_of_deckgens_boxes_stays_where_the_master_has_it(
+    tmp_path: Path,
+) -> None:
+    template = make_template(tmp_path / "corner.pptx")
+    x, y, w, h = LOGO_RECT
+    moved = (9144000 - w - 91440, 45720)  # the top right corner of the 4:3 page
+    with zipfile.ZipFile(template) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    master = "ppt/slideMasters/slideMaster1.xml"
+    parts[master] = parts[master].replace(
+        f'<a:off x="{x}" y="{y}"/>'.encode(), f'<a:off x="{moved[0]}" y="{moved[1]}"/>'.encode()
+    )
+    with zipfile.ZipFile(template, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    data = imported(template, tmp_path / "corner.toml")
+    expected = [moved[0] / 9144000, moved[1] / 6858000, w / 9144000, h / 6858000]
+    assert data["boxes"]["logo"] == pytest.approx(expected, abs=1e-4)
 
 
 @needs_mecanon
