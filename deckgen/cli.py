@@ -451,17 +451,24 @@ def serve(
         click.echo("stopped", err=True)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option(
     "--preview",
     type=click.Path(path_type=Path, file_okay=False),
     help="Build a short sample deck in every theme into this folder.",
 )
+@click.pass_context
 @_guard
-def themes(preview: Path | None) -> None:
+def themes(ctx: click.Context, preview: Path | None) -> None:
     """List the installed themes, or build a preview deck in each."""
+    from .errors import UsageError
     from .theme import load_theme, theme_names
 
+    if ctx.invoked_subcommand is not None:
+        if preview is not None:
+            sub = ctx.invoked_subcommand
+            raise UsageError(f"--preview is an option of `themes` alone, not of `themes {sub}`")
+        return
     if preview is None:
         for name in theme_names():
             click.echo(f"{name:12} {load_theme(name).description}")
@@ -470,6 +477,29 @@ def themes(preview: Path | None) -> None:
 
     for path in build_preview(preview, theme_names()):
         click.echo(f"wrote {path}")
+
+
+@themes.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The theme file to write [default: FILE's name, .toml, in the current folder].",
+)
+@click.option("--name", help="The theme's name [default: the output file's name].")
+@click.option("--force", is_flag=True, help="Overwrite the theme file and its logo if they exist.")
+@_guard
+def themes_import(file: Path, out: Path | None, name: str | None, force: bool) -> None:
+    """Write a theme with FILE's look (a .potx or .pptx template): its colours, fonts, text
+    sizes, page aspect and logo, on deckgen's own layouts."""
+    from .theme_import import write
+
+    written = write(file, out, name, force)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"use it with --theme {written[0]}")
 
 
 @main.command(name="fonts")
