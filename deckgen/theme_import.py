@@ -6,7 +6,7 @@ a `Template` (see `template.load`) into the theme's text and its logo's bytes; `
 both beside each other, atomically, and refuses to overwrite unless told to. What is not
 derived comes from the default theme (`extends = "default"`).
 
-Fonts are chosen as `build --template` chooses them (`placeholders._font`): the open font
+Fonts are chosen as `build --template` chooses them (`placeholders.placeholder_font`): the open font
 with an Office font's widths where deckgen has one (Arial: Arimo, named Arial in the PPTX),
 the template's own family where a fontpkg package installs it, else the default theme's.
 Colours keep body text readable: WCAG's 4.5:1 against the page (3:1 for titles).
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DeckgenError, UsageError
-from .layout.placeholders import _font, _main_body
+from .layout.placeholders import main_body, placeholder_font
 from .template import Art, Layout, Template
 from .theme import ASPECTS, FontSpec, load_theme
 
@@ -146,7 +146,7 @@ def _colors(template: Template) -> _Colors:
     scheme = template.scheme
     default = load_theme("default").colors
     content = template.layout_for("content")
-    title_ph, body_ph = content.title(), _main_body(content)
+    title_ph, body_ph = content.title(), main_body(content)
     c = _Colors(scheme)
     bg = content.background
     c.set("background", bg, _with(c.named(bg), "the content layout's background"))
@@ -245,7 +245,7 @@ def _sizes(template: Template, aspect: str) -> tuple[dict[str, float | int], dic
     scale = min(w / template.width, h / template.height)
     per = f", scaled {scale:.2f}x to deckgen's page" if abs(scale - 1) > 0.01 else ""
     content = template.layout_for("content")
-    title_ph, body_ph = content.title(), _main_body(content)
+    title_ph, body_ph = content.title(), main_body(content)
     big = template.layout_for("title").title()
     sizes: dict[str, float | int] = {}
     notes: dict[str, str] = {}
@@ -296,7 +296,7 @@ def _fonts(
     --template` maps them; a role with none installed keeps the default's (and says so)."""
     content = template.layout_for("content")
     major, minor = template.fonts
-    title_ph, body_ph = content.title(), _main_body(content)
+    title_ph, body_ph = content.title(), main_body(content)
     chosen: dict[str, FontSpec] = {}
     notes: dict[str, str] = {}
     for role, ph, theme_font, kind in (
@@ -311,7 +311,7 @@ def _fonts(
         ):
             if not name or name in missing:
                 continue
-            spec, problem = _font(name, role == "title", available)
+            spec, problem = placeholder_font(name, role == "title", available)
             if spec is None:
                 missing.append(name)
                 problems.append(problem)

@@ -75,11 +75,11 @@ def themed(
     for off in ("accent_bar", "title_bar", "footer_bar", "logo"):
         boxes[off] = []
     content = template.layout_for("content")
-    title_ph, body_ph = content.title(), _main_body(content)
+    title_ph, body_ph = content.title(), main_body(content)
     assert title_ph is not None and body_ph is not None  # `choose` made sure
     for role in ("content", "columns", "figure"):
         lay = template.layout_for(role)
-        t, b = lay.title() or title_ph, _main_body(lay, role) or body_ph
+        t, b = lay.title() or title_ph, main_body(lay, role) or body_ph
         table = {"title": _frac(t.inner, W, H), "body": _frac(b.inner, W, H)}
         tx, ty, tw, _ = t.inner
         context = (tx, max(0, ty - round(0.26 * INCH)), tw, round(0.26 * INCH))
@@ -132,7 +132,7 @@ def themed(
     fonts = dict(theme.fonts)
     missing: dict[str, list[str]] = {}
     for role, ph in (("title", title_ph), ("body", body_ph)):
-        spec, problem = _font(ph.font, role == "title", available)
+        spec, problem = placeholder_font(ph.font, role == "title", available)
         if spec is not None:
             fonts[role] = spec
         elif problem:
@@ -156,7 +156,7 @@ def themed(
     return derived, diags
 
 
-def _main_body(lay: Layout, role: str = "content") -> Placeholder | None:
+def main_body(lay: Layout, role: str = "content") -> Placeholder | None:
     """The box a role's body is laid out in: its largest content or picture placeholder; two
     columns' placeholders together."""
     pics = lay.find("pic") if role == "figure" else []
@@ -172,7 +172,7 @@ def _main_body(lay: Layout, role: str = "content") -> Placeholder | None:
     return found[0]
 
 
-def _font(
+def placeholder_font(
     name: str, title: bool, available: Callable[[str, int], bool]
 ) -> tuple[FontSpec | None, str]:
     """The font to measure a placeholder's typeface with, or why there is none."""
