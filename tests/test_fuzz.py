@@ -7,16 +7,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
 from pypdf import PdfReader
 
-from deckgen.build import build
+from deckgen.build import build, compile_post
 from deckgen.errors import DeckgenError
 from deckgen.parse import parse_document
 from deckgen.plan import plan_deck
+from deckgen.render.html import render_html
 from deckgen.source import read_source
 from deckgen.theme import load_theme
 
@@ -86,6 +88,27 @@ def test_any_post_builds_or_fails_with_deckgens_own_error(tmp_path: Path, text: 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_inputs_that_once_broke_the_pipeline_build(tmp_path: Path, path: Path) -> None:
     _build_or_fail_cleanly(path, tmp_path)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=posts())
+def test_any_post_renders_one_html_section_per_page_and_only_deckgens_scripts(
+    tmp_path: Path, text: str
+) -> None:
+    post = tmp_path / "fuzz.md"
+    post.write_text(text, encoding="utf-8")
+    try:
+        compiled = compile_post(post)
+    except DeckgenError:
+        return
+    tree = lxml.html.fromstring(render_html(compiled.pages).decode("utf-8"))
+    assert len(tree.xpath("//main/section")) == len(compiled.pages.pages)
+    assert len(tree.xpath("//script")) == 3
+    assert all(
+        a.get("href").startswith(("https://", "http://", "mailto:", "#")) for a in tree.xpath("//a")
+    )
 
 
 plain_words = st.lists(st.from_regex(r"[a-z]{3,9}", fullmatch=True), min_size=1, max_size=8)

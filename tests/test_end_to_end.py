@@ -1,0 +1,163 @@
+"""End to end: what a post becomes in the files a build writes, where no one stage decides it
+alone (the stages' own tests build their inputs by hand: tests/build_models.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import lxml.html
+import pdfplumber
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.enum.text import PP_ALIGN
+from pypdf import PdfReader
+
+from deckgen.build import BuildResult, build
+
+from .conftest import (
+    FIXTURES,
+    embedded_fonts,
+    make_png,
+    output,
+    outputs,
+    write_post,
+)
+
+THEMES = ["default", "dark", "academic"]
+
+
+# -- the front matter -------------------------------------------------------------------
+
+
+def test_the_front_matter_gives_both_files_their_document_properties(tmp_path: Path) -> None:
+    front = "title: Deck\nauthor: Ada\ndate: 2024-05-06\ndescription: About\ntags: [x, y]"
+    result = build(write_post(tmp_path, "## One\n\n- a point\n", front), tmp_path / "out")
+    pptx, pdf = outputs(result)
+    cp = Presentation(str(pptx)).core_properties
+    assert (cp.title, cp.author, cp.subject, cp.keywords) == ("Deck", "Ada", "About", "x, y")
+    assert cp.created.date().isoformat() == "2024-05-06"
+    meta = PdfReader(pdf).metadata
+    assert (meta.title, meta.author, meta.subject) == ("Deck", "Ada", "About")
+    assert meta["/Keywords"] == "x, y"
+
+
+# -- tables and code --------------------------------------------------------------------
+
+
+def _pptx_tables(result: BuildResult) -> list[tuple[str, list[list[str]], object]]:
+    prs = Presentation(str(output(result, ".pptx")))
+    return [
+        (slide.shapes.title.text, [[c.text for c in row.cells] for row in sh.table.rows], sh.table)
+        for slide in prs.slides
+        for sh in slide.shapes
+        if sh.has_table
+    ]
+
+
+def test_a_markdown_table_is_a_native_table_in_the_pptx_and_drawn_in_the_pdf(
+    tables_build: BuildResult,
+) -> None:
+    tables = _pptx_tables(tables_build)
+    title, cells, table = tables[0]
+    assert title == "Results at a glance"
+    assert cells[0] == ["Model", "Parameters", "Accuracy", "Remarks"]
+    assert cells[2] == ["Base", "85M", "72.3", "see the appendix"]
+    header = table.cell(0, 0)
+    assert header.fill.fore_color.rgb == RGBColor.from_string("1F5FAD")  # the accent
+    assert header.text_frame.paragraphs[0].runs[0].font.bold
+    aligns = [table.cell(1, c).text_frame.paragraphs[0].alignment for c in range(3)]
+    assert aligns == [PP_ALIGN.LEFT, PP_ALIGN.RIGHT, PP_ALIGN.CENTER]
+    runs = [t for t in tables if t[0].startswith("Every run we made")]
+    assert [t[0] for t in runs] == ["Every run we made", "Every run we made (cont.)"]
+    assert [row[0] for t in runs for row in t[1][1:]] == [f"r{n:02d}" for n in range(1, 23)]
+    wide = next(t for t in tables if t[0] == "A very wide comparison")
+    assert wide[2].cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt == 12
+    warned = [d for d in tables_build.diagnostics if "too wide" in d.message]
+    assert [(d.path, d.line) for d in warned] == [(FIXTURES / "tables.md", 43)]  # once
+    with pdfplumber.open(output(tables_build, ".pdf")) as pdf:
+        text = pdf.pages[1].extract_text()
+    for cell in ("Model", "Parameters", "Tiny", "61.5", "phone", "the slowest of the three"):
+        assert cell in text
+
+
+def test_code_is_highlighted_and_numbered_in_the_mono_font_in_both_files(
+    code_build: BuildResult,
+) -> None:
+    """`deck: code_line_numbers: true` numbers the lines; Pygments colours them."""
+    prs = Presentation(str(output(code_build, ".pptx")))
+    code = next(sh for sh in prs.slides[1].shapes if sh.shape_type == MSO_SHAPE_TYPE.TEXT_BOX)
+    runs = [r for p in code.text_frame.paragraphs for r in p.runs]
+    assert {r.font.name for r in runs} == {"IBM Plex Mono"}
+    assert len({str(r.font.color.rgb) for r in runs if r.text.strip()}) >= 4
+    lines = ["".join(r.text for r in p.runs) for p in code.text_frame.paragraphs]
+    assert lines[0] == "1  def train(model, batches, steps=100):"
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[-3:-1] == ["A long listing", "A long listing (cont.)"]
+    assert any("klingon-script" in d.message for d in code_build.diagnostics)
+    path = output(code_build, ".pdf")
+    assert any("IBMPlexMono" in name for name in embedded_fonts(path))
+    with pdfplumber.open(path) as pdf:
+        chars = [c for c in pdf.pages[1].chars if "PlexMono" in c["fontname"]]
+    assert "".join(c["text"] for c in chars).startswith("1  def train(model")
+    assert len({tuple(c["non_stroking_color"]) for c in chars}) >= 4
+
+
+# -- the HTML deck -------------------------------------------------------------------------
+
+
+def test_build_writes_one_html_file_only_when_asked(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## A\n\nText.\n")
+    assert [p.name for p in build(post, tmp_path / "h", formats=["html"]).written] == ["post.html"]
+    assert sorted(p.suffix for p in build(post, tmp_path / "o").written) == [".pdf", ".pptx"]
+
+
+HOSTILE = """
+## Title with <b>bold</b> & "quotes"
+
+- Text with a <a href="javascript:alert(1)">bad link</a>
+- A [data link](data:text/html,<script>x</script>)
+- A <a href="https://example.org/?a=1&b=&quot;2">good one</a>
+- Code `</script><script>alert(2)</script>`
+
+<!-- notes: </script><script>alert(3)</script> -->
+
+![an <img onerror=alert(4)> alt](pic.png)
+"""
+
+
+def test_post_text_cannot_inject_markup_or_script(tmp_path: Path) -> None:
+    make_png(tmp_path / "pic.png")
+    post = write_post(tmp_path, HOSTILE, 'title: "A </title><script>alert(5)</script> talk"')
+    text = build(post, tmp_path / "o", formats=["html"]).written[0].read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(text)
+    scripts = tree.xpath("//script")
+    assert len(scripts) == 3  # the head's class switch, the deck data, the deck script
+    assert not any("alert(" in (s.text or "") for s in scripts if s.get("id") != "deck-data")
+    data = json.loads(tree.xpath("//script[@id='deck-data']/text()")[0])
+    assert any(
+        "</script><script>alert(3)</script>" in n for s in data["slides"] for n in s["notes"]
+    )
+    hrefs = [a.get("href") for a in tree.xpath("//a")]
+    assert all(h.startswith(("https://", "http://", "mailto:", "#")) for h in hrefs), hrefs
+    assert 'https://example.org/?a=1&b="2' in hrefs
+    assert tree.xpath("//title/text()")[0] == "A </title><script>alert(5)</script> talk"
+    assert not tree.xpath("//img | //*[@onerror]")
+
+
+# -- the renderers' caches ---------------------------------------------------------------
+
+
+def test_a_build_in_one_process_reads_the_pptx_base_from_the_cache_too(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## One\n\n- a point\n")
+    code = (
+        "import sys; from pathlib import Path; from deckgen.build import build; "
+        f"build(Path({str(post)!r}), Path({str(tmp_path / 'o')!r}), formats=['pptx'], "
+        f"cache_dir=Path({str(tmp_path / 'cache')!r})); print('pptx' in sys.modules)"
+    )
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)]
+    runs.append(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True))
+    assert [r.stdout.strip() for r in runs] == ["True", "False"], runs[1].stderr
