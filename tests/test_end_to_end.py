@@ -6,20 +6,27 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
 import pdfplumber
+import pytest
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.enum.text import PP_ALIGN
 from pypdf import PdfReader
 
-from deckgen.build import BuildResult, build
+from deckgen.build import BuildResult, build, compile_post
 
+from .build_models import check_pages, theme
 from .conftest import (
+    EXAMPLE,
     FIXTURES,
+    ROOT,
+    SAMPLE,
+    SEEDS,
     embedded_fonts,
     make_png,
     output,
@@ -28,6 +35,21 @@ from .conftest import (
 )
 
 THEMES = ["default", "dark", "academic"]
+
+
+# -- real posts, laid out --------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="no sample")
+@pytest.mark.parametrize("theme_name", THEMES)
+@pytest.mark.parametrize("aspect", ["16:9", "4:3"])
+def test_sample_text_fits_its_boxes_and_nothing_overlaps(theme_name: str, aspect: str) -> None:
+    check_pages(compile_post(SAMPLE, theme_name, SEEDS, aspect).pages)
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_example_text_fits_its_boxes_and_nothing_overlaps(theme_name: str) -> None:
+    check_pages(compile_post(EXAMPLE, theme_name, ROOT).pages)
 
 
 # -- the front matter -------------------------------------------------------------------
@@ -104,6 +126,65 @@ def test_code_is_highlighted_and_numbered_in_the_mono_font_in_both_files(
         chars = [c for c in pdf.pages[1].chars if "PlexMono" in c["fontname"]]
     assert "".join(c["text"] for c in chars).startswith("1  def train(model")
     assert len({tuple(c["non_stroking_color"]) for c in chars}) >= 4
+
+
+# -- footnotes and image sizes from the post ---------------------------------------------
+
+
+def test_footnote_text_is_small_at_the_bottom_of_the_slide_that_cites_it_and_in_its_notes(
+    fixture_build: Callable[[str], BuildResult],
+) -> None:
+    pptx, pdf = outputs(fixture_build("footnotes"))
+    prs = Presentation(str(pptx))
+    slide = prs.slides[1]
+    texts = {sh.text_frame.text: sh for sh in slide.shapes if sh.has_text_frame}
+    body = next(t for t in texts if "Deep reefs stay cooler" in t)
+    assert "heatwaves¹" in body and "nearby²" in body and "[^" not in body
+    [foot] = [sh for t, sh in texts.items() if "Mesophotic reefs" in t]
+    assert foot.top > 0.8 * prs.slide_height
+    sizes = {r.font.size.pt for p in foot.text_frame.paragraphs for r in p.runs if r.font.size}
+    assert sizes and max(sizes) <= 12
+    assert "Larvae drift upward on internal waves." in foot.text_frame.text
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "Footnote 1: Mesophotic reefs, thirty to one hundred and fifty metres down." in notes
+    assert "Footnote 2: Larvae drift upward on internal waves." in notes
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[1]
+        words = page.extract_words(extra_attrs=["size"])
+        meso = next(w for w in words if w["text"] == "Mesophotic")
+        assert meso["top"] > 0.8 * page.height and meso["size"] <= 12
+
+
+def test_width_attribute_makes_the_picture_that_share_of_the_content_width(
+    fixture_build: Callable[[str], BuildResult],
+) -> None:
+    prs = Presentation(str(outputs(fixture_build("images-attrs"))[0]))
+    body_w = theme().box("body")[2]
+    widths = []
+    for slide in list(prs.slides)[1:3]:  # `{: width="50%"}` and `<img width="400">`
+        [pic] = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        widths.append(pic.width / body_w)
+    assert widths == pytest.approx([0.5, 0.5], abs=0.02)
+    texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert "Larvae drift between neighbouring reefs" in texts  # the image's title: its caption
+    assert "{:" not in texts and ".center" not in texts
+    # {% raw %} is verbatim (the missing include's figure beside it may wrap the line)
+    assert "Write {{ page.title }} to show the title" in texts.replace("\x0b", " ")
+
+
+def test_a_warning_about_several_pictures_at_one_line_is_said_once(tmp_path: Path) -> None:
+    make_png(tmp_path / "small.png", (200, 100))
+    make_png(tmp_path / "strip.png", (1600, 40))
+    body = (
+        "## Small\n\n![A small chart](small.png)\n\n"
+        '## Strips\n\n<div class="figure-grid"><img src="strip.png" alt="a"><img src="small.png" '
+        'alt="b"><img src="small.png" alt="c"></div>\n'
+    )
+    compiled = compile_post(write_post(tmp_path, body))
+    warned = [d for d in compiled.diagnostics if "too small to read" in d.message]
+    # in the grid, beside the long strip, the small pictures are 0.3 in high: said once
+    assert [(d.level, d.line) for d in warned] == [("warning", 11)]
+    assert "200×100 px" in warned[0].message
 
 
 # -- the HTML deck -------------------------------------------------------------------------

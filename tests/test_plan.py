@@ -434,3 +434,29 @@ def test_short_sibling_sub_sections_share_a_slide_each_under_its_heading(tmp_pat
         ("Time", True, True),
         ("decades", False, False),
     ]
+
+
+def test_a_footnote_cited_only_in_prose_that_is_said_goes_to_that_slides_notes(
+    tmp_path: Path,
+) -> None:
+    deck = plan(
+        tmp_path,
+        "## Counts\n\n- A bullet on the slide\n\nSaid aloud and cited.[^n] More prose here.\n\n"
+        "[^n]: The source of the count.\n",
+    )
+    assert "Footnote 1: The source of the count." in note_texts(deck.slides[1].notes)
+
+
+def test_a_line_ending_in_a_colon_leads_the_table_or_code_after_it_and_is_not_said_again(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "## Runs\n\nEvery run we made:\n\n| Run | Seed |\n|---|---|\n| r1 | 1 |\n\n"
+        "## Code\n\nThe whole loop:\n\n```python\nfor x in xs:\n    f(x)\n```\n"
+    )
+    runs, code = plan(tmp_path, body).slides[1:]
+    assert [type(c).__name__ for c in runs.body] == ["TableBox"]
+    assert plain(runs.body[0].lead) == "Every run we made:"
+    assert [type(c).__name__ for c in code.body] == ["CodeBox"]
+    assert plain(code.body[0].lead) == "The whole loop:"
+    assert "The whole loop:" not in " ".join(note_texts(code.notes))
