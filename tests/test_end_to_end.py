@@ -4,6 +4,7 @@ alone (the stages' own tests build their inputs by hand: tests/build_models.py).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -227,6 +228,102 @@ def test_post_text_cannot_inject_markup_or_script(tmp_path: Path) -> None:
     assert 'https://example.org/?a=1&b="2' in hrefs
     assert tree.xpath("//title/text()")[0] == "A </title><script>alert(5)</script> talk"
     assert not tree.xpath("//img | //*[@onerror]")
+
+
+# -- speaker notes -----------------------------------------------------------------------
+
+DIALECTS = FIXTURES / "notes-dialects.md"
+
+
+@pytest.fixture(scope="module")
+def dialects(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, list[str]]]:
+    """Each slide's title, the text on it, and the post's notes (deckgen's own, in italics,
+    left out)."""
+    out = tmp_path_factory.mktemp("dialects")
+    prs = Presentation(str(build(DIALECTS, out, formats=["pptx"]).written[0]))
+    slides = []
+    for slide in prs.slides:
+        title = slide.shapes.title.text_frame.text
+        body = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+        paras = slide.notes_slide.notes_text_frame.paragraphs if slide.has_notes_slide else []
+        notes = [p.text for p in paras if not any(r.font.italic for r in p.runs)]
+        slides.append((title, body, notes))
+    return slides
+
+
+def test_each_notes_dialect_lands_in_its_own_slides_notes_and_not_on_the_slide(
+    dialects: list[tuple[str, str, list[str]]],
+) -> None:
+    by_title = {title: (body, "\n".join(notes)) for title, body, notes in dialects}
+    cases = {
+        "Marp Style": "Start with the Marp-style comment note.",
+        "Pandoc Style": "Then say the Pandoc fenced note.",
+        "Reveal Style": "Finish with the reveal.js aside note.",
+    }
+    for title, note in cases.items():
+        body, notes = by_title[title]
+        assert notes.startswith(note), title
+        assert note not in body
+        others = [n for t, (_, n) in by_title.items() if t != title]
+        assert all(note not in n for n in others)
+    assert all("ordinary comment" not in body + notes for body, notes in by_title.values())
+    pandoc = next(n for t, _, n in dialects if t == "Pandoc Style")
+    assert pandoc[:2] == ["Then say the Pandoc fenced note.", "It has two paragraphs."]
+    reveal = by_title["Reveal Style"][1]
+    assert reveal.index("Finish with") < reveal.index("A paragraph of prose")  # written first
+
+
+def test_notes_syntax_inside_a_quote_or_code_is_content(
+    dialects: list[tuple[str, str, list[str]]],
+) -> None:
+    parts = [(b, n) for t, b, n in dialects if t.startswith("Not Notes")]
+    body = " ".join(b for b, _ in parts)
+    assert "quoted fence stays on the slide" in body
+    assert "code stays code" in body
+    assert "fenced in code" in body
+    assert [n for _, notes in parts for n in notes] == []
+
+
+def test_a_line_break_is_kept_on_the_slide_and_in_the_notes(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Two lines\n\nThe first line  \nand the second one.\n")
+    result = build(post, tmp_path / "o", formats=["pptx"])
+    slide = Presentation(str(result.written[0])).slides[1]
+    body = next(s for s in slide.shapes if s.has_text_frame and "first" in s.text_frame.text)
+    assert body.text_frame.text.splitlines() == ["The first line", "and the second one."]
+    notes = slide.notes_slide.notes_text_frame.paragraphs[0]
+    assert notes._p.xpath("./a:br") and notes.text.startswith("The first line\v")
+
+
+def test_notes_pages_have_one_page_per_slide_with_title_and_notes(tmp_path: Path) -> None:
+    result = build(DIALECTS, tmp_path, formats=["pdf"], notes_pages=True, paper="letter")
+    handout = tmp_path / "notes-dialects-notes.pdf"
+    assert handout in result.written
+    pages = result.compiled.pages.pages
+    with pdfplumber.open(handout) as pdf:
+        assert len(pdf.pages) == len(pages)
+        for page, slide in zip(pdf.pages, pages, strict=True):
+            assert round(page.width) == 612 and round(page.height) == 792  # portrait Letter
+            text = re.sub(r"\s+", " ", page.extract_text())
+            assert slide.title in text
+            for note in slide.notes:
+                assert re.sub(r"\s+", " ", note.text)[:60] in text
+            assert not page.images  # the slide is redrawn as vectors
+
+
+def test_the_notes_command_writes_the_script_to_stdout_or_a_file(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "deckgen.cli", "notes", str(DIALECTS), "--format", "txt"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Speaking Notes in Three Dialects: speaker script\nTotal: ")
+    out = tmp_path / "script.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "deckgen.cli", "notes", str(DIALECTS), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text(encoding="utf-8").startswith("# Speaking Notes in Three Dialects")
 
 
 # -- the renderers' caches ---------------------------------------------------------------
