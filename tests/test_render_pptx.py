@@ -220,18 +220,16 @@ def test_runs_name_their_face_in_the_latin_east_asian_and_complex_slots() -> Non
 
 def test_a_face_with_a_pptx_name_is_named_so_in_every_run_and_bullet() -> None:
     """The office theme measures Arimo and Plex Mono; the PPTX asks for Arial and Courier New."""
-    body, code = theme_face("body", th="office"), theme_face("code", th="office")
-    assert body.family == "Arimo"
+    faces = {
+        "Title": theme_face("title", bold=True, th="office"),
+        "Bold": theme_face("body", bold=True, th="office"),
+        "italic": theme_face("body", italic=True, th="office"),
+        "plain": theme_face("body", th="office"),
+        "code": theme_face("code", th="office"),
+    }
+    assert faces["plain"].family == "Arimo"
     frame = text_frame(
-        BODY,
-        para(
-            [
-                span("Bold", face=theme_face("body", bold=True, th="office")),
-                span(" and ", face=body),
-                span("code", face=code),
-            ],
-            bullet="•",
-        ),
+        BODY, para([span(text, face=face) for text, face in faces.items()], bullet="•")
     )
     seen = {}
     for p in _open(pages(page("", frame))).slides[0].shapes[0].text_frame.paragraphs:
@@ -242,7 +240,13 @@ def test_a_face_with_a_pptx_name_is_named_so_in_every_run_and_bullet() -> None:
             assert rpr.find(qn("a:cs")).get("typeface") == latin
             assert rpr.find(qn("a:ea")).get("typeface") == latin  # no CJK font needed
             seen[r.text] = latin
-    assert seen == {"Bold": "Arial", " and ": "Arial", "code": "Courier New"}
+    assert seen == {
+        "Title": "Arial",
+        "Bold": "Arial",
+        "italic": "Arial",
+        "plain": "Arial",
+        "code": "Courier New",
+    }
 
 
 def test_document_properties_come_from_the_doc_info() -> None:
