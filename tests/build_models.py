@@ -177,12 +177,12 @@ def para(
             spans.append(s)
             x += s.width
         laid.append(Line(space_before + round(size * PT) + n * height, tuple(spans)))
-    runs = tuple(s for ln in laid for s in ln.spans)
+    in_order = tuple(s for ln in laid for s in ln.spans)  # the runs, for editable output
     if number is not None and bullet is None:
         bullet = f"{number}."
     bullet_indent = max(indent - round(size * PT), 0) if bullet else 0
     return Para(
-        runs,
+        in_order,
         tuple(laid),
         size,
         height,
