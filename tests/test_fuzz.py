@@ -1,22 +1,25 @@
 """Property tests: any mix of Markdown and HTML builds a PPTX and a PDF that open, or fails
-with deckgen's own error; never anything else. Inputs that ever broke it live in
-tests/fixtures/fuzz/ and are replayed on every run."""
+with deckgen's own error: one line, naming the post (and the line, where the problem is at
+one). Anything else (an `InternalError`, any other exception) fails. Inputs that ever broke
+it live in tests/fixtures/fuzz/ and are replayed on every run."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
 from pypdf import PdfReader
 
-from deckgen.build import build
+from deckgen.build import BuildResult, build, compile_post
 from deckgen.errors import DeckgenError
 from deckgen.parse.parser import parse_document
 from deckgen.plan.planner import plan_deck
+from deckgen.render.html import render_html
 from deckgen.source.reader import read_source
 from deckgen.theme import load_theme
 
@@ -63,21 +66,43 @@ def posts(draw: st.DrawFn) -> str:
     return front + "\n\n".join(parts) + "\n"
 
 
-def _build_or_fail_cleanly(path: Path, out: Path) -> None:
+# the problems of a whole post, which no line of it shows
+WHOLE_POST = ("empty file", "no slides:", "is a directory", "file not found", "cannot read")
+
+
+def refused_clearly(exc: DeckgenError, path: Path) -> None:
+    """Assert `exc` is said as deckgen says an input problem: on one line, naming the post,
+    and its line unless the problem is the whole post's."""
+    message = exc.format()
+    assert "\n" not in message and "\r" not in message, message
+    assert exc.path is not None and exc.path.resolve() == path.resolve(), message
+    if exc.message.startswith(WHOLE_POST):
+        assert message.startswith(f"{path}: error: "), message
+        return
+    lines = path.read_bytes().count(b"\n") + 1
+    assert exc.line is not None and 1 <= exc.line <= lines, message
+    assert message.startswith(f"{path}:{exc.line}: error: "), message
+
+
+def _build_or_fail_cleanly(path: Path, out: Path) -> BuildResult | None:
+    """The build of `path`, or None when deckgen refused it clearly; any other exception
+    propagates and fails the test."""
     try:
         result = build(path, out)
-    except DeckgenError:
-        return
+    except DeckgenError as exc:
+        refused_clearly(exc, path)
+        return None
     pptx = next(p for p in result.written if p.suffix == ".pptx")
     pdf = next(p for p in result.written if p.suffix == ".pdf")
-    assert len(Presentation(str(pptx)).slides) == len(PdfReader(pdf).pages) >= 1
+    assert len(Presentation(str(pptx)).slides) == len(PdfReader(pdf).pages) == result.slides >= 1
+    return result
 
 
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=posts())
-def test_any_post_builds_or_fails_with_deckgens_own_error(tmp_path: Path, text: str) -> None:
+def test_any_post_builds_or_fails_with_one_line_naming_the_post(tmp_path: Path, text: str) -> None:
     path = tmp_path / "fuzz.md"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     _build_or_fail_cleanly(path, tmp_path / "out")
@@ -86,6 +111,65 @@ def test_any_post_builds_or_fails_with_deckgens_own_error(tmp_path: Path, text: 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_inputs_that_once_broke_the_pipeline_build(tmp_path: Path, path: Path) -> None:
     _build_or_fail_cleanly(path, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("", None),
+        ("---\ntitle: [broken\n---\n## A\n", 3),  # where YAML found the list unclosed
+        ("---\n- a list\n---\n## A\n", 2),
+        ("---\nformat: revealjs\n---\n\n", None),
+    ],
+    ids=["empty", "yaml", "not-a-mapping", "no-slides"],
+)
+def test_a_refused_post_is_one_line_naming_it_and_its_line(
+    tmp_path: Path, text: str, line: int | None
+) -> None:
+    path = tmp_path / "post.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DeckgenError) as caught:
+        build(path, tmp_path / "out")
+    refused_clearly(caught.value, path)
+    assert caught.value.line == line
+
+
+def test_the_check_of_a_refusal_fails_what_is_not_one_line_naming_the_post(tmp_path: Path) -> None:
+    path = tmp_path / "post.md"
+    path.write_text("## A\n\nb\n", encoding="utf-8")
+    refused_clearly(DeckgenError("at a line", path, 3), path)
+    refused_clearly(DeckgenError("empty file (expected a Markdown post)", path), path)
+    for bad in (
+        DeckgenError("two\nlines", path, 1),
+        DeckgenError("about another file", tmp_path / "other.md", 1),
+        DeckgenError("naming no file"),
+        DeckgenError("a problem of one line, naming none", path),
+        DeckgenError("past the end", path, 5),
+    ):
+        with pytest.raises(AssertionError):
+            refused_clearly(bad, path)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=posts())
+def test_any_post_renders_one_html_section_per_page_and_only_deckgens_scripts(
+    tmp_path: Path, text: str
+) -> None:
+    post = tmp_path / "fuzz.md"
+    post.write_text(text, encoding="utf-8")
+    try:
+        compiled = compile_post(post)
+    except DeckgenError as exc:
+        refused_clearly(exc, post)
+        return
+    tree = lxml.html.fromstring(render_html(compiled.pages).decode("utf-8"))
+    assert len(tree.xpath("//main/section")) == len(compiled.pages.pages)
+    assert len(tree.xpath("//script")) == 3
+    assert all(
+        a.get("href").startswith(("https://", "http://", "mailto:", "#")) for a in tree.xpath("//a")
+    )
 
 
 plain_words = st.lists(st.from_regex(r"[a-z]{3,9}", fullmatch=True), min_size=1, max_size=8)

@@ -1,230 +1,317 @@
-"""The layout engine: everything fits its box, nothing leaves the page, text is continued."""
+"""The layout engine, on decks built by hand: everything fits its box, nothing leaves the
+page, text is continued, and each kind of content is drawn as the theme says."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from itertools import combinations
 from pathlib import Path
 
-import pdfplumber
 import pytest
 from PIL import Image
-from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 
-from deckgen import fonts
-from deckgen.build import BuildResult, compile_post
 from deckgen.errors import DeckgenError
 from deckgen.layout import text as layout_text
-from deckgen.model.pages import (
-    Page,
-    Pages,
-    PictureFrame,
-    Rect,
-    ShapeFrame,
-    TableFrame,
-    TextFrame,
-    drawn_text,
-)
 from deckgen.theme import load_theme
 
-from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, output, outputs, write_post
+from .build_models import (
+    PT,
+    CalloutBox,
+    Columns,
+    Equations,
+    Kind,
+    Math,
+    Note,
+    NoteKind,
+    Page,
+    PictureFrame,
+    Run,
+    ShapeFrame,
+    SlideFrame,
+    TableFrame,
+    TextFrame,
+    bullets,
+    check_pages,
+    code_box,
+    deck,
+    drawn_text,
+    figure,
+    frames_of,
+    item,
+    lay_out,
+    lay_out_handout,
+    prose,
+    runs,
+    runs_text,
+    shown,
+    slide,
+    table_box,
+    theme,
+    visual,
+)
+from .conftest import make_png
 
 MIN_BODY = 16
-
-
-def _text_fits(frame: TextFrame) -> bool:
-    w, h = frame.rect[2], frame.rect[3]
-    for para in frame.paras:
-        for line in para.lines:
-            bottom = (
-                line.baseline + fonts.descent(line.spans[0].face, para.size) * 12700
-                if line.spans
-                else 0
-            )
-            # Fonts whose ascent + descent exceed the line height (IBM Plex Serif) may reach a
-            # tenth of an em past their line box: that is the font's accent room, not text.
-            if bottom > h + max(12700, para.size * 0.1 * 12700):
-                return False
-            for s in line.spans:
-                if s.x + s.width > w + 12700 or s.x < 0:
-                    return False
-    return True
-
-
-def _inside(rect: Rect, pages: Pages) -> bool:
-    x, y, w, h = rect
-    return x >= 0 and y >= 0 and x + w <= pages.width and y + h <= pages.height
-
-
-def _overlap(a: Rect, b: Rect) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
-
-
-def _content_boxes(page: Page) -> list[Rect]:
-    """Text with content and pictures: the things that must never overlap each other."""
-    boxes: list[Rect] = []
-    for f in page.frames:
-        if isinstance(f, PictureFrame):
-            boxes.append(f.rect)
-        elif isinstance(f, TextFrame) and f.role not in ("placeholder",):
-            lines = [ln for p in f.paras for ln in p.lines if ln.spans]
-            if not lines:
-                continue
-            top = min(ln.baseline for ln in lines) - round(f.paras[0].size * 12700)
-            bottom = max(ln.baseline for ln in lines)
-            left = min(s.x for ln in lines for s in ln.spans)
-            right = max(s.x + s.width for ln in lines for s in ln.spans)
-            boxes.append((f.rect[0] + left, f.rect[1] + top, right - left, bottom - top))
-    return boxes
-
-
-def _check(pages: Pages) -> None:
-    for page in pages.pages:
-        for f in page.frames:
-            assert _inside(f.rect, pages), (page.number, f)
-            if isinstance(f, TextFrame):
-                assert _text_fits(f), (page.number, f.role)
-        for a, b in combinations(_content_boxes(page), 2):
-            assert not _overlap(a, b), (page.number, a, b)
-
-
 THEMES = ["default", "dark", "academic"]
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="no sample")
-@pytest.mark.parametrize("theme", THEMES)
+def _images(folder: Path) -> Path:
+    make_png(folder / "wide.png", (1600, 400))
+    make_png(folder / "tall.png", (400, 1600))
+    make_png(folder / "chart.png", (1200, 700))
+    return folder
+
+
+def _every_kind() -> list:
+    """A slide of each kind, with each kind of content, as the planner makes them."""
+    words = "Reefs recover when grazers return and the water stays cool enough"
+    return [
+        slide(
+            "A Talk About Reefs",
+            prose("What reefs need"),
+            prose("Ada · 2 January 2025"),
+            kind=Kind.TITLE,
+        ),
+        slide("Methods", kind=Kind.SECTION),
+        slide(
+            "Points",
+            bullets(*(f"{words} ({n})" for n in range(4)), lead="Three things:"),
+            context="Methods",
+            level=1,
+        ),
+        slide("Prose", prose(words, words + " again")),
+        slide(
+            "A chart", visual(figure("chart.png", "A chart", "Cover over time")), kind=Kind.FIGURE
+        ),
+        slide("Beside", visual(figure("tall.png", "Tall")), bullets("one point", "two points")),
+        slide(
+            "Grid",
+            visual(
+                *(figure(f, f) for f in ("wide.png", "tall.png", "chart.png")),
+                caption="Three at once",
+            ),
+            kind=Kind.GRID,
+        ),
+        slide("Quote", prose("Reefs are the rainforests of the sea."), kind=Kind.QUOTE),
+        slide("Aside", CalloutBox("Why it matters", (runs(words),)), kind=Kind.CALLOUT),
+        slide(
+            "Table",
+            table_box(
+                [["Model", "Size"], ["Tiny", "8M"], ["Wide", "310M"]],
+                align=("l", "r"),
+                lead="The models:",
+            ),
+        ),
+        slide("Code", code_box("def f(x):\n    return x + 1", "python", lead="The loop:")),
+        slide("Formula", Equations((Math("E = mc^2"),), runs("Energy:")), kind=Kind.MATH),
+        slide(
+            "Columns", Columns(((bullets("left one", "left two"),), (prose(words),)), (0.5, 0.5))
+        ),
+        slide("Missing", visual(figure("lost.png", "A lost chart")), kind=Kind.FIGURE),
+        slide(
+            "References",
+            bullets("Author, A. (2020). A Paper.", "Other, B. (2021). More."),
+            kind=Kind.REFERENCES,
+        ),
+        slide("Thank you", prose("ada@example.org"), kind=Kind.CLOSING),
+    ]
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
 @pytest.mark.parametrize("aspect", ["16:9", "4:3"])
-def test_sample_text_fits_its_boxes_and_nothing_overlaps(theme: str, aspect: str) -> None:
-    _check(compile_post(SAMPLE, theme, SEEDS, aspect).pages)
+def test_every_kind_of_content_fits_its_boxes_and_nothing_overlaps(
+    tmp_path: Path, theme_name: str, aspect: str
+) -> None:
+    laid, _ = lay_out(deck(*_every_kind()), theme(theme_name, aspect), _images(tmp_path))
+    assert (laid.width, laid.height) == (theme(theme_name, aspect).width, 6858000)
+    assert {p.kind for p in laid.pages} == {k.value for k in Kind}
+    frames = [type(f).__name__ for p in laid.pages for f in p.frames]
+    assert frames.count("PictureFrame") >= 5 and frames.count("TableFrame") == 1
+    assert frames.count("MathFrame") == 1
+    assert any(frames_of(p, ShapeFrame, "placeholder") for p in laid.pages)
+    check_pages(laid)
 
 
-@pytest.mark.parametrize("theme", THEMES)
-def test_example_text_fits_its_boxes_and_nothing_overlaps(theme: str) -> None:
-    _check(compile_post(EXAMPLE, theme, ROOT).pages)
-
-
-def test_a_long_list_is_continued_not_shrunk_below_the_minimum(tmp_path: Path) -> None:
-    items = "\n".join(
-        f"- Point number {i} explains one more thing in a few words" for i in range(30)
+def test_pages_carry_the_slides_titles_kinds_sections_bookmarks_and_the_deck_info() -> None:
+    info = dict(subtitle="About reefs", keywords=("reef", "sea"), iso_date="2025-01-02")
+    laid, _ = lay_out(
+        deck(
+            slide("Part", prose("Intro words."), section="Part", line=4),
+            slide("Detail", bullets("a point"), context="Part", section="Part", level=1, line=8),
+            title="Reefs",
+            author="Ada",
+            **info,
+        )
     )
-    pages = compile_post(write_post(tmp_path, f"## Many points\n\n{items}\n")).pages
-    titles = [p.title for p in pages.pages]
-    assert titles[1] == "Many points"
-    assert titles[2] == "Many points (cont.)"
-    assert len([t for t in titles if t.startswith("Many points")]) >= 3
+    first, second = laid.pages
+    assert [(p.number, p.title, p.kind, p.section, p.line) for p in laid.pages] == [
+        (1, "Part", "bullets", "Part", 4),
+        (2, "Detail", "bullets", "Part", 8),
+    ]
+    assert (first.bookmark_level, second.bookmark_level) == (0, 1)
+    (context,) = frames_of(second, TextFrame, "context")
+    (title,) = frames_of(second, TextFrame, "title")
+    assert runs_text(second, "context") == ["PART"]  # the parent section, above the title
+    assert context.rect[1] < title.rect[1]
+    assert not frames_of(first, TextFrame, "context")
+    assert (laid.info.title, laid.info.author, laid.info.subject) == ("Reefs", "Ada", "About reefs")
+    assert (laid.info.keywords, laid.info.date) == (("reef", "sea"), "2025-01-02")
+    assert [runs_text(p, "footer_right") for p in laid.pages] == [["1"], ["2"]]  # {n}
+
+
+def test_a_long_list_is_continued_not_shrunk_below_the_minimum() -> None:
+    items = [f"Point number {i} explains one more thing in a few words" for i in range(30)]
+    laid, _ = lay_out(deck(slide("Many points", bullets(*items))))
+    titles = [p.title for p in laid.pages]
+    assert titles[:2] == ["Many points", "Many points (cont.)"]
+    assert len(titles) >= 3 and all(t.startswith("Many points") for t in titles)
+    assert [p.bookmark_level for p in laid.pages] == [0] + [1] * (len(titles) - 1)
     sizes = {
-        para.size
-        for p in pages.pages[1:]
-        for f in p.frames
-        if isinstance(f, TextFrame) and f.role == "body"
-        for para in f.paras
+        para.size for p in laid.pages for f in frames_of(p, TextFrame, "body") for para in f.paras
     }
-    assert min(sizes) >= MIN_BODY
-    _check(pages)
-    shown = " ".join(
-        s.text
-        for p in pages.pages
-        for f in p.frames
-        if isinstance(f, TextFrame)
-        for para in f.paras
-        for s in para.spans
-    )
-    assert all(f"Point number {i} " in shown for i in range(30))
+    assert min(sizes) >= MIN_BODY == theme().sizes["body_min"]
+    assert max(sizes) <= theme().sizes["body_max"]
+    check_pages(laid)
+    said = " ".join(t for p in laid.pages for t in runs_text(p, "body"))
+    assert all(f"Point number {i} " in said for i in range(30))
 
 
-def test_a_huge_paragraph_is_split_between_lines_across_pages(tmp_path: Path) -> None:
+def test_a_huge_paragraph_is_split_between_lines_across_pages() -> None:
     words = " ".join(f"w{i}" for i in range(900))
-    pages = compile_post(write_post(tmp_path, f"## Wall\n\n- {words}\n")).pages
-    assert len(pages.pages) > 2
-    _check(pages)
-    shown = " ".join(
-        s.text
-        for p in pages.pages
-        for f in p.frames
-        if isinstance(f, TextFrame) and f.role == "body"
-        for para in f.paras
-        for ln in para.lines
-        for s in ln.spans
+    laid, _ = lay_out(deck(slide("Wall", bullets(words))))
+    assert len(laid.pages) > 1
+    check_pages(laid)
+    assert " ".join(shown(p, "body") for p in laid.pages).split() == words.split()
+
+
+def test_a_word_longer_than_the_line_is_broken_not_clipped() -> None:
+    laid, _ = lay_out(deck(slide("Long", bullets("x" * 300))))
+    check_pages(laid)
+    assert shown(laid.pages[0], "body").replace(" ", "") == "x" * 300
+
+
+def test_a_lists_numbers_bullets_and_levels_are_the_paragraphs() -> None:
+    items = (
+        item("First", number=1),
+        item("Second", number=2),
+        item("plain"),
+        item("nested", level=1),
     )
-    assert shown.split() == words.split()
+    laid, _ = lay_out(deck(slide("Lists", bullets(*items))))
+    (body,) = frames_of(laid.pages[0], TextFrame, "body")
+    got = [(p.bullet, p.number, p.level) for p in body.paras]
+    assert got == [("1.", 1, 0), ("2.", 2, 0), ("•", None, 0), ("–", None, 1)]
+    assert body.paras[3].indent > body.paras[2].indent  # nested: further in
+    assert {p.bullet_color for p in body.paras} == {theme().colors["accent"]}
 
 
-def test_a_word_longer_than_the_line_is_broken_not_clipped(tmp_path: Path) -> None:
-    pages = compile_post(write_post(tmp_path, "## Long\n\n- " + "x" * 300 + "\n")).pages
-    _check(pages)
+def test_links_keep_their_targets_and_are_underlined_only_where_the_theme_says(
+    tmp_path: Path,
+) -> None:
+    text = prose(
+        runs(
+            "See ",
+            Run("the docs", link="https://example.org/docs"),
+            " and ",
+            Run("nowhere", link="#ref-none"),
+            ".",
+        )
+    )
+    laid, _ = lay_out(deck(slide("Links", text)))
+    spans = {
+        s.text: s for p in frames_of(laid.pages[0], TextFrame, "body")[0].paras for s in p.spans
+    }
+    assert spans["the docs"].link == "https://example.org/docs"
+    assert spans["the docs"].color == theme().colors["link"]
+    assert spans["nowhere"].link is None  # no slide has that anchor: no link
+    assert not any(s.underline for s in spans.values())
+    under = tmp_path / "under.toml"
+    under.write_text('extends = "default"\n[links]\nunderline = true\n', encoding="utf-8")
+    laid, _ = lay_out(deck(slide("Links", text)), load_theme(str(under)))
+    spans = {
+        s.text: s for p in frames_of(laid.pages[0], TextFrame, "body")[0].paras for s in p.spans
+    }
+    assert spans["the docs"].underline and not spans["See "].underline
 
 
 def test_pictures_keep_their_aspect_ratio_and_are_not_upscaled_in_pixels(tmp_path: Path) -> None:
-    make_png(tmp_path / "wide.png", (1600, 400))
-    pages = compile_post(write_post(tmp_path, "## Wide\n\n![A wide chart](wide.png)\n")).pages
-    pic = next(f for f in pages.pages[1].frames if isinstance(f, PictureFrame))
+    laid, _ = lay_out(
+        deck(slide("Wide", visual(figure("wide.png", "A wide chart")))), folder=_images(tmp_path)
+    )
+    (pic,) = frames_of(laid.pages[0], PictureFrame)
     assert abs(pic.rect[2] / pic.rect[3] - 4.0) < 0.01
     assert Image.open(io.BytesIO(pic.data)).size[0] <= 1600
     assert pic.alt == "A wide chart"
 
 
 def test_a_missing_image_gets_a_placeholder_naming_it(tmp_path: Path) -> None:
-    compiled = compile_post(write_post(tmp_path, "## Gone\n\n![The lost chart](lost.png)\n"))
-    page = compiled.pages.pages[1]
-    assert any(isinstance(f, ShapeFrame) and f.role == "placeholder" for f in page.frames)
-    text = " ".join(
-        s.text
-        for f in page.frames
-        if isinstance(f, TextFrame) and f.role == "placeholder"
-        for p in f.paras
-        for s in p.spans
+    laid, diags = lay_out(
+        deck(slide("Gone", visual(figure("lost.png", "The lost chart", line=7)))), folder=tmp_path
     )
-    assert "The lost chart" in text
-    [warning] = [d for d in compiled.diagnostics if d.level == "warning"]
+    page = laid.pages[0]
+    assert frames_of(page, ShapeFrame, "placeholder")
+    assert "The lost chart" in shown(page, "placeholder")
+    [warning] = [d for d in diags if d.level == "warning"]
     assert warning.line == 7
     assert "lost.png" in warning.message
 
 
-def test_citation_links_point_at_the_references_page(tmp_path: Path) -> None:
-    body = (
-        '## Cited\n\nAs shown <a href="#ref-a">[A, 2020]</a> before.\n\n'
-        '<div class="reference" id="ref-a">Author, A. (2020). A Paper.</div>\n\n'
-        "## References\n\n1. Author, A. (2020). A Paper.\n"
+def test_citation_links_point_at_the_references_page() -> None:
+    cited = prose(runs("As shown ", Run("[A, 2020]", link="#ref-a"), " before."))
+    laid, _ = lay_out(
+        deck(
+            slide("Cited", cited),
+            slide("Other", bullets("x"), anchors=("ref-a",)),  # a mention: not the references
+            slide(
+                "References",
+                bullets("Author, A. (2020). A Paper."),
+                kind=Kind.REFERENCES,
+                anchors=("ref-a",),
+            ),
+        )
     )
-    pages = compile_post(write_post(tmp_path, body)).pages
-    links = {
-        s.link
-        for p in pages.pages
-        for f in p.frames
-        if isinstance(f, TextFrame)
-        for para in f.paras
-        for s in para.spans
-        if s.link
-    }
-    refs_page = next(p.number for p in pages.pages if p.title == "References")
-    assert f"#slide={refs_page}" in links
+    links = {s.link for f in frames_of(laid.pages[0], TextFrame) for p in f.paras for s in p.spans}
+    refs = next(p.number for p in laid.pages if p.title == "References")
+    assert f"#slide={refs}" in links and refs == 3
 
 
-def test_a_very_long_title_grows_its_box_instead_of_overflowing(tmp_path: Path) -> None:
+def test_footnotes_are_small_at_the_bottom_of_their_slide_and_stay_in_its_notes() -> None:
+    said = (Note("Footnote 1: Mesophotic reefs.", NoteKind.FOOTNOTE),)
+    laid, _ = lay_out(
+        deck(
+            slide(
+                "Why deep reefs matter",
+                bullets("Deep reefs stay cooler¹"),
+                notes=said,
+                citations=(runs("¹ Mesophotic reefs."), runs("² Larvae drift upward.")),
+            )
+        ),
+        theme("default"),
+    )
+    page = laid.pages[0]
+    (foot,) = frames_of(page, TextFrame, "citation")
+    (body,) = frames_of(page, TextFrame, "body")
+    assert foot.rect[1] > 0.8 * laid.height
+    assert body.rect[1] + body.rect[3] <= foot.rect[1]
+    assert {s.size for p in foot.paras for s in p.spans} == {theme().sizes["footer"]}
+    assert runs_text(page, "citation") == ["¹ Mesophotic reefs.", "² Larvae drift upward."]
+    assert Note("Footnote 1: Mesophotic reefs.", NoteKind.FOOTNOTE) in page.notes
+
+
+def test_a_very_long_title_grows_its_box_instead_of_overflowing() -> None:
     title = " ".join(["Remarkably"] * 40)
-    pages = compile_post(write_post(tmp_path, f"## {title}\n\n- one point\n")).pages
-    _check(pages)
-    shown = " ".join(
-        s.text
-        for f in pages.pages[1].frames
-        if isinstance(f, TextFrame) and f.role == "title"
-        for p in f.paras
-        for s in p.spans
-    )
-    assert shown == title
+    laid, _ = lay_out(deck(slide(title, bullets("one point"))))
+    check_pages(laid)
+    assert " ".join(runs_text(laid.pages[0], "title")) == title
 
 
-def test_lines_never_break_where_a_style_changes_inside_a_word(tmp_path: Path) -> None:
-    item = " ".join(["**bold**, then (*italic*)."] * 30)
-    pages = compile_post(write_post(tmp_path, f"## Glue\n\n- {item}\n")).pages
+def test_lines_never_break_where_a_style_changes_inside_a_word() -> None:
+    piece = (Run("bold", bold=True), Run(", then ("), Run("italic", italic=True), Run("). "))
+    laid, _ = lay_out(deck(slide("Glue", bullets(piece * 30))))
     starts = [
         ln.spans[0].text
-        for p in pages.pages
-        for f in p.frames
-        if isinstance(f, TextFrame) and f.role == "body"
+        for p in laid.pages
+        for f in frames_of(p, TextFrame, "body")
         for para in f.paras
         for ln in para.lines
         if ln.spans
@@ -233,309 +320,229 @@ def test_lines_never_break_where_a_style_changes_inside_a_word(tmp_path: Path) -
     assert not any(s.startswith((",", ".", ")")) for s in starts)
 
 
-def _pptx_tables(result: BuildResult) -> list[tuple[str, list[list[str]], float]]:
-    from pptx import Presentation
-
-    prs = Presentation(str(output(result, ".pptx")))
-    out = []
-    for slide in prs.slides:
-        for sh in slide.shapes:
-            if sh.has_table:
-                rows = [[c.text for c in row.cells] for row in sh.table.rows]
-                size = sh.table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
-                out.append((slide.shapes.title.text, rows, size))
-    return out
+RUNS = [
+    ["Run", "Seed", "Loss"],
+    *([f"r{n:02d}", str(10 + n), f"0.{900 - n}"] for n in range(1, 23)),
+]
 
 
-def test_a_table_too_tall_continues_with_its_header_repeated_at_one_size(
-    tables_build: BuildResult,
-) -> None:
-    runs = [t for t in _pptx_tables(tables_build) if t[0].startswith("Every run we made")]
-    assert [t[0] for t in runs] == ["Every run we made", "Every run we made (cont.)"]
-    assert all(t[1][0] == ["Run", "Seed", "Loss"] for t in runs)
-    body = [row[0] for t in runs for row in t[1][1:]]
+def _tables(pages_: list[Page]) -> list[TableFrame]:
+    return [f for p in pages_ for f in frames_of(p, TableFrame)]
+
+
+def _cells(t: TableFrame) -> list[list[str]]:
+    return [
+        ["".join(s.text for p in c.text.paras for s in p.spans) for c in row] for row in t.cells
+    ]
+
+
+def test_a_table_is_drawn_with_its_header_filled_bold_and_its_columns_aligned() -> None:
+    rows = [
+        ["Model", "Parameters", "Accuracy"],
+        ["Tiny", "8M", "61.5"],
+        ["Base", "85M", "72.3"],
+        ["Wide", "310M", "79.8"],
+    ]
+    laid, _ = lay_out(deck(slide("Results", table_box(rows, align=("l", "r", "c")))))
+    (table,) = _tables(list(laid.pages))
+    assert _cells(table) == rows
+    head, first, second = table.cells[0], table.cells[1], table.cells[2]
+    assert {c.fill for c in head} == {theme().colors["accent"]}
+    assert all(s.face.bold for c in head for p in c.text.paras for s in p.spans)
+    assert not any(s.face.bold for c in first for p in c.text.paras for s in p.spans)
+    assert [c.text.paras[0].align for c in first] == ["l", "r", "c"]
+    assert {c.fill for c in first} == {None} and {c.fill for c in second} != {None}  # banded
+    assert table.header == 1 and len(table.columns) == 3 and len(table.rows) == 4
+
+
+def test_a_table_too_tall_continues_with_its_header_repeated_at_one_size() -> None:
+    laid, _ = lay_out(deck(slide("Every run we made", table_box(RUNS, align=("l", "l", "r")))))
+    assert [p.title for p in laid.pages] == ["Every run we made", "Every run we made (cont.)"]
+    tables = _tables(list(laid.pages))
+    assert all(_cells(t)[0] == ["Run", "Seed", "Loss"] for t in tables)
+    body = [row[0] for t in tables for row in _cells(t)[1:]]
     assert body == [f"r{n:02d}" for n in range(1, 23)]  # every row once, in order
-    assert abs(len(runs[0][1]) - len(runs[1][1])) <= 1  # shared evenly
-    assert runs[0][2] == runs[1][2] >= 16  # one size, still readable
+    assert abs(len(tables[0].rows) - len(tables[1].rows)) <= 1  # shared evenly
+    sizes = {
+        s.size
+        for t in tables
+        for row in t.cells
+        for c in row
+        for p in c.text.paras
+        for s in p.spans
+    }
+    assert len(sizes) == 1 and sizes.pop() >= 16  # one size, still readable
+    _inside_the_body(laid.pages)
 
 
-def test_a_table_too_wide_shrinks_to_the_minimum_then_warns(tables_build: BuildResult) -> None:
-    wide = next(t for t in _pptx_tables(tables_build) if t[0] == "A very wide comparison")
-    assert wide[2] == 12  # the default theme's table minimum
-    assert len(wide[1][0]) == 10
-    wide_warnings = [d for d in tables_build.compiled.diagnostics if "too wide" in d.message]
-    assert [d.line for d in wide_warnings] == [43]  # once, at the table's line
+def _inside_the_body(pages_) -> None:
+    t = theme()
+    for f in _tables(list(pages_)):
+        x, y, w, h = f.rect
+        assert x + w <= t.width and y + h <= t.height * 0.93  # above the footer
+        for row in f.cells:
+            for cell in row:
+                cx, cy, cw, ch = cell.text.rect
+                assert x <= cx and cx + cw <= x + w and y <= cy and cy + ch <= y + h
 
 
-def test_table_cells_stay_inside_their_table_and_the_table_inside_the_body(
-    tables_build: BuildResult,
-) -> None:
-    for page in tables_build.compiled.pages.pages:
-        for f in page.frames:
-            if isinstance(f, TableFrame):
-                x, y, w, h = f.rect
-                assert x + w <= tables_build.compiled.theme.width
-                assert y + h <= tables_build.compiled.theme.height * 0.93
-                for row in f.cells:
-                    for cell in row:
-                        cx, cy, cw, ch = cell.text.rect
-                        assert x <= cx and cx + cw <= x + w and y <= cy and cy + ch <= y + h
-
-
-def _code_lines(page: Page) -> list[str]:
-    frame = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "code")
-    return ["".join(s.text for s in p.spans) for p in frame.paras]
-
-
-def test_long_code_continues_in_its_box_on_evenly_filled_pages(code_build: BuildResult) -> None:
-    pages = [p for p in code_build.compiled.pages.pages if p.title.startswith("A long listing")]
-    assert [p.title for p in pages] == ["A long listing", "A long listing (cont.)"]
-    first, second = (_code_lines(p) for p in pages)
-    assert abs(len(first) - len(second)) <= 1
-    numbers = [int(line.split()[0]) for line in first + second if line.strip()]
-    assert numbers == sorted(numbers) and numbers[-1] == 25
-    assert all(any(isinstance(f, ShapeFrame) and f.role == "code" for f in p.frames) for p in pages)
-
-
-def test_an_unknown_code_language_is_reported_and_kept(code_build: BuildResult) -> None:
-    assert any("klingon-script" in d.message for d in code_build.compiled.diagnostics)
-    page = next(p for p in code_build.compiled.pages.pages if p.title.startswith("Text in"))
-    assert _code_lines(page) == ["1  qapla' batlh"]
-
-
-def test_the_dark_theme_sets_code_on_a_dark_box_in_light_text(tmp_path: Path) -> None:
-    post = write_post(tmp_path, "## Code\n\n```python\nx = compute(1)\n```\n")
-    pages = compile_post(post, theme="dark").pages
-    page = pages.pages[1]
-    box = next(f for f in page.frames if isinstance(f, ShapeFrame) and f.role == "code")
-    assert box.fill == "#0D1117"
-    frame = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "code")
-    plain = next(s for s in frame.paras[0].spans if s.text.strip() == "x")
-    assert plain.color.upper() == "#E6EDF3"
-
-
-def test_inline_code_is_set_in_the_code_font_and_colour(tmp_path: Path) -> None:
-    post = write_post(tmp_path, "## Calls\n\n- call `fit()` before `predict()`\n")
-    page = compile_post(post).pages.pages[1]
-    body = next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "body")
-    spans = {s.text: s for p in body.paras for s in p.spans}
-    assert spans["fit()"].face.family == "IBM Plex Mono"
-    assert spans["fit()"].color == "#9A3412"
-    assert spans["call "].color != "#9A3412"
-
-
-# -- footnotes and image sizes from the post ---------------------------------------------
-
-
-def test_footnote_text_is_small_at_the_bottom_of_the_slide_that_cites_it_and_in_its_notes(
-    fixture_build: Callable[[str], BuildResult],
-) -> None:
-    pptx, pdf = outputs(fixture_build("footnotes"))
-    prs = Presentation(str(pptx))
-    slide = prs.slides[1]
-    texts = {sh.text_frame.text: sh for sh in slide.shapes if sh.has_text_frame}
-    body = next(t for t in texts if "Deep reefs stay cooler" in t)
-    assert "heatwaves¹" in body and "nearby²" in body and "[^" not in body
-    [foot] = [sh for t, sh in texts.items() if "Mesophotic reefs" in t]
-    assert foot.top > 0.8 * prs.slide_height
-    sizes = {r.font.size.pt for p in foot.text_frame.paragraphs for r in p.runs if r.font.size}
-    assert sizes and max(sizes) <= 12
-    assert "Larvae drift upward on internal waves." in foot.text_frame.text
-    notes = slide.notes_slide.notes_text_frame.text
-    assert "Footnote 1: Mesophotic reefs, thirty to one hundred and fifty metres down." in notes
-    assert "Footnote 2: Larvae drift upward on internal waves." in notes
-    with pdfplumber.open(pdf) as doc:
-        page = doc.pages[1]
-        words = page.extract_words(extra_attrs=["size"])
-        meso = next(w for w in words if w["text"] == "Mesophotic")
-        assert meso["top"] > 0.8 * page.height and meso["size"] <= 12
-
-
-def test_a_footnote_cited_only_in_prose_that_is_said_goes_to_that_slides_notes(
-    tmp_path: Path,
-) -> None:
-    post = write_post(
-        tmp_path,
-        "## Counts\n\n- A bullet on the slide\n\nSaid aloud and cited.[^n] More prose here.\n\n"
-        "[^n]: The source of the count.\n",
+def test_a_table_too_wide_shrinks_to_the_minimum_then_warns_once_at_its_line() -> None:
+    head = [
+        "Configuration",
+        "Optimizer",
+        "Schedule",
+        "Warmup",
+        "Batch",
+        "Precision",
+        "Throughput",
+        "Memory",
+        "Accuracy",
+        "Verdict",
+    ]
+    row = [
+        "baseline_configuration",
+        "AdamW_decoupled",
+        "cosine_annealing",
+        "linear_warmup",
+        "4096",
+        "bfloat16_mixed",
+        "1830_samples",
+        "71_gigabytes",
+        "79.1",
+        "recommended",
+    ]
+    laid, diags = lay_out(
+        deck(slide("A very wide comparison", table_box([head, row, row], line=43)))
     )
-    pages = compile_post(post).pages.pages
-    assert "Footnote 1: The source of the count." in [n.text for n in pages[1].notes]
-
-
-def test_width_attribute_makes_the_picture_that_share_of_the_content_width(
-    fixture_build: Callable[[str], BuildResult],
-) -> None:
-    prs = Presentation(str(outputs(fixture_build("images-attrs"))[0]))
-    body_w = load_theme().box("body")[2]
-    widths = []
-    for slide in list(prs.slides)[1:3]:  # `{: width="50%"}` and `<img width="400">`
-        [pic] = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        widths.append(pic.width / body_w)
-    assert widths == pytest.approx([0.5, 0.5], abs=0.02)
-    texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
-    assert "Larvae drift between neighbouring reefs" in texts  # the image's title: its caption
-    assert "{:" not in texts and ".center" not in texts
-    # {% raw %} is verbatim (the missing include's figure beside it may wrap the line)
-    assert "Write {{ page.title }} to show the title" in texts.replace("\x0b", " ")
-
-
-def test_a_width_never_makes_a_picture_larger_than_the_layout_would(tmp_path: Path) -> None:
-    make_png(tmp_path / "tall.png", (400, 1600))
-    plain = compile_post(write_post(tmp_path, "## Tall\n\n![Tall](tall.png)\n")).pages
-    wide = compile_post(
-        write_post(tmp_path, '## Tall\n\n<img src="tall.png" alt="Tall" width="90%">\n')
-    ).pages
-    [a] = [f for f in plain.pages[1].frames if isinstance(f, PictureFrame)]
-    [b] = [f for f in wide.pages[1].frames if isinstance(f, PictureFrame)]
-    assert b.rect == a.rect
-
-
-@pytest.mark.parametrize("theme", ["default", "academic"])
-def test_an_untitled_slide_gives_the_title_room_to_its_text_and_draws_no_title_bar(
-    tmp_path: Path, theme: str
-) -> None:
-    post = write_post(tmp_path, "## Titled\n\n- a\n\n---\n\nUntitled words here.\n", "format: pptx")
-    _, untitled = compile_post(post, theme=theme).pages.pages
-    th = load_theme(theme)
-    assert not [f for f in untitled.frames if isinstance(f, ShapeFrame) and f.role == "title_bar"]
-    [text] = [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "body"]
-    assert text.rect[1] <= th.box("title")[1] < th.box("body")[1]
-    assert not [f for f in untitled.frames if isinstance(f, TextFrame) and f.role == "title"]
-
-
-def test_a_line_ending_in_a_colon_leads_into_a_table_or_code_above_it(tmp_path: Path) -> None:
-    rows = "\n".join(f"| r{n} | {n} |" for n in range(1, 31))
-    body = (
-        "## Runs\n\nEvery run we made:\n\n| Run | Seed |\n|---|---|\n" + rows + "\n\n"
-        "## Code\n\nThe whole loop:\n\n```python\nfor x in xs:\n    f(x)\n```\n"
+    (table,) = _tables(list(laid.pages))
+    assert len(table.columns) == 10
+    assert (
+        {s.size for row_ in table.cells for c in row_ for p in c.text.paras for s in p.spans}
+        == {theme().sizes["table_min"]}
+        == {12}
     )
-    pages = compile_post(write_post(tmp_path, body)).pages.pages
-    runs = [p for p in pages if p.title.startswith("Runs")]
-    assert len(runs) >= 2
-    lead = next(f for f in runs[0].frames if isinstance(f, TextFrame) and f.role == "body")
-    table = next(f for f in runs[0].frames if isinstance(f, TableFrame))
-    assert "".join(s.text for s in lead.paras[0].spans) == "Every run we made:"
-    assert lead.rect[1] + lead.rect[3] <= table.rect[1]  # above the table, not over it
-    for later in runs[1:]:  # the lead is not repeated where the table continues
-        assert not any(isinstance(f, TextFrame) and f.role == "body" for f in later.frames)
-    code_page = next(p for p in pages if p.title == "Code")
-    texts = [f for f in code_page.frames if isinstance(f, TextFrame) and f.role == "body"]
-    assert ["".join(s.text for s in t.paras[0].spans) for t in texts] == ["The whole loop:"]
-    assert "The whole loop:" not in " ".join(n.text for n in code_page.notes)
+    assert [d.line for d in diags if "too wide" in d.message] == [43]  # once, at its line
+    _inside_the_body(laid.pages)
 
 
-def _long_post(folder: Path) -> Path:
-    sections = []
-    for n in range(48):
-        body = f"- point {n} with a [link](#section-{(n + 7) % 48})\n- 世界 {n} ☃\n"
-        if n == 40:
-            body += "\n![Missing](/assets/nowhere.png)\n"
-        sections.append(f"## Section {n}\n\n{body}")
-    return write_post(folder, "\n".join(sections))
-
-
-def test_a_formula_slide_whose_text_stacks_code_under_prose_keeps_both(tmp_path: Path) -> None:
-    # found by the fuzzer: a Marp slide of callouts, a formula and code stopped the layout
-    body = (
-        '<div class="intuition-box"><h4>Why</h4><p>Energy is conserved.</p></div>\n\n'
-        "$$E = mc^2$$\n\n```python\nprint(energy)\n```\n"
-    )
-    post = write_post(tmp_path, body, "marp: true\ntitle: T")
-    pages = compile_post(post).pages.pages
-    text = " ".join(t for page in pages for _, t in drawn_text([page]))
-    assert "Energy is conserved." in text
-    assert "print" in text and "energy" in text
-    assert any(p.kind == "math" for p in pages)
-
-
-def test_words_break_after_their_hyphens_as_powerpoint_breaks_them() -> None:
-    from deckgen.layout.text import _tokens
-
-    assert _tokens("state-of-the-art x-1 -5 co--op a–b 2024-01-05") == [
-        "state-", "of-", "the-", "art", " ", "x-1", " ", "-5", " ", "co--", "op", " ",
-        "a–", "b", " ", "2024-01-05",
-    ]  # fmt: skip
-    assert _tokens("模型 self-supervised")[-2:] == ["self-", "supervised"]
-
-
-def test_a_table_keeps_room_for_its_rows_to_grow_in_substituted_fonts(tmp_path: Path) -> None:
+def test_a_table_keeps_room_for_its_rows_to_grow_in_substituted_fonts() -> None:
     """A PPTX table's rows grow to hold their text: the table's rectangle is the room its
     rows take when set in the wider fonts a viewer substitutes, and nothing is below it."""
-    rows = "\n".join(
-        f"| r{i} | {'a fairly long remark that wraps in a narrow column ' * 2} |" for i in range(8)
-    )
-    post = write_post(tmp_path, f"## T\n\n| Run | Remark |\n|---|---|\n{rows}\n")
-    pages = compile_post(post).pages
-    tables = [f for p in pages.pages for f in p.frames if isinstance(f, TableFrame)]
+    remark = "a fairly long remark that wraps in a narrow column " * 2
+    rows = [["Run", "Remark"], *([f"r{i}", remark] for i in range(8))]
+    laid, _ = lay_out(deck(slide("T", table_box(rows))))
+    tables = _tables(list(laid.pages))
     assert tables
     grew = 0
     for t in tables:
         assert t.rect[3] >= sum(t.rows)
         grew += t.rect[3] > sum(t.rows)
-        assert t.rect[1] + t.rect[3] <= pages.height * 0.93  # above the footer
+        assert t.rect[1] + t.rect[3] <= laid.height * 0.93  # above the footer
     assert grew  # DejaVu Sans wraps these cells onto more lines than Fira Sans
 
 
-def test_a_long_table_continues_at_one_size_and_width_with_its_rows_shared_evenly(
-    tmp_path: Path,
-) -> None:
-    rows = "\n".join(f"| r{i} | {i * 7 % 97} | note {i} |" for i in range(300))
-    post = write_post(tmp_path, f"## Big\n\n| a | b | c |\n|---|---|---|\n{rows}\n")
-    tables = [
-        f for p in compile_post(post).pages.pages for f in p.frames if isinstance(f, TableFrame)
-    ]
+def test_a_long_table_continues_at_one_size_and_width_with_its_rows_shared_evenly() -> None:
+    rows = [["a", "b", "c"], *([f"r{i}", str(i * 7 % 97), f"note {i}"] for i in range(300))]
+    tables = _tables(list(lay_out(deck(slide("Big", table_box(rows))))[0].pages))
     body = [len(t.rows) - 1 for t in tables]
     assert sum(body) == 300 and max(body) - min(body) <= 1  # every row once, evenly shared
     assert len({t.columns for t in tables}) == 1  # the same columns on every page
-    names = [c.text.paras[0].spans[0].text for t in tables for c in (row[0] for row in t.cells[1:])]
-    assert names == [f"r{i}" for i in range(300)]
+    assert [row[0] for t in tables for row in _cells(t)[1:]] == [f"r{i}" for i in range(300)]
 
 
-def test_a_long_listing_continues_with_every_line_once_in_order(tmp_path: Path) -> None:
+def test_a_line_ending_in_a_colon_leads_into_a_table_or_code_above_it() -> None:
+    rows = [["Run", "Seed"], *([f"r{n}", str(n)] for n in range(1, 31))]
+    laid, _ = lay_out(
+        deck(
+            slide("Runs", table_box(rows, lead="Every run we made:")),
+            slide("Code", code_box("for x in xs:\n    f(x)", "python", lead="The whole loop:")),
+        )
+    )
+    runs_pages = [p for p in laid.pages if p.title.startswith("Runs")]
+    assert len(runs_pages) >= 2
+    (lead,) = frames_of(runs_pages[0], TextFrame, "body")
+    (table,) = frames_of(runs_pages[0], TableFrame)
+    assert runs_text(runs_pages[0], "body") == ["Every run we made:"]
+    assert lead.rect[1] + lead.rect[3] <= table.rect[1]  # above the table, not over it
+    for later in runs_pages[1:]:  # the lead is not repeated where the table continues
+        assert not frames_of(later, TextFrame, "body")
+    code_page = next(p for p in laid.pages if p.title == "Code")
+    (lead,) = frames_of(code_page, TextFrame, "body")
+    (code,) = frames_of(code_page, TextFrame, "code")
+    assert runs_text(code_page, "body") == ["The whole loop:"]
+    assert lead.rect[1] + lead.rect[3] <= code.rect[1]
+
+
+TRAIN = '''def train(model, batches, steps=100):
+    """One epoch of plain SGD."""
+    for step, batch in enumerate(batches):
+        loss = model.loss(batch)  # forward
+        loss.backward()
+        if step >= steps:
+            break
+    return model'''
+
+
+def test_code_is_highlighted_in_the_code_font_numbered_on_its_box() -> None:
+    laid, _ = lay_out(deck(slide("The inner loop", code_box(TRAIN, "python", numbered=True))))
+    page = laid.pages[0]
+    (code,) = frames_of(page, TextFrame, "code")
+    (box,) = frames_of(page, ShapeFrame, "code")
+    lines = runs_text(page, "code")
+    assert lines[0] == "1  def train(model, batches, steps=100):"
+    assert lines[2] == "3      for step, batch in enumerate(batches):"  # number, then indent
+    spans = [s for p in code.paras for s in p.spans]
+    assert {s.face.family for s in spans} == {"IBM Plex Mono"}
+    assert len({s.color for s in spans if s.text.strip()}) >= 4
+    assert box.fill == "#F8F8F8"  # Pygments' default style's background
+    bx, by, bw, bh = box.rect
+    x, y, w, h = code.rect
+    assert bx < x and by < y and x + w <= bx + bw and y + h <= by + bh  # the text on its box
+
+
+def test_long_code_continues_in_its_box_on_evenly_filled_pages() -> None:
+    text = "\n".join(f"int v{n} = {n};" for n in range(25))
+    laid, _ = lay_out(deck(slide("A long listing", code_box(text, "c", numbered=True))))
+    assert [p.title for p in laid.pages] == ["A long listing", "A long listing (cont.)"]
+    first, second = (runs_text(p, "code") for p in laid.pages)
+    assert abs(len(first) - len(second)) <= 1
+    numbers = [int(line.split()[0]) for line in first + second if line.strip()]
+    assert numbers == list(range(1, 26))
+    assert all(frames_of(p, ShapeFrame, "code") for p in laid.pages)
+
+
+def test_an_unknown_code_language_is_reported_and_kept() -> None:
+    laid, diags = lay_out(deck(slide("Text in", code_box("qapla' batlh", "klingon-script", True))))
+    assert any("klingon-script" in d.message for d in diags)
+    assert runs_text(laid.pages[0], "code") == ["1  qapla' batlh"]
+
+
+def test_a_long_listing_continues_with_every_line_once_in_order() -> None:
     code = "\n".join(f"x{i} = step({i})" for i in range(400))
-    post = write_post(tmp_path, f"## Code\n\n```python\n{code}\n```\n")
-    lines = [
-        "".join(s.text for s in p.spans)
-        for page in compile_post(post).pages.pages
-        for f in page.frames
-        if isinstance(f, TextFrame) and f.role == "code"
-        for p in f.paras
+    laid, _ = lay_out(deck(slide("Code", code_box(code, "python"))))
+    assert [t for p in laid.pages for t in runs_text(p, "code")] == [
+        f"x{i} = step({i})" for i in range(400)
     ]
-    assert lines == [f"x{i} = step({i})" for i in range(400)]
 
 
-def _body_frame(page: Page) -> TextFrame:
-    return next(f for f in page.frames if isinstance(f, TextFrame) and f.role == "body")
+def test_the_dark_theme_sets_code_on_a_dark_box_in_light_text() -> None:
+    laid, _ = lay_out(deck(slide("Code", code_box("x = compute(1)", "python"))), "dark")
+    page = laid.pages[0]
+    (box,) = frames_of(page, ShapeFrame, "code")
+    assert box.fill == "#0D1117"
+    (frame,) = frames_of(page, TextFrame, "code")
+    plain = next(s for s in frame.paras[0].spans if s.text.strip() == "x")
+    assert plain.color.upper() == "#E6EDF3"
 
 
-@pytest.mark.parametrize("valign", ["middle", "top"])
-def test_short_text_alone_is_set_larger_and_placed_as_the_theme_says(
-    tmp_path: Path, valign: str
-) -> None:
-    theme = tmp_path / "mine.toml"
-    theme.write_text(f'extends = "default"\n[page]\ntext_valign = "{valign}"\n')
-    post = write_post(tmp_path, "## Two points\n\n- Reefs recover\n- Given time\n")
-    pages = compile_post(post, theme=str(theme)).pages.pages
-    frame = _body_frame(pages[1])
-    body = load_theme().box("body")
-    size = max(s.size for p in frame.paras for s in p.spans)
-    assert size == load_theme().sizes["body_max"] > load_theme().sizes["body"]
-    assert frame.rect[1] == body[1]
-    first, last = frame.paras[0].lines[0], frame.paras[-1].lines[-1]
-    top_gap = first.baseline - round(size * 12700)  # above the first line's cap height
-    bottom_gap = frame.rect[3] - last.baseline
-    if valign == "middle":  # the group centred in the body box
-        assert frame.anchor == "m" and abs(top_gap - bottom_gap) <= Pt(20) and top_gap > Pt(80)
-    else:
-        assert frame.anchor == "t" and top_gap < Pt(10)
-
-
-def test_an_unknown_text_valign_names_the_key_and_the_choices(tmp_path: Path) -> None:
-    theme = tmp_path / "mine.toml"
-    theme.write_text('extends = "default"\n[page]\ntext_valign = "bottom"\n')
-    with pytest.raises(DeckgenError, match=r"page\.text_valign: expected one of middle, top"):
-        load_theme(str(theme))
+def test_inline_code_is_set_in_the_code_font_and_colour() -> None:
+    text = runs("call ", Run("fit()", code=True), " before ", Run("predict()", code=True))
+    laid, _ = lay_out(deck(slide("Calls", bullets(text))))
+    (body,) = frames_of(laid.pages[0], TextFrame, "body")
+    spans = {s.text: s for p in body.paras for s in p.spans}
+    assert spans["fit()"].face.family == "IBM Plex Mono"
+    assert spans["fit()"].color == "#9A3412"
+    assert spans["call "].color != "#9A3412"
 
 
 def _long_line(words: int) -> str:
@@ -544,7 +551,7 @@ def _long_line(words: int) -> str:
 
 
 def test_a_long_line_of_code_is_measured_once_however_many_slides_it_takes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     line = _long_line(6000)
     measured: list[int] = []
@@ -552,39 +559,99 @@ def test_a_long_line_of_code_is_measured_once_however_many_slides_it_takes(
     monkeypatch.setattr(
         layout_text, "_tokens", lambda text: measured.append(len(text)) or tokens(text)
     )
-    pages = compile_post(write_post(tmp_path, f"## Code\n\n```python\n{line}\n```\n")).pages
-    assert len(pages.pages) > 5
+    laid, _ = lay_out(deck(slide("Code", code_box(line, "python"))))
+    assert len(laid.pages) > 5
     assert sum(measured) < 2 * len(line)  # not once more for each slide it continues on
 
 
-def test_a_continued_line_of_code_keeps_its_colours_on_every_slide(tmp_path: Path) -> None:
-    line = _long_line(3000)
-    pages = compile_post(write_post(tmp_path, f"## Code\n\n```python\n{line}\n```\n")).pages
-    code = [f for p in pages.pages for f in p.frames if isinstance(f, TextFrame)]
-    code = [f for f in code if f.role == "code"]
+def test_a_continued_line_of_code_keeps_its_colours_on_every_slide() -> None:
+    laid, _ = lay_out(deck(slide("Code", code_box(_long_line(3000), "python"))))
+    code = [f for p in laid.pages for f in frames_of(p, TextFrame, "code")]
     assert len(code) > 2
     for frame in code:  # keywords, strings and numbers in their own colours, page after page
         assert len({s.color for p in frame.paras for ln in p.lines for s in ln.spans}) > 2
 
 
+def test_words_break_after_their_hyphens_as_powerpoint_breaks_them() -> None:
+    assert layout_text._tokens("state-of-the-art x-1 -5 co--op a–b 2024-01-05") == [
+        "state-",
+        "of-",
+        "the-",
+        "art",
+        " ",
+        "x-1",
+        " ",
+        "-5",
+        " ",
+        "co--",
+        "op",
+        " ",
+        "a–",
+        "b",
+        " ",
+        "2024-01-05",
+    ]
+    assert layout_text._tokens("模型 self-supervised")[-2:] == ["self-", "supervised"]
+
+
+_STYLED = (
+    Run("word "),
+    Run("bold", bold=True),
+    Run(" text "),
+    Run("it", italic=True),
+    Run(" "),
+    Run("a link", link="http://x.org"),
+    Run(" "),
+    Run("code", code=True),
+    Run(" a-b-c "),
+)
+
+
 @pytest.mark.parametrize(
-    "body",
+    "content",
     [
-        " ".join(["word **bold** text", "*it* [a link](http://x.org)", "`code` a-b-c"] * 700),
-        "```\n" + "ab" * 8000 + "\n```",  # one word longer than many lines
-        "漢字かな交じり文。" * 1200,
-        "<br>\n".join("line of words that wraps " * 3 for _ in range(150)),
+        prose(_STYLED * 700),
+        code_box("ab" * 8000),  # one word longer than many lines
+        prose("漢字かな交じり文。" * 1200),
+        prose("\n".join("line of words that wraps " * 3 for _ in range(150))),
     ],
     ids=["prose", "word", "cjk", "breaks"],
 )
 def test_a_paragraph_continued_from_its_measured_words_is_laid_out_as_if_measured_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str
+    monkeypatch: pytest.MonkeyPatch, content: object
 ) -> None:
-    post = write_post(tmp_path, f"## Long\n\n{body}\n")
-    derived = compile_post(post).pages.pages
+    d = deck(slide("Long", content))
+    derived = lay_out(d)[0].pages
     monkeypatch.setattr(layout_text._Units, "after", lambda self, cut: None)  # measure each again
     assert len(derived) > 3
-    assert compile_post(post).pages.pages == derived
+    assert lay_out(d)[0].pages == derived
+
+
+def test_a_line_break_in_a_paragraph_starts_a_new_line() -> None:
+    laid, _ = lay_out(deck(slide("Two lines", prose("The first line\nand the second one."))))
+    (body,) = frames_of(laid.pages[0], TextFrame, "body")
+    lines = ["".join(s.text for s in ln.spans) for p in body.paras for ln in p.lines]
+    assert lines == ["The first line", "and the second one."]
+
+
+def test_a_width_makes_the_picture_that_share_of_the_body_and_never_larger(
+    tmp_path: Path,
+) -> None:
+    folder = _images(tmp_path)
+    body_w = theme().box("body")[2]
+    laid, _ = lay_out(
+        deck(slide("Half", visual(figure("chart.png", "Half", width=0.5)), kind=Kind.FIGURE)),
+        folder=folder,
+    )
+    (pic,) = frames_of(laid.pages[0], PictureFrame)
+    assert pic.rect[2] / body_w == pytest.approx(0.5, abs=0.02)
+    plain, _ = lay_out(deck(slide("Tall", visual(figure("tall.png", "Tall")))), folder=folder)
+    wide, _ = lay_out(
+        deck(slide("Tall", visual(figure("tall.png", "Tall", width=0.9)))), folder=folder
+    )
+    [a] = frames_of(plain.pages[0], PictureFrame)
+    [b] = frames_of(wide.pages[0], PictureFrame)
+    assert b.rect == a.rect
 
 
 def test_a_small_raster_is_drawn_at_most_twice_its_size_and_a_tiny_one_is_warned(
@@ -592,15 +659,184 @@ def test_a_small_raster_is_drawn_at_most_twice_its_size_and_a_tiny_one_is_warned
 ) -> None:
     make_png(tmp_path / "small.png", (200, 100))
     make_png(tmp_path / "strip.png", (1600, 40))
-    body = (
-        "## Small\n\n![A small chart](small.png)\n\n"
-        '## Strips\n\n<div class="figure-grid"><img src="strip.png" alt="a"><img src="small.png" '
-        'alt="b"><img src="small.png" alt="c"></div>\n'
+    grid = visual(
+        figure("strip.png", "a", line=11),
+        figure("small.png", "b", line=11),
+        figure("small.png", "c", line=11),
     )
-    compiled = compile_post(write_post(tmp_path, body))
-    small = next(f for f in compiled.pages.pages[1].frames if isinstance(f, PictureFrame))
+    laid, diags = lay_out(
+        deck(
+            slide("Small", visual(figure("small.png", "A small chart", line=5)), kind=Kind.FIGURE),
+            slide("Strips", grid, kind=Kind.GRID),
+        ),
+        folder=tmp_path,
+    )
+    (small,) = frames_of(laid.pages[0], PictureFrame)
     assert small.rect[2] == 2 * 200 * 9525  # twice its width at 96 px per inch
-    warned = [d for d in compiled.diagnostics if "too small to read" in d.message]
-    # in the grid, beside the long strip, the small pictures are 0.3 in high: said once
-    assert [(d.level, d.line) for d in warned] == [("warning", 11)]
+    warned = [d for d in diags if "too small to read" in d.message]
+    # in the grid, beside the long strip, the small pictures are 0.3 in high: each is warned
+    # of (the build says a warning at the same line once)
+    assert [(d.level, d.line) for d in warned] == [("warning", 11)] * 2
     assert "200×100 px" in warned[0].message
+
+
+@pytest.mark.parametrize("theme_name", ["default", "academic"])
+def test_an_untitled_slide_gives_the_title_room_to_its_text_and_draws_no_title_bar(
+    theme_name: str,
+) -> None:
+    laid, _ = lay_out(
+        deck(slide("Titled", bullets("a")), slide("", prose("Untitled words here."))), theme_name
+    )
+    untitled = laid.pages[1]
+    th = theme(theme_name)
+    assert not frames_of(untitled, ShapeFrame, "title_bar")
+    [text] = frames_of(untitled, TextFrame, "body")
+    assert text.rect[1] <= th.box("title")[1] < th.box("body")[1]
+    assert not frames_of(untitled, TextFrame, "title")
+
+
+@pytest.mark.parametrize("valign", ["middle", "top"])
+def test_short_text_alone_is_set_larger_and_placed_as_the_theme_says(
+    tmp_path: Path, valign: str
+) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text(f'extends = "default"\n[page]\ntext_valign = "{valign}"\n')
+    laid, _ = lay_out(
+        deck(slide("Two points", bullets("Reefs recover", "Given time"))), load_theme(str(mine))
+    )
+    (frame,) = frames_of(laid.pages[0], TextFrame, "body")
+    body = theme().box("body")
+    size = max(s.size for p in frame.paras for s in p.spans)
+    assert size == theme().sizes["body_max"] > theme().sizes["body"]
+    assert frame.rect[1] == body[1]
+    first, last = frame.paras[0].lines[0], frame.paras[-1].lines[-1]
+    top_gap = first.baseline - round(size * PT)  # above the first line's cap height
+    bottom_gap = frame.rect[3] - last.baseline
+    if valign == "middle":  # the group centred in the body box
+        assert frame.anchor == "m" and abs(top_gap - bottom_gap) <= Pt(20) and top_gap > Pt(80)
+    else:
+        assert frame.anchor == "t" and top_gap < Pt(10)
+
+
+def test_an_unknown_text_valign_names_the_key_and_the_choices(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text('extends = "default"\n[page]\ntext_valign = "bottom"\n')
+    with pytest.raises(DeckgenError, match=r"page\.text_valign: expected one of middle, top"):
+        load_theme(str(mine))
+
+
+def test_a_formula_slide_whose_text_stacks_code_under_prose_keeps_both() -> None:
+    # found by the fuzzer: a Marp slide of callouts, a formula and code stopped the layout
+    column = (
+        CalloutBox("Why", (runs("Energy is conserved."),)),
+        code_box("print(energy)", "python"),
+    )
+    d = deck(slide("", Equations((Math("E = mc^2"),)), Columns((column,), (1.0,)), kind=Kind.MATH))
+    laid, _ = lay_out(d)
+    text = " ".join(t for page in laid.pages for _, t in drawn_text([page]))
+    assert "Energy is conserved." in text
+    assert "print" in text and "energy" in text
+    assert any(p.kind == "math" for p in laid.pages)
+
+
+def _long_deck() -> list:
+    slides = []
+    for n in range(48):
+        body = bullets(
+            runs(f"point {n} with a ", Run("link", link=f"#section-{(n + 7) % 48}")), f"世界 {n} ☃"
+        )
+        more = (visual(figure("/assets/nowhere.png", "Missing", line=200)),) if n == 40 else ()
+        slides.append(slide(f"Section {n}", body, *more, anchors=(f"section-{n}",)))
+    return slides
+
+
+def test_a_long_deck_is_laid_out_the_same_each_time_with_links_resolved_across_it(
+    tmp_path: Path,
+) -> None:
+    d = deck(*_long_deck())
+    one = lay_out(d, folder=tmp_path, site_root=tmp_path)
+    two = lay_out(d, folder=tmp_path, site_root=tmp_path)
+    assert len(one[0].pages) >= 48
+    assert two == one
+    assert any("nowhere.png" in diag.message for diag in two[1])  # a late slide's warning
+    assert two[0].east_asian_font == one[0].east_asian_font != ""
+    links = {
+        s.link
+        for f in frames_of(one[0].pages[0], TextFrame, "body")
+        for p in f.paras
+        for s in p.spans
+        if s.link
+    }
+    assert links == {"#slide=8"}  # resolved across the halves
+
+
+# -- notes ---------------------------------------------------------------------------------
+
+
+def test_the_slides_notes_are_the_pages_and_a_continued_slide_says_each_page() -> None:
+    said = (
+        Note("Why it costs so much."),
+        Note("Three points.", NoteKind.GENERATED),
+        Note("Next: Results.", NoteKind.GENERATED),
+    )
+    items = [f"Point number {i} explains one more thing in a few words" for i in range(20)]
+    laid, _ = lay_out(deck(slide("Costs", bullets(*items), notes=said), slide("Results")))
+    costs = [p for p in laid.pages if p.title.startswith("Costs")]
+    assert len(costs) == 2  # each page's notes, said from what it shows
+    assert costs[0].notes[0] == Note("Why it costs so much.")
+    assert costs[0].notes[-1] == Note("It goes on over the next slide.", NoteKind.GENERATED)
+    assert costs[1].notes[0].text.startswith("Costs, continued. Point number")
+    assert costs[1].notes[-1] == Note("Next: Results.", NoteKind.GENERATED)
+    assert all(n.kind is NoteKind.GENERATED for n in costs[1].notes)
+
+
+def test_with_authored_notes_only_the_authors_are_kept_on_the_first_page() -> None:
+    said = (Note("Finish with the reveal.js aside note.", NoteKind.AUTHORED),)
+    items = [f"Point number {i} explains one more thing in a few words" for i in range(20)]
+    laid, _ = lay_out(
+        deck(
+            slide("Reveal", bullets(*items), notes=said),
+            slide("Only a list", bullets("one")),
+            generated_notes=False,
+        )
+    )
+    assert [p.notes for p in laid.pages] == [said, (), ()]
+
+
+# -- the notes handout ---------------------------------------------------------------------
+
+
+def test_the_handout_has_a_page_per_slide_with_the_slide_drawn_small_and_its_notes() -> None:
+    said = (Note("Start with the comment note."), Note("Two points.", NoteKind.GENERATED))
+    slides, _ = lay_out(deck(slide("First", bullets("one", "two"), notes=said), slide("Second")))
+    handout = lay_out_handout(slides, paper="letter")
+    assert (handout.width, handout.height) == (7772400, 10058400)  # portrait Letter
+    assert [p.title for p in handout.pages] == ["First", "Second"]
+    assert handout.info.title == "A Test Talk: speaker notes"
+    check_pages(handout)
+    for page, laid in zip(handout.pages, slides.pages, strict=True):
+        (small,) = frames_of(page, SlideFrame)
+        assert small.page == laid and (small.width, small.height) == (slides.width, slides.height)
+        _, _, w, h = small.rect
+        assert w / h == pytest.approx(slides.width / slides.height, abs=0.01)
+        assert shown(page, "header").startswith(f"{laid.number} / 2")
+        assert laid.title in shown(page, "header")
+    (small,) = frames_of(handout.pages[0], SlideFrame)
+    (notes,) = frames_of(handout.pages[0], TextFrame, "notes")
+    assert [(p.spans[0].text, p.spans[0].face.italic) for p in notes.paras] == [
+        ("Start with the comment note.", False),
+        ("Two points.", True),
+    ]
+    assert notes.rect[1] > small.rect[1] + small.rect[3]  # below the slide
+    assert frames_of(handout.pages[1], TextFrame, "notes") == []
+
+
+def test_long_notes_continue_on_the_next_handout_page() -> None:
+    long = " ".join(f"word{i}" for i in range(1500))
+    slides, _ = lay_out(deck(slide("Long", bullets("point"), notes=[long])))
+    handout = lay_out_handout(slides)
+    assert (handout.width, handout.height) == (7560310, 10692130)  # A4
+    assert len(handout.pages) > 1 and handout.pages[1].title == "Long (cont.)"
+    assert not frames_of(handout.pages[1], SlideFrame)
+    said = " ".join(shown(p, "notes") for p in handout.pages)
+    assert said.split() == long.split()

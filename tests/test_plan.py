@@ -7,7 +7,18 @@ from pathlib import Path
 import pytest
 
 from deckgen.build import compile_post
-from deckgen.model.deck import Bullets, CalloutBox, Columns, Deck, Kind, QuoteBox, Text, Visual
+from deckgen.errors import DeckgenError
+from deckgen.model.deck import (
+    Bullets,
+    CalloutBox,
+    Columns,
+    Deck,
+    Kind,
+    NoteKind,
+    QuoteBox,
+    Text,
+    Visual,
+)
 from deckgen.model.document import Run, plain
 from deckgen.parse.parser import parse_document
 from deckgen.plan.planner import plan_deck
@@ -15,7 +26,7 @@ from deckgen.plan.prose import split_sentences
 from deckgen.source.reader import read_source
 from deckgen.theme import load_theme
 
-from .conftest import note_texts, post_notes, write_post
+from .conftest import FIXTURES, note_texts, post_notes, write_post
 
 
 def plan(tmp_path: Path, body: str, front: str = "title: A Test Talk\nauthor: Ada") -> Deck:
@@ -435,3 +446,56 @@ def test_short_sibling_sub_sections_share_a_slide_each_under_its_heading(tmp_pat
         ("Time", True, True),
         ("decades", False, False),
     ]
+
+
+def test_a_slide_with_only_a_list_gets_notes_of_deckgens_own_saying_it(tmp_path: Path) -> None:
+    deck = plan(tmp_path, "## Only a list\n\n- one\n- two\n\n## Next one\n\n- three\n")
+    assert deck.info.generated_notes
+    assert [(n.kind, n.text) for n in deck.slides[1].notes] == [
+        (NoteKind.GENERATED, "Two points. First, one. Second, two."),
+        (NoteKind.GENERATED, "Next: Next one."),
+    ]
+
+
+def test_authored_notes_mode_keeps_only_the_notes_the_post_wrote(tmp_path: Path) -> None:
+    text = (FIXTURES / "notes-dialects.md").read_text(encoding="utf-8")
+    post = tmp_path / "authored.md"
+    post.write_text(text.replace("date: 2026-03-01", "date: 2026-03-01\ndeck: {notes: authored}"))
+    source, _ = read_source(post)
+    deck, _ = plan_deck(parse_document(source)[0], load_theme())
+    assert not deck.info.generated_notes
+    reveal = next(s for s in deck.slides if s.title == "Reveal Style")
+    assert note_texts(reveal.notes) == ("Finish with the reveal.js aside note.",)
+    listed = plan(tmp_path, "## Only a list\n\n- one\n", "title: T\ndeck: {notes: authored}")
+    assert listed.slides[1].notes == ()
+
+
+def test_an_unknown_notes_mode_is_an_error_naming_the_key(tmp_path: Path) -> None:
+    with pytest.raises(DeckgenError, match=r"deck\.notes: expected one of generated, authored"):
+        plan(tmp_path, "## A\n\ntext\n", "title: T\ndeck: {notes: everything}")
+
+
+def test_a_footnote_cited_only_in_prose_that_is_said_goes_to_that_slides_notes(
+    tmp_path: Path,
+) -> None:
+    deck = plan(
+        tmp_path,
+        "## Counts\n\n- A bullet on the slide\n\nSaid aloud and cited.[^n] More prose here.\n\n"
+        "[^n]: The source of the count.\n",
+    )
+    assert "Footnote 1: The source of the count." in note_texts(deck.slides[1].notes)
+
+
+def test_a_line_ending_in_a_colon_leads_the_table_or_code_after_it_and_is_not_said_again(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "## Runs\n\nEvery run we made:\n\n| Run | Seed |\n|---|---|\n| r1 | 1 |\n\n"
+        "## Code\n\nThe whole loop:\n\n```python\nfor x in xs:\n    f(x)\n```\n"
+    )
+    runs, code = plan(tmp_path, body).slides[1:]
+    assert [type(c).__name__ for c in runs.body] == ["TableBox"]
+    assert plain(runs.body[0].lead) == "Every run we made:"
+    assert [type(c).__name__ for c in code.body] == ["CodeBox"]
+    assert plain(code.body[0].lead) == "The whole loop:"
+    assert "The whole loop:" not in " ".join(note_texts(code.notes))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
+import io
 import json
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html
 import pytest
+from PIL import Image
 
 from deckgen.serve import EVENTS, Preview, make_server, watch
 
@@ -29,18 +33,34 @@ def preview(tmp_path: Path) -> Preview:
     return p
 
 
+def _words(page: bytes) -> list[str]:
+    """The words a served deck draws, slide by slide, in order."""
+    return " ".join(t.text_content() for t in lxml.html.fromstring(page).iter("{*}text")).split()
+
+
+def _pictures(page: bytes) -> list[Image.Image]:
+    """The pictures a served deck holds, decoded."""
+    hrefs = lxml.html.fromstring(page).xpath("//*[local-name()='image']/@href")
+    return [Image.open(io.BytesIO(base64.b64decode(h.split(",", 1)[1]))) for h in hrefs]
+
+
 def test_a_failed_build_keeps_the_last_good_deck_and_reports(preview: Preview) -> None:
     assert preview.build()
-    good = preview.state
-    assert good.html and b"A Test Talk" in good.html and good.error is None
+    good, page = preview.state, preview.page()
+    assert good.html and good.error is None
+    assert _words(page)[:3] == ["A", "Test", "Talk"] and "two" in _words(page)
     preview.post.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
     assert not preview.build()
     assert preview.state.html == good.html and preview.state.deck == good.deck
+    assert preview.page() == page  # the same deck is served
     assert preview.state.error and "invalid YAML front matter" in preview.state.error
+    assert preview.state.error.startswith(f"{preview.post}:3: error: ")
     assert any("invalid YAML" in line for line in preview.lines)  # type: ignore[attr-defined]
-    write_post(preview.post.parent, BODY, "title: Fixed")
+    write_post(preview.post.parent, BODY.replace("- two", "- seventeen reefs"), "title: Fixed")
     assert preview.build()
     assert preview.state.error is None and preview.state.deck != good.deck
+    words = _words(preview.page())
+    assert words[0] == "Fixed" and "seventeen" in words and "two" not in words
 
 
 def test_it_watches_the_post_its_images_and_the_theme(preview: Preview) -> None:
@@ -116,34 +136,60 @@ def test_the_event_stream_tells_of_new_decks_and_errors(served: tuple[Preview, i
     assert second["deck"] == first["deck"] and "invalid YAML" in str(second["error"])
 
 
-@pytest.mark.parametrize("what", ["post", "image", "theme"])
-def test_a_change_on_disk_rebuilds(tmp_path: Path, what: str) -> None:
-    make_png(tmp_path / "img" / "chart.png")
+@pytest.mark.parametrize("what", ["post", "image", "theme", "broken"])
+def test_a_change_on_disk_is_served_once_rebuilt(tmp_path: Path, what: str) -> None:
+    make_png(tmp_path / "img" / "chart.png", (640, 360), "#3366aa")
     post = write_post(tmp_path, BODY)
     theme = tmp_path / "themes" / "mine.toml"
     theme.parent.mkdir()
     theme.write_text('extends = "default"\n', encoding="utf-8")
-    preview = Preview(post, theme=str(theme))
+    lines: list[str] = []
+    preview = Preview(post, theme=str(theme), log=lines.append)
     assert preview.build()
     before = preview.state.deck
+    server = make_server(preview, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    served = _get(port, "/").read()
+    [chart] = _pictures(served)
+    assert chart.getpixel((chart.width // 2, chart.height // 2))[:3] == (0x33, 0x66, 0xAA)
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(preview, stop), daemon=True)
     thread.start()
     try:
         time.sleep(0.5)  # let the watcher start
         if what == "post":
-            write_post(tmp_path, BODY, "title: Changed")
+            write_post(tmp_path, BODY.replace("- two", "- seventeen reefs"), "title: Changed")
         elif what == "image":
-            make_png(tmp_path / "img" / "chart.png", color="#aa3333")
-        else:
+            make_png(tmp_path / "img" / "chart.png", (300, 400), color="#aa3333")
+        elif what == "theme":
             theme.write_text('extends = "default"\n[colors]\naccent = "#AA2200"\n', "utf-8")
+        else:
+            post.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
         assert preview.wait(preview.state, 10) is not None
-        assert preview.state.deck != before
-        if what == "theme":
-            assert b"#AA2200" in (preview.state.html or b"")
+        now = _get(port, "/").read()
+        if what == "broken":  # the last good deck, and the error said
+            assert preview.state.deck == before and now == served
+            assert preview.state.error and "invalid YAML front matter" in preview.state.error
+            assert any("invalid YAML front matter" in line for line in lines)
+            return
+        assert preview.state.deck != before and preview.state.error is None
+        assert now.index(f'"{preview.state.deck}"'.encode()) > 0  # the new deck is served
+        if what == "post":
+            words = _words(now)
+            assert words[0] == "Changed" and "seventeen" in words and "two" not in words
+        elif what == "image":
+            [chart] = _pictures(now)
+            assert chart.width / chart.height == pytest.approx(300 / 400, abs=0.01)
+            assert chart.getpixel((chart.width // 2, chart.height // 2))[:3] == (0xAA, 0x33, 0x33)
+        else:
+            assert b"#AA2200" in now and b"#AA2200" not in served
     finally:
         stop.set()
         thread.join(5)
+        preview.stop()
+        server.shutdown()
+        server.server_close()
 
 
 def test_unrelated_files_do_not_rebuild(preview: Preview) -> None:
@@ -214,7 +260,7 @@ def test_a_save_made_before_the_watcher_started_is_picked_up(preview: Preview) -
     thread.start()
     try:
         assert preview.wait(first, 10) is not None
-        assert b"Saved While Building" in (preview.state.html or b"")
+        assert _words(preview.page())[:3] == ["Saved", "While", "Building"]  # the title slide
     finally:
         stop.set()
         thread.join(5)
