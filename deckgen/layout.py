@@ -42,7 +42,6 @@ from .deck import (
 )
 from .document import Background, Figure, Image, Math, Run, Runs, plain, slice_runs
 from .errors import Diagnostic, info, warning
-from .fork import Forked, can_fork
 from .formula import Outline
 from .pages import (
     Cell,
@@ -2329,51 +2328,14 @@ def _role(slide: Slide) -> str:
 
 
 _PageOf = tuple[str, tuple[Frame, ...], bool, float | None]  # a `_Laid` without its slide
-# slides laid out: their pages, diagnostics, characters missing, fallback families used
-_Half = tuple[list[list[_PageOf]], list[Diagnostic], set[str], set[str]]
-_SPLIT_FROM = 40  # slides: a deck this long is laid out in two halves, on two cores
-# (below it, copying the process costs about what the second core saves)
 
 
 def _lay_slides(lay: _Layout, slides: Sequence[Slide]) -> list[list[_PageOf]]:
-    """Each slide's pages (what `_Laid` holds besides the slide), in order.
-
-    A long deck's second half is laid out in a forked process while this one lays out the
-    first; its pages, diagnostics and missing characters are merged in slide order, so the
-    result is the same as on one core.
-    """
-    half = len(slides) // 2
-    later = (
-        Forked(lambda: _lay_part(lay, slides[half:]))
-        if (len(slides) >= _SPLIT_FROM and can_fork())
-        else None
-    )
-    try:
-        first = _lay_part(lay, slides[: half if later else len(slides)])
-    except BaseException:
-        if later is not None:
-            later.cancel()
-        raise
-    if later is None:
-        return first[0]
-    second = later.result()
-    if second is None:  # the child failed: lay the half out here, meeting its error if any
-        return first[0] + _lay_part(lay, slides[half:])[0]
-    pages, diags, missing, fallbacks = second
-    lay.diags.extend(diags)
-    lay.setter.missing |= missing
-    lay.setter.fallbacks |= fallbacks
-    return first[0] + pages
-
-
-def _lay_part(lay: _Layout, slides: Sequence[Slide]) -> _Half:
-    """Lay out `slides`: their pages, and what the layout reported meanwhile."""
-    start = len(lay.diags)
-    pages = [
+    """Each slide's pages (what `_Laid` holds besides the slide), in order."""
+    return [
         [(p.title, p.frames, p.continued, p.shrunk_to) for p in _SlideLayout(lay, s).run()]
         for s in slides
     ]
-    return pages, lay.diags[start:], set(lay.setter.missing), set(lay.setter.fallbacks)
 
 
 def _shift(frame: Frame, dx: int) -> Frame:

@@ -424,36 +424,6 @@ def test_a_line_ending_in_a_colon_leads_into_a_table_or_code_above_it(tmp_path: 
     assert "The whole loop:" not in " ".join(n.text for n in code_page.notes)
 
 
-def _long_post(folder: Path) -> Path:
-    sections = []
-    for n in range(48):
-        body = f"- point {n} with a [link](#section-{(n + 7) % 48})\n- 世界 {n} ☃\n"
-        if n == 40:
-            body += "\n![Missing](/assets/nowhere.png)\n"
-        sections.append(f"## Section {n}\n\n{body}")
-    return write_post(folder, "\n".join(sections))
-
-
-@pytest.mark.parametrize("child_fails", [False, True])
-def test_a_long_deck_laid_out_on_two_cores_equals_one_core(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_fails: bool
-) -> None:
-    from deckgen import layout
-
-    post = _long_post(tmp_path)
-    monkeypatch.setattr(layout, "can_fork", lambda: False)
-    one = compile_post(post, site_root=tmp_path)
-    monkeypatch.setattr(layout, "can_fork", lambda: True)
-    if child_fails:  # the parent lays the second half out itself
-        monkeypatch.setattr(layout.Forked, "result", lambda self: None)
-    two = compile_post(post, site_root=tmp_path)
-    assert len(one.pages.pages) >= layout._SPLIT_FROM
-    assert two.pages == one.pages
-    assert two.diagnostics == one.diagnostics
-    assert any("nowhere.png" in d.message for d in two.diagnostics)  # from the second half
-    assert two.pages.east_asian_font == one.pages.east_asian_font != ""
-
-
 def test_a_formula_slide_whose_text_stacks_code_under_prose_keeps_both(tmp_path: Path) -> None:
     # found by the fuzzer: a Marp slide of callouts, a formula and code stopped the layout
     body = (
