@@ -110,17 +110,14 @@ def publish(site: Path, fmt: str, cache: Path, *extra: str) -> tuple[float, str]
 
 
 def profile(site: Path, cache: Path, count: int, formats: tuple[str, ...]) -> list[str]:
-    """Where a cold build's time goes: cProfile over `count` posts in one process, each
-    format rendered after the other (not forked), so that each stage is seen."""
+    """Where a cold build's time goes: cProfile over `count` posts in one process (as
+    `--jobs 1` builds them), so that each stage is seen."""
     import cProfile
     import pstats
 
     sys.path.insert(0, str(ROOT))
     os.environ["DECKGEN_CACHE_DIR"] = str(cache)
-    from deckgen import output
     from deckgen.build import build
-
-    output.can_fork = lambda: False  # type: ignore[assignment]
 
     posts = sorted((site / "_posts").iterdir())[:count]
     prof = cProfile.Profile()
@@ -151,7 +148,7 @@ def profile(site: Path, cache: Path, count: int, formats: tuple[str, ...]) -> li
     lines = [
         f"Profile of {count} posts built cold as {', '.join(formats)}, one after another in "
         f"one process, each format after the other ({wall:.1f} s, {wall / count:.2f} s a "
-        "post; in `publish` a post's two formats render at once), by stage (cumulative time):",
+        "post), by stage (cumulative time):",
         "",
         "| stage | share of the build |",
         "|---|---|",

@@ -2,23 +2,22 @@
 
 `plan_post` runs source → document → plan; `compile_post` adds the layout and writes
 nothing; `build` plans the post here and hands the back half (layout, rendering, atomic
-writes: `output.finish`) to the worker process the command line started, or does it here.
-Stages the main process does not run are imported only where they are needed, so a worker
-imports them at the same time.
+writes: `output.finish`) to the worker process the command line started
+(`worker.Worker`), or does it here. Stages the main process does not run are imported only
+where they are needed, so a worker imports them at the same time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import re
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from .errors import (
     DeckgenError,
@@ -27,7 +26,7 @@ from .errors import (
     UsageError,
     warnings_in,
 )
-from .output import Job, Worker, finish
+from .output import Job, finish
 from .source.reader import Source, read_source
 from .theme import Theme, load_theme
 
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from .model.options import DeckOptions
     from .model.pages import Pages
     from .source import hugo
+    from .worker import Worker
 
 
 FORMATS = ("pptx", "pdf", "html")
@@ -74,7 +74,7 @@ class Compiled:
 @dataclass(frozen=True)
 class BuildResult:
     """Build: the files written, the number of slides and the diagnostics; `compiled` has
-    the pages, unless a worker process laid them out."""
+    the pages, unless the build was given a worker (they stay in its process)."""
 
     written: tuple[Path, ...]
     slides: int
@@ -545,40 +545,15 @@ def _build_one(post: Path, options: dict[str, object]) -> Outcome:
     )
 
 
-def build_all(posts: Sequence[Path], options: dict[str, object]) -> Iterator[Outcome]:
-    """Build several posts, one process per core; each post's outcome, in order, as soon as
-    it and those before it are done (so a build stopped half way has reported those)."""
-    return in_pool(_build_one, posts, options)
+def build_all(
+    posts: Sequence[Path], options: dict[str, object], jobs: int | None = None
+) -> Iterator[Outcome]:
+    """Build several posts in `jobs` processes (one per core when None; 1: in this one);
+    each post's outcome, in order, as soon as it and those before it are done (so a build
+    stopped half way has reported those)."""
+    from .worker import in_pool
 
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def in_pool(
-    work: Callable[[T, dict[str, object]], R],
-    items: Sequence[T],
-    options: dict[str, object],
-    jobs: int | None = None,
-) -> Iterator[R]:
-    """`work(item, options)` for each item in `jobs` processes (one per core by default);
-    the results in order, each as soon as it and those before it are done. Interrupted, or
-    left unfinished, it stops the work under way and starts no other."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .fork import pool_process, stop_pool_process
-
-    if not items:
-        return
-    workers = max(1, min(len(items), jobs or os.cpu_count() or 1))
-    with ProcessPoolExecutor(workers, initializer=pool_process, initargs=(os.getpid(),)) as pool:
-        try:
-            yield from pool.map(work, items, [options] * len(items))
-        except BaseException:  # interrupted: stop the posts under way, start no other
-            for process in list(getattr(pool, "_processes", {}).values()):
-                stop_pool_process(process.pid)  # each removes what it had begun to write
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    return in_pool(_build_one, posts, options, jobs)
 
 
 PREVIEW = Path(__file__).resolve().parent / "preview.md"

@@ -152,7 +152,7 @@ def publish(
             else:
                 todo.append(shown)
         options = {"root": root, "formats": tuple(formats), "theme": theme, "cache": cache_dir}
-        from .build import in_pool
+        from .worker import in_pool
 
         claimed: dict[Path, Path] = {}
         for done in in_pool(_publish_one, todo, options, jobs):

@@ -328,12 +328,13 @@ def test_a_damaged_cache_is_rebuilt_and_gives_the_same_bytes(tmp_path: Path) -> 
 
 
 def test_deckgen_imports_and_builds_where_there_is_no_fork_and_no_sigkill(tmp_path: Path) -> None:
-    """As on Windows: no `os.fork`, no `signal.SIGKILL`; a build runs in one process."""
+    """As on Windows: no `os.fork`, no `signal.SIGKILL`; processes are spawned."""
     post = write_post(tmp_path, "## One\n\n- a point\n")
     code = (
-        "import os, signal, sys\n"
+        "import multiprocessing, os, signal, sys\n"
         "del signal.SIGKILL\n"
         "del os.fork\n"
+        "multiprocessing.set_start_method('spawn')\n"
         "from deckgen.cli import main\n"
         f"main(['build', {str(post)!r}, '-o', {str(tmp_path / 'out')!r}])\n"
     )
