@@ -174,16 +174,8 @@ def _on_template(
         return theme, diags
     from . import fonts, template
     from .layout import placeholders
-    from .theme import FontSpec
 
-    def installed(family: str, weight: int) -> bool:
-        try:
-            fonts.package_file(FontSpec(family, weight), weight, False)
-        except DeckgenError:
-            return False
-        return True
-
-    themed, d = placeholders.themed(theme, template.load(path), installed)
+    themed, d = placeholders.themed(theme, template.load(path), fonts.loadable)
     return themed, [*diags, *d]
 
 

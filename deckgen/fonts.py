@@ -133,6 +133,16 @@ def package_file(spec: FontSpec, weight: int, italic: bool) -> Path:
         ) from None
 
 
+def loadable(family: str, weight: int) -> bool:
+    """Whether deckgen can measure text in `family` at `weight`: its font package is
+    installed (a template's font is measured in it, else in an open twin or the theme's)."""
+    try:
+        package_file(FontSpec(family, weight), weight, False)
+    except DeckgenError:
+        return False
+    return True
+
+
 def cached_face(
     spec: FontSpec, bold: bool = False, italic: bool = False, cache_dir: Path | None = None
 ) -> Face | None:

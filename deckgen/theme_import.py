@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fonts
 from .errors import DeckgenError, UsageError
 from .layout.placeholders import main_body, placeholder_font
 from .template import Art, Layout, Template
@@ -277,17 +278,6 @@ def _sizes(template: Template, aspect: str) -> tuple[dict[str, float | int], dic
     return sizes, notes
 
 
-def _installed(family: str, weight: int) -> bool:
-    """Whether deckgen can load `family` at `weight` to measure text with (as `build`)."""
-    from . import fonts
-
-    try:
-        fonts.package_file(FontSpec(family, weight), weight, False)
-    except DeckgenError:
-        return False
-    return True
-
-
 def _fonts(
     template: Template, available: Callable[[str, int], bool]
 ) -> tuple[dict[str, FontSpec], dict[str, str]]:
@@ -449,7 +439,7 @@ def derive(
     template: Template,
     name: str,
     logo_stem: str,
-    available: Callable[[str, int], bool] = _installed,
+    available: Callable[[str, int], bool] = fonts.loadable,
 ) -> Imported:
     """The theme `template` gives, named `name`; its logo, if any, is `logo_stem` and the
     picture's suffix, beside it."""
