@@ -89,6 +89,12 @@ _template = click.option(
     help="An organisation's .potx or .pptx: the slides go on its masters and layouts.",
 )
 _aspect = click.option("--aspect", type=click.Choice(["16:9", "4:3"]), help="Slide aspect ratio.")
+_minutes = click.option(
+    "--minutes",
+    type=click.FloatRange(0, min_open=True),
+    help="The talk's length: about a slide a minute, detail moved to the notes "
+    "[default: the front matter's deck.minutes, else as the post is].",
+)
 
 
 def _formats(value: str) -> list[str]:
@@ -116,6 +122,7 @@ def _formats(value: str) -> list[str]:
 @_theme
 @_template
 @_aspect
+@_minutes
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1, write nothing).")
 @click.option(
     "--notes-pages",
@@ -155,6 +162,7 @@ def build(
     theme: str | None,
     template: Path | None,
     aspect: str | None,
+    minutes: float | None,
     strict: bool,
     notes_pages: bool,
     paper: str,
@@ -178,7 +186,8 @@ def build(
     one_post = len(posts) == 1 and not posts[0].is_dir()
     with Worker(formats if one_post else ()) as worker:
         _build(posts, formats, worker, outdir=outdir, site_root=site_root, theme=theme,
-               template=template, aspect=aspect, strict=strict, notes_pages=notes_pages,
+               template=template, aspect=aspect, minutes=minutes, strict=strict,
+               notes_pages=notes_pages,
                paper=paper, fetch_remote=fetch_remote, publish=publish,
                cache_dir=cache_dir, no_cache=no_cache, verbose=verbose)  # fmt: skip
 
@@ -336,16 +345,23 @@ def publish(
 )
 @_site_root
 @_theme
+@_minutes
 @_guard
 def notes(
-    post: Path, output: Path | None, fmt: str, wpm: int, site_root: Path | None, theme: str | None
+    post: Path,
+    output: Path | None,
+    fmt: str,
+    wpm: int,
+    site_root: Path | None,
+    theme: str | None,
+    minutes: float | None,
 ) -> None:
     """Write the speaker script of POST.md: every slide's notes and speaking time."""
     from .build import assets_for, compile_post, inputs, refuse_inputs
     from .output import write_atomic
     from .render.notes import render_notes
 
-    compiled = compile_post(post, theme, site_root)
+    compiled = compile_post(post, theme, site_root, minutes=minutes)
     if output is not None:
         assets = assets_for(post, compiled.meta, compiled.site_root)
         read = inputs(post, compiled.document, compiled.theme, assets).read
@@ -366,6 +382,7 @@ def notes(
 @_theme
 @_template
 @_aspect
+@_minutes
 @click.option(
     "-v", "--verbose", is_flag=True, help="With --template: say which layout each slide uses."
 )
@@ -377,6 +394,7 @@ def check_command(
     theme: str | None,
     template: Path | None,
     aspect: str | None,
+    minutes: float | None,
     verbose: bool,
 ) -> None:
     """Lint POST.md before a talk: build nothing, report per slide; exit 1 on errors."""
@@ -385,7 +403,7 @@ def check_command(
     from .build import compile_post
     from .check import check, render_text
 
-    compiled = compile_post(post, theme, site_root, aspect, template=template)
+    compiled = compile_post(post, theme, site_root, aspect, template=template, minutes=minutes)
     report = check(compiled)
     if verbose and compiled.pages.template is not None:
         names = {lay.part: lay.name for lay in compiled.pages.template.layouts}
@@ -412,6 +430,7 @@ def check_command(
 @_site_root
 @_theme
 @_aspect
+@_minutes
 @_guard
 def serve(
     post: Path,
@@ -420,6 +439,7 @@ def serve(
     site_root: Path | None,
     theme: str | None,
     aspect: str | None,
+    minutes: float | None,
 ) -> None:
     """Preview POST.md as an HTML deck on 127.0.0.1, rebuilt and reloaded on every change.
 
@@ -436,7 +456,7 @@ def serve(
     def log(line: str) -> None:
         click.echo(line, err=True)
 
-    preview = Preview(post, theme, site_root, aspect, default_cache_dir(), log)
+    preview = Preview(post, theme, site_root, aspect, default_cache_dir(), log, minutes)
     server = make_server(preview, port)
     preview.build()
     url = f"http://127.0.0.1:{server.server_address[1]}/#1"
