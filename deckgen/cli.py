@@ -367,7 +367,7 @@ def notes(
         read = inputs(post, compiled.document, compiled.theme, assets).read
         refuse_inputs([output], post, read)
     _report(d for d in compiled.diagnostics if d.level != "info")
-    text = render_notes(compiled.pages, fmt, wpm)
+    text = render_notes(compiled.pages, fmt, wpm, compiled.document.options.minutes)
     if output is None:
         click.echo(text, nl=False)
     else:
