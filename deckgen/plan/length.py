@@ -11,12 +11,15 @@ A deck with more is shortened in this order, stopping as soon as it is short eno
 1. Sibling sub-sections that each hold only a list share a slide, each under its heading in
    bold, while together they keep to the theme's limits (the planner already does this for
    lists of a few bullets; here a list of any length, with its lead-in line, may share).
-2. Sub-sections fold into their section's slide: the heading becomes a bullet there, and
-   all the sub-section showed and said goes to that slide's notes, whole and in the post's
-   order. Those with least to see go first: lists and prose, then quotes and callouts, then
-   tables, code and formulas; among those alike, the one showing fewest words. A
-   sub-section with a figure stays a slide (a figure is what an audience came to see, and
-   never goes to the notes). A sub-section continued over several slides folds as one.
+2. Sub-sections fold into their section's slide (or, after a sibling that stays a slide,
+   into that one, so that the talk keeps the post's order): the heading becomes a bullet
+   there, with the terms its list sets in bold under it (only in the notes, where that
+   slide has no room for a bullet), and all the sub-section showed and said goes to that
+   slide's notes, whole and in the post's order. Those with least to see go first: lists
+   and prose, then quotes and callouts, then tables, code and formulas; among those alike,
+   the one showing fewest words. A sub-section with a figure stays a slide (a figure is
+   what an audience came to see, and never goes to the notes). A sub-section continued
+   over several slides folds as one.
 
 A section's own slides stay: when the sections alone outnumber the minutes, the deck is
 left at that and the report says so. Marp and Pandoc decks keep their authors' slides.
@@ -118,9 +121,12 @@ def shorten(planner: Planner, minutes: float, dialect: str = "post") -> Shortene
             break
         chosen.add(n)
         count -= counted([d.kind for d in units[n][1]])
+    staying = [list(own) for own, _ in sections]  # each section's slides so far that stay
     for n, (i, unit) in enumerate(units):  # in the post's order, so the notes keep it
         if n in chosen:
-            _fold(sections[i][0], unit, planner.theme)
+            _fold(staying[i][-1], unit, planner.theme)
+        else:
+            staying[i] += unit
     gone = {id(d) for n in chosen for d in units[n][1]}
     sections = [(own, [d for d in subs if id(d) not in gone]) for own, subs in sections]
     _replace_sections(planner, sections)
@@ -195,17 +201,17 @@ def _words_shown(unit: Sequence[Draft]) -> int:
     )
 
 
-def _fold(own: list[Draft], unit: list[Draft], theme: Theme) -> None:
-    """Fold `unit`, one sub-section's slides, into its section's: its heading (or, for
-    siblings sharing a slide, theirs) a bullet there, and all it showed and said in that
-    slide's notes, in the post's order."""
+def _fold(host: Draft, unit: list[Draft], theme: Theme) -> None:
+    """Fold `unit`, one sub-section's slides, into `host`, the slide before it that stays:
+    its heading (or, for siblings sharing a slide, theirs) a bullet there where the slide
+    has room, and all it showed and said in that slide's notes, in the post's order."""
     first = unit[0]
     heads: list[tuple[str, tuple[str, ...]]] = [(h, ()) for h in first.shares]
     heads = heads or [(first.title, _terms(first))]
     notes = [] if first.shares else [Note(first.title)]  # shared: the headings are in the list
     for d in unit:
         notes += _said(d)
-    host = next((d for d in reversed(own) if _shows_heads(d, heads, theme)), own[-1])
+    _shows_heads(host, heads, theme)
     host.folded += notes
     for d in unit:
         host.citations += d.citations
@@ -243,9 +249,13 @@ def _shows_heads(d: Draft, heads: Sequence[tuple[str, tuple[str, ...]]], theme: 
     tolerance, Larval forecasting")."""
     if d.body is not None or isinstance(d.visual, Equations) or d.kind not in (None, Kind.SECTION):
         return False
-    if d.text is not None and not isinstance(d.text, Bullets):
+    text = d.text
+    if isinstance(text, Text) and text.paragraphs:  # its lead sentences lead into the parts
+        first, *more = text.paragraphs
+        text = Bullets(tuple(BulletItem(p, plain=True) for p in more), first)
+    if text is not None and not isinstance(text, Bullets):
         return False
-    has = d.text.items if d.text is not None else ()
+    has = text.items if text is not None else ()
     room = theme.limits.get("bullets", 6) - sum(1 for i in has if not i.plain)
     under = [
         item
@@ -261,7 +271,7 @@ def _shows_heads(d: Draft, heads: Sequence[tuple[str, tuple[str, ...]]], theme: 
     items = next((i for i in (under, after) if len(i) <= room), None)
     if items is None:
         return False
-    lead = d.text.lead if d.text is not None else ()
+    lead = text.lead if text is not None else ()
     d.text, d.kind = Bullets((*has, *items), lead), None
     return True
 
