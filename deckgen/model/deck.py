@@ -191,6 +191,7 @@ class DeckInfo:
     keywords: tuple[str, ...] = ()
     pdf: str = ""
     generated_notes: bool = True  # deck.notes: deckgen completes the notes (not `authored`)
+    minutes: float | None = None  # deck.minutes: how long the talk is to take
 
 
 @dataclass(frozen=True)

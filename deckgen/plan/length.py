@@ -24,6 +24,8 @@ A deck with more is shortened in this order, stopping as soon as it is short eno
 A section's own slides stay: when the sections alone outnumber the minutes, the deck is
 left at that and the report says so. Marp and Pandoc decks keep their authors' slides.
 `shorten` does this to the planner's drafts; `report` says what it did as one diagnostic.
+The plan knows no sizes: where the layout then continues a slide too full for one page,
+`continued` says so, with the count of slides that makes.
 """
 
 from __future__ import annotations
@@ -328,9 +330,10 @@ def report(done: Shortened, slides: Sequence[Slide]) -> Diagnostic:
         )
         spoken = _spoken_minutes(slides)
         if spoken < _SHORT * done.minutes:
+            took = "under a minute" if spoken < 1 else f"about {spoken:.0f} minutes"
             message += (
-                f"; the notes take about {spoken:.0f} minutes to say at {WORDS_PER_MINUTE} words"
-                " a minute, so the talk may run short"
+                f"; the notes take {took} to say at {WORDS_PER_MINUTE} words a minute, so the"
+                " talk may run short"
             )
         return info(message, kind="minutes")
     parts = []
@@ -375,3 +378,19 @@ def _spoken_minutes(slides: Sequence[Slide]) -> float:
                 word_count(plain(r)) for c in s.body for r in content_runs(c)
             )
     return said / WORDS_PER_MINUTE
+
+
+def continued(minutes: float, planned: int, laid: int, slides: int) -> list[Diagnostic]:
+    """What the layout's continuations do to a talk of `minutes`: `slides` of the `planned`
+    content slides overflowed, and make `laid` pages."""
+    if laid <= planned:
+        return []
+    more, over = laid - planned, "" if laid <= target(minutes) else f", more than {target(minutes)}"
+    return [
+        info(
+            f"deck.minutes {minutes:g}: the layout continued {slides} slide"
+            f"{'s' * (slides > 1)} too full for one page onto {more} more page"
+            f"{'s' * (more > 1)}: {laid} content slides in all{over}",
+            kind="minutes",
+        )
+    ]

@@ -71,5 +71,5 @@ def plan_deck(
     slides = finish(planner.slides, title_body, mode, footnotes, headings)
     if shortened is not None:
         planner.diags.append(replace(report(shortened, slides), path=path))
-    info = replace(info, generated_notes=mode == "generated")
+    info = replace(info, generated_notes=mode == "generated", minutes=minutes)
     return Deck(info, tuple(slides)), planner.diags
