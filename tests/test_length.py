@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pptx import Presentation
 
-from deckgen.build import compile_post, plan_post
+from deckgen.build import BuildResult, compile_post, plan_post
 from deckgen.cli import main
 from deckgen.errors import DeckgenError, Diagnostic
 from deckgen.model.deck import Bullets, Deck, Kind, NoteKind, Visual
@@ -22,7 +22,7 @@ from deckgen.render.notes import render_notes
 from deckgen.source.reader import read_source
 from deckgen.theme import load_theme
 
-from .conftest import EXAMPLE, ROOT, make_png, write_post
+from .conftest import EXAMPLE, ROOT, make_png, needs_sample, write_post
 
 _FRAME = {Kind.TITLE, Kind.REFERENCES, Kind.CLOSING}
 
@@ -124,6 +124,14 @@ def _talk(tmp_path: Path, minutes: float | None) -> tuple[Deck, list[Diagnostic]
     make_png(tmp_path / "map.png")
     make_png(tmp_path / "survey.png")
     return plan(tmp_path, TALK, minutes)
+
+
+@needs_sample
+def test_without_minutes_the_sample_is_the_deck_its_author_would_present(
+    sample_build: BuildResult,
+) -> None:
+    """Its author presented the sample post in 17 slides: the default makes no more than 22."""
+    assert sample_build.slides <= 22
 
 
 def test_without_minutes_nothing_is_folded_and_nothing_reported(tmp_path: Path) -> None:
