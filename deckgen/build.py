@@ -100,12 +100,15 @@ def plan_post(
     on_theme: Callable[[Theme], None] | None = None,
     site_root: Path | None = None,
     template: Path | None = None,
+    minutes: float | None = None,
 ) -> Planned:
     """Read, parse and plan `post`. `on_theme` hears the theme as soon as it is known (a
     worker process warms up for it). The site is the one at `site_root`, else the one
     found above the post; citations are resolved against the post's bibliography, looked
-    up beside it and in the site."""
+    up beside it and in the site. `minutes`, when given, replaces the post's deck.minutes."""
     source, diags = read_source(post, site_root)
+    if minutes is not None:
+        source = replace(source, options=replace(source.options, minutes=minutes))
     opts = source.options
     aspect = aspect or opts.aspect
     root = source.site.root if source.site is not None else site_root
@@ -213,11 +216,14 @@ def compile_post(
     fetch_remote: bool = False,
     cache_dir: Path | None = None,
     template: Path | None = None,
+    minutes: float | None = None,
 ) -> Compiled:
     """Run every stage up to layout; write nothing."""
     from .layout.engine import lay_out
 
-    planned = plan_post(post, theme, aspect, site_root=site_root, template=template)
+    planned = plan_post(
+        post, theme, aspect, site_root=site_root, template=template, minutes=minutes
+    )
     assets = assets_for(post, planned.meta, planned.site_root, fetch_remote, cache_dir)
     pages, diags = lay_out(planned.deck, planned.theme, assets)
     located = _located(post, (*planned.diagnostics, *diags))
@@ -241,6 +247,7 @@ def build(
     worker: Worker | None = None,
     published: Sequence[str] = ("pdf",),
     template: Path | None = None,
+    minutes: float | None = None,
 ) -> BuildResult:
     """Compile `post` and write `outdir/<stem>.<fmt>` for each format; with `publish`, also
     the `published` formats where the front matter's `pdf:` says (a PPTX beside the PDF).
@@ -250,7 +257,7 @@ def build(
             raise UsageError(f"unknown format {fmt!r} (expected: {', '.join(FORMATS)})")
     ahead = worker if worker is not None and worker.ready else None
     on_theme = (lambda th: ahead.prepare(th, cache_dir)) if ahead is not None else None
-    planned = plan_post(post, theme, aspect, on_theme, site_root, template)
+    planned = plan_post(post, theme, aspect, on_theme, site_root, template, minutes)
     site_root = planned.site_root
     from .model.units import PAPERS
 

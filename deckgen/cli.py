@@ -98,6 +98,12 @@ _jobs = click.option(
     help="Processes at once [default: one per core]; 1 runs everything in one process "
     "(for pdb, a profiler, coverage).",
 )
+_minutes = click.option(
+    "--minutes",
+    type=click.FloatRange(0, min_open=True),
+    help="The talk's length: about a slide a minute, detail moved to the notes "
+    "[default: the front matter's deck.minutes, else as the post is].",
+)
 
 
 def _formats(value: str) -> list[str]:
@@ -125,6 +131,7 @@ def _formats(value: str) -> list[str]:
 @_theme
 @_template
 @_aspect
+@_minutes
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1, write nothing).")
 @click.option(
     "--notes-pages",
@@ -165,6 +172,7 @@ def build(
     theme: str | None,
     template: Path | None,
     aspect: str | None,
+    minutes: float | None,
     strict: bool,
     notes_pages: bool,
     paper: str,
@@ -192,7 +200,8 @@ def build(
     ahead = one_post and (jobs or default_jobs()) > 1
     with Worker(formats if ahead else ()) as worker:
         _build(posts, formats, worker, jobs, outdir=outdir, site_root=site_root, theme=theme,
-               template=template, aspect=aspect, strict=strict, notes_pages=notes_pages,
+               template=template, aspect=aspect, minutes=minutes, strict=strict,
+               notes_pages=notes_pages,
                paper=paper, fetch_remote=fetch_remote, publish=publish,
                cache_dir=cache_dir, no_cache=no_cache, verbose=verbose)  # fmt: skip
 
@@ -349,22 +358,29 @@ def publish(
 )
 @_site_root
 @_theme
+@_minutes
 @_guard
 def notes(
-    post: Path, output: Path | None, fmt: str, wpm: int, site_root: Path | None, theme: str | None
+    post: Path,
+    output: Path | None,
+    fmt: str,
+    wpm: int,
+    site_root: Path | None,
+    theme: str | None,
+    minutes: float | None,
 ) -> None:
     """Write the speaker script of POST.md: every slide's notes and speaking time."""
     from .build import assets_for, compile_post, inputs, refuse_inputs
     from .output import write_atomic
     from .render.notes import render_notes
 
-    compiled = compile_post(post, theme, site_root)
+    compiled = compile_post(post, theme, site_root, minutes=minutes)
     if output is not None:
         assets = assets_for(post, compiled.meta, compiled.site_root)
         read = inputs(post, compiled.document, compiled.theme, assets).read
         refuse_inputs([output], post, read)
     _report(d for d in compiled.diagnostics if d.level != "info")
-    text = render_notes(compiled.pages, fmt, wpm)
+    text = render_notes(compiled.pages, fmt, wpm, compiled.document.options.minutes)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -379,6 +395,7 @@ def notes(
 @_theme
 @_template
 @_aspect
+@_minutes
 @click.option(
     "-v", "--verbose", is_flag=True, help="With --template: say which layout each slide uses."
 )
@@ -390,6 +407,7 @@ def check_command(
     theme: str | None,
     template: Path | None,
     aspect: str | None,
+    minutes: float | None,
     verbose: bool,
 ) -> None:
     """Lint POST.md before a talk: build nothing, report per slide; exit 1 on errors."""
@@ -398,7 +416,7 @@ def check_command(
     from .build import compile_post
     from .check import check, render_text
 
-    compiled = compile_post(post, theme, site_root, aspect, template=template)
+    compiled = compile_post(post, theme, site_root, aspect, template=template, minutes=minutes)
     report = check(compiled)
     if verbose and compiled.pages.template is not None:
         names = {lay.part: lay.name for lay in compiled.pages.template.layouts}
@@ -425,6 +443,7 @@ def check_command(
 @_site_root
 @_theme
 @_aspect
+@_minutes
 @_guard
 def serve(
     post: Path,
@@ -433,6 +452,7 @@ def serve(
     site_root: Path | None,
     theme: str | None,
     aspect: str | None,
+    minutes: float | None,
 ) -> None:
     """Preview POST.md as an HTML deck on 127.0.0.1, rebuilt and reloaded on every change.
 
@@ -449,7 +469,7 @@ def serve(
     def log(line: str) -> None:
         click.echo(line, err=True)
 
-    preview = Preview(post, theme, site_root, aspect, default_cache_dir(), log)
+    preview = Preview(post, theme, site_root, aspect, default_cache_dir(), log, minutes)
     server = make_server(preview, port)
     preview.build()
     url = f"http://127.0.0.1:{server.server_address[1]}/#1"

@@ -49,6 +49,7 @@ class Preview:
         aspect: str | None = None,
         cache_dir: Path | None = None,
         log: Callable[[str], None] = lambda line: None,
+        minutes: float | None = None,
     ):
         self.post = post
         self.options: dict[str, Any] = {
@@ -56,6 +57,7 @@ class Preview:
             "site_root": site_root,
             "aspect": aspect,
             "cache_dir": cache_dir,
+            "minutes": minutes,
         }
         self.log = log
         self.state = _State()

@@ -386,7 +386,7 @@ def test_an_unknown_deck_key_is_a_warning_naming_it_and_the_nearest_known_one(
     found = [d for d in result.diagnostics if "aspct" in d.message]
     assert [d.format() for d in found] == [
         f"{post}:4: warning: deck.aspct: unknown key, ignored (did you mean 'aspect'?) "
-        "(known: aspect, code_line_numbers, notes, template, theme)"
+        "(known: aspect, code_line_numbers, minutes, notes, template, theme)"
     ]
     known = write_post(tmp_path, "## A\n\n- x\n", front='title: T\ndeck: {aspect: "4:3"}')
     assert not [

@@ -191,3 +191,24 @@ def test_every_word_of_headings_prose_and_lists_lands_in_the_deck(
     strings = re.findall(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", repr(deck))
     said = {w for pair in strings for s in pair for w in re.findall(r"[a-z]+", s)}
     assert {w for _, ws in blocks for w in ws} <= said
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    blocks=st.lists(st.tuples(st.sampled_from(SHAPES), plain_words), min_size=1, max_size=14),
+    minutes=st.sampled_from([1, 2, 3.5]),
+)
+def test_a_talk_shortened_to_its_minutes_keeps_every_word(
+    tmp_path: Path, blocks: list[tuple[str, list[str]]], minutes: float
+) -> None:
+    """Sub-sections folded into their sections' slides still say every word, in the notes."""
+    body = "\n\n".join(s.format(" ".join(w)) for s, w in blocks)
+    path = tmp_path / "words.md"
+    path.write_text(f"---\ntitle: Words\ndeck:\n  minutes: {minutes}\n---\n\n{body}\n", "utf-8")
+    source, _ = read_source(path)
+    deck, _ = plan_deck(parse_document(source)[0], load_theme(), path)
+    strings = re.findall(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", repr(deck))
+    said = {w for pair in strings for s in pair for w in re.findall(r"[a-z]+", s)}
+    assert {w for _, ws in blocks for w in ws} <= said

@@ -34,7 +34,8 @@ from ..model.pages import (
     TableFrame,
     TextFrame,
 )
-from ..plan import narration
+from ..plan import length, narration
+from ..plan.length import counted
 from ..theme import Theme
 from . import pictures
 from .boxes import Boxes
@@ -69,6 +70,12 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
             said += narration.paged(slide.notes, slide.title, shown)
         else:  # only what the author wrote, on the slide's first page
             said += [slide.notes, *[()] * (len(shown) - 1)]
+    if deck.info.minutes is not None:  # a talk of given length: what continuations add
+        spills = {id(item.slide) for item in laid if item.continued}
+        planned = counted([s.kind for s in deck.slides])
+        laid_out = counted([item.slide.kind for item in laid])
+        spilled = sum(1 for s in deck.slides if id(s) in spills and counted([s.kind]))
+        lay.diags += length.continued(deck.info.minutes, planned, laid_out, spilled)
     anchors: dict[str, int] = {}
     for i, slide in enumerate(deck.slides):
         for a in slide.anchors:

@@ -35,9 +35,11 @@ class NoteKind(str, Enum):
     REFERENCE = "reference"  # a citation's full text: read, not said
     FORMULA = "formula"  # a displayed formula's TeX: read, not said
     FOOTNOTE = "footnote"  # a footnote's text, with its number
+    DETAIL = "detail"  # a table or code a shorter talk took off its slide: read, not said
 
 
 SPOKEN = frozenset({NoteKind.PROSE, NoteKind.AUTHORED, NoteKind.GENERATED})
+WORDS_PER_MINUTE = 130  # how fast a speaker says the notes, unless told otherwise
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ class DeckInfo:
     keywords: tuple[str, ...] = ()
     pdf: str = ""
     generated_notes: bool = True  # deck.notes: deckgen completes the notes (not `authored`)
+    minutes: float | None = None  # deck.minutes: how long the talk is to take
 
 
 @dataclass(frozen=True)

@@ -18,3 +18,4 @@ class DeckOptions:
     template: str | None = None  # a .potx/.pptx file beside the post
     notes: NotesMode = "generated"  # "authored": only the author's notes, none generated
     code_line_numbers: bool = False
+    minutes: float | None = None  # the talk's length: the plan aims at a slide a minute

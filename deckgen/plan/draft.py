@@ -53,6 +53,14 @@ class Draft:
     said_cites: list[str] = field(default_factory=list)  # anchors cited in prose moved to notes
     backgrounds: list[Background] = field(default_factory=list)
     body: tuple[Content, ...] | None = None  # a title slide's own body (Marp)
+    # what a shorter talk (deck.minutes, `length.py`) needs to fold a sub-slide into its
+    # section's slide: how many notes were said before its text, its notes before a slide of
+    # prose took its lead sentences from them, the sub-sections sharing it, and the text
+    # folded into it (notes kept whatever deck.notes says: they are the post's words)
+    text_at: int | None = None
+    notes_whole: list[Note] | None = None
+    shares: tuple[str, ...] = ()
+    folded: list[Note] = field(default_factory=list)
 
     def empty(self) -> bool:
         return self.visual is None and self.text is None and not self.prose_shown
@@ -67,6 +75,8 @@ class Planner:
     diags: list[Diagnostic] = field(default_factory=list)
     prose: list[Paragraph] = field(default_factory=list)  # prose of the section being planned
     code_line_numbers: bool = False
+    # a blog post's sections as planned: each one's own slides and its sub-slides
+    sections: list[tuple[list[Draft], list[Draft]]] = field(default_factory=list)
 
 
 def is_cite(run: Run) -> bool:

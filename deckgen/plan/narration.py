@@ -44,8 +44,9 @@ def completed(slides: Sequence[Slide]) -> list[tuple[Note, ...]]:
     for i, slide in enumerate(slides):
         following = slides[i + 1] if i + 1 < len(slides) else None
         added = _added(slide, slides[i + 1 :], following)
-        # said right after the post's own words, before what is only read (references)
-        at = max((k + 1 for k, n in enumerate(slide.notes) if n.spoken), default=0)
+        # said right after the post's own words (and the tables and code among them, off a
+        # slide a shorter talk folded), before what is only read (references)
+        at = max((k + 1 for k, n in enumerate(slide.notes) if _in_flow(n)), default=0)
         out.append((*slide.notes[:at], *added, *slide.notes[at:]))
     return out
 
@@ -77,7 +78,12 @@ def _added(slide: Slide, after: Sequence[Slide], following: Slide | None) -> tup
 def _needs_more(notes: Sequence[Note]) -> bool:
     spoken = [n.text for n in notes if n.spoken]
     words = sum(word_count(t) for t in spoken)
-    return words < ENOUGH_WORDS or (bool(spoken) and spoken[-1].rstrip().endswith(":"))
+    last = [n for n in notes if _in_flow(n)][-1:]  # a lead-in whose table is in the notes too
+    return words < ENOUGH_WORDS or any(n.spoken and n.text.rstrip().endswith(":") for n in last)
+
+
+def _in_flow(note: Note) -> bool:
+    return note.spoken or note.kind is NoteKind.DETAIL
 
 
 def _covers(parts: Sequence[str]) -> str:

@@ -36,14 +36,15 @@ FOOTNOTE_NOTE = "Footnote "
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _short_list(d: Draft) -> Bullets | None:
-    """The list a sub-slide holds when it holds only a short list (no lead, no figure)."""
+def _short_list(d: Draft, most: int | None = _SHORT_ITEMS, lead: bool = False) -> Bullets | None:
+    """The list a sub-slide holds when it holds only a list (no figure) of at most `most`
+    items (any number: None), and no lead-in line unless `lead`."""
     text = d.text
     if d.kind is not None or d.visual is not None or d.body is not None or d.backgrounds:
         return None
-    if not isinstance(text, Bullets) or text.lead or not text.items:
+    if not isinstance(text, Bullets) or (text.lead and not lead) or not text.items:
         return None
-    return text if len(text.items) <= _SHORT_ITEMS else None
+    return text if most is None or len(text.items) <= most else None
 
 
 def share_short_siblings(planner: Planner, start: int) -> None:
@@ -51,16 +52,24 @@ def share_short_siblings(planner: Planner, start: int) -> None:
     under its own heading in bold, while together they keep to the theme's limits: one slide
     per `###` of two bullets makes a deck twice the length its author would present. The
     slides from `start` on are one section's sub-slides."""
-    drafts = planner.slides[start:]
+    planner.slides[start:] = shared(planner.slides[start:], planner.theme)
+
+
+def shared(
+    drafts: list[Draft], theme: Theme, most: int | None = _SHORT_ITEMS, lead: bool = False
+) -> list[Draft]:
+    """`drafts`, one section's sub-slides, with the siblings that each hold only a list (of
+    at most `most` items, without a lead-in line unless `lead`) sharing a slide while
+    together they keep to the theme's limits."""
     titles = [d.title for d in drafts]
     groups: list[list[Draft]] = []
     for d in drafts:
         alone = titles.count(d.title) == 1  # a sub-section laid over one slide only
-        items = _short_list(d) if alone else None
+        items = _short_list(d, most, lead) if alone else None
         last = groups[-1] if groups else None
-        if items is not None and last is not None and _short_list(last[-1]) is not None:
+        if items is not None and last is not None and _short_list(last[-1], most, lead):
             together = merge_lists(_with_head(last), _with_head([d]))
-            if fits_limits(together, planner.theme):
+            if fits_limits(together, theme):
                 last.append(d)
                 continue
         groups.append([d])
@@ -70,11 +79,12 @@ def share_short_siblings(planner: Planner, start: int) -> None:
             out += group
             continue
         first = group[0]
-        names = [g.title for g in group]
+        names = [name for g in group for name in g.shares or (g.title,)]
         joined = " and ".join([", ".join(names[:-1]), names[-1]])
         merged = Draft(joined if len(joined) <= 60 else first.context, context=first.context,
                        section=first.section, level=1, line=first.line)  # fmt: skip
         merged.text = _with_head(group)
+        merged.shares = tuple(names)
         for g in group:
             merged.notes += g.notes
             merged.authored += g.authored
@@ -82,15 +92,19 @@ def share_short_siblings(planner: Planner, start: int) -> None:
             merged.footer_refs += g.footer_refs
             merged.said_cites += g.said_cites
         out.append(merged)
-    planner.slides[start:] = out
+    return out
 
 
 def _with_head(group: Sequence[Draft]) -> Bullets:
-    """The lists of `group`'s slides, one after another, each under its slide's title."""
+    """The lists of `group`'s slides, one after another, each under its slide's title (a
+    slide already shared keeps its own titles) and then its lead-in line."""
     items: list[BulletItem] = []
     for d in group:
         assert isinstance(d.text, Bullets)
-        items.append(BulletItem((Run(d.title, bold=True),), plain=True))
+        if not d.shares:
+            items.append(BulletItem((Run(d.title, bold=True),), plain=True))
+        if d.text.lead:
+            items.append(BulletItem(d.text.lead, plain=True))
         items += d.text.items
     return Bullets(tuple(items))
 
@@ -131,6 +145,7 @@ def finish(
         generated = notes_mode == "generated"
         notes = [Note(a, NoteKind.AUTHORED) for a in d.authored]
         notes += d.notes if generated else ()
+        notes += d.folded  # a folded sub-section's own words: kept whatever the mode
         if generated:  # the full text of each citation shown in short on the slide
             notes += [
                 Note(f"{REFERENCE_NOTE}{plain(r.runs)}", NoteKind.REFERENCE) for r in d.footer_refs

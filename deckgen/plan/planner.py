@@ -7,8 +7,9 @@ slides for another tool (`Document.dialect`: Marp, Pandoc) are split as that too
 them, and everything written on a slide stays on it.
 
 This module sends the document to its dialect's planner
-(`_DIALECT_PLAN`): `post.py` for a blog post, `authored.py` for Marp and Pandoc decks; then
-`passes.finish` makes the slides.
+(`_DIALECT_PLAN`): `post.py` for a blog post, `authored.py` for Marp and Pandoc decks; for a
+talk of given minutes (`deck.minutes`), `length.shorten` folds it to about a slide a minute;
+then `passes.finish` makes the slides.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..theme import Theme
 from .authored import plan_marp, plan_pandoc
 from .draft import Planner
 from .info import deck_info
+from .length import report, shorten
 from .passes import finish
 from .post import plan_blog_post
 
@@ -62,7 +64,12 @@ def plan_deck(
             "(expected fewer sections: split the post into several talks)",
             path,
         )
+    minutes = doc.options.minutes
+    shortened = shorten(planner, minutes, doc.dialect) if minutes is not None else None
     headings = {b.line: b for b in doc.blocks if isinstance(b, Heading) and b.line is not None}
     mode = doc.options.notes
     slides = finish(planner.slides, title_body, mode, footnotes, headings)
-    return Deck(replace(info, generated_notes=mode == "generated"), tuple(slides)), planner.diags
+    if shortened is not None:
+        planner.diags.append(replace(report(shortened, slides), path=path))
+    info = replace(info, generated_notes=mode == "generated", minutes=minutes)
+    return Deck(info, tuple(slides)), planner.diags

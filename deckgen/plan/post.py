@@ -108,6 +108,7 @@ def plan_blog_post(
         # sub-slides at the next heading level the section uses (`# Part` then `###`)
         inner = min((b.level for b in sub_blocks if isinstance(b, Heading)), default=top + 1)
         own, subs = _split_own(sub_blocks, max(inner, top + 1))
+        first_own = len(planner.slides)
         if own or not subs:
             _section(planner, title, own, "", title, 0, heading.line)
         else:
@@ -116,6 +117,7 @@ def plan_blog_post(
         for sub_heading, sub in subs:
             _section(planner, plain(sub_heading.runs), sub, title, title, 1, sub_heading.line)
         share_short_siblings(planner, first_sub)
+        planner.sections.append((planner.slides[first_own:first_sub], planner.slides[first_sub:]))
 
     if contact:
         closing = Draft(
@@ -298,6 +300,7 @@ def _columns(planner: Planner, block: ColumnsBlock, draft: Draft, rest: Sequence
     if not draft.empty():  # columns fill the body: they start a slide of their own
         draft = _continue(planner, draft)
     draft.text = columns(planner, block, draft)
+    draft.text_at = len(draft.notes)
     cite(draft, draft.text)
     return draft, False
 
@@ -351,6 +354,7 @@ def _place_text(planner: Planner, draft: Draft, content: Content) -> Draft:
     if draft.text is not None:
         draft = _continue(planner, draft)
     draft.text = content
+    draft.text_at = len(draft.notes)
     cite(draft, content)
     return draft
 

@@ -87,6 +87,7 @@ def prose_slide(draft: Draft, paras: list[Paragraph], theme: Theme) -> None:
     said += [plain(p.runs) for p in unshown]
     draft.prose_shown = shown
     draft.text = Text(tuple(shown))
+    draft.notes_whole = draft.notes
     draft.notes = [Note(t) for t in said if t]
 
 

@@ -2,7 +2,8 @@
 
 Times are words at the given rate: the notes when a slide has them (what is said), else the
 words on the slide. Per-slide times are whole seconds and the total is their sum, so they
-always add up.
+always add up. For a talk of given minutes (deck.minutes, --minutes) the header says how
+the total compares with them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model.deck import Note, NoteKind
+from ..model.deck import WORDS_PER_MINUTE, Note, NoteKind
 from ..model.document import word_count
 from ..model.pages import Page, Pages, Role, text_frames
 
@@ -27,7 +28,7 @@ class ScriptSlide:
     seconds: int
 
 
-def script(pages: Pages, wpm: int = 130) -> list[ScriptSlide]:
+def script(pages: Pages, wpm: int = WORDS_PER_MINUTE) -> list[ScriptSlide]:
     """Each slide's entry in the script, with its estimated speaking time."""
     out = []
     for page in pages.pages:
@@ -61,13 +62,30 @@ def clock(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _markdown(title: str, entries: list[ScriptSlide], wpm: int) -> str:
+def _target(total: int, minutes: float | None) -> list[str]:
+    """The line comparing the script's time with the minutes the talk is to take."""
+    if minutes is None:
+        return []
+    goal = round(minutes * 60)
+    off = total - goal
+    how = (
+        "about right"
+        if abs(off) <= goal / 10
+        else f"{clock(abs(off))} {'over' if off > 0 else 'under'}"
+    )
+    return [
+        f"Target: {clock(goal)} (deck.minutes {minutes:g}): the script takes {clock(total)}, {how}"
+    ]
+
+
+def _markdown(title: str, entries: list[ScriptSlide], wpm: int, minutes: float | None) -> str:
     total = sum(e.seconds for e in entries)
     lines = [
         f"# {title}: speaker script",
         "",
         f"Total: {clock(total)} at {wpm} words per minute",
         "",
+        *(p for line in _target(total, minutes) for p in (line, "")),
     ]
     if any(n.kind is NoteKind.GENERATED for e in entries for n in e.notes):
         lines += ["_In italics: what deckgen wrote from the slide; the rest is the post's._", ""]
@@ -77,9 +95,10 @@ def _markdown(title: str, entries: list[ScriptSlide], wpm: int) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _text(title: str, entries: list[ScriptSlide], wpm: int) -> str:
+def _text(title: str, entries: list[ScriptSlide], wpm: int, minutes: float | None) -> str:
     total = sum(e.seconds for e in entries)
-    lines = [f"{title}: speaker script", f"Total: {clock(total)} at {wpm} words per minute", ""]
+    lines = [f"{title}: speaker script", f"Total: {clock(total)} at {wpm} words per minute"]
+    lines += [*_target(total, minutes), ""]
     if any(n.kind is NoteKind.GENERATED for e in entries for n in e.notes):
         lines += ["Lines starting with ~ are what deckgen wrote from the slide.", ""]
     for e in entries:
@@ -89,9 +108,15 @@ def _text(title: str, entries: list[ScriptSlide], wpm: int) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-FORMATS: dict[str, Callable[[str, list[ScriptSlide], int], str]] = {"md": _markdown, "txt": _text}
+FORMATS: dict[str, Callable[[str, list[ScriptSlide], int, float | None], str]] = {
+    "md": _markdown,
+    "txt": _text,
+}
 
 
-def render_notes(pages: Pages, fmt: str = "md", wpm: int = 130) -> str:
-    """The speaker script as Markdown or plain text."""
-    return FORMATS[fmt](pages.info.title, script(pages, wpm), wpm)
+def render_notes(
+    pages: Pages, fmt: str = "md", wpm: int = WORDS_PER_MINUTE, minutes: float | None = None
+) -> str:
+    """The speaker script as Markdown or plain text; with the `minutes` the talk is to take,
+    how its time compares with them."""
+    return FORMATS[fmt](pages.info.title, script(pages, wpm), wpm, minutes)

@@ -3,6 +3,7 @@ each key deckgen does not know and an error for a value it cannot use."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import fields
@@ -32,6 +33,16 @@ def _notes(key: str, value: Any) -> str:
     return str(value)
 
 
+def _minutes(key: str, value: Any) -> float:
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (0 < number < math.inf):
+        raise ValueError(f"expected a positive number of minutes, got {value!r}")
+    return number
+
+
 def _flag(key: str, value: Any) -> bool:
     return value in _TRUE
 
@@ -40,6 +51,7 @@ def _flag(key: str, value: Any) -> bool:
 _READERS: dict[str, Callable[[str, Any], Any]] = {
     "aspect": _aspect,
     "code_line_numbers": _flag,
+    "minutes": _minutes,
     "notes": _notes,
     "template": _text,
     "theme": _text,
