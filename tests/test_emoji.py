@@ -97,6 +97,8 @@ def test_the_pptx_runs_of_emoji_name_noto_emoji_and_the_package_carries_it(
     assert parse_eot(part)["names"][0] == "Noto Emoji"
     font = font_of(part)
     assert font["name"].getDebugName(1) == "Noto Emoji"
+    assert all(font["name"].getDebugName(n) for n in (1, 2, 4, 6))  # as PowerPoint finds it
+    assert font.sfntVersion == "\0\1\0\0" and "GSUB" not in font  # sequences: their parts
     assert {ord(ch) for ch in EMOJI} <= set(font.getBestCmap())
     assert len(font.getGlyphOrder()) < 100  # a subset of the 1,887 glyphs
     entry = next(e for e in pkg.font_list if e[0].get("typeface") == "Noto Emoji")
