@@ -29,8 +29,8 @@ class FontFile:
 def theme_files(theme: Theme, cache_dir: Path | None = None) -> list[FontFile]:
     """Every font file a deck in `theme` may use: the regular, bold, italic and bold-italic
     face of each role, body first (one entry per file, naming the roles that use it), then
-    the fallbacks, used only when the text needs them: Noto Sans CJK, DejaVu Sans and STIX
-    Two Math."""
+    the fallbacks, used only when the text needs them: Noto Sans CJK, DejaVu Sans, STIX
+    Two Math and Noto Emoji."""
     found: dict[Path, FontFile] = {}
     for role in ("body", "title", "code"):
         spec = theme.fonts.get(role)
@@ -86,6 +86,18 @@ def theme_files(theme: Theme, cache_dir: Path | None = None) -> list[FontFile]:
                 fallback="math letters and symbols no other font has (𝒮, 𝔤, ⟹)",
             )
         )
+    emoji = fonts.emoji_face()
+    if emoji is not None:
+        family, style = _names(emoji.path)
+        files.append(
+            FontFile(
+                family,
+                style,
+                emoji.path,
+                licence(emoji.path),
+                fallback="emoji, in black and white (🚀, ✅)",
+            )
+        )
     return files
 
 
@@ -102,7 +114,8 @@ def _names(path: Path, index: int = 0) -> tuple[str, str]:
 def licence(path: Path) -> str:
     """The licence of a font file: the SPDX name its font package declares, when it comes from
     one (a package about fonts, or under a font licence), else what the font's own name table
-    says (its licence description, ID 13, shortened, and the licence URL, ID 14)."""
+    says (its licence description, ID 13, shortened, and the licence URL, ID 14), else the
+    licence beside it: an OFL.txt (as deckgen's own Noto Emoji has)."""
     declared = _package_licence(path)
     if declared:
         return declared
@@ -112,6 +125,9 @@ def licence(path: Path) -> str:
     text = " ".join((names.getDebugName(13) or "").split())
     url = names.getDebugName(14) or ""
     known = next((spdx for words, spdx in _LICENCE_TEXTS if words in text), "")
+    beside = path.with_name("OFL.txt")
+    if not text and beside.is_file() and "Open Font License" in beside.read_text("utf-8"):
+        known = "OFL-1.1"
     short = known or text.split(". ")[0][:80]
     return " ".join(p for p in (short, f"({url})" if url else "") if p) or "unknown"
 

@@ -8,6 +8,13 @@ for Chinese, Japanese and Korean. That font is large and loaded only when text n
 outlines are CFF, which the PDF renderer cannot embed, so `fontsubset.embeddable()` subsets
 it to the characters used and converts the outlines to TrueType with fontTools.
 
+Emoji fall back to Noto Emoji, the monochrome emoji font deckgen ships as package data
+(`deckgen/data/fonts/`, OFL; `scripts/make_emoji_font.py` makes it): an emoji the theme's
+font lacks is drawn in it before the other fallbacks (`is_emoji`, and whatever a VS16 asks
+to show as an emoji), and any character no other font has, it has. It is measured, drawn,
+subset and embedded like any fallback; its ligatures are not formed (no renderer applies
+GSUB), so a sequence (👍🏽, 🇯🇵, 👨‍👩‍👧) shows as its parts.
+
 A variable font (one file for every weight, such as `Arimo[wght].ttf`) is read at its default
 weight by the measurement, the PDF renderer and browsers alike, so a bold face would come out
 regular. `face()` therefore makes a static instance at the weight asked for (fontTools'
@@ -550,14 +557,58 @@ def is_cjk_face(f: Face) -> bool:
     return f.family in _CJK_FAMILY.values()
 
 
-def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | None:
-    """The face that draws `ch`: the theme's, else the CJK fallback, else the symbol
-    fallback, else the math fallback, else None (missing)."""
+@functools.lru_cache(maxsize=1)
+def emoji_face() -> Face | None:
+    """Noto Emoji (monochrome, OFL), the font deckgen ships for emoji (package data, made by
+    scripts/make_emoji_font.py); None when the file is not there."""
+    path = Path(__file__).parent / "data" / "fonts" / "NotoEmoji-Regular.ttf"
+    return Face("Noto Emoji", path, False, False) if path.is_file() else None
+
+
+# characters shown as emoji unless a text presentation selector follows (Unicode's
+# Emoji_Presentation; past U+1F000 every emoji block is taken whole): the emoji font draws
+# them before the other fallbacks, whose glyphs of some of them are text symbols
+_EMOJI_BMP_RANGES = (
+    (0x231A, 0x231B), (0x23E9, 0x23EC), (0x23F0, 0x23F0), (0x23F3, 0x23F3), (0x25FD, 0x25FE),
+    (0x2614, 0x2615), (0x2648, 0x2653), (0x267F, 0x267F), (0x2693, 0x2693), (0x26A1, 0x26A1),
+    (0x26AA, 0x26AB), (0x26BD, 0x26BE), (0x26C4, 0x26C5), (0x26CE, 0x26CE), (0x26D4, 0x26D4),
+    (0x26EA, 0x26EA), (0x26F2, 0x26F3), (0x26F5, 0x26F5), (0x26FA, 0x26FA), (0x26FD, 0x26FD),
+    (0x2705, 0x2705), (0x270A, 0x270B), (0x2728, 0x2728), (0x274C, 0x274C), (0x274E, 0x274E),
+    (0x2753, 0x2755), (0x2757, 0x2757), (0x2795, 0x2797), (0x27B0, 0x27B0), (0x27BF, 0x27BF),
+    (0x2B1B, 0x2B1C), (0x2B50, 0x2B50), (0x2B55, 0x2B55),
+)  # fmt: skip
+_EMOJI_BMP = frozenset(c for first, last in _EMOJI_BMP_RANGES for c in range(first, last + 1))
+TEXT_STYLE, EMOJI_STYLE = "\ufe0e", "\ufe0f"  # the variation selectors VS15 and VS16
+
+
+def is_emoji(ch: str) -> bool:
+    """Whether `ch` is shown as an emoji by default (Unicode's Emoji_Presentation, and every
+    character of the emoji blocks past U+1F000: pictographs, emoticons, transport, flags'
+    regional indicators, skin tones) or is a tag of a flag's sequence."""
     o = ord(ch)
-    if o < 0x80 or o in coverage(primary, cache_dir):
+    return 0x1F000 <= o <= 0x1FAFF or o in _EMOJI_BMP or 0xE0020 <= o <= 0xE007F
+
+
+def face_for(ch: str, primary: Face, cache_dir: Path | None = None, style: str = "") -> Face | None:
+    """The face that draws `ch`: the theme's, else the CJK fallback, else the symbol
+    fallback, else the math fallback, else the emoji font, else None (missing).
+
+    An emoji (`is_emoji`) the theme's face lacks is drawn in the emoji font before the other
+    fallbacks; so is any character but ASCII that `style` (the variation selector after it)
+    asks to show as an emoji, VS16, even one the theme's face has. VS15 asks for text: the
+    emoji font comes last.
+    """
+    o = ord(ch)
+    if o < 0x80:
         return primary
-    if ch.isspace():
+    emoji = emoji_face()
+    wanted = style == EMOJI_STYLE or (style != TEXT_STYLE and is_emoji(ch))
+    if style == EMOJI_STYLE and emoji is not None and o in coverage(emoji, cache_dir):
+        return emoji
+    if o in coverage(primary, cache_dir) or ch.isspace():
         return primary
+    if wanted and emoji is not None and o in coverage(emoji, cache_dir):
+        return emoji
     fallback = cjk_face(_script_index(ch))
     if fallback is not None and o in coverage(fallback, cache_dir):
         return fallback
@@ -567,7 +618,15 @@ def face_for(ch: str, primary: Face, cache_dir: Path | None = None) -> Face | No
     maths = math_face()
     if maths is not None and o in coverage(maths, cache_dir):
         return maths
+    if emoji is not None and o in coverage(emoji, cache_dir):
+        return emoji
     return None
+
+
+def is_emoji_face(f: Face) -> bool:
+    """Whether `f` is the emoji font."""
+    found = emoji_face()
+    return found is not None and f.path == found.path
 
 
 def quiet_fonttools() -> None:

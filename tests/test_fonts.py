@@ -21,7 +21,7 @@ from deckgen.errors import DeckgenError
 from deckgen.model.pages import TextFrame
 from deckgen.theme import FontSpec, load_theme
 
-from .conftest import FIXTURES, embedded_fonts
+from .conftest import FIXTURES, embedded_fonts, write_post
 
 CJK = FIXTURES / "cjk.md"
 
@@ -81,8 +81,12 @@ def test_pptx_runs_name_an_east_asian_typeface(cjk_build: BuildResult) -> None:
     ]
     assert runs
     for r in runs:  # each run names the face that draws it, the CJK one in the East Asian slot
-        assert r._r.rPr.find(qn("a:ea")).get("typeface").startswith("Noto Sans CJK")
+        east = r._r.rPr.find(qn("a:ea")).get("typeface")
         latin = r._r.rPr.find(qn("a:latin")).get("typeface")
+        if latin == "Noto Emoji":  # 🎉: a run of emoji names the emoji font in every slot
+            assert r.text == "🎉" and east == "Noto Emoji"
+            continue
+        assert east.startswith("Noto Sans CJK")
         cjk = any("\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in r.text)
         assert (
             latin.startswith("Noto Sans CJK")
@@ -106,9 +110,19 @@ def test_cjk_lines_break_without_spaces_and_never_start_with_closing_punctuation
     assert not any(line[:1] in "。，、：）" for line in lines)
 
 
-def test_uncovered_characters_are_reported_once_in_one_warning(cjk_build: BuildResult) -> None:
+def test_the_cjk_posts_emoji_and_rare_symbol_are_drawn_without_a_warning(
+    cjk_build: BuildResult,
+) -> None:
     warnings = [d.message for d in cjk_build.compiled.diagnostics if d.level == "warning"]
-    assert warnings == ["no bundled font has these characters: 🎉 (U+1F389)"]
+    assert warnings == []
+    assert "🎉" in _pdf_text(cjk_build) and "⟁" in _pdf_text(cjk_build)
+
+
+def test_uncovered_characters_are_reported_once_in_one_warning(tmp_path: Path) -> None:
+    post = write_post(tmp_path, "## Old scripts 𓀀\n\n- a hieroglyph 𓀀 twice, 🬀 and 🎉\n")
+    built = build(post, tmp_path / "out", formats=["pdf"])
+    warnings = [d.message for d in built.compiled.diagnostics if d.level == "warning"]
+    assert warnings == ["no bundled font has these characters: 𓀀 (U+13000), 🬀 (U+1FB00)"]
 
 
 def test_a_latin_post_never_loads_the_cjk_font(tmp_path: Path) -> None:

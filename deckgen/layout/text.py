@@ -43,6 +43,11 @@ _PLAIN_TOKEN = re.compile(rf"\n|[ \t]+|{_HYPHENATED}|[^\s]+")
 _WHOLE_LINK = 40  # characters: a link this short is kept on one line
 
 
+# what joins an emoji sequence (variation selectors, the zero-width joiner, a keycap's
+# enclosing mark): set in the face of the character before it
+_EMOJI_JOINERS = frozenset((fonts.TEXT_STYLE, fonts.EMOJI_STYLE, "\u200d", "\u20e3"))
+
+
 # CJK punctuation that may not begin a line (kinsoku): it stays with the character before it
 _NO_LINE_START = set("。，、；：？！）」』】〉》〕…ー・％")
 
@@ -432,12 +437,29 @@ class Setter:
         return found
 
     def _segments(self, tok: str, primary: fonts.Face) -> list[tuple[str, fonts.Face]]:
-        """Split a word where the face that can draw it changes (Latin, then CJK, ...)."""
+        """Split a word where the face that can draw it changes (Latin, then CJK, ...).
+
+        An emoji sequence stays in one face where it can: a variation selector, a zero-width
+        joiner or a keycap's enclosing mark goes with the character before it when that
+        character's face has it, else into the emoji font (which draws them as nothing, or
+        the keycap as a glyph of its own: its ligatures are not formed, so a sequence shows
+        as its parts, 👍🏽 as a thumb and a skin-tone swatch)."""
         if tok.isascii():
             return [(tok, primary)]
         out: list[tuple[str, fonts.Face]] = []
-        for ch in tok:
-            face = fonts.face_for(ch, primary, self.cache_dir)
+        for i, ch in enumerate(tok):
+            if ch in _EMOJI_JOINERS:
+                before = out[-1][1] if out else None
+                if before is not None and ord(ch) in fonts.coverage(before, self.cache_dir):
+                    out[-1] = (out[-1][0] + ch, before)
+                    continue
+                emoji = fonts.emoji_face()
+                if emoji is not None and ord(ch) in fonts.coverage(emoji, self.cache_dir):
+                    out.append((ch, emoji))
+                    continue
+            after = tok[i + 1 : i + 2]
+            style = after if after in (fonts.TEXT_STYLE, fonts.EMOJI_STYLE) else ""
+            face = fonts.face_for(ch, primary, self.cache_dir, style)
             if face is None:
                 self.missing.add(ch)
                 face = primary

@@ -342,11 +342,14 @@ class SlideWriter:
 
     def _run(self, span: Span) -> str:
         """One run, naming the face the layout drew it in: the theme's (or the Office font
-        it stands for: Arimo is measured, Arial named), the symbol fallback, or for CJK the
-        East Asian typeface every run names, which the package carries."""
+        it stands for: Arimo is measured, Arial named), the symbol or the emoji fallback,
+        or for CJK the East Asian typeface every run names, which the package carries. A
+        run of emoji names the emoji font in every slot, the East Asian one too: no slot an
+        application may draw an emoji with names a font without it."""
         face = span.face
         cjk = bool(self.east_asian) and fonts.is_cjk_face(face)
         family = self.east_asian if cjk else xml_attr(face.pptx_name or face.family)
+        east = family if fonts.is_emoji_face(face) else self.east_asian or family
         link = self._link(span.link) if span.link else ""
         # a link is underlined only where the theme says so (PowerPoint and LibreOffice
         # underline a link whose run does not say)
@@ -355,7 +358,7 @@ class SlideWriter:
             f'<a:r><a:rPr lang="en-US" sz="{round(span.size * 100)}" b="{int(face.bold)}" '
             f'i="{int(face.italic)}"{under} dirty="0">{_fill(span.color)}'
             f'<a:latin typeface="{family}"/>'
-            f'<a:ea typeface="{self.east_asian or family}"/><a:cs typeface="{family}"/>{link}'
+            f'<a:ea typeface="{east}"/><a:cs typeface="{family}"/>{link}'
             f"</a:rPr><a:t>{xml_text(span.text)}</a:t></a:r>"
         )
 
