@@ -152,24 +152,18 @@ def _colors(template: Template) -> _Colors:
     bg = content.background
     c.set("background", bg, _with(c.named(bg), "the content layout's background"))
     dark = is_dark(bg)
-    text = body_ph.color if body_ph is not None and body_ph.color else ""
-    if text:
-        c.readable(
-            "text", text, _with(c.named(text), "the content layout's body text"), TEXT_CONTRAST
-        )
-    else:
-        key = "lt1" if dark else "dk1"
-        c.readable("text", scheme.get(key, default["text"]), f"the scheme's {key}", TEXT_CONTRAST)
-    title = title_ph.color if title_ph is not None and title_ph.color else ""
-    if title:
-        c.readable(
-            "title", title, _with(c.named(title), "the content layout's title"), TITLE_CONTRAST
-        )
-    else:
-        key = "lt2" if dark else "dk2"
-        c.readable(
-            "title", scheme.get(key, c.values["text"]), f"the scheme's {key}", TITLE_CONTRAST
-        )
+    # the body text's colour, then the title's (which falls back to the text's)
+    for role, ph, what, keys, least in (
+        ("text", body_ph, "body text", ("lt1", "dk1"), TEXT_CONTRAST),
+        ("title", title_ph, "title", ("lt2", "dk2"), TITLE_CONTRAST),
+    ):
+        given = ph.color if ph is not None and ph.color else ""
+        if given:
+            c.readable(role, given, _with(c.named(given), f"the content layout's {what}"), least)
+            continue
+        key = keys[0] if dark else keys[1]
+        fallback = default["text"] if role == "text" else c.values["text"]
+        c.readable(role, scheme.get(key, fallback), f"the scheme's {key}", least)
     accent = scheme.get("accent1", default["accent"])
     c.set("accent", accent, "the scheme's accent1" if "accent1" in scheme else "the default's")
     if contrast(accent, bg) < TEXT_CONTRAST:
