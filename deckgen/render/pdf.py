@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.graphics import renderPDF
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -219,6 +218,8 @@ def _vectors(c: Canvas, drawing: Any, box: tuple[float, float, float, float]) ->
     c.scale(w / dw, h / dh)
     # svglib's pictures (matplotlib's embedded PNGs) are inline images in the page's own
     # content, which takes text only: ASCII85 for them
+    from reportlab.graphics import renderPDF  # only here: its import takes 0.09 s
+
     binary, rl_config.useA85 = rl_config.useA85, 1
     try:
         renderPDF.draw(drawing, c, 0, 0, showBoundary=False)
