@@ -61,43 +61,16 @@ def theme_files(theme: Theme, cache_dir: Path | None = None) -> list[FontFile]:
                 fallback="Chinese, Japanese and Korean (JP, KR, SC, TC and HK in one file)",
             )
         )
-    for bold, italic in ((False, False), (True, False), (False, True), (True, True)):
-        symbols = fonts.symbol_face(bold, italic)
-        if symbols is not None:
-            family, style = _names(symbols.path)
-            files.append(
-                FontFile(
-                    family,
-                    style,
-                    symbols.path,
-                    licence(symbols.path),
-                    fallback="symbols the theme's fonts lack",
-                )
-            )
-    maths = fonts.math_face()
-    if maths is not None:
-        family, style = _names(maths.path)
-        files.append(
-            FontFile(
-                family,
-                style,
-                maths.path,
-                licence(maths.path),
-                fallback="math letters and symbols no other font has (𝒮, 𝔤, ⟹)",
-            )
-        )
-    emoji = fonts.emoji_face()
-    if emoji is not None:
-        family, style = _names(emoji.path)
-        files.append(
-            FontFile(
-                family,
-                style,
-                emoji.path,
-                licence(emoji.path),
-                fallback="emoji, in black and white (🚀, ✅)",
-            )
-        )
+    styles = ((False, False), (True, False), (False, True), (True, True))
+    fallbacks = [(fonts.symbol_face(*style), "symbols the theme's fonts lack") for style in styles]
+    fallbacks += [
+        (fonts.math_face(), "math letters and symbols no other font has (𝒮, 𝔤, ⟹)"),
+        (fonts.emoji_face(), "emoji, in black and white (🚀, ✅)"),
+    ]
+    for face, what in fallbacks:
+        if face is not None:
+            family, style = _names(face.path)
+            files.append(FontFile(family, style, face.path, licence(face.path), fallback=what))
     return files
 
 
