@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from deckgen.model.deck import BulletItem, Bullets, Kind, Note, NoteKind, Slide, TableBox, Visual
 from deckgen.model.document import Figure, Image, Run
-from deckgen.plan.narration import ENOUGH_WORDS, completed, paged
+from deckgen.plan.narration import ENOUGH_WORDS, LAST_WORDS, PAUSE, completed, paged
 
 
 def items(*texts: str) -> Bullets:
@@ -33,8 +33,10 @@ def test_prose_ending_on_a_lead_in_colon_is_followed_by_what_it_leads_into() -> 
     ref = Note("Reference: A. (2020).", NoteKind.REFERENCE)
     slide = Slide(Kind.BULLETS, "Findings", (items("Heat", "Grazers"),), (lead, ref))
     (notes,) = completed([slide])
-    assert [n.kind for n in notes] == [NoteKind.PROSE, NoteKind.GENERATED, NoteKind.REFERENCE]
+    kinds = [NoteKind.PROSE, NoteKind.GENERATED, NoteKind.GENERATED, NoteKind.REFERENCE]
+    assert [n.kind for n in notes] == kinds
     assert notes[1].text == "Two points. First, Heat. Second, Grazers."
+    assert notes[2].text == LAST_WORDS  # the deck ends here
 
 
 def test_figures_tables_sections_and_references_say_what_they_show() -> None:
@@ -72,3 +74,28 @@ def test_a_slide_continued_over_pages_is_said_page_by_page_and_only_once() -> No
     ]
     assert [n.text for n in second] == ["Costs, continued. c.", "Next: Results."]
     assert paged(notes, "Costs", [["a b c"]]) == [notes]  # one page: as planned
+
+
+def test_a_short_figure_slide_adds_its_alt_text_and_a_pause_and_the_last_slide_closes() -> None:
+    fig = Figure(Image("a.png", "A diver over a quadrat"), (Run("Cover over time"),))
+    bare = Figure(Image("b.png", "A reef"), ())
+    slides = [
+        Slide(Kind.FIGURE, "Curve", (Visual((fig,)),)),
+        Slide(Kind.FIGURE, "Reef", (Visual((bare,)),)),
+    ]
+    curve, reef = map(generated, completed(slides))
+    assert curve[:2] == [
+        "The figure shows cover over time.",
+        "In the picture: a diver over a quadrat.",
+    ]
+    assert reef == ["The figure shows a reef.", PAUSE, LAST_WORDS]  # alt said once
+
+
+def test_a_continued_formula_page_says_how_many_formulas_it_shows() -> None:
+    notes = (Note("One formula.", NoteKind.GENERATED), Note("Next: Costs.", NoteKind.GENERATED))
+    first, second = paged(notes, "Derivation", [[], []], [1, 2])
+    assert first[0].text == f"One formula. {PAUSE}"
+    assert [n.text for n in second] == [
+        f"Derivation, continued. Two more formulas. {PAUSE}",
+        "Next: Costs.",
+    ]

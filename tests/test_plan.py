@@ -499,3 +499,13 @@ def test_a_line_ending_in_a_colon_leads_the_table_or_code_after_it_and_is_not_sa
     assert [type(c).__name__ for c in code.body] == ["CodeBox"]
     assert plain(code.body[0].lead) == "The whole loop:"
     assert "The whole loop:" not in " ".join(note_texts(code.notes))
+
+
+def test_a_last_slide_holding_only_a_heading_closes_the_deck(tmp_path: Path) -> None:
+    marp = plan(
+        tmp_path, "# Reefs\n\n---\n\n## Heat\n\n- warm water\n\n---\n\n# Questions?\n", "marp: true"
+    )
+    assert [s.kind for s in marp.slides][-2:] == [Kind.BULLETS, Kind.CLOSING]
+    post = plan(tmp_path, "## Heat\n\n- warm water\n\n## Part two\n\n- cool water\n\n## Thanks\n")
+    assert post.slides[-1].kind is Kind.CLOSING
+    assert [s.kind for s in post.slides].count(Kind.CLOSING) == 1

@@ -27,6 +27,7 @@ from ..model.document import Run
 from ..model.pages import (
     DocInfo,
     Frame,
+    MathFrame,
     Page,
     Pages,
     Role,
@@ -67,7 +68,8 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         laid.extend(pages_of_slide)
         shown = [shown_text(page.frames) for page in pages_of_slide]
         if deck.info.generated_notes:
-            said += narration.paged(slide.notes, slide.title, shown)
+            formulas = [sum(isinstance(f, MathFrame) for f in p.frames) for p in pages_of_slide]
+            said += narration.paged(slide.notes, slide.title, shown, formulas)
         else:  # only what the author wrote, on the slide's first page
             said += [slide.notes, *[()] * (len(shown) - 1)]
     if deck.info.minutes is not None:  # a talk of given length: what continuations add

@@ -4,8 +4,10 @@ The notes of a slide are first the post's own prose that the slide does not show
 is not enough to speak from (fewer than `ENOUGH_WORDS` spoken words, or prose that ends on a
 lead-in colon whose list went on the slide), deckgen adds what the slide shows as spoken
 sentences: a list as points ("Three points. First, …"), each figure from its caption or alt
-text, a table's headline, a listing's size and language, and one line leading into the next
-slide. These notes are `NoteKind.GENERATED`, so every output marks them as deckgen's words.
+text (and its alt text when the caption is short), a table's headline, a listing's size and
+language, a pause where a picture or formula is left to be looked at, and one line leading
+into the next slide (or, on the deck's last slide, out of the talk). These notes are
+`NoteKind.GENERATED`, so every output marks them as deckgen's words.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ ENOUGH_WORDS = 15  # spoken words below which a slide's notes are completed
 _NUMBERS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
 _ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth")
 _UNSPOKEN_KINDS = {Kind.TITLE, Kind.CLOSING}
+_LOOKED_AT = {Kind.FIGURE, Kind.GRID, Kind.MATH}  # slides an audience needs time to read
+PAUSE = "Give the audience a moment to look at it before going on."
+LAST_WORDS = "That is the end of the talk: thank the audience, and take questions."
 
 
 def completed(slides: Sequence[Slide]) -> list[tuple[Note, ...]]:
@@ -63,6 +68,8 @@ def _added(slide: Slide, after: Sequence[Slide], following: Slide | None) -> tup
         ]
     else:
         said = [s for c in slide.body for s in _said(c)]
+    if slide.kind in _LOOKED_AT and _short([*_spoken(slide.notes), *said]):
+        said.append(PAUSE)
     if slide.kind is Kind.SECTION:
         parts = [s.title for s in after if s.context == slide.title and s.kind is not Kind.SECTION]
         said.append(f"This part of the talk, {slide.title}, {_covers(parts)}")
@@ -72,14 +79,22 @@ def _added(slide: Slide, after: Sequence[Slide], following: Slide | None) -> tup
         said.append(f"Next: {following.title}." if following.title else "On to the next slide.")
     elif following is not None:
         said.append("And to close.")
+    else:  # the deck ends here, without a closing slide
+        said.append(LAST_WORDS)
     return tuple(Note(s, NoteKind.GENERATED) for s in said if s)
 
 
+def _spoken(notes: Sequence[Note]) -> list[str]:
+    return [n.text for n in notes if n.spoken]
+
+
+def _short(said: Sequence[str]) -> bool:
+    return sum(word_count(t) for t in said) < ENOUGH_WORDS
+
+
 def _needs_more(notes: Sequence[Note]) -> bool:
-    spoken = [n.text for n in notes if n.spoken]
-    words = sum(word_count(t) for t in spoken)
     last = [n for n in notes if _in_flow(n)][-1:]  # a lead-in whose table is in the notes too
-    return words < ENOUGH_WORDS or any(n.spoken and n.text.rstrip().endswith(":") for n in last)
+    return _short(_spoken(notes)) or any(n.spoken and n.text.rstrip().endswith(":") for n in last)
 
 
 def _in_flow(note: Note) -> bool:
@@ -97,8 +112,9 @@ def _joined(items: Sequence[str]) -> str:
 
 
 def _phrase(text: str) -> str:
-    """A caption inside a sentence: "Summary of …" reads "summary of …" (not "VAE …")."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
+    """A caption inside a sentence: "Summary of …" reads "summary of …", "A map" reads
+    "a map" (not "VAE …" or "I …")."""
+    if len(text) > 1 and text[0].isupper() and (text[1].islower() or text[:2] == "A "):
         return text[0].lower() + text[1:]
     return text
 
@@ -145,7 +161,12 @@ def _visual(v: Visual) -> list[str]:
     named = [n.strip() for n in named]
     if len(v.figures) == 1:
         what = _phrase(named[0])
-        return [_sentence(f"The figure shows {what}" if what else "The slide shows a picture")]
+        said = [_sentence(f"The figure shows {what}" if what else "The slide shows a picture")]
+        alt = (v.figures[0].image.alt or "").strip()
+        caption = plain(v.figures[0].caption).strip()
+        if alt and caption and _short([caption]) and alt.lower() not in what.lower():
+            said.append(_sentence(f"In the picture: {_phrase(alt)}"))  # what a short caption omits
+        return said
     shown = [n for n in named if n]
     head = f"{_NUMBERS[min(len(v.figures), 10) - 1]} pictures side by side"
     said = [_sentence(head + (": " + "; ".join(shown) if shown else ""))]
@@ -214,20 +235,32 @@ def _said(content: Content | Part) -> list[str]:
 
 
 def paged(
-    notes: tuple[Note, ...], title: str, shown: Sequence[Sequence[str]]
+    notes: tuple[Note, ...],
+    title: str,
+    shown: Sequence[Sequence[str]],
+    formulas: Sequence[int] = (),
 ) -> list[tuple[Note, ...]]:
     """A slide's notes over the pages the layout continued it on (`shown`: each page's
-    text). The post's notes stay on the first page; what deckgen wrote from the whole slide
-    is said page by page instead, from the text each page shows, so no page is silent and
-    no word is said twice; the lead into the next slide goes on the last page."""
+    text; `formulas`: how many formulas each shows). The post's notes stay on the first
+    page; what deckgen wrote from the whole slide is said page by page instead, from what
+    each page shows, so no page is silent and no word is said twice; the lead into the next
+    slide goes on the last page."""
     if len(shown) < 2:
         return [notes]
     ours = [n for n in notes if n.kind is NoteKind.GENERATED]
-    ending = [n for n in ours[-1:] if n.text.startswith(("Next:", "And to close"))]
+    ending = [n for n in ours[-1:] if n.text.startswith(("Next:", "And to close", LAST_WORDS))]
     goes_on = Note("It goes on over the next slide.", NoteKind.GENERATED)
     out = []
     for k, texts in enumerate(shown):
         text = " ".join(_sentence(t) for t in texts if t.strip())
+        n = formulas[k] if k < len(formulas) else 0
+        if n:
+            more = "" if k == 0 else " more"
+            count = _NUMBERS[n - 1] if n <= len(_NUMBERS) else str(n)
+            text += f" {count}{more} formula{'s' if n > 1 else ''}."
+            text = text.strip()
+            if _short([text]):
+                text += " " + PAUSE
         said = text if k == 0 else f"{title}, continued. {text}" if text else f"{title}, continued."
         mine = [Note(said, NoteKind.GENERATED)] if k or ours else []
         last = [*ending] if k == len(shown) - 1 else [goes_on]

@@ -132,6 +132,8 @@ def finish(
     anchors_on: dict[str, int] = {}
     seen_title: dict[tuple[str, str], int] = {}
     kinds = [_kind(d) for d in drafts]
+    if len(kinds) > 1 and kinds[-1] is Kind.SECTION:  # a last heading leads into nothing
+        kinds[-1] = Kind.CLOSING
     bodies = [_body(d, k, title_body) for d, k in zip(drafts, kinds, strict=True)]
     marks, said = _place_footnotes(drafts, bodies, footnotes or {}, headings or {})
     for d, kind, body, shown, told in zip(drafts, kinds, bodies, marks, said, strict=True):
