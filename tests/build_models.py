@@ -38,7 +38,7 @@ from deckgen.model.deck import (
     Text,
     Visual,
 )
-from deckgen.model.document import Figure, Image, Math, Run, Runs
+from deckgen.model.document import Background, Figure, Image, Math, Run, Runs
 from deckgen.model.pages import (
     Cell,
     DocInfo,
@@ -61,6 +61,7 @@ from deckgen.model.pages import (
 from deckgen.theme import Theme, load_theme
 
 __all__ = [  # the models, for tests that look inside them
+    "Background",
     "BulletItem",
     "Bullets",
     "CalloutBox",

@@ -16,6 +16,7 @@ from deckgen.theme import load_theme
 
 from .build_models import (
     PT,
+    Background,
     CalloutBox,
     Columns,
     Equations,
@@ -48,6 +49,9 @@ from .build_models import (
     table_box,
     theme,
     visual,
+)
+from .build_models import (
+    Image as DocImage,
 )
 from .conftest import make_png
 
@@ -254,6 +258,29 @@ def test_a_missing_image_gets_a_placeholder_naming_it(tmp_path: Path) -> None:
     [warning] = [d for d in diags if d.level == "warning"]
     assert warning.line == 7
     assert "lost.png" in warning.message
+
+
+def test_a_missing_background_leaves_a_placeholder_labelled_only_beside_the_text(
+    tmp_path: Path,
+) -> None:
+    side = Background(DocImage("gone.jpg", "A quadrat", line=3), "left", 0.4)
+    full = Background(DocImage("lost.jpg", "Dawn", line=9))
+    laid, diags = lay_out(
+        deck(
+            slide("Split", prose(runs("Divers count corals.")), backgrounds=(side,)),
+            slide("Full", prose(runs("Dawn on the reef.")), backgrounds=(full,)),
+        ),
+        folder=tmp_path,
+    )
+    split, whole = laid.pages
+    width, height = theme().width, theme().height
+    (box,) = frames_of(split, ShapeFrame, "placeholder")
+    assert box.rect[0] + box.rect[2] <= round(width * 0.4) + 1  # in its strip
+    assert "A quadrat" in shown(split, "placeholder")
+    (wash,) = frames_of(whole, ShapeFrame, "placeholder")
+    assert wash.rect == (0, 0, width, height)
+    assert not shown(whole, "placeholder")  # no label to run into the slide's own text
+    assert sorted(d.line for d in diags if d.level == "warning") == [3, 9]
 
 
 def test_citation_links_point_at_the_references_page() -> None:

@@ -205,23 +205,33 @@ def _aspect(lay: Boxes, fig: Figure) -> float:
     return src.width / src.height if isinstance(src, images.ImageSource) else 16 / 9
 
 
-def backdrop(lay: Boxes, backgrounds: Sequence[Background], rect: Rect) -> list[Frame]:
-    """Marp background pictures in `rect`, side by side, each covering its share."""
+def backdrop(
+    lay: Boxes, backgrounds: Sequence[Background], rect: Rect, beside: bool = False
+) -> list[Frame]:
+    """Marp background pictures in `rect`, side by side, each covering its share; one that
+    cannot be drawn leaves a placeholder there (labelled when the pictures are `beside` the
+    slide's text, blank behind it, where a label would run into the text)."""
     page = DraftPage()
     x, y, w, h = rect
     n = len(backgrounds)
     for i, bg in enumerate(backgrounds):
         strip = (x + w * i // n, y, w * (i + 1) // n - w * i // n, h)
-        cover(lay, page, bg.image, strip, fit=bg.mode == "contain")
+        if not cover(lay, page, bg.image, strip, fit=bg.mode == "contain"):
+            if beside:
+                placeholder(lay, page, strip, bg.image.alt or "background", bg.image.src)
+            else:
+                fill = lay.colors.get("placeholder", "#E6E8EB")
+                page.frames.append(ShapeFrame(strip, fill, None, 0, "placeholder"))
     return page.frames
 
 
-def cover(lay: Boxes, page: DraftPage, image: Image, rect: Rect, fit: bool = False) -> None:
-    """A picture filling `rect`: cropped to its shape (cover), or whole inside it (fit)."""
+def cover(lay: Boxes, page: DraftPage, image: Image, rect: Rect, fit: bool = False) -> bool:
+    """A picture filling `rect`: cropped to its shape (cover), or whole inside it (fit);
+    False, with a warning, when it cannot be drawn."""
     src = lay.source(image.src)
     if isinstance(src, images.ImageProblem):
         lay.diags.append(warning(f"background: {src.message}", None, image.line, "image"))
-        return
+        return False
     x, y, w, h = rect
     crop: images.Crop | None = None
     if fit:
@@ -239,13 +249,14 @@ def cover(lay: Boxes, page: DraftPage, image: Image, rect: Rect, fit: bool = Fal
     encoded = images.prepare(src, px, lay.assets.cache_dir, crop)
     if isinstance(encoded, images.ImageProblem):
         lay.diags.append(warning(f"background: {encoded.message}", None, image.line, "image"))
-        return
+        return False
     drawn = vector(lay, src) if crop is None else None  # a cut SVG goes as its raster
     page.frames.append(
         PictureFrame(
             rect, encoded[0], encoded[1], image.alt, drawn if isinstance(drawn, bytes) else None
         )
     )
+    return True
 
 
 def theme_pictures(lay: Boxes, key: str, rect: Rect | None) -> list[Frame]:

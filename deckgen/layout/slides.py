@@ -122,6 +122,7 @@ class SlideLayout:
             self.lay,
             self.slide.backgrounds,
             (0 if side.mode == "left" else t.width - iw, 0, iw, t.height),
+            beside=True,
         )
         return [
             replace(p, slide=self.slide, frames=(*under, *(shift(f, dx) for f in p.frames)))
