@@ -290,7 +290,8 @@ def test_a_line_break_is_kept_on_the_slide_and_in_the_notes(tmp_path: Path) -> N
     slide = Presentation(str(result.written[0])).slides[1]
     body = next(s for s in slide.shapes if s.has_text_frame and "first" in s.text_frame.text)
     assert body.text_frame.text.splitlines() == ["The first line", "and the second one."]
-    notes = slide.notes_slide.notes_text_frame.paragraphs[0]
+    paragraphs = slide.notes_slide.notes_text_frame.paragraphs
+    notes = next(p for p in paragraphs if p.text.startswith("The first line"))
     assert notes._p.xpath("./a:br") and notes.text.startswith("The first line\v")
 
 

@@ -22,6 +22,7 @@ def test_a_list_without_prose_is_said_as_points_and_leads_into_the_next_slide() 
     ]
     first, second = completed(slides)
     assert generated(first) == [
+        "Gear.",  # little to say: the slide is named first, as a speaker introduces it
         "Three points. First, Mask: see clearly. Second, Fins. Third, Gloves.",
         "Next: Diving.",
     ]
@@ -52,8 +53,8 @@ def test_figures_tables_sections_and_references_say_what_they_show() -> None:
     ]
     section, figure, costs, references, closing = map(generated, completed(slides))
     assert section == ["This part of the talk, Methods, covers Curve and Costs.", "Next: Curve."]
-    assert figure[0] == "The figure shows cover over time."
-    assert costs[0] == "A table of 1 row by Method and Minutes."
+    assert figure[:2] == ["Curve.", "The figure shows cover over time."]
+    assert costs[:2] == ["Costs.", "A table of 1 row by Method and Minutes."]
     assert references[0].startswith("These are the two works this talk cites")
     assert "Smith" not in " ".join(references)  # read on the slide, not read out
     assert references[-1] == "And to close."
@@ -84,11 +85,12 @@ def test_a_short_figure_slide_adds_its_alt_text_and_a_pause_and_the_last_slide_c
         Slide(Kind.FIGURE, "Reef", (Visual((bare,)),)),
     ]
     curve, reef = map(generated, completed(slides))
-    assert curve[:2] == [
+    assert curve[:3] == [
+        "Curve.",
         "The figure shows cover over time.",
         "In the picture: a diver over a quadrat.",
     ]
-    assert reef == ["The figure shows a reef.", PAUSE, LAST_WORDS]  # alt said once
+    assert reef == ["Reef.", "The figure shows a reef.", PAUSE, LAST_WORDS]  # alt said once
 
 
 def test_a_continued_formula_page_says_how_many_formulas_it_shows() -> None:
@@ -99,3 +101,13 @@ def test_a_continued_formula_page_says_how_many_formulas_it_shows() -> None:
         f"Derivation, continued. Two more formulas. {PAUSE}",
         "Next: Costs.",
     ]
+
+
+def test_a_section_names_only_the_parts_that_have_titles() -> None:
+    slides = [
+        Slide(Kind.SECTION, "Methods"),
+        Slide(Kind.BULLETS, "Curve", (items("a", "b"),), context="Methods"),
+        Slide(Kind.BULLETS, "", (items("c", "d"),), context="Methods"),
+    ]
+    section = generated(completed(slides)[0])
+    assert section[0] == "This part of the talk, Methods, covers Curve."

@@ -453,6 +453,7 @@ def test_a_slide_with_only_a_list_gets_notes_of_deckgens_own_saying_it(tmp_path:
     deck = plan(tmp_path, "## Only a list\n\n- one\n- two\n\n## Next one\n\n- three\n")
     assert deck.info.generated_notes
     assert [(n.kind, n.text) for n in deck.slides[1].notes] == [
+        (NoteKind.GENERATED, "Only a list."),
         (NoteKind.GENERATED, "Two points. First, one. Second, two."),
         (NoteKind.GENERATED, "Next: Next one."),
     ]

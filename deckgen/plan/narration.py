@@ -68,10 +68,17 @@ def _added(slide: Slide, after: Sequence[Slide], following: Slide | None) -> tup
         ]
     else:
         said = [s for c in slide.body for s in _said(c)]
+    named = slide.title and slide.kind is not Kind.SECTION and not slide.notes
+    if named and said and _short(said):  # little to say: named as a speaker introduces it
+        said.insert(0, _sentence(slide.title.removesuffix(" (cont.)")))
     if slide.kind in _LOOKED_AT and _short([*_spoken(slide.notes), *said]):
         said.append(PAUSE)
     if slide.kind is Kind.SECTION:
-        parts = [s.title for s in after if s.context == slide.title and s.kind is not Kind.SECTION]
+        parts = [
+            s.title
+            for s in after
+            if s.context == slide.title and s.kind is not Kind.SECTION and s.title  # named
+        ]
         said.append(f"This part of the talk, {slide.title}, {_covers(parts)}")
     if following is not None and following.title.endswith(" (cont.)"):
         said.append("It goes on over the next slide.")
