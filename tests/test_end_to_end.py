@@ -34,6 +34,7 @@ from .conftest import (
     outputs,
     write_post,
 )
+from .slides import is_picture
 
 THEMES = ["default", "dark", "academic"]
 
@@ -163,7 +164,7 @@ def test_width_attribute_makes_the_picture_that_share_of_the_content_width(
     body_w = theme().box("body")[2]
     widths = []
     for slide in list(prs.slides)[1:3]:  # `{: width="50%"}` and `<img width="400">`
-        [pic] = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        [pic] = [s for s in slide.shapes if is_picture(s)]
         widths.append(pic.width / body_w)
     assert widths == pytest.approx([0.5, 0.5], abs=0.02)
     texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
