@@ -24,7 +24,7 @@ EMU_PER_PT = 12700
 
 def paragraph_text(p) -> str:
     """A paragraph's text as drawn: its bullet character or list number, then its runs."""
-    text = "".join(r.text for r in p.runs)
+    text = "".join(t.text or "" for t in p._p.iter(f"{_A}t"))  # runs and fields (a number)
     ppr = p._p.find(f"{_A}pPr")
     if not text or ppr is None:
         return text
