@@ -188,6 +188,24 @@ def test_a_huge_paragraph_is_split_between_lines_across_pages() -> None:
     assert " ".join(shown(p, "body") for p in laid.pages).split() == words.split()
 
 
+def test_lines_an_application_wraps_itself_say_so_and_a_hard_break_never_does() -> None:
+    words = (
+        "Coral reefs recover when larvae arrive from upstream, when grazing fish keep the "
+        "seaweed down, and when the water stays cool for long enough between two heatwaves "
+        "for the young colonies to grow into a reef that can spawn again on its own"
+    )
+    laid, _ = lay_out(deck(slide("Wraps", prose(runs(words + "\nafter the break")))))
+    body = next(f for f in frames_of(laid.pages[0], TextFrame, "body"))
+    (lines,) = [p.lines for p in body.paras]
+    texts = ["".join(s.text for s in ln.spans) for ln in lines]
+    joined = "".join(t + (ln.wraps or " ") for t, ln in zip(texts, lines, strict=True))
+    assert joined.split() == (words + " after the break").split()  # nothing lost or added
+    assert all(ln.wraps in (None, " ") for ln in lines)
+    assert any(ln.wraps == " " for ln in lines)  # wrapped by the application itself
+    assert texts[-1] == "after the break"
+    assert lines[-2].wraps is None  # the post's own break stays a break
+
+
 def test_a_word_longer_than_the_line_is_broken_not_clipped() -> None:
     laid, _ = lay_out(deck(slide("Long", bullets("x" * 300))))
     check_pages(laid)

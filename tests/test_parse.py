@@ -606,3 +606,21 @@ def test_html_nested_too_deep_is_reported_at_its_line(tmp_path: Path) -> None:
     _, diags = parse(tmp_path, f"Intro.\n\n{deep}\n")
     found = [d for d in diags if "nested more than" in d.message]
     assert [d.line for d in found] == [6]
+
+
+def test_a_row_of_columns_each_holding_a_picture_is_a_figure_grid(tmp_path: Path) -> None:
+    col = '  <div class="col-sm-4">\n    <figure><img src="{0}.png"><figcaption>{0}</figcaption></figure>\n  </div>\n'
+    row = '<div class="row">\n' + "".join(col.format(n) for n in ("a", "b", "c")) + "</div>\n"
+    doc, _ = parse(tmp_path, f"## Runs\n\n{row}")
+    (grid,) = [b for b in doc.blocks if isinstance(b, FigureGrid)]
+    assert [plain(f.caption) for f in grid.figures] == ["a", "b", "c"]
+
+
+def test_a_column_with_text_beside_its_picture_keeps_the_text(tmp_path: Path) -> None:
+    row = (
+        '<div class="row">\n  <div class="col"><img src="a.png"></div>\n'
+        '  <div class="col"><img src="b.png"><p>Read this first.</p></div>\n</div>\n'
+    )
+    doc, _ = parse(tmp_path, f"## Runs\n\n{row}")
+    assert not [b for b in doc.blocks if isinstance(b, FigureGrid)]
+    assert "Read this first." in [plain(b.caption) for b in doc.blocks if isinstance(b, Figure)]

@@ -11,6 +11,7 @@ from deckgen.errors import DeckgenError
 from deckgen.model.deck import (
     Bullets,
     CalloutBox,
+    CodeBox,
     Columns,
     Deck,
     Kind,
@@ -509,3 +510,48 @@ def test_a_last_slide_holding_only_a_heading_closes_the_deck(tmp_path: Path) -> 
     post = plan(tmp_path, "## Heat\n\n- warm water\n\n## Part two\n\n- cool water\n\n## Thanks\n")
     assert post.slides[-1].kind is Kind.CLOSING
     assert [s.kind for s in post.slides].count(Kind.CLOSING) == 1
+
+
+def test_a_short_section_lead_is_the_section_slides_subtitle_not_a_slide_alone(
+    tmp_path: Path,
+) -> None:
+    body = "## Methods\n\nHow we counted the corals.\n\n### Quadrats\n\n- one\n- two\n"
+    slides = plan(tmp_path, body).slides
+    assert [s.kind for s in slides[1:]] == [Kind.SECTION, Kind.BULLETS]
+    (line,) = slides[1].body
+    assert isinstance(line, Text)
+    assert plain(line.paragraphs[0]) == "How we counted the corals."
+
+
+def test_a_section_lead_ending_in_a_colon_leads_its_first_sub_sections_slide(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "## Checkpoints\n\nThe files for each model:\n\n### Base\n\n[one](https://a.org/1)\n\n"
+        "### Large\n\n- [two](https://a.org/2)\n"
+    )
+    slides = plan(tmp_path, body).slides
+    assert [s.title for s in slides[1:]] == ["Base", "Large"]
+    first = slides[1].body[0]
+    assert isinstance(first, Bullets)
+    assert plain(first.lead) == "The files for each model:"
+    assert [plain(i.runs) for i in first.items] == ["one"]
+
+
+def test_a_one_item_list_right_over_a_listing_is_the_line_that_leads_into_it(
+    tmp_path: Path,
+) -> None:
+    body = "## Settings\n\n* Run with 1000 steps\n\n```yaml\nsteps: 1000\n```\n"
+    (code,) = plan(tmp_path, body).slides[1].body
+    assert isinstance(code, CodeBox)
+    assert plain(code.lead) == "Run with 1000 steps"
+
+
+def test_a_prose_slide_never_ends_on_a_lead_in_colon_it_says_it(tmp_path: Path) -> None:
+    lead = "Reefs recover in three ways, and the first matters most here."
+    more = "Each way has its own pace."
+    body = f"## Ways\n\n{lead} {more} It rests on the following observations:\n\n## Next\n\n- a\n"
+    slide = plan(tmp_path, body).slides[1]
+    shown = [plain(p) for c in slide.body if isinstance(c, Text) for p in c.paragraphs]
+    assert shown and not shown[-1].rstrip().endswith(":")
+    assert "It rests on the following observations:" in " ".join(note_texts(slide.notes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,19 @@ def test_a_text_frame_is_a_text_box_at_its_rectangle_keeping_its_lines() -> None
     assert [len(p._p.findall(qn("a:br"))) for p in (first, second)] == [2, 0]
     assert shape.text_frame._txBody.bodyPr.find(qn("a:normAutofit")) is not None
     assert {r.font.size.pt for r in _runs(prs.slides[0]) if r.text in lines} == {24}
+
+
+def test_a_line_the_application_wraps_itself_runs_on_into_the_next_with_its_space() -> None:
+    """Where the layout says the application wraps a line where it did (`Line.wraps`), the
+    paragraph carries no break there, only the space it wraps at: where fonts are missing
+    and wider ones drawn, the paragraph wraps anew instead of stranding a word."""
+    laid = para("the first line of", "words that wraps", "before a break")
+    soft = replace(laid, lines=(replace(laid.lines[0], wraps=" "), *laid.lines[1:]))
+    prs = _open(pages(page("Lines", text_frame(BODY, soft))))
+    shape = next(sh for sh in prs.slides[0].shapes if sh.name.startswith("Body"))
+    (only,) = shape.text_frame.paragraphs
+    assert only.text == "the first line of words that wraps\vbefore a break"
+    assert len(only._p.findall(qn("a:br"))) == 1
 
 
 def test_text_centred_in_its_frame_is_a_box_centred_there() -> None:

@@ -408,7 +408,16 @@ class SlideLayout:
         size = lay.size("title_slide", 44)
         align, anchor = self.ph("title")
         spec = [Spec((Run(self.slide.title),), role="title", color="title", align=align)]
-        lay.put(page, spec, t.box("title", "section"), size, round(size * 0.6), "title", anchor)
+        box = t.box("title", "section")
+        lay.put(page, spec, box, size, round(size * 0.6), "title", anchor)
+        lines = [p for c in self.slide.body if isinstance(c, Text) for p in c.paragraphs]
+        if lines:  # the section's own line or two, under its title
+            x, y, w, h = box
+            gap = round(0.15 * INCH)
+            room = (x, y + h + gap, w, max(t.height - (y + h + gap) - t.height // 6, INCH // 2))
+            sub = [Spec(p, color="muted", align=align) for p in lines]
+            sub_size = lay.size("subtitle", 22)
+            lay.put(page, sub, room, sub_size, round(sub_size * 0.6), "subtitle")
         self.emit(page, self.slide.title)
 
     def title(self) -> None:

@@ -15,11 +15,7 @@ from pathlib import Path
 
 from .. import fonts
 from ..model.document import Run, Runs, slice_runs
-from ..model.pages import (
-    Line,
-    Para,
-    Span,
-)
+from ..model.pages import TIGHT, WRAP_SLACK, Line, Para, Span
 from ..model.units import PT
 from ..theme import FontSpec, Theme
 
@@ -239,17 +235,17 @@ class Setter:
         y = 0
         for i, spec in enumerate(specs):
             psize, lh, space, _, text_x = self._metrics(spec, i, size)
-            lines, _ = self._break(spec, psize, width - text_x, _most(limit, y + space, lh))
+            lines, _, _ = self._break(spec, psize, width - text_x, _most(limit, y + space, lh))
             y += space + lh * max(len(lines), 1)
             yield y
 
     def rewrapped(self, specs: Sequence[Spec], width: int, size: float, other: Setter) -> int:
-        """The height `specs` take where a viewer keeps the lines set here but draws them in
-        `other`'s faces: each line that no longer fits wraps again."""
+        """The height `specs` take in a table cell (where every line ends with a break) where
+        a viewer draws them in `other`'s faces: each line that no longer fits wraps again."""
         y = 0
         for i, spec in enumerate(specs):
             psize, lh, space, _, text_x = self._metrics(spec, i, size)
-            _, ends = self._break(spec, psize, width - text_x)
+            _, ends, _ = self._break(spec, psize, width - text_x)
             lines, start = 0, 0
             for end in ends:
                 part = replace(spec, runs=_slice(spec.runs, start, end))
@@ -270,8 +266,11 @@ class Setter:
         for i, spec in enumerate(specs):
             psize, lh, space, bullet_x, text_x = self._metrics(spec, i, size)
             most = _most(limit, y + space, lh)
-            broken, line_ends = self._break(spec, psize, width - text_x, most)
+            broken, line_ends, breaks = self._break(spec, psize, width - text_x, most)
             lines = self._place(spec, psize, width - text_x, text_x, y + space, lh, broken)
+            joins, wrap = _wrapping(broken, breaks, (width - text_x) / PT / psize, spec.align)
+            for k, join in enumerate(joins[: len(lines)]):
+                lines[k] = replace(lines[k], wraps=join)
             runs = tuple(
                 Span(
                     0,
@@ -299,6 +298,7 @@ class Setter:
                     bullet_x,
                     c.get("accent", c["text"]),
                     spec.level,
+                    round(wrap * psize * PT) if spec.align == "l" else 0,
                 )
             )
             ends.append(line_ends)
@@ -307,20 +307,24 @@ class Setter:
 
     def _break(
         self, spec: Spec, size: float, width: int, most: int | None = None
-    ) -> tuple[list[list[_Piece]], list[int]]:
+    ) -> tuple[list[list[_Piece]], list[int], list[_Break]]:
         """Greedy line breaking at spaces (and between CJK characters), never inside a word;
-        with `most`, only the first `most` lines (the ends of those that end)."""
+        with `most`, only the first `most` lines (the ends of those that end). Also each
+        line's break: where the line was full, what joins it to the next and how wide it
+        would be with the next word; None where the text breaks (see `_wrapping`)."""
         avail = width / PT / size  # in the units of piece widths: points at 1 pt
         lines: list[list[_Piece]] = [[]]
         ends: list[int] = []
+        joins: list[_Break] = []
         line_w = 0.0
         units = self._units(spec)
         at = units.offset  # where this paragraph starts in the text its pieces count in
         for unit in units:
             if most is not None and len(lines) > most:
-                return lines[:most], ends[:most]
+                return lines[:most], ends[:most], joins[:most]
             if unit is None:  # a hard break (<br>)
                 ends.append(lines[-1][-1].end - at if lines[-1] else (ends[-1] if ends else 0))
+                joins.append(None)
                 lines.append([])
                 line_w = 0.0
                 continue
@@ -328,6 +332,7 @@ class Setter:
             sw = space.width if space is not None and lines[-1] else 0.0
             if lines[-1] and line_w + sw + w > avail:
                 ends.append(pieces[0].start - at)
+                joins.append((" " if sw else "", line_w + sw + w))
                 lines.append([])
                 line_w, sw = 0.0, 0.0
             if sw and space is not None:
@@ -342,14 +347,15 @@ class Setter:
                     if lines[-1] and line_w + chunk.width > avail:
                         if most is not None and len(lines) >= most:
                             ends.append(chunk.start - at)
-                            return lines, ends
+                            return lines, ends, joins
                         ends.append(chunk.start - at)
+                        joins.append(None)  # inside a word: where it was cut
                         lines.append([])
                         line_w = 0.0
                     lines[-1].append(chunk)
                     line_w += chunk.width
         ends.append(sum(len(r.text) for r in spec.runs))
-        return lines, ends
+        return lines, ends, joins
 
     def tail(self, spec: Spec, cut: int) -> Spec:
         """What of `spec` continues from `cut` (where a line starts) on the next page, its
@@ -539,6 +545,24 @@ class Setter:
 
 
 _TEXT = operator.attrgetter("text")
+
+
+# a full line's break: what joins it to the next line, and its width with the next word
+_Break = tuple[str, float] | None
+
+
+def _wrapping(
+    lines: Sequence[Sequence[_Piece]], breaks: Sequence[_Break], avail: float, align: str
+) -> tuple[list[str | None], float]:
+    """How each line joins the next where an application wraps the paragraph itself
+    (`Line.wraps`), and the width it wraps in (at 1 pt): a left-aligned paragraph in its
+    widest line and the slack (`WRAP_SLACK`), any other in its whole width and the slack. A
+    line whose next word an application measuring a little narrower might fit in that width
+    ends with an explicit break instead."""
+    widest = max((sum(p.width for p in line) for line in lines), default=0.0)
+    wrap = (widest if align == "l" else avail) * (1 + WRAP_SLACK)
+    joins = [b[0] if b is not None and b[1] > wrap * TIGHT else None for b in breaks]
+    return joins, wrap
 
 
 def _most(limit: int | None, top: int, line_height: int) -> int | None:

@@ -54,10 +54,25 @@ class Span:
 
 @dataclass(frozen=True)
 class Line:
-    """Pages: one line of text; `baseline` is measured from the frame's top."""
+    """Pages: one line of text; `baseline` is measured from the frame's top. `wraps` is what
+    joins it to the next line where an application may wrap the text itself (" " at a space,
+    "" between CJK characters or after a hyphen); None ends it with an explicit break."""
 
     baseline: int
     spans: tuple[Span, ...]
+    wraps: str | None = None
+
+
+# Text boxes in the PPTX are this much wider than the width their text was set to (on the
+# side away from its alignment), so an application that measures a line a little wider never
+# wraps it again; a left-aligned paragraph wraps in its widest line and this slack (its right
+# margin, `Para.wrap`). A line ends with an explicit break only where the post breaks it, or
+# where its next word would fit in that width with 2.5% to spare (LibreOffice measured a line
+# of small text 1.4% narrower than we do); elsewhere the application wraps the text where we
+# did, and where fonts are substituted it wraps the paragraph anew instead of leaving a word
+# on a line of its own.
+WRAP_SLACK = 0.02
+TIGHT = 1.025  # a line whose next word would fit in its paragraph's width times this
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,7 @@ class Para:
     bullet_indent: int = 0  # EMU from the frame's left to the bullet
     bullet_color: str = "#000000"
     level: int = 0  # list nesting: the PPTX paragraph's `lvl`
+    wrap: int = 0  # EMU: the width an application wraps it in (0: its box's), see WRAP_SLACK
 
 
 @dataclass(frozen=True)

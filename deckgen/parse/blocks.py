@@ -247,7 +247,7 @@ class Parser:
             caption = self.runs(el, skip=lambda c: c.tag == "img")
             yield figure_of(self, imgs[0], caption)
             return
-        if len(imgs) > 1 and all(c.tag == "figure" for c in el if isinstance(c.tag, str)):
+        if len(imgs) > 1 and _picture_row(el):
             yield from grid(self, el)
             return
         if not imgs and inline_only(el):  # a sentence in a div: one paragraph, citations kept
@@ -257,6 +257,21 @@ class Parser:
                 yield Paragraph(runs, self.locate_text(plain(runs)), center)
             return
         yield from self.children(el)
+
+
+def _picture_row(el: etree._Element) -> bool:
+    """Pictures side by side: each child a `<figure>`, or a column (al-folio's `div.row` of
+    `div.col-sm`s) holding one picture and no text but its figcaption."""
+    kids = [c for c in el if isinstance(c.tag, str)]
+    if all(c.tag == "figure" for c in kids):
+        return True
+    return all(len(k.findall(".//img")) == 1 and not _own_text(k) for k in kids)
+
+
+def _own_text(el: etree._Element) -> str:
+    """The text in `el` that is not a figure's caption."""
+    found = el.xpath(".//text()[not(ancestor::figcaption)]")
+    return "".join(str(t) for t in found).strip() if isinstance(found, list) else ""
 
 
 def _heading(parser: Parser, el: etree._Element) -> Iterator[Block]:

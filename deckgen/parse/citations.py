@@ -22,12 +22,10 @@ taken for one); `<d-cite>` always is.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from ..errors import Diagnostic, warning
 from ..model.document import (
@@ -48,6 +46,7 @@ from ..model.document import (
 from ..source import dialects
 from ..theme import CITATION_STYLES
 from .bibliography import Bibliography, Work, reference_parts, sort_key, year_suffixes
+from .walk import map_runs
 
 CITE = "cite:"  # the link of a `<d-cite>` run from parse: CITE + its keys, comma-separated
 ANCHOR = "cite-"  # a cited work's anchor: its entry on the references slide
@@ -127,23 +126,8 @@ def cites_anything(doc: Document, pandoc: bool) -> bool:
                 found = True
         return runs
 
-    _map_runs(doc.blocks, look)
+    map_runs(doc.blocks, look)
     return found
-
-
-# -- walking the document's runs -------------------------------------------------------
-
-
-def _map_runs(value: Any, f: Callable[[Runs], Runs]) -> Any:
-    """`value` with `f` applied to every tuple of runs in it, whatever block or field."""
-    if isinstance(value, tuple):
-        if value and all(isinstance(v, Run) for v in value):
-            return f(value)
-        return tuple(_map_runs(v, f) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type | Run):
-        fields = dataclasses.fields(value)
-        return replace(value, **{fl.name: _map_runs(getattr(value, fl.name), f) for fl in fields})
-    return value
 
 
 def _spans(runs: Runs, pandoc: bool, known: Callable[[str], bool]) -> list[tuple[int, int, Group]]:
@@ -297,10 +281,10 @@ def resolve(
     that cites a work, and every cited work on the references slides."""
     pandoc = bool(doc.meta.get("bibliography"))
     ctx = _Context(bib, style if style in CITATION_STYLES else "author-year", pandoc)
-    _map_runs(doc.blocks, ctx.collect)
+    map_runs(doc.blocks, ctx.collect)
     diags = _unknown(ctx.unknown, doc, bib, path, locate)
     if not ctx.order:  # nothing resolved: keys shown as `[key]`, the document otherwise as is
-        return replace(doc, blocks=_map_runs(doc.blocks, ctx.rewrite)), diags
+        return replace(doc, blocks=map_runs(doc.blocks, ctx.rewrite)), diags
     blocks = list(doc.blocks)
     section = _own_section(blocks, title, _section_level(doc))
     own = _own_items(blocks[section[0] + 1 : section[1]]) if section else []
@@ -424,7 +408,7 @@ def _with_footers(
     shown: set[str] = set()
     for i, block in enumerate(blocks):
         ctx.cited_here = []
-        new = _map_runs(block, ctx.rewrite)
+        new = map_runs(block, ctx.rewrite)
         out.append(new)
         if isinstance(block, Heading) and block.level <= split:
             shown = set()

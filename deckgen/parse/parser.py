@@ -32,7 +32,7 @@ from ..errors import DeckgenError, Diagnostic, info, warning
 from ..model.document import Document
 from ..source import dialects
 from ..source.reader import Source
-from . import distill, limits, nested, tex
+from . import distill, eqrefs, limits, nested, tex
 from .blocks import Parser
 
 
@@ -77,6 +77,8 @@ def parse_document(source: Source) -> tuple[Document, list[Diagnostic]]:
     site = source.site.config if source.site is not None else {}
     macros = tex.macros_of(site, source.meta)  # MathJax's and KaTeX's `macros` settings
     blocks = tex.restore(tuple(parser.blocks), maths, source.body, source.line_of, macros)
+    blocks, refs = eqrefs.resolve(blocks, source.path)  # `\eqref{x}` reads "(1)"
+    parser.diags += refs
     too_long = next(limits.long_texts(blocks), None)
     if too_long is not None:
         length, line = too_long

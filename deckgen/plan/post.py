@@ -56,7 +56,7 @@ from .authored import columns
 from .draft import Draft, Planner, bullets, cite, is_cite, paragraphs
 from .info import byline
 from .passes import FORMULA_NOTE, fits_limits, merge_lists, share_short_siblings
-from .prose import LEAD_WORDS, caption, prose_slide, words
+from .prose import LEAD_WORDS, MIN_SHOWN, caption, prose_slide, words
 from .references import reference, references, references_title
 
 _MAX_FORMULAS = 3  # displayed formulas stacked on one slide before the next one continues
@@ -116,6 +116,9 @@ def plan_blog_post(
         first_sub = len(planner.slides)
         for sub_heading, sub in subs:
             _section(planner, plain(sub_heading.runs), sub, title, title, 1, sub_heading.line)
+        if subs and _section_lead(planner.slides[first_own:first_sub], planner.slides[first_sub]):
+            del planner.slides[first_own]  # its line leads the first sub-section's slide
+            first_sub -= 1
         share_short_siblings(planner, first_sub)
         planner.sections.append((planner.slides[first_own:first_sub], planner.slides[first_sub:]))
 
@@ -127,6 +130,45 @@ def plan_blog_post(
         closing.section = closing.title
         planner.slides.append(closing)
     return title_body
+
+
+def _section_lead(own: Sequence[Draft], first: Draft) -> bool:
+    """A section whose own text, before its sub-sections, is a line or two of prose: not a
+    slide of its own. A line ending on a lead-in colon leads the first sub-section's slide
+    (True: the section's slide is to go); otherwise the section slide shows it under its
+    title. Either way the notes keep every word of it."""
+    if len(own) != 1:
+        return False
+    d = own[0]
+    if d.kind is not None or d.visual is not None or not isinstance(d.text, Text):
+        return False
+    shown = " ".join(plain(p) for p in d.text.paragraphs)
+    if words(shown) >= MIN_SHOWN:
+        return False
+    if shown.rstrip().endswith(":") and _lead_first(first, d.text.paragraphs):
+        first.notes[:0] = d.notes
+        first.authored[:0] = d.authored
+        first.citations[:0] = d.citations
+        first.footer_refs[:0] = d.footer_refs
+        first.said_cites[:0] = d.said_cites
+        return True
+    d.kind = Kind.SECTION
+    return False
+
+
+def _lead_first(d: Draft, lead: Sequence[Runs]) -> bool:
+    """`lead` set as the line that introduces the slide's text, when it has room for one."""
+    joined: Runs = tuple(r for k, p in enumerate(lead) for r in ((Run(" "),) if k else ()) + p)
+    text = d.text
+    if isinstance(text, Text) and d.visual is None:  # its paragraphs as the points led into
+        d.text = Bullets(tuple(BulletItem(p) for p in text.paragraphs), joined)
+    elif isinstance(text, Bullets | TableBox | CodeBox) and not text.lead:
+        d.text = replace(text, lead=joined)
+    elif text is None and isinstance(d.visual, Equations) and not d.visual.lead:
+        d.visual = replace(d.visual, lead=joined)
+    else:
+        return False
+    return True
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -213,11 +255,7 @@ def _paragraph(planner: Planner, block: Paragraph, draft: Draft, rest: Sequence[
     elif isinstance(nxt, Math) and _leads_in(block):
         return _place_math(planner, draft, nxt, lead=block.runs), True
     elif isinstance(nxt, Table | Code) and _leads_in(block) and _has_rows_or_text(nxt):
-        step = _BLOCK_PLAN[type(nxt)](planner, nxt, draft, rest[1:])
-        box = step[0].text
-        if isinstance(box, TableBox | CodeBox) and not box.lead:
-            step[0].text = replace(box, lead=block.runs)
-        return step[0], True
+        return _lead_into(planner, block.runs, nxt, draft, rest[1:]), True
     else:
         planner.prose.append(block)
         draft.notes.append(Note(plain(block.runs)))
@@ -226,7 +264,23 @@ def _paragraph(planner: Planner, block: Paragraph, draft: Draft, rest: Sequence[
 
 
 def _list(planner: Planner, block: ListBlock, draft: Draft, rest: Sequence[Block]) -> _Step:
+    nxt = rest[0] if rest else None
+    one = block.items[0] if len(block.items) == 1 and not block.items[0].children else None
+    # "* Settings for run 2" right over its listing or table: the line that leads into it
+    label = one if one is not None and words(plain(one.runs)) <= LEAD_WORDS else None
+    if label is not None and isinstance(nxt, Table | Code) and _has_rows_or_text(nxt):
+        return _lead_into(planner, label.runs, nxt, draft, rest[1:]), True
     return _place_text(planner, draft, bullets(block)), False
+
+
+def _lead_into(
+    planner: Planner, lead: Runs, box: Table | Code, draft: Draft, rest: Sequence[Block]
+) -> Draft:
+    """`box` placed with `lead` as the line that introduces it, on the same slide."""
+    draft = _BLOCK_PLAN[type(box)](planner, box, draft, rest)[0]
+    if isinstance(draft.text, TableBox | CodeBox) and not draft.text.lead:
+        draft.text = replace(draft.text, lead=lead)
+    return draft
 
 
 def _figures(

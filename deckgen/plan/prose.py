@@ -22,7 +22,7 @@ _ABBREV = re.compile(
     r"(\b(al|e\.g|i\.e|vs|etc|fig|figs|eq|dr|mr|ms|prof|no|cf|approx)\.|\b[A-Z]\.)$", re.I
 )
 LEAD_WORDS = 35  # a paragraph this short may stand on a slide whole
-_MIN_SHOWN = 25  # a slide of prose shows at least this many words, when the prose has them
+MIN_SHOWN = 25  # a slide of prose shows at least this many words, when the prose has them
 
 
 def words(text: str) -> int:
@@ -53,6 +53,18 @@ def _words_shown(count: Sequence[int], sentences: Sequence[Sequence[Runs]]) -> i
     return sum(words(plain(s)) for n, ss in zip(count, sentences, strict=False) for s in ss[:n])
 
 
+def _unlead(count: list[int], sentences: Sequence[Sequence[Runs]]) -> None:
+    """The shown sentences end on no lead-in colon: what it leads into is not on the slide
+    (it is said, with the sentence). The first sentence always stays."""
+    while True:
+        last = max((i for i, n in enumerate(count) if n), default=None)
+        if last is None or (last == 0 and count[0] == 1):
+            return
+        if not plain(sentences[last][count[last] - 1]).rstrip().endswith(":"):
+            return
+        count[last] -= 1
+
+
 def _joined_sentences(sentences: Sequence[Runs]) -> Runs:
     """Sentences split from one paragraph, one after another again."""
     out: list[Run] = []
@@ -65,7 +77,7 @@ def _joined_sentences(sentences: Sequence[Runs]) -> Runs:
 def prose_slide(draft: Draft, paras: list[Paragraph], theme: Theme) -> None:
     """A slide of prose shows its key sentences: a short paragraph whole, else its lead
     sentence; more lead sentences while the slide would say too little to stand on its
-    own (`_MIN_SHOWN` words). The rest is said, in the post's order."""
+    own (`MIN_SHOWN` words). The rest is said, in the post's order."""
     budget = theme.limits.get("words", 90)
     limit = theme.limits.get("bullets", 6)
     paras, unshown = paras[:limit], paras[limit:]
@@ -74,7 +86,7 @@ def prose_slide(draft: Draft, paras: list[Paragraph], theme: Theme) -> None:
     for p, sent in zip(paras, sentences, strict=True):
         short = words(plain(p.runs)) <= LEAD_WORDS
         count.append(len(sent) if short and _words_shown(count, sentences) < budget // 2 else 1)
-    while _words_shown(count, sentences) < _MIN_SHOWN:  # a sentence more, from the first with more
+    while _words_shown(count, sentences) < MIN_SHOWN:  # a sentence more, from the first with more
         k = next((i for i, n in enumerate(count) if n < len(sentences[i])), None)
         if (
             k is None
@@ -82,7 +94,8 @@ def prose_slide(draft: Draft, paras: list[Paragraph], theme: Theme) -> None:
         ):
             break
         count[k] += 1
-    shown = [_joined_sentences(ss[:n]) for n, ss in zip(count, sentences, strict=True)]
+    _unlead(count, sentences)
+    shown = [_joined_sentences(ss[:n]) for n, ss in zip(count, sentences, strict=True) if n]
     said = [" ".join(plain(s) for s in ss[n:]) for n, ss in zip(count, sentences, strict=True)]
     said += [plain(p.runs) for p in unshown]
     draft.prose_shown = shown

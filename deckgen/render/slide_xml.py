@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import fonts
 from ..model.deck import Note, NoteKind
 from ..model.pages import (
+    WRAP_SLACK,
     Frame,
     MathFrame,
     Page,
@@ -26,12 +27,6 @@ from ..model.units import PT
 from . import omml
 
 LAYOUT = "../slideLayouts/slideLayout6.xml"  # the part python-pptx names it
-
-
-# Text boxes are a little wider than the width text was set to, on the side away from the
-# alignment, so an application that measures a line a little wider (one that kerns less,
-# or rounds otherwise) never wraps it again.
-_WRAP_TOLERANCE = 0.02
 
 
 # and a little taller than their text: an application that rounds line spacing up (LibreOffice
@@ -311,15 +306,20 @@ class SlideWriter:
 
     def _text_body(self, frame: TextFrame) -> str:
         anchor = {"t": "t", "m": "ctr", "b": "b"}[frame.anchor]
-        paras = "".join(self._paragraph(p) for p in frame.paras) or "<a:p/>"
+        box = _box(frame)[2]
+        paras = "".join(self._paragraph(p, box) for p in frame.paras) or "<a:p/>"
         return (
             f'<p:txBody><a:bodyPr wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
             f'anchor="{anchor}"><a:normAutofit/></a:bodyPr><a:lstStyle/>{paras}</p:txBody>'
         )
 
-    def _paragraph(self, para: Para) -> str:
+    def _paragraph(self, para: Para, box: int | None = None) -> str:
+        """One paragraph in a text box `box` EMU wide: its lines, bullet and spacing. In a
+        table cell (no `box`) each line ends with a break: a cell's text keeps its width."""
         indent = para.bullet_indent - para.indent if para.bullet else 0
         level = f' lvl="{min(para.level, 8)}"' if para.level else ""
+        right = max(box - para.indent - para.wrap, 0) if box and para.wrap else 0
+        level += f' marR="{right}"' if right else ""
         ppr = [
             # no punctuation hangs past the margin: the layout keeps it inside the line
             f'<a:pPr marL="{para.indent}" indent="{indent}"{level} algn="{_ALGN[para.align]}" '
@@ -342,13 +342,17 @@ class SlideWriter:
                     f'<a:buChar char="{xml_attr(para.bullet)}"/>'
                 )
         ppr.append("</a:pPr>")
-        # the lines as laid out, each ended by a line break (shift-enter): every application
-        # with the fonts breaks the paragraph where the PDF does, whatever its own measuring
+        # the lines as laid out: one the application wraps where we did is joined to the next
+        # by its space; any other ends with a line break (shift-enter), so every application
+        # with the fonts breaks the paragraph where the PDF does (see WRAP_SLACK)
         runs = []
         for n, line in enumerate(para.lines):
             spans = [span for span in line.spans if span.text]
-            if n and spans:
+            wrapped = box is not None and n and para.lines[n - 1].wraps is not None
+            if n and spans and not wrapped:
                 runs.append(f'<a:br><a:rPr lang="en-US" sz="{round(spans[0].size * 100)}"/></a:br>')
+            if box is not None and spans and line.wraps and n + 1 < len(para.lines):
+                spans[-1] = replace(spans[-1], text=spans[-1].text + line.wraps)
             runs += [self._run(span) for span in spans]
         return "<a:p>" + "".join(ppr) + "".join(runs) + "</a:p>"
 
@@ -434,7 +438,7 @@ def _box(frame: TextFrame) -> tuple[int, int, int, int]:
     substitutes wider fonts and a line wraps again, the text overflows and is shrunk to fit,
     keeping its lines), and a little wider than the lines were set to."""
     x, y, w, h = frame.rect
-    pad = round(w * _WRAP_TOLERANCE)
+    pad = round(w * WRAP_SLACK)
     align = frame.paras[0].align if frame.paras else "l"
     shift = {"l": 0, "c": pad // 2, "r": pad}[align]
     text = sum(p.space_before + p.line_height * len(p.lines) for p in frame.paras)
