@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 from pptx import Presentation
+from pptx.shapes.picture import Picture
 
 from deckgen import fonts
 from deckgen.theme import load_theme
@@ -23,7 +24,7 @@ EMU_PER_PT = 12700
 
 def paragraph_text(p) -> str:
     """A paragraph's text as drawn: its bullet character or list number, then its runs."""
-    text = "".join(r.text for r in p.runs)
+    text = "".join(t.text or "" for t in p._p.iter(f"{_A}t"))  # runs and fields (a number)
     ppr = p._p.find(f"{_A}pPr")
     if not text or ppr is None:
         return text
@@ -70,6 +71,11 @@ class Box:
         return x0 - tol <= x <= x1 + tol and top - tol <= y <= bottom + tol
 
 
+def is_picture(shape) -> bool:
+    """Whether a shape is a picture: a free one, or one in a layout's picture placeholder."""
+    return isinstance(shape, Picture)
+
+
 def pptx_pictures(path: Path) -> list[list[Box]]:
     """Each slide's pictures (not a background covering the slide), in points."""
     prs = Presentation(str(path))
@@ -78,7 +84,7 @@ def pptx_pictures(path: Path) -> list[list[Box]]:
     for slide in prs.slides:
         pics = []
         for shape in slide.shapes:
-            if shape.shape_type != 13 or shape.width * shape.height > 0.9 * area:  # PICTURE
+            if not is_picture(shape) or shape.width * shape.height > 0.9 * area:
                 continue
             x, y = shape.left / EMU_PER_PT, shape.top / EMU_PER_PT
             w, h = shape.width / EMU_PER_PT, shape.height / EMU_PER_PT

@@ -9,7 +9,6 @@ import lxml.html
 import markdown
 import pdfplumber
 from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -17,6 +16,7 @@ from deckgen.build import BuildResult
 from deckgen.source.reader import read_source
 
 from .conftest import SAMPLE, embedded_fonts, words
+from .slides import is_picture
 
 
 def _out(result: BuildResult, suffix: str) -> Path:
@@ -47,7 +47,7 @@ def _pptx_pictures(path: Path) -> list[tuple[int, str, tuple[float, float, float
     out = []
     for n, slide in enumerate(prs.slides, start=1):
         for sh in slide.shapes:
-            if sh.shape_type == MSO_SHAPE_TYPE.PICTURE:
+            if is_picture(sh):
                 descr = sh._element.nvPicPr.cNvPr.get("descr")
                 box = (sh.left / w, sh.top / h, sh.width / w, sh.height / h)
                 out.append((n, descr, box))

@@ -19,6 +19,7 @@ from deckgen.build import BuildResult, build, expand_posts
 from deckgen.cli import main
 
 from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, needs_sample, write_post
+from .slides import is_picture
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -364,9 +365,7 @@ def test_pictures_inside_lists_quotes_and_inline_html_reach_the_pptx_and_the_pdf
     result = build(post, tmp_path / "out")
     assert [d.message for d in result.diagnostics if d.level != "info"] == []
     prs = Presentation(str(tmp_path / "out" / "post.pptx"))
-    pictures = [
-        sh for s in prs.slides for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE
-    ]
+    pictures = [sh for s in prs.slides for sh in s.shapes if is_picture(sh)]
     assert len(pictures) == 10
     notes = " ".join(s.notes_slide.notes_text_frame.text for s in prs.slides)
     assert "https://example.com/full" in notes

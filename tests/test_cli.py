@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from pptx import Presentation
+from pptx.enum.dml import MSO_THEME_COLOR
 from pypdf import PdfReader
 
 from deckgen.cli import main
 
 from .conftest import EXAMPLE, ROOT
+from .slides import is_picture
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -46,8 +48,17 @@ def test_a_user_theme_extending_default_builds_with_its_colours(tmp_path: Path) 
     prs = build_with_theme(
         tmp_path, 'extends = "default"\n[colors]\naccent = "#AA2200"\nbackground = "#FFFBF0"\n'
     )
-    fill = prs.slides[1].background.fill.fore_color.rgb
-    assert str(fill) == "FFFBF0"
+    # the slide master paints the page in the theme part's background colour (bg1 = lt1)
+    master = prs.slides[1].slide_layout.slide_master
+    assert master.background.fill.fore_color.theme_color == MSO_THEME_COLOR.BACKGROUND_1
+    assert '<a:lt1><a:srgbClr val="FFFBF0"/></a:lt1>' in _theme_xml(prs)
+    assert '<a:accent1><a:srgbClr val="AA2200"/></a:accent1>' in _theme_xml(prs)
+
+
+def _theme_xml(prs) -> str:
+    """The slide master's theme part."""
+    rels = prs.slide_master.part.rels.values()
+    return next(r.target_part for r in rels if r.reltype.endswith("/theme")).blob.decode()
 
 
 def test_a_bad_colour_fails_naming_the_file_and_key(tmp_path: Path) -> None:
@@ -84,7 +95,7 @@ def test_front_matter_picks_the_theme_and_the_command_line_wins(tmp_path: Path) 
     assert proc.returncode == 0, proc.stderr
     prs = Presentation(str(tmp_path / "b" / "p.pptx"))
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)
-    assert str(prs.slides[1].background.fill.fore_color.rgb) == "FFFFFF"
+    assert '<a:lt1><a:srgbClr val="FFFFFF"/></a:lt1>' in _theme_xml(prs)
 
 
 def test_theme_preview_builds_a_deck_in_every_theme(tmp_path: Path) -> None:
@@ -116,8 +127,9 @@ def test_a_theme_logo_and_background_come_from_the_theme_folder(tmp_path: Path) 
         'extends = "default"\n[images]\nlogo = "logo.png"\nbackground = "paper.png"\n'
         "[boxes]\nlogo = [0.86, 0.03, 0.1, 0.06]\n",
     )
-    for slide in prs.slides:
-        pics = [sh for sh in slide.shapes if sh.shape_type == 13]
+    for slide in prs.slides:  # on the master, drawn under every slide
+        shown = [*slide.shapes, *slide.slide_layout.shapes, *prs.slide_master.shapes]
+        pics = [sh for sh in shown if is_picture(sh)]
         full = [p for p in pics if (p.width, p.height) == (prs.slide_width, prs.slide_height)]
         small = [
             p for p in pics if p.width < prs.slide_width * 0.11 and p.top < prs.slide_height * 0.1

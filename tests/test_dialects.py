@@ -8,7 +8,6 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from pptx import Presentation
-from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.slide import Slide
 
 from deckgen.build import BuildResult, build, compile_post
@@ -16,6 +15,7 @@ from deckgen.model.pages import text_frames
 from deckgen.source.dialects import MARP, PANDOC, POST, detect, fenced_divs, marp_directive
 
 from .conftest import FIXTURES, ROOT, outputs
+from .slides import is_picture
 
 Build = Callable[[str], BuildResult]
 
@@ -34,7 +34,7 @@ def _notes(slide: Slide) -> str:
 
 
 def _pictures(slide: Slide) -> list:
-    return [sh for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    return [sh for sh in slide.shapes if is_picture(sh)]
 
 
 # -- detection --------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from .conftest import (
     outputs,
     write_post,
 )
+from .slides import is_picture
 
 THEMES = ["default", "dark", "academic"]
 
@@ -163,7 +164,7 @@ def test_width_attribute_makes_the_picture_that_share_of_the_content_width(
     body_w = theme().box("body")[2]
     widths = []
     for slide in list(prs.slides)[1:3]:  # `{: width="50%"}` and `<img width="400">`
-        [pic] = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        [pic] = [s for s in slide.shapes if is_picture(s)]
         widths.append(pic.width / body_w)
     assert widths == pytest.approx([0.5, 0.5], abs=0.02)
     texts = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
@@ -340,3 +341,25 @@ def test_a_build_in_one_process_reads_the_pptx_base_from_the_cache_too(tmp_path:
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)]
     runs.append(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True))
     assert [r.stdout.strip() for r in runs] == ["True", "False"], runs[1].stderr
+
+
+def test_without_a_template_the_example_is_on_the_themes_own_layouts(tmp_path: Path) -> None:
+    """Each slide on its kind's layout, its title and body text in the layout's placeholders
+    (so PowerPoint's Layout and Reset keep them), and one accent bar on each content slide."""
+    pptx = build(EXAMPLE, tmp_path, formats=["pptx"]).written[0]
+    prs = Presentation(str(pptx))
+    assert len(prs.slide_layouts) == 11 and "Title Only" not in [
+        lay.name for lay in prs.slide_layouts
+    ]
+    for slide in prs.slides:
+        assert slide.shapes.title is not None and slide.shapes.title.is_placeholder
+        on_layout = {ph.placeholder_format.idx for ph in slide.slide_layout.placeholders}
+        bound = [sh for sh in slide.shapes if sh.is_placeholder]
+        assert all(sh.placeholder_format.idx in on_layout for sh in bound)
+        assert not [sh for sh in slide.shapes if sh.name.startswith(("Title", "Body"))
+                    and not sh.is_placeholder]  # fmt: skip
+        if slide.slide_layout.name == "Title and Content":
+            shown = [*slide.shapes]
+            if slide._element.get("showMasterSp") != "0":
+                shown += [*slide.slide_layout.shapes, *prs.slide_master.shapes]
+            assert sum(sh.name.startswith("Accent_Bar") for sh in shown) == 1

@@ -18,6 +18,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from .conftest import EXAMPLE, ROOT, SAMPLE, SEEDS, make_png, needs_sample
+from .slides import is_picture
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -174,7 +175,7 @@ def test_data_uri_images_work_and_remote_ones_wait_for_fetch_remote(tmp_path: Pa
 
     def pics(path: Path) -> list[object]:
         slides = Presentation(str(path)).slides
-        return [sh for s in slides for sh in s.shapes if sh.shape_type == 13]
+        return [sh for s in slides for sh in s.shapes if is_picture(sh)]
 
     assert len(pics(tmp_path / "a" / "post.pptx")) == 1
     assert len(pics(tmp_path / "b" / "post.pptx")) == 2

@@ -15,6 +15,8 @@ from deckgen.build import build
 from deckgen.parse.parser import parse_document
 from deckgen.source.reader import read_source
 
+from .slides import is_picture
+
 SITE = Path(__file__).parent / "sites" / "jekyll-tide"
 POST = SITE / "_posts" / "2024-06-01-reading-the-tide.md"
 
@@ -221,7 +223,7 @@ def test_the_site_post_builds_in_place_with_every_figure_and_live_links(tmp_path
     pictures, texts, links = [], [], []
     for slide in deck.slides:
         for shape in slide.shapes:
-            if shape.shape_type == 13:
+            if is_picture(shape):
                 pictures.append(shape._element.nvPicPr.cNvPr.get("descr"))
             elif shape.has_text_frame:
                 texts.append(shape.text_frame.text)
@@ -280,7 +282,7 @@ def test_a_site_post_shows_its_pictures_as_a_browser_at_its_url_would(tmp_path: 
         shape._element.nvPicPr.cNvPr.get("descr")
         for slide in deck.slides
         for shape in slide.shapes
-        if shape.shape_type == 13
+        if is_picture(shape)
     ]
     assert pictures == ["A crab under the ledge", "The pool from the ledge", "The channel"]
     beside = next(s for s in deck.slides if "Notes beside" in (s.shapes.title.text or ""))

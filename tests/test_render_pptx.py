@@ -23,6 +23,7 @@ from .build_models import (
     NoteKind,
     Pages,
     body_rect,
+    lay_out,
     note,
     page,
     pages,
@@ -38,6 +39,7 @@ from .build_models import (
     theme_face,
 )
 from .conftest import needs_soffice
+from .slides import is_picture
 
 BODY = body_rect()
 X, Y, W, H = BODY
@@ -284,7 +286,7 @@ def test_a_picture_frame_is_a_picture_of_its_bytes_at_its_box_with_its_alt_text(
     second = picture_frame((X + 5 * 914400, Y, 3 * 914400, 4 * 914400), red, "A red box")
     again = picture_frame((X, Y + 3 * 914400, 914400, 914400), blue, "")
     prs = _open(pages(page("Pics", first, second), page("Again", again)))
-    pics = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    pics = [sh for s in prs.slides for sh in s.shapes if is_picture(sh)]
     assert [(p.left, p.top, p.width, p.height) for p in pics] == [
         f.rect for f in (first, second, again)
     ]
@@ -424,3 +426,87 @@ def test_the_package_is_written_exactly_as_python_pptx_would() -> None:
             or f'Extension="{ext}" ContentType="{part.content_type}"' in types
         ), part.partname
     assert any(p.partname.startswith("/ppt/media/") for p in parts)
+
+
+# -- the theme's own master and layouts ---------------------------------------------------
+
+
+def _own(name: str = "default"):
+    from .test_masters import _deck
+
+    laid, _ = lay_out(_deck(), name)
+    return laid, Presentation(io.BytesIO(render_pptx(laid)))
+
+
+@pytest.mark.parametrize("name", ["default", "dark", "academic"])
+def test_without_a_template_each_slide_is_on_its_kinds_layout_in_placeholders(name: str) -> None:
+    laid, prs = _own(name)
+    names = [lay.name for lay in prs.slide_layouts]
+    assert names == [lay.name for lay in laid.master.layouts]  # type: ignore[union-attr]
+    assert "Title Only" not in names
+    for slide, laid_page in zip(prs.slides, laid.pages, strict=True):
+        layout = slide.slide_layout
+        assert layout.name == laid.master.layout(laid_page.kind.value).name  # type: ignore[union-attr]
+        assert slide.shapes.title is not None and slide.shapes.title.is_placeholder
+        on_layout = {ph.placeholder_format.idx for ph in layout.placeholders}
+        for sh in slide.shapes:
+            if sh.is_placeholder:
+                assert sh.placeholder_format.idx in on_layout
+            else:  # no title or body text in a free text box
+                assert not sh.name.startswith(("Title", "Body", "Subtitle", "Byline"))
+    body = [sh for sh in prs.slides[1].shapes if sh.is_placeholder]
+    assert {sh.placeholder_format.type for sh in body} >= {
+        PP_PLACEHOLDER.TITLE,
+        PP_PLACEHOLDER.BODY,
+        PP_PLACEHOLDER.SLIDE_NUMBER,
+    }
+
+
+@pytest.mark.parametrize("name", ["default", "dark", "academic"])
+def test_the_master_and_theme_part_carry_the_themes_background_colours_and_fonts(
+    name: str,
+) -> None:
+    _, prs = _own(name)
+    t = theme(name)
+    master = prs.slide_master
+    theme_part = next(
+        rel.target_part for rel in master.part.rels.values() if rel.reltype.endswith("/theme")
+    )
+    xml = theme_part.blob.decode()
+    hexes = {k: t.colors[k].lstrip("#").upper() for k in ("text", "background", "accent")}
+    assert f'<a:dk1><a:srgbClr val="{hexes["text"]}"/></a:dk1>' in xml
+    assert f'<a:lt1><a:srgbClr val="{hexes["background"]}"/></a:lt1>' in xml
+    assert f'<a:accent1><a:srgbClr val="{hexes["accent"]}"/></a:accent1>' in xml
+    major = t.fonts["title"].pptx or t.fonts["title"].family
+    minor = t.fonts["body"].pptx or t.fonts["body"].family
+    assert f'<a:majorFont><a:latin typeface="{major}"/>' in xml
+    assert f'<a:minorFont><a:latin typeface="{minor}"/>' in xml
+    bg = master._element.find(qn("p:cSld")).find(qn("p:bg"))
+    assert bg is not None and bg.find(".//" + qn("a:schemeClr")).get("val") == "bg1"
+    ids = [int(e.get("id")) for e in master._element.iter(qn("p:sldLayoutId"))]
+    assert len(set(ids)) == len(ids) == len(prs.slide_layouts) and min(ids) > 2147483648
+    for slide in prs.slides:  # the master paints the background
+        assert slide._element.find(qn("p:cSld")).find(qn("p:bg")) is None
+
+
+def _accent_bars(shapes) -> int:
+    return sum(sh.name.startswith("Accent_Bar") for sh in shapes)
+
+
+def test_a_slide_shows_one_accent_bar_even_under_a_long_title() -> None:
+    laid, prs = _own("default")
+    for slide, laid_page in list(zip(prs.slides, laid.pages, strict=True))[1:3]:
+        hidden = slide._element.get("showMasterSp") == "0"
+        shown = [*slide.shapes]
+        if not hidden:
+            shown += [*slide.slide_layout.shapes, *prs.slide_master.shapes]
+        assert _accent_bars(shown) == 1, laid_page.title
+    assert prs.slides[2]._element.get("showMasterSp") == "0"  # the long title's own bar
+    assert _accent_bars(prs.slides[1].slide_layout.shapes) == 1
+
+
+def test_own_layouts_are_written_the_same_each_time() -> None:
+    from .test_masters import _deck
+
+    laid, _ = lay_out(_deck(), "academic")
+    assert render_pptx(laid) == render_pptx(laid)

@@ -87,6 +87,11 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
     underlays: dict[str, tuple[Frame, ...]] = {}  # a template layout's artwork, laid out
     under = pictures.theme_pictures(lay, "background", (0, 0, theme.width, theme.height))
     over = pictures.theme_pictures(lay, "logo", theme.box("logo") if theme.has("logo") else None)
+    master = None
+    if theme.template is None:  # the theme's own master: a layout per kind, as a template's
+        from . import masters
+
+        master = masters.build(lay, deck.info, (*under, *over))
     for n, item in enumerate(laid, start=1):
         frames = [*under, *(_relink(f, anchors) for f in item.frames), *over]
         if item.slide.kind is not Kind.TITLE:
@@ -107,6 +112,8 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         )
         if theme.template is not None:
             page = _on_template(lay, page, item.slide, deck.info, underlays)
+        elif master is not None:
+            page = masters.place(master, page, masters.key(item.slide))
         pages.append(page)
     date = deck.info.iso_date
     docinfo = DocInfo(
@@ -128,7 +135,9 @@ def lay_out(deck: Deck, theme: Theme, assets: Assets) -> tuple[Pages, list[Diagn
         from .placeholders import notes_for
 
         lay.diags.extend(notes_for(theme.template))
-    pages_out = Pages(theme.width, theme.height, tuple(pages), docinfo, east_asian, theme.template)
+    pages_out = Pages(
+        theme.width, theme.height, tuple(pages), docinfo, east_asian, theme.template, master
+    )
     return pages_out, lay.diags
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from ..errors import Diagnostic, info
 from ..model.pages import FOOTER_ROLES, Frame, Para, PictureFrame, Role, ShapeFrame, TextFrame
@@ -226,14 +226,14 @@ def bind(
             taken.add(id(title))
             f = recolored(replace(f, placeholder=f"{title.type} {title.idx}"), title.color)
         elif isinstance(f, TextFrame) and f.role in ("body", "subtitle", "byline"):
-            ph = _best(f.rect, [ph for ph in bodies if id(ph) not in taken])
+            ph = best(f.rect, [ph for ph in bodies if id(ph) not in taken])
             if ph is not None:
                 taken.add(id(ph))
                 f = replace(f, placeholder=f"{ph.type} {ph.idx}")
                 if title_slide or (lay.title() is not None and lay.title() is title and ph.color):
                     f = recolored(f, ph.color)
         elif isinstance(f, PictureFrame):
-            ph = _best(f.rect, [ph for ph in pics if id(ph) not in taken])
+            ph = best(f.rect, [ph for ph in pics if id(ph) not in taken])
             if ph is not None:
                 taken.add(id(ph))
                 f = replace(f, placeholder=f"{ph.type} {ph.idx}")
@@ -271,10 +271,18 @@ def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> boo
     return dx > 0 and min(a[1] + a[3], b[1] + b[3]) > max(a[1], b[1])
 
 
-def _best(rect: tuple[int, int, int, int], options: list[Placeholder]) -> Placeholder | None:
+class _Boxed(Protocol):
+    @property
+    def rect(self) -> tuple[int, int, int, int]: ...
+
+
+_B = TypeVar("_B", bound=_Boxed)
+
+
+def best(rect: tuple[int, int, int, int], options: list[_B]) -> _B | None:
     """The placeholder that holds most of `rect` (none when it holds none of it)."""
 
-    def overlap(ph: Placeholder) -> int:
+    def overlap(ph: _B) -> int:
         x, y, w, h = rect
         px, py, pw, ph_ = ph.rect
         dx = min(x + w, px + pw) - max(x, px)

@@ -16,6 +16,7 @@ from .units import Rect
 
 if TYPE_CHECKING:
     from ..template import Template
+    from .masters import Master
 
 
 # what a text frame is: a template placeholder it goes in, whether the notes say it again
@@ -208,8 +209,9 @@ class Page:
     section: str = ""
     line: int | None = None  # the post's line this slide comes from
     shrunk_to: float | None = None  # the size text had to shrink to, when it did
-    layout: str = ""  # the template layout's part name, when the deck has a template
-    underlay: tuple[Frame, ...] = ()  # the template's artwork: the PPTX's master draws it
+    layout: str = ""  # the slide layout's part name (the template's or the theme's own)
+    underlay: tuple[Frame, ...] = ()  # the master's and layout's artwork: the PPTX's draw it
+    hide_master: bool = False  # its artwork is its own: the PPTX hides the master's shapes
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ class Pages:
     info: DocInfo
     east_asian_font: str = ""  # the CJK family the text falls back to, if any
     template: Template | None = None  # the organisation's template the PPTX is written on
+    master: Master | None = None  # without a template: the theme's own master and layouts
 
 
 def drawn_text(pages: Iterable[Page]) -> Iterator[tuple[Face, str]]:

@@ -40,6 +40,7 @@ from ..model.pages import (
 )
 from ..theme import Theme
 from . import eot
+from .master_xml import THEME
 from .slide_xml import (
     LAYOUT,
     MEDIA,
@@ -85,14 +86,18 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     else:
         base = _base(pages.width, pages.height, cache_dir)
     media: dict[bytes, str] = {}  # picture -> its part name
+    if pages.master is not None:
+        base = _on_own_master(base, pages, media, cache_dir)
+    background = pages.master.background if pages.master is not None else ""
     out = _Zip()
     slides, notes, pres_rels = [], [], []
     first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
     for n, page in enumerate(pages.pages, start=1):
         layout = "../" + page.layout.removeprefix("ppt/") if page.layout else LAYOUT
         writer = SlideWriter(
-            len(pages.pages), media, pages.east_asian_font, layout, on_template, cache_dir
-        )
+            len(pages.pages), media, pages.east_asian_font, layout, on_template, cache_dir,
+            background,
+        )  # fmt: skip
         xml = writer.slide(page)
         if page.notes:
             notes.append(n)
@@ -123,6 +128,34 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     for (_, target), data in zip(embedded.rels, font_parts, strict=True):
         out.write(f"ppt/{target}", data)
     return out.close()
+
+
+def _on_own_master(
+    base: dict[str, bytes], pages: Pages, media: dict[bytes, str], cache_dir: Path | None
+) -> dict[str, bytes]:
+    """The base package with the theme's own master, layouts and theme part in place of
+    python-pptx's (its eleven layouts gone, with their content types)."""
+    from .master_xml import MASTER, master_parts
+
+    assert pages.master is not None
+    parts = master_parts(pages.master, base[THEME], media, pages.east_asian_font, cache_dir)
+    out: dict[str, bytes] = {}
+    for name, data in base.items():
+        if name.startswith("ppt/slideLayouts/"):
+            continue
+        if name == MASTER:  # the layouts follow their master, as python-pptx orders them
+            out.update(parts)
+        elif name == "[Content_Types].xml":
+            xml = re.sub(r'<Override PartName="/ppt/slideLayouts/[^"]+" ContentType="[^"]+"/>',
+                         "", data.decode())  # fmt: skip
+            layouts = "".join(
+                f'<Override PartName="/{lay.part}" ContentType="{_CT}slideLayout+xml"/>'
+                for lay in pages.master.layouts
+            )
+            out[name] = xml.replace("</Types>", layouts + "</Types>").encode()
+        elif name not in parts:
+            out[name] = data
+    return out
 
 
 @dataclass(frozen=True)

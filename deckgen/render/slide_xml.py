@@ -104,14 +104,19 @@ class SlideWriter:
         layout: str = LAYOUT,
         on_template: bool = False,
         cache_dir: Path | None = None,
+        master_background: str = "",
     ) -> None:
         self.slides = slides
         self.cache_dir = cache_dir  # where equations are kept between builds
         self.media = media
         self.rels = Rels()
-        self.rels.add(_RT_LAYOUT, layout)
+        if layout:
+            self.rels.add(_RT_LAYOUT, layout)
         # on a template: its master paints the background, and its media are named image<n>
         self.on_template = on_template
+        # on the theme's own master: the frames name their placeholders, and the master
+        # paints a page of its background
+        self.master_background = master_background
         # the East Asian slot names the CJK font, so CJK characters in a run use it
         self.east_asian = xml_attr(east_asian) if east_asian else ""
         self.next_id = 2
@@ -120,7 +125,7 @@ class SlideWriter:
         title = next(
             (f for f in page.frames if isinstance(f, TextFrame) and f.role == "title"), None
         )
-        if self.on_template:
+        if self.on_template or self.master_background:
             title = None  # the frames name the placeholders they fill
         shapes = [
             self._title(f) if f is title else self._placeholder(f) if _bound(f)
@@ -130,25 +135,28 @@ class SlideWriter:
         ]  # fmt: skip
         background = (
             ""
-            if self.on_template
+            if self.on_template or page.background == self.master_background
             else f'<p:bg><p:bgPr><a:solidFill><a:srgbClr val="{_hex(page.background)}"/>'
             "</a:solidFill><a:effectLst/></p:bgPr></p:bg>"
         )
+        hide = ' showMasterSp="0"' if page.hide_master else ""  # its own artwork only
         return (
-            f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:sld {_NS}><p:cSld>"
-            f"{background}<p:spTree>{_GROUP}"
+            f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:sld {NS}{hide}>"
+            "<p:cSld>"
+            f"{background}<p:spTree>{GROUP}"
             + "".join(shapes)
             + "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"
         ).encode()
 
-    def _id(self, name: str) -> str:
+    def ident(self, name: str) -> str:
+        """A new shape's id and name attributes."""
         n = self.next_id
         self.next_id += 1
         return f'id="{n}" name="{xml_attr(name)} {n - 1}"'
 
     def _title(self, frame: TextFrame) -> str:
         return (
-            f'<p:sp><p:nvSpPr><p:cNvPr {self._id("Title")}/><p:cNvSpPr><a:spLocks noGrp="1"/>'
+            f'<p:sp><p:nvSpPr><p:cNvPr {self.ident("Title")}/><p:cNvSpPr><a:spLocks noGrp="1"/>'
             f'</p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:spPr>'
             f"{_xfrm(_box(frame))}</p:spPr>{self._text_body(frame)}</p:sp>"
         )
@@ -171,15 +179,19 @@ class SlideWriter:
                           r'<a:fld id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}" type="slidenum">'
                           r"\1<a:t>\2</a:t></a:fld>", body, count=1)  # fmt: skip
         return (
-            f"<p:sp><p:nvSpPr><p:cNvPr {self._id(frame.role.title())}/><p:cNvSpPr><a:spLocks "
+            f"<p:sp><p:nvSpPr><p:cNvPr {self.ident(frame.role.title())}/><p:cNvSpPr><a:spLocks "
             f'noGrp="1"/></p:cNvSpPr>{ph}</p:nvSpPr><p:spPr>{_xfrm(_box(frame))}</p:spPr>'
             f"{body}</p:sp>"
         )
 
+    def frame(self, frame: Frame) -> str:
+        """Any frame as a free shape (artwork on a master or layout)."""
+        return _FRAME_WRITERS[type(frame)](self, frame) if type(frame) in _FRAME_WRITERS else ""
+
     def text(self, frame: Frame) -> str:
         assert isinstance(frame, TextFrame)
         return (
-            f'<p:sp><p:nvSpPr><p:cNvPr {self._id(frame.role.title())}/><p:cNvSpPr txBox="1"/>'
+            f'<p:sp><p:nvSpPr><p:cNvPr {self.ident(frame.role.title())}/><p:cNvSpPr txBox="1"/>'
             f"<p:nvPr/></p:nvSpPr><p:spPr>{_xfrm(_box(frame))}"
             f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr>'
             f"{self._text_body(frame)}</p:sp>"
@@ -194,7 +206,7 @@ class SlideWriter:
             else "<a:ln><a:noFill/></a:ln>"
         )
         return (
-            f"<p:sp><p:nvSpPr><p:cNvPr {self._id(frame.role.title())}/><p:cNvSpPr/><p:nvPr/>"
+            f"<p:sp><p:nvSpPr><p:cNvPr {self.ident(frame.role.title())}/><p:cNvSpPr/><p:nvPr/>"
             f'</p:nvSpPr><p:spPr>{_xfrm(frame.rect)}<a:prstGeom prst="rect"><a:avLst/>'
             f"</a:prstGeom>{fill}{line}</p:spPr></p:sp>"
         )
@@ -211,7 +223,7 @@ class SlideWriter:
                 "</a:extLst></a:blip>"
             )
         return (
-            f'<p:pic><p:nvPicPr><p:cNvPr {self._id("Picture")} descr="{xml_attr(frame.alt)}"/>'
+            f'<p:pic><p:nvPicPr><p:cNvPr {self.ident("Picture")} descr="{xml_attr(frame.alt)}"/>'
             f'<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
             f"<p:blipFill>{blip}<a:stretch><a:fillRect/></a:stretch>"
             f"</p:blipFill><p:spPr>{_xfrm(frame.rect)}"
@@ -235,7 +247,7 @@ class SlideWriter:
         para = omml.equation(frame.mathml, frame.color, frame.size, self.cache_dir)
         if para is None:
             return self.picture(PictureFrame(frame.rect, frame.png, "png", frame.tex))
-        ident = self._id("Equation")
+        ident = self.ident("Equation")
         alt = f'descr="{xml_attr(frame.tex)}"'
         rid = self._media(frame.png, "png")
         nv = f'<p:nvSpPr><p:cNvPr {ident} {alt}/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
@@ -282,7 +294,7 @@ class SlideWriter:
                 )
             rows.append(f'<a:tr h="{rh}">' + "".join(cells) + "</a:tr>")
         return (
-            f"<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr {self._id('Table')}/>"
+            f"<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr {self.ident('Table')}/>"
             '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/>'
             f'</p:nvGraphicFramePr><p:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/>'
             '</p:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/'
@@ -406,8 +418,8 @@ def notes_xml(notes: tuple[Note, ...]) -> bytes:
         for note in notes
     )
     return (
-        f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:notes {_NS}><p:cSld>"
-        f"<p:spTree>{_GROUP}"
+        f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<p:notes {NS}><p:cSld>"
+        f"<p:spTree>{GROUP}"
         '<p:sp><p:nvSpPr><p:cNvPr id="2" name="Slide Image Placeholder 1"/><p:cNvSpPr>'
         '<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="sldImg" idx="2"/></p:nvPr>'
         "</p:nvSpPr><p:spPr/></p:sp>"
@@ -445,14 +457,14 @@ def _fill(color: str) -> str:
     return f'<a:solidFill><a:srgbClr val="{_hex(color)}"/></a:solidFill>'
 
 
-_NS = (
+NS = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 )
 
 
-_GROUP = (
+GROUP = (
     '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr>'
     '<p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/>'
     '<a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>'
