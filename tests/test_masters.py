@@ -113,3 +113,13 @@ def test_a_figure_goes_in_the_picture_placeholder(tmp_path) -> None:
     pages, _ = lay_out(d, "default", tmp_path)
     [pic] = [f for f in pages.pages[0].frames if isinstance(f, PictureFrame)]
     assert pic.placeholder == "pic 1"
+
+
+def test_a_section_slides_own_line_is_in_its_layouts_body_placeholder() -> None:
+    pages, _ = lay_out(deck(slide("Methods", prose("How we counted."), kind=Kind.SECTION)))
+    assert pages.master is not None
+    page = pages.pages[0]
+    (lead,) = [f for f in page.frames if isinstance(f, TextFrame) and f.role == "subtitle"]
+    layout = next(lay for lay in pages.master.layouts if lay.part == page.layout)
+    assert layout.key == "section"
+    assert lead.placeholder in {s.name for s in layout.slots if s.type == "body"}

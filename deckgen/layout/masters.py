@@ -26,7 +26,7 @@ from ..model.units import INCH
 from ..theme import Theme
 from .boxes import Boxes
 from .placeholders import best
-from .slides import SlideLayout
+from .slides import SlideLayout, section_lead_box
 
 # artwork a prototype slide draws in the same place on every slide of its kind
 ART_ROLES = frozenset({"accent_bar", "title_bar", "footer_bar"})
@@ -183,7 +183,8 @@ def _with_body(size_key: str, default: float) -> Callable[[Boxes], list[Slot]]:
 
 def _section_slots(lay: Boxes) -> list[Slot]:
     size = lay.size("title_slide", 44)
-    return [Slot("title", 0, lay.theme.box("title", "section"), size), *_footers(lay)]
+    lead = Slot("body", 1, section_lead_box(lay.theme), lay.size("subtitle", 22))
+    return [Slot("title", 0, lay.theme.box("title", "section"), size), lead, *_footers(lay)]
 
 
 def _columns_slots(lay: Boxes) -> list[Slot]:

@@ -30,6 +30,7 @@ from ..model.pages import (
 )
 from ..model.units import INCH
 from ..template import Placeholder
+from ..theme import Theme
 from . import pictures
 from .boxes import Boxes
 from .equations import math_slide
@@ -58,6 +59,13 @@ def shown_text(frames: Sequence[Frame]) -> list[str]:
         if f.role not in _UNSAID_ROLES
         for p in f.paras
     ]
+
+
+def section_lead_box(t: Theme) -> Rect:
+    """Where a section slide shows its section's own line or two: under its title."""
+    x, y, w, h = t.box("title", "section")
+    top = y + h + round(0.15 * INCH)
+    return (x, top, w, max(t.height - top - t.height // 6, INCH // 2))
 
 
 @dataclass(frozen=True)
@@ -412,12 +420,9 @@ class SlideLayout:
         lay.put(page, spec, box, size, round(size * 0.6), "title", anchor)
         lines = [p for c in self.slide.body if isinstance(c, Text) for p in c.paragraphs]
         if lines:  # the section's own line or two, under its title
-            x, y, w, h = box
-            gap = round(0.15 * INCH)
-            room = (x, y + h + gap, w, max(t.height - (y + h + gap) - t.height // 6, INCH // 2))
             sub = [Spec(p, color="muted", align=align) for p in lines]
             sub_size = lay.size("subtitle", 22)
-            lay.put(page, sub, room, sub_size, round(sub_size * 0.6), "subtitle")
+            lay.put(page, sub, section_lead_box(t), sub_size, round(sub_size * 0.6), "subtitle")
         self.emit(page, self.slide.title)
 
     def title(self) -> None:
