@@ -22,6 +22,48 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 EMU_PER_PT = 12700
 
 
+_CLR_MAP = {"tx1": "dk1", "tx2": "dk2", "bg1": "lt1", "bg2": "lt2"}
+
+
+def theme_slots(theme_xml: bytes) -> dict[str, str]:
+    """What a slide's theme references resolve to in a theme part: "+mj-lt" and "+mn-lt" to
+    typefaces, "tx1", "accent1", ... to "RRGGBB" (through the usual colour map)."""
+    from lxml import etree
+
+    root = etree.fromstring(theme_xml)
+    out: dict[str, str] = {}
+    for kind, ref in (("majorFont", "+mj-lt"), ("minorFont", "+mn-lt")):
+        latin = root.find(f".//{_A}{kind}/{_A}latin")
+        if latin is not None:
+            out[ref] = latin.get("typeface", "")
+    scheme = root.find(f".//{_A}clrScheme")
+    for slot in scheme if scheme is not None else []:
+        rgb = slot.find(f"{_A}srgbClr")
+        if rgb is not None:
+            out[etree.QName(slot).localname] = rgb.get("val", "").upper()
+    for ref, slot in _CLR_MAP.items():
+        if slot in out:
+            out[ref] = out[slot]
+    return out
+
+
+def deck_theme(prs) -> dict[str, str]:
+    """`theme_slots` of a python-pptx presentation's first master's theme."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return theme_slots(prs.slide_master.part.part_related_by(RT.THEME).blob)
+
+
+def rgb(color, theme: dict[str, str]) -> str:
+    """A python-pptx colour's "RRGGBB", a theme colour resolved."""
+    from pptx.enum.dml import MSO_COLOR_TYPE
+
+    if color.type == MSO_COLOR_TYPE.SCHEME:
+        name = color._color._xClr.get("val")
+        return theme[name]
+    return str(color.rgb)
+
+
 def paragraph_text(p) -> str:
     """A paragraph's text as drawn: its bullet character or list number, then its runs."""
     text = "".join(t.text or "" for t in p._p.iter(f"{_A}t"))  # runs and fields (a number)

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,6 @@ import lxml.html
 import pdfplumber
 import pytest
 from pptx import Presentation
-from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.enum.text import PP_ALIGN
 from pypdf import PdfReader
@@ -34,7 +34,7 @@ from .conftest import (
     outputs,
     write_post,
 )
-from .slides import is_picture
+from .slides import deck_theme, is_picture, rgb, theme_slots
 
 THEMES = ["default", "dark", "academic"]
 
@@ -91,7 +91,8 @@ def test_a_markdown_table_is_a_native_table_in_the_pptx_and_drawn_in_the_pdf(
     assert cells[0] == ["Model", "Parameters", "Accuracy", "Remarks"]
     assert cells[2] == ["Base", "85M", "72.3", "see the appendix"]
     header = table.cell(0, 0)
-    assert header.fill.fore_color.rgb == RGBColor.from_string("1F5FAD")  # the accent
+    theme = deck_theme(Presentation(str(output(tables_build, ".pptx"))))
+    assert rgb(header.fill.fore_color, theme) == "1F5FAD"  # the accent
     assert header.text_frame.paragraphs[0].runs[0].font.bold
     aligns = [table.cell(1, c).text_frame.paragraphs[0].alignment for c in range(3)]
     assert aligns == [PP_ALIGN.LEFT, PP_ALIGN.RIGHT, PP_ALIGN.CENTER]
@@ -116,7 +117,8 @@ def test_code_is_highlighted_and_numbered_in_the_mono_font_in_both_files(
     code = next(sh for sh in prs.slides[1].shapes if sh.shape_type == MSO_SHAPE_TYPE.TEXT_BOX)
     runs = [r for p in code.text_frame.paragraphs for r in p.runs]
     assert {r.font.name for r in runs} == {"IBM Plex Mono"}
-    assert len({str(r.font.color.rgb) for r in runs if r.text.strip()}) >= 4
+    theme = deck_theme(prs)
+    assert len({rgb(r.font.color, theme) for r in runs if r.text.strip()}) >= 4
     lines = ["".join(r.text for r in p.runs) for p in code.text_frame.paragraphs]
     assert lines[0] == "1  def train(model, batches, steps=100):"
     titles = [s.shapes.title.text for s in prs.slides]
@@ -363,3 +365,20 @@ def test_without_a_template_the_example_is_on_the_themes_own_layouts(tmp_path: P
             if slide._element.get("showMasterSp") != "0":
                 shown += [*slide.slide_layout.shapes, *prs.slide_master.shapes]
             assert sum(sh.name.startswith("Accent_Bar") for sh in shown) == 1
+
+
+def test_runs_and_artwork_name_the_themes_fonts_and_colours_so_the_master_restyles_them(
+    tmp_path: Path,
+) -> None:
+    """On the theme's own master, text in the theme's fonts and colours names them by the
+    theme's slots (`+mn-lt`, `tx1`, `accent1`), as a deck made in PowerPoint does: a speaker
+    who changes the theme's fonts or colours changes every slide."""
+    post = write_post(tmp_path, "## Reefs\n\n- Heat stress\n- Recovery **takes** years\n")
+    pptx = build(post, tmp_path / "o", formats=["pptx"]).written[0]
+    with zipfile.ZipFile(pptx) as zf:
+        slide = zf.read("ppt/slides/slide2.xml").decode()
+        theme = theme_slots(zf.read("ppt/theme/theme1.xml"))
+    assert theme["+mn-lt"] == "Fira Sans" and theme["tx1"] == "1B1F24"
+    assert 'latin typeface="+mn-lt"' in slide and 'latin typeface="Fira Sans"' not in slide
+    assert '<a:schemeClr val="tx1"/>' in slide and 'srgbClr val="1B1F24"' not in slide
+    assert '<a:schemeClr val="accent1"/>' in slide  # the accent bar, or the bullets' colour

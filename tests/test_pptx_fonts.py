@@ -23,6 +23,7 @@ from deckgen.render import eot
 from deckgen.theme import FontSpec
 
 from .conftest import needs_sample, needs_soffice, output, write_post
+from .slides import deck_theme, theme_slots
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -91,6 +92,11 @@ class Package:
                 out[(typeface, etree.QName(slot).localname)] = self.members[f"ppt/{target}"]
         return out
 
+    def typeface(self, name: str) -> str:
+        """A typeface a run names, a theme font ("+mn-lt") resolved."""
+        theme = theme_slots(self.members["ppt/theme/theme1.xml"])
+        return theme.get(name, name)
+
     def runs(self) -> list[tuple[dict[str, str], str]]:
         """Every run of every slide: its fonts (latin, ea, cs, b, i) and its text."""
         out = []
@@ -98,7 +104,8 @@ class Package:
             for run in etree.fromstring(self.members[name]).iter(f"{A}r"):
                 props = run.find(f"{A}rPr")
                 named = {
-                    tag: props.find(f"{A}{tag}").get("typeface") for tag in ("latin", "ea", "cs")
+                    tag: self.typeface(props.find(f"{A}{tag}").get("typeface"))
+                    for tag in ("latin", "ea", "cs")
                 }
                 named |= {"b": props.get("b", "0"), "i": props.get("i", "0")}
                 out.append((named, run.find(f"{A}t").text or ""))
@@ -197,9 +204,10 @@ def test_the_container_wraps_the_font_unchanged_in_the_header_powerpoint_writes(
 def test_a_character_drawn_in_the_symbol_fallback_is_a_run_of_its_own(tmp_path: Path) -> None:
     post = write_post(tmp_path, "## Arrows\n\n- left ⇶ right, 中文 stays\n")
     pptx = build(post, tmp_path / "out", formats=["pptx"]).written[0]
-    slide = Presentation(str(pptx)).slides[1]
+    prs = Presentation(str(pptx))
+    slide, theme = prs.slides[1], deck_theme(prs)
     runs = [
-        (r.text, r.font.name)
+        (r.text, theme.get(r.font.name, r.font.name))  # a theme font by its typeface
         for shape in slide.shapes
         if shape.has_text_frame and shape.shape_id != slide.shapes.title.shape_id
         for p in shape.text_frame.paragraphs

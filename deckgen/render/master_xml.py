@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..model.masters import Master, MasterLayout, Slot, TextStyle
-from .slide_xml import GROUP, NS, OD, Rels, SlideWriter, xml_attr
+from .slide_xml import GROUP, NS, OD, Rels, Scheme, SlideWriter, xml_attr
 
 _RT_LAYOUT, _RT_MASTER, _RT_THEME = OD + "slideLayout", OD + "slideMaster", OD + "theme"
 MASTER = "ppt/slideMasters/slideMaster1.xml"
@@ -39,14 +39,14 @@ def master_parts(
 ) -> dict[str, bytes]:
     """The master, its layouts, their relationships and the theme part, by part name."""
     parts: dict[str, bytes] = {}
-    writer = _writer(media, east_asian, cache_dir)
+    writer = _writer(media, east_asian, cache_dir, master)
     for n, _ in enumerate(master.layouts, start=1):
         writer.rels.add(_RT_LAYOUT, f"../slideLayouts/slideLayout{n}.xml")
     writer.rels.add(_RT_THEME, "../theme/theme1.xml")
     parts[MASTER] = _master_xml(master, writer)
     parts[_rels(MASTER)] = writer.rels.xml()
     for layout in master.layouts:
-        writer = _writer(media, east_asian, cache_dir)
+        writer = _writer(media, east_asian, cache_dir, master)
         writer.rels.add(_RT_MASTER, "../slideMasters/slideMaster1.xml")
         parts[layout.part] = _layout_xml(layout, writer)
         parts[_rels(layout.part)] = writer.rels.xml()
@@ -54,8 +54,29 @@ def master_parts(
     return parts
 
 
-def _writer(media: dict[bytes, str], east_asian: str, cache_dir: Path | None) -> SlideWriter:
-    writer = SlideWriter(0, media, east_asian, layout="", cache_dir=cache_dir)
+# the scheme's slots a slide names its colours by, in the order a colour two share is named
+# (the light ones are not: white text on a dark fill must stay white whatever the background)
+_NAMED = (("dk1", "tx1"), ("dk2", "tx2"), *((f"accent{n}", f"accent{n}") for n in range(1, 7)),
+          ("hlink", "hlink"))  # fmt: skip
+
+
+def theme_scheme(master: Master) -> Scheme:
+    """The master's colours and fonts as the slides name them: by the theme's slots."""
+    values = dict(master.scheme)
+    colors: dict[str, str] = {}
+    for slot, name in _NAMED:
+        if slot in values:
+            colors.setdefault(values[slot].lstrip("#").upper(), name)
+    fonts = {master.major_font: "+mj-lt", master.minor_font: "+mn-lt"}
+    return Scheme(colors, {xml_attr(k): v for k, v in fonts.items()})
+
+
+def _writer(
+    media: dict[bytes, str], east_asian: str, cache_dir: Path | None, master: Master
+) -> SlideWriter:
+    writer = SlideWriter(
+        0, media, east_asian, layout="", cache_dir=cache_dir, scheme=theme_scheme(master)
+    )
     writer.rels = Rels()
     return writer
 

@@ -40,7 +40,7 @@ from ..model.pages import (
 )
 from ..theme import Theme
 from . import eot
-from .master_xml import THEME
+from .master_xml import THEME, theme_scheme
 from .slide_xml import (
     LAYOUT,
     MEDIA,
@@ -89,6 +89,7 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
     if pages.master is not None:
         base = _on_own_master(base, pages, media, cache_dir)
     background = pages.master.background if pages.master is not None else ""
+    scheme = theme_scheme(pages.master) if pages.master is not None else None
     out = _Zip()
     slides, notes, pres_rels = [], [], []
     first_rid = _next_rid(base["ppt/_rels/presentation.xml.rels"])
@@ -96,7 +97,7 @@ def render_pptx(pages: Pages, cache_dir: Path | None = None) -> bytes:
         layout = "../" + page.layout.removeprefix("ppt/") if page.layout else LAYOUT
         writer = SlideWriter(
             len(pages.pages), media, pages.east_asian_font, layout, on_template, cache_dir,
-            background,
+            background, scheme,
         )  # fmt: skip
         xml = writer.slide(page)
         if page.notes:

@@ -93,6 +93,15 @@ class Rels:
         ).encode()
 
 
+@dataclass(frozen=True)
+class Scheme:
+    """The theme's colours ("RRGGBB" -> "tx1", "accent1", ...) and fonts (typeface ->
+    "+mj-lt", "+mn-lt") a slide names by the theme's slots rather than by value."""
+
+    colors: dict[str, str] = field(default_factory=dict)
+    fonts: dict[str, str] = field(default_factory=dict)
+
+
 class SlideWriter:
     """Writes one slide's DrawingML, relating its layout, pictures and links as it goes."""
 
@@ -105,6 +114,7 @@ class SlideWriter:
         on_template: bool = False,
         cache_dir: Path | None = None,
         master_background: str = "",
+        scheme: Scheme | None = None,
     ) -> None:
         self.slides = slides
         self.cache_dir = cache_dir  # where equations are kept between builds
@@ -117,6 +127,9 @@ class SlideWriter:
         # on the theme's own master: the frames name their placeholders, and the master
         # paints a page of its background
         self.master_background = master_background
+        # on the theme's own master: its colours and fonts named by the theme's slots, so a
+        # speaker who changes the theme's colours or fonts restyles every slide
+        self.scheme = scheme or Scheme()
         # the East Asian slot names the CJK font, so CJK characters in a run use it
         self.east_asian = xml_attr(east_asian) if east_asian else ""
         self.next_id = 2
@@ -199,9 +212,9 @@ class SlideWriter:
 
     def shape(self, frame: Frame) -> str:
         assert isinstance(frame, ShapeFrame)
-        fill = _fill(frame.fill) if frame.fill else "<a:noFill/>"
+        fill = self._fill(frame.fill) if frame.fill else "<a:noFill/>"
         line = (
-            f'<a:ln w="{frame.line_width}">{_fill(frame.line)}</a:ln>'
+            f'<a:ln w="{frame.line_width}">{self._fill(frame.line)}</a:ln>'
             if frame.line
             else "<a:ln><a:noFill/></a:ln>"
         )
@@ -274,7 +287,7 @@ class SlideWriter:
         assert isinstance(frame, TableFrame)
         x, y, w, h = frame.rect
         grid = "".join(f'<a:gridCol w="{cw}"/>' for cw in frame.columns)
-        rule = f'w="{frame.rule_width}">{_fill(frame.rule)}'
+        rule = f'w="{frame.rule_width}">{self._fill(frame.rule)}'
         rows = []
         for r, (row, rh) in enumerate(zip(frame.cells, frame.rows, strict=True)):
             cells = []
@@ -289,7 +302,7 @@ class SlideWriter:
                     f'marT="{ty - cy}" marB="{cy + ch - ty - th}" anchor="ctr">'
                     f"<a:lnL><a:noFill/></a:lnL><a:lnR><a:noFill/></a:lnR>{top}"
                     f"<a:lnB {rule}</a:lnB>"
-                    + (_fill(cell.fill) if cell.fill else "<a:noFill/>")
+                    + (self._fill(cell.fill) if cell.fill else "<a:noFill/>")
                     + "</a:tcPr></a:tc>"
                 )
             rows.append(f'<a:tr h="{rh}">' + "".join(cells) + "</a:tr>")
@@ -331,7 +344,7 @@ class SlideWriter:
         if not para.bullet:
             ppr.append("<a:buNone/>")
         else:
-            ppr.append(f'<a:buClr><a:srgbClr val="{_hex(para.bullet_color)}"/></a:buClr>')
+            ppr.append(f"<a:buClr>{self._clr(para.bullet_color)}</a:buClr>")
             if para.number is not None:
                 ppr.append(f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/>')
             else:
@@ -372,11 +385,20 @@ class SlideWriter:
         under = ' u="sng"' if span.underline else (' u="none"' if span.link else "")
         return (
             f'<a:r><a:rPr lang="en-US" sz="{round(span.size * 100)}" b="{int(face.bold)}" '
-            f'i="{int(face.italic)}"{under} dirty="0">{_fill(span.color)}'
-            f'<a:latin typeface="{family}"/>'
+            f'i="{int(face.italic)}"{under} dirty="0">{self._fill(span.color)}'
+            f'<a:latin typeface="{self.scheme.fonts.get(family, family)}"/>'
             f'<a:ea typeface="{east}"/><a:cs typeface="{family}"/>{link}'
             f"</a:rPr><a:t>{xml_text(span.text)}</a:t></a:r>"
         )
+
+    def _fill(self, color: str) -> str:
+        """A solid fill of `color`."""
+        return f"<a:solidFill>{self._clr(color)}</a:solidFill>"
+
+    def _clr(self, color: str) -> str:
+        """`color`: the theme's colour slot where it is one of them."""
+        slot = self.scheme.colors.get(_hex(color))
+        return f'<a:schemeClr val="{slot}"/>' if slot else f'<a:srgbClr val="{_hex(color)}"/>'
 
     def _link(self, target: str) -> str:
         if target.startswith("#slide="):
@@ -451,10 +473,6 @@ def _box(frame: TextFrame) -> tuple[int, int, int, int]:
 def _xfrm(rect: tuple[int, int, int, int]) -> str:
     x, y, w, h = rect
     return f'<a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'
-
-
-def _fill(color: str) -> str:
-    return f'<a:solidFill><a:srgbClr val="{_hex(color)}"/></a:solidFill>'
 
 
 NS = (
