@@ -556,3 +556,10 @@ def test_a_prose_slide_never_ends_on_a_lead_in_colon_it_says_it(tmp_path: Path) 
     shown = [plain(p) for c in slide.body if isinstance(c, Text) for p in c.paragraphs]
     assert shown and not shown[-1].rstrip().endswith(":")
     assert "It rests on the following observations:" in " ".join(note_texts(slide.notes))
+
+
+def test_a_heading_right_over_a_listing_leads_it_on_the_same_slide(tmp_path: Path) -> None:
+    body = "## Results\n\n### Sizes\n\nWe ran two sizes.\n\n#### Base\n\n```\nPPL 2.94\n```\n"
+    slides = plan(tmp_path, body).slides
+    code = next(c for s in slides for c in s.body if isinstance(c, CodeBox))
+    assert plain(code.lead) == "Base"

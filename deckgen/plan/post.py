@@ -345,8 +345,12 @@ def _table(planner: Planner, block: Table, draft: Draft, rest: Sequence[Block]) 
 
 
 def _subheading(planner: Planner, block: Heading, draft: Draft, rest: Sequence[Block]) -> _Step:
-    # a heading below the slide level: a bold line in the flow, joining the lists around it
+    # a heading below the slide level: a bold line in the flow, joining the lists around it,
+    # or the line that leads into the listing or table right under it
     line = tuple(replace(r, bold=True) for r in block.runs)
+    nxt = rest[0] if rest else None
+    if isinstance(nxt, Table | Code) and _has_rows_or_text(nxt):
+        return _lead_into(planner, line, nxt, draft, rest[1:]), True
     return _place_text(planner, draft, Bullets((BulletItem(line, plain=True),))), False
 
 
