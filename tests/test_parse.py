@@ -624,3 +624,17 @@ def test_a_column_with_text_beside_its_picture_keeps_the_text(tmp_path: Path) ->
     doc, _ = parse(tmp_path, f"## Runs\n\n{row}")
     assert not [b for b in doc.blocks if isinstance(b, FigureGrid)]
     assert "Read this first." in [plain(b.caption) for b in doc.blocks if isinstance(b, Figure)]
+
+
+def test_a_headings_permalink_mark_is_web_only_chrome(tmp_path: Path) -> None:
+    body = (
+        '### Sigmoid <a name="sigmoid" href="#sigmoid">#</a>\n\n'
+        'See <a href="#sigmoid">the sigmoid</a> and <a href="#x">#</a>1 below.\n'
+    )
+    doc, diags = parse(tmp_path, body)
+    heading, para = doc.blocks[:2]
+    assert isinstance(heading, Heading) and plain(heading.runs) == "Sigmoid"
+    assert isinstance(para, Paragraph) and "the sigmoid" in plain(para.runs)  # a real link
+    assert [d.message for d in diags if "permalink" in d.message] == [
+        "dropped web-only chrome: permalink '#'"
+    ] * 2

@@ -144,6 +144,7 @@ def _unknown_inline(parser: Parser, el: etree._Element) -> None:
 def drop(parser: Parser, el: etree._Element) -> None:
     text = norm(text_of(el)).strip()
     what = {"a": "download link", "i": "icon"}.get(el.tag, f"<{el.tag}>")
+    what = "permalink" if el.tag == "a" and _permalink(el) else what
     label = f"{what} {text!r}" if text else what
     if el.tag in ("script", "style"):
         return  # never content, never reported as lost text
@@ -234,7 +235,19 @@ def is_chrome(el: etree._Element) -> bool:
         return True
     if el.tag == "i" and _ICON_CLASS.search(cls):
         return True
-    return el.tag == "a" and (el.get("download") is not None or bool(_CHROME_CLASS.search(cls)))
+    if el.tag != "a":
+        return False
+    return el.get("download") is not None or bool(_CHROME_CLASS.search(cls)) or _permalink(el)
+
+
+# what a heading's link to itself shows: "## Sigmoid <a href="#sigmoid">#</a>", Sphinx's "¶"
+_PERMALINK_TEXT = frozenset({"#", "¶", "§", "🔗", "⚓", "⚓\ufe0e", "🔗\ufe0e"})
+
+
+def _permalink(el: etree._Element) -> bool:
+    """A permalink: a link to a place on the page showing only a mark (web-only chrome)."""
+    href = (el.get("href") or "").strip()
+    return href.startswith("#") and norm(text_of(el)).strip() in _PERMALINK_TEXT
 
 
 def is_inline(tag: str) -> bool:
