@@ -380,5 +380,6 @@ def test_runs_and_artwork_name_the_themes_fonts_and_colours_so_the_master_restyl
         theme = theme_slots(zf.read("ppt/theme/theme1.xml"))
     assert theme["+mn-lt"] == "Fira Sans" and theme["tx1"] == "1B1F24"
     assert 'latin typeface="+mn-lt"' in slide and 'latin typeface="Fira Sans"' not in slide
+    assert '<a:buFont typeface="+mn-lt"/>' in slide  # the bullets' glyphs too
     assert '<a:schemeClr val="tx1"/>' in slide and 'srgbClr val="1B1F24"' not in slide
     assert '<a:schemeClr val="accent1"/>' in slide  # the accent bar, or the bullets' colour

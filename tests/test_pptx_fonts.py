@@ -116,9 +116,8 @@ class Package:
         for name in sorted(n for n in self.members if n.startswith("ppt/slides/slide")):
             for ppr in etree.fromstring(self.members[name]).iter(f"{A}pPr"):
                 if ppr.find(f"{A}buChar") is not None:
-                    out.append(
-                        (ppr.find(f"{A}buFont").get("typeface"), ppr.find(f"{A}buChar").get("char"))
-                    )
+                    typeface = self.typeface(ppr.find(f"{A}buFont").get("typeface"))
+                    out.append((typeface, ppr.find(f"{A}buChar").get("char")))
         return out
 
 

@@ -349,9 +349,9 @@ class SlideWriter:
                 ppr.append(f'<a:buAutoNum type="arabicPeriod" startAt="{para.number}"/>')
             else:
                 face = para.spans[0].face if para.spans else None
-                font = (face.pptx_name or face.family) if face else "Arial"
+                font = xml_attr(face.pptx_name or face.family) if face else "Arial"
                 ppr.append(
-                    f'<a:buFont typeface="{xml_attr(font)}"/>'
+                    f'<a:buFont typeface="{self.scheme.fonts.get(font, font)}"/>'
                     f'<a:buChar char="{xml_attr(para.bullet)}"/>'
                 )
         ppr.append("</a:pPr>")
