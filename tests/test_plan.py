@@ -563,3 +563,22 @@ def test_a_heading_right_over_a_listing_leads_it_on_the_same_slide(tmp_path: Pat
     slides = plan(tmp_path, body).slides
     code = next(c for s in slides for c in s.body if isinstance(c, CodeBox))
     assert plain(code.lead) == "Base"
+
+
+def test_a_long_quote_shows_its_first_sentences_and_says_the_rest(tmp_path: Path) -> None:
+    first = "Reefs recover when larvae arrive from upstream and the water stays cool."
+    more = " ".join(["Each later sentence adds another detail to the quoted finding."] * 6)
+    deck = plan(tmp_path, f"## Finding\n\n> {first} {more}\n\n> A second paragraph.\n")
+    (quote,) = deck.slides[1].body
+    assert isinstance(quote, QuoteBox)
+    (shown,) = quote.paragraphs
+    assert plain(shown).startswith(first) and plain(shown).endswith(" …")
+    said = " ".join(note_texts(deck.slides[1].notes))
+    assert said.startswith("… Each later sentence") and said.endswith("A second paragraph.")
+
+
+def test_a_short_quote_is_shown_whole(tmp_path: Path) -> None:
+    deck = plan(tmp_path, "## Finding\n\n> **Deep reefs** can reseed shallow ones.\n")
+    (quote,) = deck.slides[1].body
+    assert isinstance(quote, QuoteBox)
+    assert plain(quote.paragraphs[0]) == "Deep reefs can reseed shallow ones."

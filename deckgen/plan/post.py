@@ -56,7 +56,7 @@ from .authored import columns
 from .draft import Draft, Planner, bullets, cite, is_cite, paragraphs
 from .info import byline
 from .passes import FORMULA_NOTE, fits_limits, merge_lists, share_short_siblings
-from .prose import LEAD_WORDS, MIN_SHOWN, caption, prose_slide, words
+from .prose import LEAD_WORDS, MIN_SHOWN, caption, prose_slide, split_sentences, words
 from .references import reference, references, references_title
 
 _MAX_FORMULAS = 3  # displayed formulas stacked on one slide before the next one continues
@@ -315,7 +315,33 @@ def _quote(planner: Planner, block: Quote, draft: Draft, rest: Sequence[Block]) 
         runs = tuple(r for n, p in enumerate(block.paragraphs) for r in (Run(" "),)[: n > 0] + p)
         reference(planner, Reference("", runs, block.line), draft)
         return draft, False
-    return _place_text(planner, draft, QuoteBox(block.paragraphs)), False
+    shown, said = _excerpt(block.paragraphs)
+    draft = _place_text(planner, draft, QuoteBox(shown))
+    if said:  # the rest of a long quote: read in full from the notes
+        draft.notes.append(Note("… " + said))
+    return draft, False
+
+
+QUOTE_WORDS = 50  # a quote longer than this is shown as an excerpt, its first sentences
+
+
+def _excerpt(paragraphs: tuple[Runs, ...]) -> tuple[tuple[Runs, ...], str]:
+    """A pull quote as a slide shows it: whole when short; else its first sentences (at
+    least one, up to `LEAD_WORDS` words) ending in "…", and the rest, to be said."""
+    if words(" ".join(plain(p) for p in paragraphs)) <= QUOTE_WORDS:
+        return paragraphs, ""
+    sentences = split_sentences(paragraphs[0])
+    n = 1
+    while n < len(sentences) and words(plain(_joined(sentences[: n + 1]))) <= LEAD_WORDS:
+        n += 1
+    rest = [plain(s) for s in sentences[n:]] + [plain(p) for p in paragraphs[1:]]
+    shown = _joined(sentences[:n])
+    cut = () if plain(shown).rstrip().endswith(("…", "...")) else (Run(" …"),)
+    return ((*shown, *cut),), " ".join(t for t in rest if t)
+
+
+def _joined(sentences: Sequence[Runs]) -> Runs:
+    return tuple(r for k, s in enumerate(sentences) for r in ((Run(" "),) if k else ()) + s)
 
 
 def _callout(planner: Planner, block: Callout, draft: Draft, rest: Sequence[Block]) -> _Step:
