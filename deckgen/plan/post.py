@@ -56,7 +56,7 @@ from .authored import columns
 from .draft import Draft, Planner, bullets, cite, is_cite, paragraphs
 from .info import byline
 from .passes import FORMULA_NOTE, fits_limits, merge_lists, share_short_siblings
-from .prose import LEAD_WORDS, MIN_SHOWN, caption, prose_slide, split_sentences, words
+from .prose import LEAD_WORDS, MIN_SHOWN, caption, joined, prose_slide, split_sentences, words
 from .references import reference, references, references_title
 
 _MAX_FORMULAS = 3  # displayed formulas stacked on one slide before the next one continues
@@ -158,14 +158,13 @@ def _section_lead(own: Sequence[Draft], first: Draft) -> bool:
 
 def _lead_first(d: Draft, lead: Sequence[Runs]) -> bool:
     """`lead` set as the line that introduces the slide's text, when it has room for one."""
-    joined: Runs = tuple(r for k, p in enumerate(lead) for r in ((Run(" "),) if k else ()) + p)
     text = d.text
     if isinstance(text, Text) and d.visual is None:  # its paragraphs as the points led into
-        d.text = Bullets(tuple(BulletItem(p) for p in text.paragraphs), joined)
+        d.text = Bullets(tuple(BulletItem(p) for p in text.paragraphs), joined(lead))
     elif isinstance(text, Bullets | TableBox | CodeBox) and not text.lead:
-        d.text = replace(text, lead=joined)
+        d.text = replace(text, lead=joined(lead))
     elif text is None and isinstance(d.visual, Equations) and not d.visual.lead:
-        d.visual = replace(d.visual, lead=joined)
+        d.visual = replace(d.visual, lead=joined(lead))
     else:
         return False
     return True
@@ -312,8 +311,7 @@ def _place_math(planner: Planner, draft: Draft, math: Math, lead: Runs = ()) -> 
 
 def _quote(planner: Planner, block: Quote, draft: Draft, rest: Sequence[Block]) -> _Step:
     if _is_citation(block.paragraphs):  # a work cited, not words quoted: a reference
-        runs = tuple(r for n, p in enumerate(block.paragraphs) for r in (Run(" "),)[: n > 0] + p)
-        reference(planner, Reference("", runs, block.line), draft)
+        reference(planner, Reference("", joined(block.paragraphs), block.line), draft)
         return draft, False
     shown, said = _excerpt(block.paragraphs)
     draft = _place_text(planner, draft, QuoteBox(shown))
@@ -332,16 +330,12 @@ def _excerpt(paragraphs: tuple[Runs, ...]) -> tuple[tuple[Runs, ...], str]:
         return paragraphs, ""
     sentences = split_sentences(paragraphs[0])
     n = 1
-    while n < len(sentences) and words(plain(_joined(sentences[: n + 1]))) <= LEAD_WORDS:
+    while n < len(sentences) and words(plain(joined(sentences[: n + 1]))) <= LEAD_WORDS:
         n += 1
     rest = [plain(s) for s in sentences[n:]] + [plain(p) for p in paragraphs[1:]]
-    shown = _joined(sentences[:n])
+    shown = joined(sentences[:n])
     cut = () if plain(shown).rstrip().endswith(("…", "...")) else (Run(" …"),)
     return ((*shown, *cut),), " ".join(t for t in rest if t)
-
-
-def _joined(sentences: Sequence[Runs]) -> Runs:
-    return tuple(r for k, s in enumerate(sentences) for r in ((Run(" "),) if k else ()) + s)
 
 
 def _callout(planner: Planner, block: Callout, draft: Draft, rest: Sequence[Block]) -> _Step:

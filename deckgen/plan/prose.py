@@ -65,12 +65,13 @@ def _unlead(count: list[int], sentences: Sequence[Sequence[Runs]]) -> None:
         count[last] -= 1
 
 
-def _joined_sentences(sentences: Sequence[Runs]) -> Runs:
-    """Sentences split from one paragraph, one after another again."""
+def joined(pieces: Sequence[Runs]) -> Runs:
+    """Runs one after another, a space between each: sentences split from a paragraph made
+    one again, or paragraphs made one line."""
     out: list[Run] = []
-    for n, sentence in enumerate(sentences):
+    for n, piece in enumerate(pieces):
         out += [Run(" ")] if n else []
-        out += sentence
+        out += piece
     return tuple(out)
 
 
@@ -95,7 +96,7 @@ def prose_slide(draft: Draft, paras: list[Paragraph], theme: Theme) -> None:
             break
         count[k] += 1
     _unlead(count, sentences)
-    shown = [_joined_sentences(ss[:n]) for n, ss in zip(count, sentences, strict=True) if n]
+    shown = [joined(ss[:n]) for n, ss in zip(count, sentences, strict=True) if n]
     said = [" ".join(plain(s) for s in ss[n:]) for n, ss in zip(count, sentences, strict=True)]
     said += [plain(p.runs) for p in unshown]
     draft.prose_shown = shown
@@ -127,9 +128,4 @@ def caption(fig: Figure, draft: Draft, theme: Theme) -> Figure:
             said.append(plain(s))
     if said:
         draft.notes.append(Note("Caption: " + " ".join(said)))
-    caption: list[Run] = []
-    for s in kept:
-        if caption:
-            caption.append(Run(" "))
-        caption.extend(s)
-    return replace(fig, caption=tuple(caption))
+    return replace(fig, caption=joined(kept))
