@@ -310,21 +310,21 @@ class Setter:
     ) -> tuple[list[list[_Piece]], list[int], list[_Break]]:
         """Greedy line breaking at spaces (and between CJK characters), never inside a word;
         with `most`, only the first `most` lines (the ends of those that end). Also each
-        line's break: where the line was full, what joins it to the next and how wide it
+        line's break: where the line was full, what breaks it to the next and how wide it
         would be with the next word; None where the text breaks (see `_wrapping`)."""
         avail = width / PT / size  # in the units of piece widths: points at 1 pt
         lines: list[list[_Piece]] = [[]]
         ends: list[int] = []
-        joins: list[_Break] = []
+        breaks: list[_Break] = []
         line_w = 0.0
         units = self._units(spec)
         at = units.offset  # where this paragraph starts in the text its pieces count in
         for unit in units:
             if most is not None and len(lines) > most:
-                return lines[:most], ends[:most], joins[:most]
+                return lines[:most], ends[:most], breaks[:most]
             if unit is None:  # a hard break (<br>)
                 ends.append(lines[-1][-1].end - at if lines[-1] else (ends[-1] if ends else 0))
-                joins.append(None)
+                breaks.append(None)
                 lines.append([])
                 line_w = 0.0
                 continue
@@ -332,7 +332,7 @@ class Setter:
             sw = space.width if space is not None and lines[-1] else 0.0
             if lines[-1] and line_w + sw + w > avail:
                 ends.append(pieces[0].start - at)
-                joins.append((" " if sw else "", line_w + sw + w))
+                breaks.append((" " if sw else "", line_w + sw + w))
                 lines.append([])
                 line_w, sw = 0.0, 0.0
             if sw and space is not None:
@@ -347,15 +347,15 @@ class Setter:
                     if lines[-1] and line_w + chunk.width > avail:
                         if most is not None and len(lines) >= most:
                             ends.append(chunk.start - at)
-                            return lines, ends, joins
+                            return lines, ends, breaks
                         ends.append(chunk.start - at)
-                        joins.append(None)  # inside a word: where it was cut
+                        breaks.append(None)  # inside a word: where it was cut
                         lines.append([])
                         line_w = 0.0
                     lines[-1].append(chunk)
                     line_w += chunk.width
         ends.append(sum(len(r.text) for r in spec.runs))
-        return lines, ends, joins
+        return lines, ends, breaks
 
     def tail(self, spec: Spec, cut: int) -> Spec:
         """What of `spec` continues from `cut` (where a line starts) on the next page, its
